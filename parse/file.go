@@ -1,0 +1,85 @@
+package parse
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+)
+
+// MaxInput is the largest input read into memory. Real pstats dumps are a
+// few MB and real pprof files rarely pass 100 MB; a bigger input is refused
+// rather than risk exhausting memory.
+const MaxInput = 1 << 30
+
+// Options tune a read. The zero value reads the profile's default view.
+type Options struct {
+	// SampleType picks one pprof sample type ("cpu", "alloc_space", ...).
+	// Empty means the profile's default type, else its last one, as pprof
+	// does. Ignored for pstats.
+	SampleType string
+}
+
+// File reads the named file, or standard input for "-".
+func File(name string, opts Options) (*Profile, error) {
+	var r io.Reader = os.Stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err // *PathError already names the file
+		}
+		defer f.Close()
+		r = f
+	}
+	return Read(r, name, opts)
+}
+
+// Read reads a whole profile from r. name is used only in messages and as
+// the profile's Source.
+func Read(r io.Reader, name string, opts Options) (*Profile, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxInput+1))
+	if err != nil {
+		return nil, &Error{File: name, Offset: -1, Msg: "read failed", Err: err}
+	}
+	if len(data) > MaxInput {
+		return nil, &Error{File: name, Offset: -1, Msg: fmt.Sprintf("larger than the %d MiB loopdoctor reads", MaxInput>>20)}
+	}
+	return Data(data, name, opts)
+}
+
+// Data is Read for an input already in memory.
+func Data(data []byte, name string, opts Options) (*Profile, error) {
+	format, err := Detect(data)
+	if err != nil {
+		return nil, &Error{File: name, Offset: -1, Err: err}
+	}
+	var p *Profile
+	switch format {
+	case Pstats:
+		p, err = PstatsData(data, name)
+	default:
+		p, err = PprofData(data, name, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.Source = name
+	return p, nil
+}
+
+// Detect names the format of data from its first bytes. File names prove
+// nothing: cProfile, pprof and gprof all write ".prof" files. A marshalled
+// dict is pstats; gprof's text is refused here; everything else goes to the
+// pprof reader, which knows protobuf, gzip and the legacy formats and
+// reports ErrUnknownFormat for what it cannot read.
+func Detect(data []byte) (Format, error) {
+	switch {
+	case len(data) == 0:
+		return "", fmt.Errorf("empty input: %w", ErrUnknownFormat)
+	case data[0] == '{' || data[0] == '{'|0x80:
+		return Pstats, nil
+	case bytes.HasPrefix(data, []byte("Flat profile:")):
+		return "", fmt.Errorf("gprof text output is not supported: %w", ErrUnknownFormat)
+	}
+	return Pprof, nil
+}

@@ -1,0 +1,247 @@
+package parse
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Format names the family of an input file.
+type Format string
+
+// The formats loopdoctor reads.
+const (
+	Pstats Format = "pstats" // Python marshal stats dict (cProfile, profile, yappi, ...)
+	Pprof  Format = "pprof"  // pprof protobuf or one of its legacy text formats
+)
+
+// Profile is the call graph that every reader fills. Values are float64 in
+// the profile's own Unit (seconds for pstats; seconds, bytes or counts for
+// pprof), so one model carries time, memory and sample counts alike.
+type Profile struct {
+	Source  string // the name the user gave (file path or "-"), for messages only
+	Format  Format
+	Dialect string // "cprofile", "profile", "yappi", "python2", "merged", "go", ...
+	Unit    string // "seconds", "bytes" or "count"
+	Total   float64
+
+	// SampleType is the pprof sample type the values come from ("cpu",
+	// "alloc_space", ...); SampleTypes lists every type the file holds.
+	// Both are empty for pstats.
+	SampleType  string
+	SampleTypes []string
+
+	Funcs  []*Func  // sorted by (File, Name, Line); Funcs[i].ID == i
+	Edges  []*Edge  // sorted by (Caller.ID, Callee.ID)
+	Stacks []Stack  // root first; nil when the format records no stacks (pstats)
+	Notes  []string // caveats the reader found in the data, one sentence each
+}
+
+// Func is one function. For pstats it is one (file, line, name) key; for
+// pprof one (name, file) pair with Line the function's start line.
+type Func struct {
+	ID   int
+	Name string
+	File string // "~" for CPython built-ins, "" for the profile module's
+	Line int
+
+	// Calls counts every call, Primitive the calls that were not recursive
+	// (pstats nc and cc). Both are -1 when the format has no call counts.
+	Calls, Primitive int64
+
+	// Own excludes callees; Cum includes them, counting each outermost
+	// activation once (pstats tt and ct; pprof flat and cum, the latter
+	// counted once per sample however often the function recurs in it).
+	Own, Cum float64
+
+	// Synthetic marks frames that are not the program's own functions: the
+	// profile module's fake frames, unsymbolized addresses.
+	Synthetic bool
+
+	In  []*Edge // edges whose Callee is this function, in Edges order
+	Out []*Edge // edges whose Caller is this function, in Edges order
+}
+
+// Edge is a caller→callee pair with the numbers recorded for it: for pstats
+// the callee's calls, own and cumulative time when called from Caller.
+type Edge struct {
+	Caller, Callee   *Func
+	Calls, Primitive int64 // -1 when unknown
+	Own, Cum         float64
+
+	// Estimated is set when the reader derived Own and Cum rather than read
+	// them (the profile module records only call counts per caller).
+	Estimated bool
+}
+
+// Stack is one distinct call path with the summed value of its samples.
+// Funcs holds function IDs, root first.
+type Stack struct {
+	Funcs []int
+	Value float64
+}
+
+// Func returns a printable "file:line(name)" label, the form pstats uses and
+// --focus/--ignore match against.
+func (f *Func) String() string {
+	return f.File + ":" + strconv.Itoa(f.Line) + "(" + f.Name + ")"
+}
+
+// HasCalls reports whether the profile records call counts.
+func (p *Profile) HasCalls() bool {
+	return len(p.Funcs) == 0 || p.Funcs[0].Calls >= 0
+}
+
+// Normalize sorts functions and edges into canonical order, assigns IDs,
+// fills the In/Out adjacency lists, remaps stacks to the new IDs and then
+// runs Validate. Every reader calls it last; tests that build a Profile by
+// hand call it too.
+func (p *Profile) Normalize() error {
+	old := make(map[*Func]int, len(p.Funcs))
+	for i, f := range p.Funcs {
+		old[f] = i
+	}
+	slices.SortStableFunc(p.Funcs, func(a, b *Func) int {
+		return cmp.Or(strings.Compare(a.File, b.File), strings.Compare(a.Name, b.Name), cmp.Compare(a.Line, b.Line))
+	})
+	remap := make([]int, len(p.Funcs))
+	for i, f := range p.Funcs {
+		remap[old[f]] = i
+		f.ID = i
+		f.In, f.Out = nil, nil
+	}
+	for _, e := range p.Edges {
+		if e.Caller == nil || e.Callee == nil {
+			return fmt.Errorf("edge with a missing end")
+		}
+		if _, ok := old[e.Caller]; !ok {
+			return fmt.Errorf("edge caller %s is not in the profile", e.Caller)
+		}
+		if _, ok := old[e.Callee]; !ok {
+			return fmt.Errorf("edge callee %s is not in the profile", e.Callee)
+		}
+	}
+	slices.SortStableFunc(p.Edges, func(a, b *Edge) int {
+		return cmp.Or(cmp.Compare(a.Caller.ID, b.Caller.ID), cmp.Compare(a.Callee.ID, b.Callee.ID))
+	})
+	for _, e := range p.Edges {
+		e.Caller.Out = append(e.Caller.Out, e)
+		e.Callee.In = append(e.Callee.In, e)
+	}
+	for _, s := range p.Stacks {
+		for i, id := range s.Funcs {
+			if id < 0 || id >= len(remap) {
+				return fmt.Errorf("stack refers to function %d of %d", id, len(remap))
+			}
+			s.Funcs[i] = remap[id]
+		}
+	}
+	return p.Validate()
+}
+
+// Validate checks the invariants every consumer relies on: IDs equal
+// indexes, edges join functions of this profile in sorted order without
+// duplicates, stacks name existing functions, and every number is finite,
+// with no negative values or counts below -1.
+func (p *Profile) Validate() error {
+	if bad(p.Total) {
+		return fmt.Errorf("total %v is not a finite non-negative number", p.Total)
+	}
+	for i, f := range p.Funcs {
+		if f == nil || f.ID != i {
+			return fmt.Errorf("function %d has a wrong ID", i)
+		}
+		if f.Calls < -1 || f.Primitive < -1 {
+			return fmt.Errorf("%s: negative call count", f)
+		}
+		if bad(f.Own) || bad(f.Cum) {
+			return fmt.Errorf("%s: time is negative or not a number (own %v, cum %v)", f, f.Own, f.Cum)
+		}
+	}
+	for i, e := range p.Edges {
+		if e.Caller == nil || e.Callee == nil ||
+			e.Caller.ID >= len(p.Funcs) || p.Funcs[e.Caller.ID] != e.Caller ||
+			e.Callee.ID >= len(p.Funcs) || p.Funcs[e.Callee.ID] != e.Callee {
+			return fmt.Errorf("edge %d joins functions outside the profile", i)
+		}
+		if i > 0 {
+			prev := p.Edges[i-1]
+			c := cmp.Or(cmp.Compare(prev.Caller.ID, e.Caller.ID), cmp.Compare(prev.Callee.ID, e.Callee.ID))
+			if c > 0 {
+				return fmt.Errorf("edges are not sorted")
+			}
+			if c == 0 {
+				return fmt.Errorf("duplicate edge %s -> %s", e.Caller, e.Callee)
+			}
+		}
+		if e.Calls < -1 || e.Primitive < -1 {
+			return fmt.Errorf("edge %s -> %s: negative call count", e.Caller, e.Callee)
+		}
+		if bad(e.Own) || bad(e.Cum) {
+			return fmt.Errorf("edge %s -> %s: time is negative or not a number", e.Caller, e.Callee)
+		}
+	}
+	for _, s := range p.Stacks {
+		if len(s.Funcs) == 0 {
+			return fmt.Errorf("empty stack")
+		}
+		if bad(s.Value) {
+			return fmt.Errorf("stack value %v is negative or not a number", s.Value)
+		}
+		for _, id := range s.Funcs {
+			if id < 0 || id >= len(p.Funcs) {
+				return fmt.Errorf("stack refers to function %d of %d", id, len(p.Funcs))
+			}
+		}
+	}
+	return nil
+}
+
+func bad(v float64) bool { return v < 0 || math.IsNaN(v) || math.IsInf(v, 0) }
+
+// String prints the profile canonically: a header, then every function,
+// edge and stack in model order, numbers in their shortest exact form.
+// Parser golden files compare against it, so any change in what a reader
+// records shows up as a text diff.
+func (p *Profile) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "format %s dialect %s unit %s total %s\n", p.Format, p.Dialect, p.Unit, num(p.Total))
+	if p.SampleType != "" {
+		fmt.Fprintf(&b, "sample type %s of [%s]\n", p.SampleType, strings.Join(p.SampleTypes, " "))
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintf(&b, "note %s\n", n)
+	}
+	for _, f := range p.Funcs {
+		fmt.Fprintf(&b, "func %d %s calls %d/%d own %s cum %s", f.ID, f, f.Calls, f.Primitive, num(f.Own), num(f.Cum))
+		if f.Synthetic {
+			b.WriteString(" synthetic")
+		}
+		b.WriteByte('\n')
+	}
+	for _, e := range p.Edges {
+		fmt.Fprintf(&b, "edge %d -> %d calls %d/%d own %s cum %s", e.Caller.ID, e.Callee.ID, e.Calls, e.Primitive, num(e.Own), num(e.Cum))
+		if e.Estimated {
+			b.WriteString(" estimated")
+		}
+		b.WriteByte('\n')
+	}
+	for _, s := range p.Stacks {
+		b.WriteString("stack")
+		for i, id := range s.Funcs {
+			if i == 0 {
+				b.WriteByte(' ')
+			} else {
+				b.WriteByte(';')
+			}
+			b.WriteString(strconv.Itoa(id))
+		}
+		fmt.Fprintf(&b, " %s\n", num(s.Value))
+	}
+	return b.String()
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
