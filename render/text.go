@@ -305,7 +305,11 @@ func fitLeft(s string, n int) string {
 		return s
 	}
 	r := []rune(s)
-	return "…" + string(r[len(r)-(n-1):])
+	tail := string(r[len(r)-(n-1):])
+	if i := strings.IndexByte(tail, '/'); i >= 0 {
+		tail = tail[i:] // cut at a directory boundary
+	}
+	return "…" + tail
 }
 
 // writeWrapped writes s word-wrapped to the text width, the first line
