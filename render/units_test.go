@@ -49,7 +49,7 @@ func TestFitLeft(t *testing.T) {
 	if got := fitLeft("short", 10); got != "short" {
 		t.Errorf("fitLeft kept %q", got)
 	}
-	if got := fitLeft("a/very/long/path/file.py:12 name", 16); got != "…/file.py:12 name" {
+	if got := fitLeft("a/very/long/path/file.py:12 name", 18); got != "…/file.py:12 name" {
 		t.Errorf("fitLeft = %q", got)
 	}
 }
