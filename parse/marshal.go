@@ -117,7 +117,7 @@ func newDecoder(data []byte) *decoder {
 	refs := min(len(data)/8, 1<<20)
 	return &decoder{
 		data:   data,
-		arena:  make([]value, 0, min(len(data)/4, 1<<22)),
+		arena:  make([]value, 0, min(len(data)/8, 1<<22)),
 		refs:   make([]value, 0, refs),
 		ids:    make(map[string]uint32, min(len(data)/64, 1<<16)),
 		layout: -1,

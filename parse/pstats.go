@@ -183,19 +183,25 @@ func (b *statsBuilder) count(v value, f *Func, what string) (int64, error) {
 // time reads a time: a finite non-negative float (an int with custom
 // timers).
 func (b *statsBuilder) time(v value, f *Func, what string) (float64, error) {
-	var t float64
-	switch v.kind {
-	case kFloat:
-		t = v.float()
-	case kInt:
-		t = float64(v.int())
-	default:
+	t, ok := number(v)
+	if !ok {
 		return 0, b.errAt(v, "%s of %s is %s, want a float", what, f, b.d.describe(v))
 	}
 	if bad(t) {
 		return 0, b.errAt(v, "%s of %s is %v, want a finite non-negative number", what, f, t)
 	}
 	return t, nil
+}
+
+// number returns a float or int as float64.
+func number(v value) (float64, bool) {
+	switch v.kind {
+	case kFloat:
+		return v.float(), true
+	case kInt:
+		return float64(v.int()), true
+	}
+	return 0, false
 }
 
 // edges reads every callers dict into edges to its function.
@@ -250,29 +256,24 @@ func (b *statsBuilder) edge(v value, e *Edge) error {
 		}
 		return nil
 	case v.kind == kTuple && (v.n == 4 || v.n == 8 || v.n == 12):
-		t := d.items(v)
 		b.merged = b.merged || v.n > 4
+		t := d.items(v)
 		for i := 0; i < len(t); i += 4 {
-			calls, err := b.count(t[i], callee, "call count from "+e.Caller.String()+" to")
-			if err != nil {
-				return err
+			calls, prim := t[i], t[i+1]
+			if calls.kind != kInt || calls.int() < -1 || prim.kind != kInt || prim.int() < -1 {
+				return b.errAt(v, "call counts from %s to %s are %s, %s, want non-negative ints",
+					e.Caller, callee, d.describe(calls), d.describe(prim))
 			}
-			prim, err := b.count(t[i+1], callee, "primitive call count from "+e.Caller.String()+" to")
-			if err != nil {
-				return err
-			}
-			own, err := b.time(t[i+2], callee, "own time from "+e.Caller.String()+" in")
-			if err != nil {
-				return err
-			}
-			cum, err := b.time(t[i+3], callee, "cumulative time from "+e.Caller.String()+" in")
-			if err != nil {
-				return err
+			own, ok1 := number(t[i+2])
+			cum, ok2 := number(t[i+3])
+			if !ok1 || !ok2 || bad(own) || bad(cum) {
+				return b.errAt(v, "times from %s to %s are %s, %s, want finite non-negative numbers",
+					e.Caller, callee, d.describe(t[i+2]), d.describe(t[i+3]))
 			}
 			if i == 0 {
-				e.Calls, e.Primitive = calls, prim
+				e.Calls, e.Primitive = calls.int(), prim.int()
 			} else {
-				e.Calls, e.Primitive = e.Calls+calls, e.Primitive+prim
+				e.Calls, e.Primitive = e.Calls+calls.int(), e.Primitive+prim.int()
 			}
 			e.Own, e.Cum = e.Own+own, e.Cum+cum
 		}
