@@ -1,0 +1,93 @@
+package analyze
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// Origin says whose code a function is. Findings point at the user's own
+// code, where a fix goes; flame graphs colour by origin.
+type Origin int
+
+// Origins, from the user's code outwards.
+const (
+	User       Origin = iota // the program's own files
+	Stdlib                   // Python's or Go's standard library
+	ThirdParty               // site-packages, dist-packages, Go module cache
+	Native                   // built-ins, the Go runtime, unsymbolized code
+)
+
+var originNames = [...]string{"user", "stdlib", "third-party", "native"}
+
+func (o Origin) String() string { return originNames[o] }
+
+// pythonStdlib matches the standard library directory of any CPython
+// install, e.g. /usr/lib/python3.11/ or C:\Python27\Lib\.
+var pythonStdlib = regexp.MustCompile(`(?i)[/\\]lib[/\\](?:python|pypy)[0-9.]*[/\\]`)
+
+// thirdPartyDirs mark installed packages in Python and Go alike.
+var thirdPartyDirs = []string{"site-packages/", "dist-packages/", "site-packages\\", "dist-packages\\", "/pkg/mod/"}
+
+// OriginOf classifies f by its file and, for Go, its package path.
+func OriginOf(f *parse.Func) Origin {
+	file := f.File
+	switch {
+	case f.Synthetic, file == "~", file == "", strings.HasPrefix(f.Name, "runtime."):
+		return Native
+	case strings.HasPrefix(file, "<frozen "):
+		return Stdlib
+	}
+	for _, dir := range thirdPartyDirs {
+		if strings.Contains(file, dir) {
+			return ThirdParty
+		}
+	}
+	if pythonStdlib.MatchString(file) || strings.Contains(file, "/go/src/") || strings.HasPrefix(file, "$GOROOT/") {
+		return Stdlib
+	}
+	return User
+}
+
+// ShortFile trims the part of a path a reader does not need to find the
+// file: everything up to site-packages/, dist-packages/, the Python
+// standard library directory, Go's src/ or the module cache. It is for
+// display only; JSON keeps full paths.
+func ShortFile(file string) string {
+	for _, dir := range thirdPartyDirs {
+		if i := strings.LastIndex(file, dir); i >= 0 {
+			return file[i+len(dir):]
+		}
+	}
+	if loc := pythonStdlib.FindStringIndex(file); loc != nil {
+		return file[loc[1]:]
+	}
+	if i := strings.LastIndex(file, "/go/src/"); i >= 0 {
+		return file[i+len("/go/src/"):]
+	}
+	return file
+}
+
+// Label names f as a reader finds it in an editor: "path:line name" with the
+// path shortened, "name" alone for built-ins and Go functions whose file is
+// unknown.
+func Label(f *parse.Func) string {
+	switch {
+	case f.File == "~" || f.File == "":
+		return builtinName(f.Name)
+	case f.Line > 0:
+		return ShortFile(f.File) + ":" + strconv.Itoa(f.Line) + " " + f.Name
+	}
+	return ShortFile(f.File) + " " + f.Name
+}
+
+// builtinName prints a CPython built-in key the way pstats listings do,
+// with braces instead of angle brackets: {built-in method builtins.len}.
+func builtinName(name string) string {
+	if strings.HasPrefix(name, "<") && strings.HasSuffix(name, ">") {
+		return "{" + name[1:len(name)-1] + "}"
+	}
+	return name
+}

@@ -1,0 +1,134 @@
+package analyze
+
+import (
+	"regexp"
+
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// Options shape a report. The zero value ranks every function by
+// cumulative value with no filters and asyncio's 0.1 s slow threshold.
+type Options struct {
+	Sort Key // ranking key; zero is ByCum
+	Top  int // rows kept in Report.Rows; 0 keeps all
+
+	// Focus keeps only rows whose "file:line(name)" matches; Ignore drops
+	// rows that match. Either may be nil.
+	Focus, Ignore *regexp.Regexp
+
+	// Callers and Callees select functions whose callers or callees are
+	// listed edge by edge. Either may be nil.
+	Callers, Callees *regexp.Regexp
+
+	// Slow is the duration in seconds beyond which asyncio's debug mode
+	// logs a slow callback; 0 means asyncio's default of 0.1 s.
+	Slow float64
+}
+
+// Report is everything the renderers show about one profile.
+type Report struct {
+	Profile *parse.Profile
+	Sort    Key
+
+	Rows    []Row // ranked, filtered and cut to Options.Top
+	Matched int   // rows that passed the filters, before the cut
+	Calls   int64 // all calls in the profile; -1 when it has no counts
+
+	Callers []Relation // one per function matching Options.Callers
+	Callees []Relation // one per function matching Options.Callees
+
+	Findings []Finding // most expensive first; never nil
+	Loop     *Loop     // nil when the profile holds no event loop
+}
+
+// Row is one ranked function with the ratios tables show beside it.
+type Row struct {
+	Func *parse.Func
+
+	// OwnPerCall is own/calls and CumPerCall cum/primitive calls, the
+	// ratios pstats prints as "percall"; both are 0 when calls are unknown.
+	OwnPerCall, CumPerCall float64
+
+	// OwnShare and CumShare are own and cum as fractions of the total.
+	OwnShare, CumShare float64
+}
+
+// Relation is one function with the edges to its callers or callees,
+// largest cumulative value first.
+type Relation struct {
+	Func  *parse.Func
+	Edges []*parse.Edge
+}
+
+// Severity grades a finding by its share of the profile and its cost.
+type Severity string
+
+// Severities, worst first.
+const (
+	High   Severity = "high"
+	Medium Severity = "medium"
+	Low    Severity = "low"
+)
+
+// Finding is one problem with its proof and its fix.
+type Finding struct {
+	Kind     string // "repeated-setup"
+	Pattern  string // catalog ID, or "shape" when found by shape alone
+	Severity Severity
+
+	Func     *parse.Func // the outermost function that repeats the work
+	CallSite *parse.Func // first caller in the user's own code; nil if none
+	Chain    []*parse.Func
+
+	Calls   int64   // calls of Func; -1 when the profile has no counts
+	Cost    float64 // in the profile's unit
+	PerCall float64 // Cost/Calls; 0 when calls are unknown
+	Share   float64 // Cost as a fraction of the profile total
+
+	Title    string
+	Evidence []string
+	Fix      string
+}
+
+// Loop is the event-loop budget of a profile and what blocked the loop.
+type Loop struct {
+	Runtime       string  // "asyncio", "uvloop", ...
+	Wall          float64 // seconds under the loop's entry point
+	Idle          float64 // seconds waiting in the selector
+	Busy          float64 // Wall - Idle
+	Steps         int64   // callbacks and task steps run
+	MeanStep      float64 // Busy / Steps
+	SlowThreshold float64
+	Blockers      []Blocker
+	Notes         []string // what could not be measured, and why
+}
+
+// Blocker is synchronous work that ran inside loop callbacks.
+type Blocker struct {
+	Func     *parse.Func
+	CallSite *parse.Func // nil when unknown
+	Calls    int64
+	Cost     float64 // seconds it held the loop
+	PerCall  float64
+
+	// WorstCallMin and WorstCallMax bound the longest single call: the
+	// mean is a lower bound and the total an upper one.
+	WorstCallMin, WorstCallMax float64
+
+	ShareOfBusy  float64
+	CallsPerStep float64
+	ProbablySlow bool // some step likely exceeded SlowThreshold
+	Finding      int  // index into Report.Findings, or -1
+	Advice       string
+}
+
+// Analyze derives a Report from p.
+func Analyze(p *parse.Profile, opts Options) *Report {
+	r := &Report{Profile: p, Sort: opts.Sort, Calls: totalCalls(p)}
+	r.Rows, r.Matched = rank(p, opts)
+	r.Callers = relations(p, opts.Callers, func(f *parse.Func) []*parse.Edge { return f.In })
+	r.Callees = relations(p, opts.Callees, func(f *parse.Func) []*parse.Edge { return f.Out })
+	r.Findings = Setup(p)
+	r.Loop = EventLoop(p, opts.Slow, r.Findings)
+	return r
+}

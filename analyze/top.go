@@ -1,0 +1,146 @@
+package analyze
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// Key is a ranking order for the function table.
+type Key int
+
+// Ranking keys. Ties are broken by name, then file and line, so the order is
+// deterministic.
+const (
+	ByCum        Key = iota // cumulative value, as pstats "cumulative"
+	ByOwn                   // own value, pstats "tottime"
+	ByCalls                 // all calls, pstats "ncalls"
+	ByOwnPerCall            // own/calls
+	ByCumPerCall            // cum/primitive calls
+	ByName                  // file:line(name), ascending
+)
+
+var keyNames = []string{"cum", "own", "calls", "own-per-call", "cum-per-call", "name"}
+
+// keyAliases maps the sort names pstats users already know to keys.
+var keyAliases = map[string]Key{
+	"cumulative": ByCum, "cumtime": ByCum,
+	"tottime": ByOwn, "time": ByOwn, "self": ByOwn, "flat": ByOwn,
+	"ncalls": ByCalls,
+}
+
+func (k Key) String() string {
+	if k < 0 || int(k) >= len(keyNames) {
+		return fmt.Sprintf("Key(%d)", int(k))
+	}
+	return keyNames[k]
+}
+
+// ParseKey resolves a --sort value, accepting pstats' names as aliases.
+func ParseKey(s string) (Key, error) {
+	s = strings.ToLower(s)
+	if i := slices.Index(keyNames, s); i >= 0 {
+		return Key(i), nil
+	}
+	if k, ok := keyAliases[s]; ok {
+		return k, nil
+	}
+	return 0, fmt.Errorf("unknown sort key %q (want one of %s)", s, strings.Join(keyNames, ", "))
+}
+
+// KeyNames lists the canonical sort key names, for help text.
+func KeyNames() []string { return slices.Clone(keyNames) }
+
+// rank filters, sorts and cuts the functions of p.
+func rank(p *parse.Profile, opts Options) (rows []Row, matched int) {
+	for _, f := range p.Funcs {
+		label := f.String()
+		if opts.Focus != nil && !opts.Focus.MatchString(label) {
+			continue
+		}
+		if opts.Ignore != nil && opts.Ignore.MatchString(label) {
+			continue
+		}
+		rows = append(rows, newRow(f, p.Total))
+	}
+	slices.SortFunc(rows, func(a, b Row) int {
+		if c := compareBy(opts.Sort, a, b); c != 0 {
+			return c
+		}
+		return cmp.Or(strings.Compare(a.Func.Name, b.Func.Name), strings.Compare(a.Func.File, b.Func.File), cmp.Compare(a.Func.Line, b.Func.Line))
+	})
+	matched = len(rows)
+	if opts.Top > 0 && len(rows) > opts.Top {
+		rows = rows[:opts.Top]
+	}
+	if rows == nil {
+		rows = []Row{}
+	}
+	return rows, matched
+}
+
+func newRow(f *parse.Func, total float64) Row {
+	r := Row{Func: f}
+	if f.Calls > 0 {
+		r.OwnPerCall = f.Own / float64(f.Calls)
+	}
+	if f.Primitive > 0 {
+		r.CumPerCall = f.Cum / float64(f.Primitive)
+	}
+	if total > 0 {
+		r.OwnShare, r.CumShare = f.Own/total, f.Cum/total
+	}
+	return r
+}
+
+// compareBy orders a before b when a ranks higher (descending values,
+// ascending names).
+func compareBy(k Key, a, b Row) int {
+	switch k {
+	case ByOwn:
+		return cmp.Compare(b.Func.Own, a.Func.Own)
+	case ByCalls:
+		return cmp.Compare(b.Func.Calls, a.Func.Calls)
+	case ByOwnPerCall:
+		return cmp.Compare(b.OwnPerCall, a.OwnPerCall)
+	case ByCumPerCall:
+		return cmp.Compare(b.CumPerCall, a.CumPerCall)
+	case ByName:
+		return strings.Compare(a.Func.String(), b.Func.String())
+	}
+	return cmp.Compare(b.Func.Cum, a.Func.Cum)
+}
+
+// relations lists, for every function whose label matches re, the edges
+// side returns (its callers or its callees), largest cumulative first.
+func relations(p *parse.Profile, re *regexp.Regexp, side func(*parse.Func) []*parse.Edge) []Relation {
+	if re == nil {
+		return nil
+	}
+	out := []Relation{}
+	for _, f := range p.Funcs {
+		if !re.MatchString(f.String()) {
+			continue
+		}
+		edges := slices.Clone(side(f))
+		slices.SortStableFunc(edges, func(a, b *parse.Edge) int { return cmp.Compare(b.Cum, a.Cum) })
+		out = append(out, Relation{Func: f, Edges: edges})
+	}
+	slices.SortStableFunc(out, func(a, b Relation) int { return cmp.Compare(b.Func.Cum, a.Func.Cum) })
+	return out
+}
+
+func totalCalls(p *parse.Profile) int64 {
+	if !p.HasCalls() {
+		return -1
+	}
+	var n int64
+	for _, f := range p.Funcs {
+		n += f.Calls
+	}
+	return n
+}
