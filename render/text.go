@@ -24,7 +24,7 @@ const textWidth = 80
 func Text(w io.Writer, r *analyze.Report) error {
 	var b bytes.Buffer
 	p := r.Profile
-	fmt.Fprintln(&b, Summary(r))
+	writeWrapped(&b, "", "  ", Summary(r))
 	for _, n := range p.Notes {
 		writeWrapped(&b, "note: ", "      ", n)
 	}
@@ -200,7 +200,7 @@ func textRows(b *bytes.Buffer, r *analyze.Report) error {
 		}
 		rows = append(rows, cells)
 	}
-	return table(b, head, rows, func(i int) string { return analyze.Label(r.Rows[i].Func) })
+	return table(b, head, rows, func(i, room int) string { return fitLabel(r.Rows[i].Func, room) })
 }
 
 func perCallTitle(k analyze.Key) string {
@@ -229,18 +229,18 @@ func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *
 		}
 		rows = append(rows, cells)
 	}
-	return table(b, head, rows, func(i int) string {
-		label := analyze.Label(other(rel.Edges[i]))
+	return table(b, head, rows, func(i, room int) string {
 		if rel.Edges[i].Estimated {
-			label += " (estimated)"
+			return fitLabel(other(rel.Edges[i]), room-len(" (estimated)")) + " (estimated)"
 		}
-		return label
+		return fitLabel(other(rel.Edges[i]), room)
 	})
 }
 
-// table renders right-aligned numeric columns followed by one label column
-// that is shortened from the left so each line fits the terminal width.
-func table(b *bytes.Buffer, head []string, rows [][]string, label func(int) string) error {
+// table renders right-aligned numeric columns followed by one label column,
+// asking label for row i's text in at most room runes so each line fits
+// the terminal width.
+func table(b *bytes.Buffer, head []string, rows [][]string, label func(i, room int) string) error {
 	numeric := len(head) - 1
 	widths := make([]int, numeric)
 	for _, row := range append([][]string{head[:numeric]}, rows...) {
@@ -252,9 +252,9 @@ func table(b *bytes.Buffer, head []string, rows [][]string, label func(int) stri
 	for _, w := range widths {
 		used += w + 2
 	}
-	room := max(textWidth-used-2, 30)
+	room := max(textWidth-2-used, 30)
 	for i := range rows {
-		rows[i] = append(rows[i], fitLeft(label(i), room))
+		rows[i] = append(rows[i], label(i, room))
 	}
 	align := make([]tw.Align, len(head))
 	for i := range align {
@@ -266,7 +266,7 @@ func table(b *bytes.Buffer, head []string, rows [][]string, label func(int) stri
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
 			Borders:  tw.BorderNone,
 			Symbols:  tw.NewSymbols(tw.StyleASCII),
-			Settings: tw.Settings{Lines: tw.Lines{ShowHeaderLine: tw.On}},
+			Settings: tw.Settings{Lines: tw.Lines{ShowHeaderLine: tw.On}, Separators: tw.Separators{BetweenColumns: tw.Off}},
 		})),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
@@ -298,14 +298,35 @@ func toAny(s []string) []any {
 	return out
 }
 
-// fitLeft shortens s to n runes by cutting its start, keeping the end of
-// a path and the function name, which identify it.
-func fitLeft(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+// fitLabel names f in at most n runes. What identifies a function goes
+// last: first the directories of its path go, then the file name is
+// reduced to its base, and only then is the name itself cut.
+func fitLabel(f *parse.Func, n int) string {
+	label := analyze.Label(f)
+	if utf8.RuneCountInString(label) <= n {
+		return label
+	}
+	if f.File != "~" && f.File != "" {
+		short := analyze.ShortFile(f.File)
+		rest := strings.TrimPrefix(label, short)
+		dirs := strings.Split(short, "/")
+		for i := 1; i < len(dirs); i++ {
+			label = "…/" + strings.Join(dirs[i:], "/") + rest
+			if utf8.RuneCountInString(label) <= n {
+				return label
+			}
+		}
+	}
+	return cutRight(label, n)
+}
+
+// cutRight shortens s to n runes, marking the cut with an ellipsis.
+func cutRight(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	r := []rune(s)
-	return "…" + string(r[len(r)-(n-1):])
+	return string(r[:max(n-1, 0)]) + "…"
 }
 
 // writeWrapped writes s word-wrapped to the text width, the first line
