@@ -69,7 +69,7 @@ var Catalog = []Pattern{
 	{
 		ID:     "P3",
 		Title:  "strptime format regexes rebuilt (_strptime cache overflow)",
-		Build:  []Frames{{"_strptime.py", []string{"compile", "pattern", "__init__"}}, {"locale.py", []string{"getlocale"}}},
+		Build:  []Frames{{"_strptime.py", []string{"compile", "pattern", "__init__"}}},
 		Lookup: []Frames{{"_strptime.py", []string{"_strptime"}}},
 		Why: "_strptime caches only five format regexes and clears the cache when it overflows, so more than five formats " +
 			"in turn rebuild their regexes again and again.",

@@ -6,6 +6,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/parse"
@@ -124,6 +125,8 @@ type callGraph struct {
 	// imported modules, 1 for the main script and for roots, and for the
 	// rest the call-weighted mean over callers, as gprof apportions time.
 	runtime []float64
+
+	taken []candidate // candidates accepted as findings so far
 }
 
 func newCallGraph(p *parse.Profile) *callGraph {
@@ -183,6 +186,8 @@ type candidate struct {
 	extra   []root  // further roots of the same pattern from the same call site
 	rep     repeat
 	lookups float64 // calls of the pattern's cache lookup, if it has one
+
+	chain map[*parse.Func]bool // the finding's call chain, once accepted
 }
 
 // root is one outermost setup function with its calls and cost.
@@ -250,11 +255,21 @@ func (g *callGraph) catalogCandidates() []candidate {
 				roots = append(roots, root{f, n, cost})
 			}
 		}
-		// Group the roots by call site: one finding per place to fix.
+		// Drop roots that run inside a costlier root (yacc calls
+		// lr_parse_table through a class the catalog does not name), then
+		// group the rest by call site: one finding per place to fix.
 		slices.SortStableFunc(roots, func(a, b root) int { return cmp.Compare(b.cost, a.cost) })
+		var outer []root
+		var below []map[*parse.Func]bool
+		for _, r := range roots {
+			if !slices.ContainsFunc(below, func(m map[*parse.Func]bool) bool { return m[r.f] }) {
+				outer = append(outer, r)
+				below = append(below, reachable(r.f))
+			}
+		}
 		var groups []candidate
 		sites := map[*parse.Func]int{}
-		for _, r := range roots {
+		for _, r := range outer {
 			site := g.callSite(r.f)
 			if j, ok := sites[site]; ok && site != nil {
 				groups[j].extra = append(groups[j].extra, r)
@@ -268,7 +283,7 @@ func (g *callGraph) catalogCandidates() []candidate {
 			if !g.costly(c.cost) {
 				continue
 			}
-			if c.lookups > 0 && float64(c.totalCalls())/c.lookups < limits.MinMissRatio {
+			if c.lookups > 0 && float64(c.calls)/c.lookups < limits.MinMissRatio {
 				continue
 			}
 			c.rep = g.repeats(c.root)
@@ -276,15 +291,6 @@ func (g *callGraph) catalogCandidates() []candidate {
 		}
 	}
 	return out
-}
-
-// totalCalls counts the calls of every root in c.
-func (c candidate) totalCalls() int64 {
-	n := c.calls
-	for _, r := range c.extra {
-		n += r.calls
-	}
-	return n
 }
 
 // slashed turns Windows paths into slash paths for suffix matching.
@@ -474,15 +480,22 @@ func (g *callGraph) upPath(f *parse.Func) []*parse.Func {
 func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 	up := g.upPath(c.root)
 	down := reachable(c.root)
-	for _, f := range findings {
-		if f.Func == c.root || slices.Contains(up, f.Func) || slices.Contains(f.Chain, c.root) {
+	for _, t := range g.taken {
+		if t.root == c.root || slices.ContainsFunc(t.extra, func(r root) bool { return r.f == c.root }) ||
+			slices.Contains(up, t.root) || t.chain[c.root] {
 			return findings
 		}
-		if down[f.Func] && f.Cost >= 0.5*c.cost {
+		if down[t.root] && t.cost >= 0.5*c.cost {
 			return findings
 		}
 	}
-	return append(findings, g.finding(c, up))
+	f := g.finding(c, up)
+	c.chain = map[*parse.Func]bool{}
+	for _, fn := range f.Chain {
+		c.chain[fn] = true
+	}
+	g.taken = append(g.taken, c)
+	return append(findings, f)
 }
 
 // reachable returns every function f calls, directly or not.
@@ -547,10 +560,10 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	}
 	ev = append(ev, c.rep.sentences(c.root)...)
 	if c.pattern != nil && c.lookups > 0 {
-		ev = append(ev, fmt.Sprintf("The setup ran %s times for %s cache lookups (%s): the cache missed %s of the time.",
-			count(c.totalCalls()), count(int64(math.Round(c.lookups))), lookupNames(g, c.pattern), percent(float64(c.totalCalls())/c.lookups)))
+		ev = append(ev, fmt.Sprintf("%s ran %s times for %s cache lookups (%s): the cache missed %s of the time.",
+			c.root.Name, count(c.calls), count(int64(math.Round(c.lookups))), lookupNames(g, c.pattern), percent(float64(c.calls)/c.lookups)))
 	}
-	if s := useRatio(p, up, c.root); s != "" {
+	if s := useRatio(p, up, c); s != "" {
 		ev = append(ev, s)
 	}
 	if f.CallSite != nil {
@@ -590,8 +603,8 @@ func (r repeat) sentences(f *parse.Func) []string {
 		return out
 	}
 	var ex []string
-	for _, m := range r.multiples[:min(3, len(r.multiples))] {
-		ex = append(ex, fmt.Sprintf("%s called %s times = %s × %s calls of %s", m.Name, count(m.Calls), count(m.Calls/r.n), count(r.n), f.Name))
+	for _, m := range r.examples() {
+		ex = append(ex, fmt.Sprintf("%s called %s times = %s × %s calls of %s", shortName(m), count(m.Calls), count(m.Calls/r.n), count(r.n), f.Name))
 	}
 	s := fmt.Sprintf("%d of the %d functions only it calls ran an exact multiple of its %s calls (%d different multiples): %s.",
 		len(r.multiples), len(r.members), count(r.n), r.quotients, strings.Join(ex, "; "))
@@ -605,26 +618,49 @@ func (r repeat) sentences(f *parse.Func) []string {
 	return out
 }
 
-// useRatio compares the setup with the sibling that uses its result (S4):
-// the heaviest other callee of the setup's caller.
-func useRatio(p *parse.Profile, up []*parse.Func, f *parse.Func) string {
+// examples picks up to three multiples worth quoting: the most-called one,
+// then the costliest with other multiples, preferring those above one.
+func (r repeat) examples() []*parse.Func {
+	most := slices.MaxFunc(r.multiples, func(a, b *parse.Func) int { return cmp.Compare(a.Calls, b.Calls) })
+	picked := []*parse.Func{most}
+	shown := map[int64]bool{most.Calls / r.n: true}
+	for _, once := range []bool{false, true} {
+		for _, m := range r.multiples {
+			q := m.Calls / r.n
+			if len(picked) < 3 && !shown[q] && (q == 1) == once {
+				picked, shown[q] = append(picked, m), true
+			}
+		}
+	}
+	return picked
+}
+
+// useRatio compares the setup with the work beside it (S4, build versus
+// use): the heaviest other callee of the setup's caller, from the same kind
+// of code. A cache lookup as the caller says nothing about use, so it is
+// skipped.
+func useRatio(p *parse.Profile, up []*parse.Func, c candidate) string {
 	if len(up) == 0 {
 		return ""
 	}
 	parent := up[len(up)-1]
+	if c.pattern != nil && matchAny(c.pattern.Lookup, slashed(parent.File), parent.Name) {
+		return ""
+	}
 	var build, use *parse.Edge
 	for _, e := range parent.Out {
+		o := OriginOf(e.Callee)
 		switch {
-		case e.Callee == f:
+		case e.Callee == c.root:
 			build = e
-		case e.Callee != parent && (use == nil || e.Cum > use.Cum):
+		case e.Callee != parent && (o == User || o == OriginOf(c.root)) && (use == nil || e.Cum > use.Cum):
 			use = e
 		}
 	}
 	if build == nil || use == nil || use.Cum <= 0 || build.Cum < limits.MinUseRatio*use.Cum {
 		return ""
 	}
-	return fmt.Sprintf("It costs %.1f× as much as the heaviest other call of %s, %s (%s), which does the actual work.",
+	return fmt.Sprintf("It costs %.1f× as much as the rest of %s's work: its heaviest other call, %s, took %s.",
 		build.Cum/use.Cum, parent.Name, Label(use.Callee), amount(p, use.Cum))
 }
 
@@ -713,9 +749,9 @@ func amount(p *parse.Profile, v float64) string {
 		case v >= 0.1:
 			return fmt.Sprintf("%.3f s", v)
 		case v >= 1e-3:
-			return fmt.Sprintf("%.3g ms", v*1e3)
+			return sig3(v*1e3) + " ms"
 		case v >= 1e-6:
-			return fmt.Sprintf("%.3g µs", v*1e6)
+			return sig3(v*1e6) + " µs"
 		}
 		return fmt.Sprintf("%.3g s", v)
 	case "bytes":
@@ -728,6 +764,12 @@ func amount(p *parse.Profile, v float64) string {
 		return fmt.Sprintf("%.3g %s", v, units[i])
 	}
 	return fmt.Sprintf("%.4g %s", v, p.Unit)
+}
+
+// sig3 prints x (1 ≤ x < 1000) with three significant digits: 21.0, 7.10.
+func sig3(x float64) string {
+	decimals := max(0, 2-int(math.Floor(math.Log10(x))))
+	return strconv.FormatFloat(x, 'f', decimals, 64)
 }
 
 // percent prints a fraction as a percentage: 60 %, 0.4 %.
