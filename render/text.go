@@ -119,9 +119,6 @@ func textFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	}
 	b.WriteString(head + strings.Repeat(" ", pad) + tail + "\n")
 	const indent = "    "
-	if f.Calls >= 0 {
-		writeWrapped(b, indent, indent, fmt.Sprintf("%s ran %s times, %s each", analyze.Label(f.Func), Count(f.Calls), Value(f.PerCall, unit)))
-	}
 	for _, e := range f.Evidence {
 		writeWrapped(b, indent+"· ", indent+"  ", e)
 	}
