@@ -239,18 +239,18 @@ func TestSetupPprof(t *testing.T) {
 	}
 }
 
-// graph builds small profiles by hand for the shape tests.
-type graph struct {
+// handGraph builds small profiles by hand, with real file paths, for the shape tests.
+type handGraph struct {
 	p     *parse.Profile
 	funcs map[string]*parse.Func
 }
 
-func newGraph(total float64) *graph {
-	return &graph{p: &parse.Profile{Format: parse.Pstats, Unit: "seconds", Total: total}, funcs: map[string]*parse.Func{}}
+func newGraph(total float64) *handGraph {
+	return &handGraph{p: &parse.Profile{Format: parse.Pstats, Unit: "seconds", Total: total}, funcs: map[string]*parse.Func{}}
 }
 
 // fn adds a function "file:name" once, with its primitive calls and cum.
-func (g *graph) fn(file, name string, calls int64, cum float64) *graph {
+func (g *handGraph) fn(file, name string, calls int64, cum float64) *handGraph {
 	f := &parse.Func{File: file, Name: name, Line: len(g.funcs) + 1, Calls: calls, Primitive: calls, Cum: cum}
 	g.funcs[file+":"+name] = f
 	g.p.Funcs = append(g.p.Funcs, f)
@@ -258,12 +258,12 @@ func (g *graph) fn(file, name string, calls int64, cum float64) *graph {
 }
 
 // call adds an edge between two functions added before.
-func (g *graph) call(caller, callee string, calls int64, cum float64) *graph {
+func (g *handGraph) call(caller, callee string, calls int64, cum float64) *handGraph {
 	g.p.Edges = append(g.p.Edges, &parse.Edge{Caller: g.funcs[caller], Callee: g.funcs[callee], Calls: calls, Primitive: calls, Cum: cum})
 	return g
 }
 
-func (g *graph) profile(t *testing.T) *parse.Profile {
+func (g *handGraph) profile(t *testing.T) *parse.Profile {
 	t.Helper()
 	if err := g.p.Normalize(); err != nil {
 		t.Fatal(err)
@@ -281,7 +281,7 @@ const (
 // handlerWith is a request handler called 10 times that calls make (cost
 // build) and scan (cost 0.1); make calls four private helpers the given
 // number of times in total.
-func handlerWith(build float64, counts [4]int64) *graph {
+func handlerWith(build float64, counts [4]int64) *handGraph {
 	g := newGraph(1.2).
 		fn(app, "main", 1, 1.2).fn(app, "handle", 10, build+0.1).fn(app, "scan", 10, 0.1).
 		fn(lib, "make", 10, build).fn(lib, "a", counts[0], 0.2).fn(lib, "b", counts[1], 0.2).
@@ -300,7 +300,7 @@ func handlerWith(build float64, counts [4]int64) *graph {
 func TestSetupShape(t *testing.T) {
 	tests := []struct {
 		name    string
-		graph   *graph
+		graph   *handGraph
 		pattern string // "" for no finding
 		fn      string // "file:name" of the finding
 		site    string
@@ -313,7 +313,7 @@ func TestSetupShape(t *testing.T) {
 		{name: "a builder holding too little of the handler's cost leaves the finding at the handler",
 			graph:   handlerWith(0.3, [4]int64{40, 250, 10, 30}),
 			pattern: "shape", fn: app + ":handle", site: "main", calls: 10, cost: 0.4},
-		{name: "three calls are not a pattern", graph: func() *graph {
+		{name: "three calls are not a pattern", graph: func() *handGraph {
 			g := newGraph(1).fn(app, "main", 1, 1).fn(lib, "make", 3, 0.9)
 			for h, n := range map[string]int64{"a": 12, "b": 75, "c": 3, "d": 9} {
 				g.fn(lib, h, n, 0.2).call(lib+":make", lib+":"+h, n, 0.2)
