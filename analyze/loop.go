@@ -254,7 +254,7 @@ func (rt *loopRuntime) offThreadName() string {
 // so named and sit directly in a directory whose path ends in dir ("" for
 // any directory); without one it may sit anywhere under dir.
 func inPackage(file, dir, base string) bool {
-	file = strings.ReplaceAll(file, `\`, "/")
+	file = slashed(file)
 	i := strings.LastIndexByte(file, '/')
 	if i < 0 {
 		return false
@@ -363,7 +363,7 @@ func awaitsSomething(f *parse.Func) bool {
 	if !inPackage(f.File, "asyncio", "") {
 		return false
 	}
-	base := path.Base(strings.ReplaceAll(f.File, `\`, "/"))
+	base := path.Base(slashed(f.File))
 	return slices.Contains(asyncioCoroutines[base], f.Name) || slices.Contains(awaitedResults[base], f.Name)
 }
 
@@ -681,10 +681,10 @@ func linkFinding(f *parse.Func, findings []Finding) int {
 		if fd.Func == nil {
 			continue
 		}
-		match := fd.Func == f || slices.Contains(fd.Chain, f)
+		match := slices.Contains(fd.Chain, f)
 		if !match {
 			if below == nil {
-				below = descendants(f)
+				below = reachable(f)
 			}
 			match = below[fd.Func]
 		}
@@ -695,43 +695,29 @@ func linkFinding(f *parse.Func, findings []Finding) int {
 	return best
 }
 
-// descendants returns every function reachable from f's callees.
-func descendants(f *parse.Func) map[*parse.Func]bool {
-	seen := map[*parse.Func]bool{}
-	stack := []*parse.Func{f}
-	for len(stack) > 0 {
-		cur := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, e := range cur.Out {
-			if !seen[e.Callee] {
-				seen[e.Callee] = true
-				stack = append(stack, e.Callee)
-			}
-		}
-	}
-	return seen
-}
-
-// advice names the fix class for b in one sentence, with the place it goes.
+// advice names the fix class for b in one sentence and, in a second, the
+// user's code where the fix goes.
 func (w *loopWalk) advice(b *Blocker, own bool) string {
-	where := ""
-	if b.CallSite != nil {
-		where = " in " + Label(b.CallSite)
-	}
 	f := b.Func
+	var fix string
 	switch {
 	case b.Finding >= 0:
-		return fmt.Sprintf("Build this once and reuse it instead of redoing it on every call (finding %d)%s; it rebuilds the same thing each time while every other task waits.", b.Finding+1, where)
+		fix = fmt.Sprintf("Cache it: every call repeats the same setup (finding %d), so build it once and reuse it, and the loop stops stalling on it.", b.Finding+1)
 	case own:
 		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", Label(f), w.rt.offThreadCPU())
 	case f.File == "~" && f.Name == "<built-in method time.sleep>":
-		return fmt.Sprintf("Replace time.sleep with %s%s: time.sleep stops the whole loop.", w.rt.sleep, where)
+		fix = fmt.Sprintf("Replace time.sleep with %s: time.sleep stops the whole loop.", w.rt.sleep)
 	case f.File == "~" && strings.HasPrefix(f.Name, "<method 'acquire' of '_thread."):
-		return fmt.Sprintf("Await the result instead of blocking on a lock or a thread's future%s: wrap concurrent futures with asyncio.wrap_future, or move the waiting call to %s.", where, w.rt.offThread)
+		fix = fmt.Sprintf("Await the result instead of blocking on a lock or another thread's future: wrap concurrent futures with asyncio.wrap_future, or move the waiting call to %s.", w.rt.offThread)
 	case waitsOnIO(f):
-		return fmt.Sprintf("Use the library's async variant for this I/O, or move the call to a thread with %s%s.", w.rt.offThread, where)
+		fix = fmt.Sprintf("Use the library's async variant for this I/O, or move the call to a thread with %s.", w.rt.offThread)
+	default:
+		fix = fmt.Sprintf("Move this CPU-bound call off the loop with %s (a process pool for pure-Python work, which holds the GIL), or make it cheaper.", w.rt.offThreadCPU())
 	}
-	return fmt.Sprintf("Move this CPU-bound call off the loop with %s%s (a process pool for pure-Python work, which holds the GIL), or make it cheaper.", w.rt.offThreadCPU(), where)
+	if b.CallSite != nil {
+		fix += " The call is in " + Label(b.CallSite) + "."
+	}
+	return fix
 }
 
 func (rt *loopRuntime) offThreadCPU() string {
@@ -761,8 +747,7 @@ func waitsOnIO(f *parse.Func) bool {
 	if f.File == "~" {
 		return slices.Contains(blockingCalls, f.Name)
 	}
-	inside := descendants(f)
-	inside[f] = true
+	inside := reachable(f)
 	var wait float64
 	for g := range inside {
 		if g.File != "~" || !slices.Contains(blockingCalls, g.Name) {
