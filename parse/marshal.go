@@ -382,10 +382,10 @@ func (d *decoder) object() (v value, null bool, err error) {
 			n, err = d.count(1, kindOf(typ).String())
 		}
 		if err == nil {
-			v, err = d.sequence(kindOf(typ), n)
+			v, err = d.sequence(at, kindOf(typ), n)
 		}
 	case '{':
-		v, err = d.dict()
+		v, err = d.dict(at)
 	case 'c':
 		v, err = d.code(at)
 	case ':': // slice (version 5)
@@ -422,9 +422,9 @@ func kindOf(typ byte) kind {
 // hostile input cannot exhaust the stack. Containers call it, and call
 // leave when they are done; after an error the count no longer matters,
 // except to code, which restores it.
-func (d *decoder) enter() error {
+func (d *decoder) enter(at int) error {
 	if d.depth >= maxDepth {
-		return d.fail(d.off, "objects nested deeper than %d", maxDepth)
+		return d.fail(at, "objects nested deeper than %d", maxDepth)
 	}
 	d.depth++
 	return nil
@@ -435,8 +435,8 @@ func (d *decoder) leave() { d.depth-- }
 // sequence reads n items into the arena. It reserves their slots before
 // reading them, so that nested containers take theirs after, and the items
 // go straight to their place.
-func (d *decoder) sequence(k kind, n int) (value, error) {
-	if err := d.enter(); err != nil {
+func (d *decoder) sequence(at int, k kind, n int) (value, error) {
+	if err := d.enter(at); err != nil {
 		return value{}, err
 	}
 	defer d.leave()
@@ -458,8 +458,8 @@ func (d *decoder) sequence(k kind, n int) (value, error) {
 
 // dict reads key/value pairs up to the TYPE_NULL that ends them. Like
 // CPython, a NULL in a value's place ends the dict too.
-func (d *decoder) dict() (value, error) {
-	if err := d.enter(); err != nil {
+func (d *decoder) dict(at int) (value, error) {
+	if err := d.enter(at); err != nil {
 		return value{}, err
 	}
 	defer d.leave()
@@ -563,7 +563,7 @@ func (d *decoder) textFloat() (float64, error) {
 // the refs after a failed try. Nested code objects come from the same
 // Python, so they use the layout being tried, which keeps the cost linear.
 func (d *decoder) code(at int) (value, error) {
-	if err := d.enter(); err != nil {
+	if err := d.enter(at); err != nil {
 		return value{}, err
 	}
 	defer d.leave()
