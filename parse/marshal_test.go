@@ -32,11 +32,13 @@ func m(parts ...any) []byte {
 	return b
 }
 
-func mInt(n int) []byte       { return m('i', n) }
-func mStr(s string) []byte    { return m('u', len(s), s) }
-func mShort(s string) []byte  { return m('z', byte(len(s)), s) }
-func mBytes(s string) []byte  { return m('s', len(s), s) }
-func mFloat(f float64) []byte { return m('g', binary.LittleEndian.AppendUint64(nil, math.Float64bits(f))) }
+func mInt(n int) []byte      { return m('i', n) }
+func mStr(s string) []byte   { return m('u', len(s), s) }
+func mShort(s string) []byte { return m('z', byte(len(s)), s) }
+func mBytes(s string) []byte { return m('s', len(s), s) }
+func mFloat(f float64) []byte {
+	return m('g', binary.LittleEndian.AppendUint64(nil, math.Float64bits(f)))
+}
 func flagged(b []byte) []byte { return append([]byte{b[0] | 0x80}, b[1:]...) }
 
 func mTuple(items ...[]byte) []byte {

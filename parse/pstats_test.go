@@ -3,8 +3,8 @@ package parse
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -271,7 +271,9 @@ func BenchmarkPstatsLarge(b *testing.B) {
 
 // Builders for hand-made stats dicts.
 
-func mKey(file string, line int, name string) []byte { return mTuple(mStr(file), mInt(line), mStr(name)) }
+func mKey(file string, line int, name string) []byte {
+	return mTuple(mStr(file), mInt(line), mStr(name))
+}
 
 func mStats(cc, nc int, tt, ct float64, callers []byte) []byte {
 	return mTuple(mInt(cc), mInt(nc), mFloat(tt), mFloat(ct), callers)
