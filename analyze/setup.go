@@ -50,6 +50,10 @@ type Limits struct {
 	// MinUseRatio is the setup-to-use cost ratio (S4) worth a sentence.
 	MinUseRatio float64
 
+	// VaryingShare is the share a hit of a Pattern marked Varying needs
+	// when neither the shape nor a cache shows that the work repeats.
+	VaryingShare float64
+
 	// MainModule is the share of the total above which a "<module>" frame
 	// is the program's main script rather than an import.
 	MainModule float64
@@ -68,6 +72,7 @@ var limits = Limits{
 	Descend:      0.8,
 	MinMissRatio: 0.5,
 	MinUseRatio:  2,
+	VaryingShare: 0.2,
 	MainModule:   0.5,
 }
 
@@ -287,6 +292,9 @@ func (g *callGraph) catalogCandidates() []candidate {
 				continue
 			}
 			c.rep = g.repeats(c.root)
+			if pat.Varying && c.lookups == 0 && !c.rep.identical() && c.rep.recursive == 0 && c.cost < limits.VaryingShare*g.p.Total {
+				continue
+			}
 			out = append(out, c)
 		}
 	}
@@ -660,8 +668,9 @@ func useRatio(p *parse.Profile, up []*parse.Func, c candidate) string {
 	if build == nil || use == nil || use.Cum <= 0 || build.Cum < limits.MinUseRatio*use.Cum {
 		return ""
 	}
-	return fmt.Sprintf("It costs %.1f× as much as the rest of %s's work: its heaviest other call, %s, took %s.",
-		build.Cum/use.Cum, parent.Name, Label(use.Callee), amount(p, use.Cum))
+	ratio := build.Cum / use.Cum
+	return fmt.Sprintf("It costs %s× as much as the rest of %s's work: its heaviest other call, %s, took %s.",
+		strconv.FormatFloat(ratio, 'f', max(0, 1-int(math.Log10(ratio))), 64), parent.Name, Label(use.Callee), amount(p, use.Cum))
 }
 
 // heaviestDescent follows f's heaviest callees inside its private subtree

@@ -238,3 +238,146 @@ func TestSetupPprof(t *testing.T) {
 		t.Errorf("evidence does not place the setup under request handling:\n%s", ev)
 	}
 }
+
+// handGraph builds small profiles by hand, with real file paths, for the shape tests.
+type handGraph struct {
+	p     *parse.Profile
+	funcs map[string]*parse.Func
+}
+
+func newGraph(total float64) *handGraph {
+	return &handGraph{p: &parse.Profile{Format: parse.Pstats, Unit: "seconds", Total: total}, funcs: map[string]*parse.Func{}}
+}
+
+// fn adds a function "file:name" once, with its primitive calls and cum.
+func (g *handGraph) fn(file, name string, calls int64, cum float64) *handGraph {
+	f := &parse.Func{File: file, Name: name, Line: len(g.funcs) + 1, Calls: calls, Primitive: calls, Cum: cum}
+	g.funcs[file+":"+name] = f
+	g.p.Funcs = append(g.p.Funcs, f)
+	return g
+}
+
+// call adds an edge between two functions added before.
+func (g *handGraph) call(caller, callee string, calls int64, cum float64) *handGraph {
+	g.p.Edges = append(g.p.Edges, &parse.Edge{Caller: g.funcs[caller], Callee: g.funcs[callee], Calls: calls, Primitive: calls, Cum: cum})
+	return g
+}
+
+func (g *handGraph) profile(t *testing.T) *parse.Profile {
+	t.Helper()
+	if err := g.p.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	return g.p
+}
+
+const (
+	app    = "/srv/app/app.py"
+	lib    = "/usr/lib/python3/dist-packages/tables/build.py"
+	recomp = "/usr/lib/python3.11/re/_compiler.py"
+	reinit = "/usr/lib/python3.11/re/__init__.py"
+)
+
+// handlerWith is a request handler called 10 times that calls make (cost
+// build) and scan (cost 0.1); make calls four private helpers the given
+// number of times in total.
+func handlerWith(build float64, counts [4]int64) *handGraph {
+	g := newGraph(1.2).
+		fn(app, "main", 1, 1.2).fn(app, "handle", 10, build+0.1).fn(app, "scan", 10, 0.1).
+		fn(lib, "make", 10, build).fn(lib, "a", counts[0], 0.2).fn(lib, "b", counts[1], 0.2).
+		fn(lib, "c", counts[2], 0.1).fn(lib, "d", counts[3], 0.1)
+	return g.call(app+":main", app+":handle", 10, build+0.1).call(app+":handle", lib+":make", 10, build).
+		call(app+":handle", app+":scan", 10, 0.1).
+		call(lib+":make", lib+":a", counts[0], 0.2).call(lib+":make", lib+":b", counts[1], 0.2).
+		call(lib+":a", lib+":c", counts[2], 0.1).call(lib+":b", lib+":d", counts[3], 0.1)
+}
+
+// TestSetupShape checks the name-independent signals on hand-built
+// profiles: exact multiples (S1) with constant edge ratios (S2), the
+// descent to the function holding the cost, the cache-miss ratio (S5), and
+// what must not count: varying counts, three calls or fewer, setup run by
+// imports.
+func TestSetupShape(t *testing.T) {
+	tests := []struct {
+		name    string
+		graph   *handGraph
+		pattern string // "" for no finding
+		fn      string // "file:name" of the finding
+		site    string
+		calls   int64
+		cost    float64
+	}{
+		{name: "exact multiples name the builder, not the handler", graph: handlerWith(0.9, [4]int64{40, 250, 10, 30}),
+			pattern: "shape", fn: lib + ":make", site: "handle", calls: 10, cost: 0.9},
+		{name: "counts that are not multiples are varying work", graph: handlerWith(0.9, [4]int64{41, 257, 13, 33})},
+		{name: "a builder holding too little of the handler's cost leaves the finding at the handler",
+			graph:   handlerWith(0.3, [4]int64{40, 250, 10, 30}),
+			pattern: "shape", fn: app + ":handle", site: "main", calls: 10, cost: 0.4},
+		{name: "three calls are not a pattern", graph: func() *handGraph {
+			g := newGraph(1).fn(app, "main", 1, 1).fn(lib, "make", 3, 0.9)
+			for h, n := range map[string]int64{"a": 12, "b": 75, "c": 3, "d": 9} {
+				g.fn(lib, h, n, 0.2).call(lib+":make", lib+":"+h, n, 0.2)
+			}
+			return g.call(app+":main", lib+":make", 3, 0.9)
+		}()},
+		{name: "re's cache missing every time", graph: newGraph(1).
+			fn(app, "route", 1, 1).fn(reinit, "match", 100, 0.95).fn(reinit, "_compile", 100, 0.94).fn(recomp, "compile", 95, 0.9).
+			call(app+":route", reinit+":match", 100, 0.95).call(reinit+":match", reinit+":_compile", 100, 0.94).
+			call(reinit+":_compile", recomp+":compile", 95, 0.9),
+			pattern: "P2", fn: recomp + ":compile", site: "route", calls: 95, cost: 0.9},
+		{name: "re's cache mostly hitting", graph: newGraph(1).
+			fn(app, "route", 1, 1).fn(reinit, "match", 100, 0.95).fn(reinit, "_compile", 100, 0.94).fn(recomp, "compile", 20, 0.9).
+			call(app+":route", reinit+":match", 100, 0.95).call(reinit+":match", reinit+":_compile", 100, 0.94).
+			call(reinit+":_compile", recomp+":compile", 20, 0.9)},
+		{name: "namedtuple built while importing a module is setup done once", graph: newGraph(1).
+			fn("<frozen importlib._bootstrap>", "_load", 1, 0.3).fn("/usr/lib/python3/dist-packages/m.py", "<module>", 1, 0.3).
+			fn("/usr/lib/python3.11/collections/__init__.py", "namedtuple", 30, 0.3).
+			call("<frozen importlib._bootstrap>:_load", "/usr/lib/python3/dist-packages/m.py:<module>", 1, 0.3).
+			call("/usr/lib/python3/dist-packages/m.py:<module>", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 30, 0.3)},
+		{name: "namedtuple built per request", graph: newGraph(1).
+			fn(app, "<module>", 1, 1).fn(app, "to_record", 30, 0.3).fn("/usr/lib/python3.11/collections/__init__.py", "namedtuple", 30, 0.3).
+			call(app+":<module>", app+":to_record", 30, 0.3).
+			call(app+":to_record", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 30, 0.3),
+			pattern: "P10", fn: "/usr/lib/python3.11/collections/__init__.py:namedtuple", site: "to_record", calls: 30, cost: 0.3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := tt.graph.profile(t)
+			got := Setup(p)
+			if tt.pattern == "" {
+				for _, f := range got {
+					t.Errorf("unexpected finding %s at %s:\n%s", f.Pattern, f.Func, strings.Join(f.Evidence, "\n"))
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("%d findings, want 1: %+v", len(got), got)
+			}
+			f := got[0]
+			want := tt.graph.funcs[tt.fn]
+			if f.Pattern != tt.pattern || f.Func != want || f.CallSite == nil || f.CallSite.Name != tt.site ||
+				f.Calls != tt.calls || !near(f.Cost, tt.cost) || !near(f.Saving, tt.cost*(1-1/float64(tt.calls))) {
+				t.Errorf("got %s at %s from %v, %d calls, cost %v, saving %v; want %s at %s from %s, %d calls, cost %v",
+					f.Pattern, f.Func, f.CallSite, f.Calls, f.Cost, f.Saving, tt.pattern, want, tt.site, tt.calls, tt.cost)
+			}
+		})
+	}
+}
+
+// TestRepeats checks the S1/S2 measurements themselves.
+func TestRepeats(t *testing.T) {
+	p := handlerWith(0.9, [4]int64{40, 250, 10, 41}).profile(t)
+	var make *parse.Func
+	for _, f := range p.Funcs {
+		if f.Name == "make" {
+			make = f
+		}
+	}
+	r := newCallGraph(p).repeats(make)
+	if r.n != 10 || len(r.members) != 4 || len(r.multiples) != 3 || r.quotients != 3 || r.work != 4+25+1 || r.edges != 4 || r.exact != 3 {
+		t.Errorf("repeat %+v, want n 10, 4 members, 3 multiples with quotients 4, 25, 1, 3 of 4 edges exact", r)
+	}
+	if r.identical() {
+		t.Error("3 of 4 multiples counted as identical work")
+	}
+}
