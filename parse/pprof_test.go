@@ -268,7 +268,7 @@ func TestPprofGolden(t *testing.T) {
 //   - two pprof functions with the same name and file but different IDs,
 //     which are one function in the model;
 //   - a sample with no locations and a sample whose cpu value is zero.
-func syntheticPprof(t *testing.T) []byte {
+func syntheticPprof(t testing.TB) []byte {
 	t.Helper()
 	mainM := &profile.Mapping{ID: 1, Start: 0x400000, Limit: 0x500000, File: "/bin/app", HasFunctions: true}
 	libM := &profile.Mapping{ID: 2, Start: 0x7f0000, Limit: 0x800000, File: "/usr/lib/libfoo.so"}
@@ -362,7 +362,7 @@ func TestPprofBadInput(t *testing.T) {
 	}
 }
 
-func gz(t *testing.T, data []byte) []byte {
+func gz(t testing.TB, data []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := gzip.NewWriter(&buf)
