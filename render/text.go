@@ -119,9 +119,6 @@ func textFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	}
 	b.WriteString(head + strings.Repeat(" ", pad) + tail + "\n")
 	const indent = "    "
-	if f.Calls >= 0 {
-		writeWrapped(b, indent, indent, fmt.Sprintf("%s ran %s times, %s each", analyze.Label(f.Func), Count(f.Calls), Value(f.PerCall, unit)))
-	}
 	for _, e := range f.Evidence {
 		writeWrapped(b, indent+"· ", indent+"  ", e)
 	}
@@ -178,11 +175,11 @@ func share(part, whole float64) float64 {
 func textRows(b *bytes.Buffer, r *analyze.Report) error {
 	p := r.Profile
 	calls := p.HasCalls()
-	head := []string{"cum", "%", "own"}
+	head := []string{"cum", "cum%", "own"}
 	if calls {
 		head = append(head, "calls", perCallTitle(r.Sort))
 	} else {
-		head = append(head, "%")
+		head = append(head, "own%")
 	}
 	head = append(head, "function")
 	rows := make([][]string, 0, len(r.Rows))
@@ -334,7 +331,7 @@ func cutRight(s string, n int) string {
 func writeWrapped(b *bytes.Buffer, first, rest, s string) {
 	line, n := first, utf8.RuneCountInString(first)
 	empty := true
-	for _, word := range strings.Fields(s) {
+	for _, word := range words(s) {
 		wl := utf8.RuneCountInString(word)
 		if !empty && n+1+wl > textWidth-1 {
 			b.WriteString(line + "\n")
@@ -349,4 +346,22 @@ func writeWrapped(b *bytes.Buffer, first, rest, s string) {
 		empty = false
 	}
 	b.WriteString(line + "\n")
+}
+
+// units are the words Value puts after a number; a line is never broken
+// between the two.
+var units = map[string]bool{"s": true, "ms": true, "µs": true, "ns": true, "B": true, "kB": true, "MB": true, "GB": true, "TB": true}
+
+// words splits s on spaces, keeping each number with its unit.
+func words(s string) []string {
+	ws := strings.Fields(s)
+	out := ws[:0]
+	for _, w := range ws {
+		if n := len(out); n > 0 && (units[w] || units[strings.TrimRight(w, ",.;:)")]) {
+			out[n-1] += " " + w
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
