@@ -77,7 +77,7 @@ func (b *statsBuilder) errAt(v value, format string, args ...any) error {
 
 func (b *statsBuilder) build(top value) (*Profile, error) {
 	d := b.d
-	if top.kind != kDict {
+	if top.kind() != kDict {
 		return nil, b.errAt(top, "marshalled %s, want the pstats dict of functions", d.describe(top))
 	}
 	items := d.items(top)
@@ -90,7 +90,7 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	nedges := 0
 	for i := 0; i < len(items); i += 2 {
 		key, val := items[i], items[i+1]
-		if key.kind == kTuple && key.n == 1 {
+		if key.kind() == kTuple && key.n() == 1 {
 			if s, _ := d.str(d.items(key)[0]); s == "__sampled__" {
 				sampled = true
 				continue
@@ -112,7 +112,7 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 		}
 		b.entries = append(b.entries, entry{f, callers})
 		b.p.Funcs = append(b.p.Funcs, f)
-		nedges += int(callers.n / 2)
+		nedges += int(callers.n() / 2)
 	}
 	if err := b.edges(nedges); err != nil {
 		return nil, err
@@ -130,20 +130,20 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 // key reads a (file, line, name) tuple.
 func (b *statsBuilder) key(key value) (funcKey, Func, error) {
 	d := b.d
-	if key.kind != kTuple || key.n != 3 {
+	if key.kind() != kTuple || key.n() != 3 {
 		return funcKey{}, Func{}, b.errAt(key, "function key is %s, want (file, line, name)", d.describe(key))
 	}
 	t := d.items(key)
 	file, ok1 := d.strIndex(t[0])
 	name, ok2 := d.strIndex(t[2])
-	if !ok1 || !ok2 || t[1].kind != kInt {
+	if !ok1 || !ok2 || t[1].kind() != kInt {
 		return funcKey{}, Func{}, b.errAt(key, "function key holds (%s, %s, %s), want (str, int, str)",
 			d.describe(t[0]), d.describe(t[1]), d.describe(t[2]))
 	}
-	if t[0].kind == kBytes || t[2].kind == kBytes {
+	if t[0].kind() == kBytes || t[2].kind() == kBytes {
 		b.python2 = true
 	}
-	k := funcKey{file: file, name: name, line: t[1].int(), code: t[2].kind == kCode}
+	k := funcKey{file: file, name: name, line: t[1].int(), code: t[2].kind() == kCode}
 	return k, Func{File: d.strs[file], Name: d.strs[name], Line: int(t[1].int())}, nil
 }
 
@@ -151,7 +151,7 @@ func (b *statsBuilder) key(key value) (funcKey, Func, error) {
 // the callers dict.
 func (b *statsBuilder) stats(val value, f *Func) (value, error) {
 	d := b.d
-	if val.kind != kTuple || val.n != 5 || d.items(val)[4].kind != kDict {
+	if val.kind() != kTuple || val.n() != 5 || d.items(val)[4].kind() != kDict {
 		return value{}, b.errAt(val, "stats of %s are %s, want (cc, nc, tt, ct, callers)", f, d.describe(val))
 	}
 	t := d.items(val)
@@ -174,7 +174,7 @@ func (b *statsBuilder) stats(val value, f *Func) (value, error) {
 // count reads a call count: a non-negative int, or -1 (pyinstrument's
 // "unknown").
 func (b *statsBuilder) count(v value, f *Func, what string) (int64, error) {
-	if v.kind != kInt || v.int() < -1 {
+	if v.kind() != kInt || v.int() < -1 {
 		return 0, b.errAt(v, "%s of %s is %s, want a non-negative int", what, f, b.d.describe(v))
 	}
 	return v.int(), nil
@@ -195,7 +195,7 @@ func (b *statsBuilder) time(v value, f *Func, what string) (float64, error) {
 
 // number returns a float or int as float64.
 func number(v value) (float64, bool) {
-	switch v.kind {
+	switch v.kind() {
 	case kFloat:
 		return v.float(), true
 	case kInt:
@@ -221,7 +221,8 @@ func (b *statsBuilder) edges(n int) error {
 			}
 			if e.Caller = b.funcs[k]; e.Caller == nil {
 				// A caller without stats of its own; keep the edge.
-				e.Caller = &caller
+				e.Caller = new(Func)
+				*e.Caller = caller
 				b.funcs[k] = e.Caller
 				b.p.Funcs = append(b.p.Funcs, e.Caller)
 				missing++
@@ -245,7 +246,7 @@ func (b *statsBuilder) edge(v value, e *Edge) error {
 	d := b.d
 	callee := e.Callee
 	switch {
-	case v.kind == kInt:
+	case v.kind() == kInt:
 		if v.int() < 0 {
 			return b.errAt(v, "call count from %s to %s is %d, want a non-negative int", e.Caller, callee, v.int())
 		}
@@ -255,12 +256,12 @@ func (b *statsBuilder) edge(v value, e *Edge) error {
 			e.Own, e.Cum = share*callee.Own, share*callee.Cum
 		}
 		return nil
-	case v.kind == kTuple && (v.n == 4 || v.n == 8 || v.n == 12):
-		b.merged = b.merged || v.n > 4
+	case v.kind() == kTuple && (v.n() == 4 || v.n() == 8 || v.n() == 12):
+		b.merged = b.merged || v.n() > 4
 		t := d.items(v)
 		for i := 0; i < len(t); i += 4 {
 			calls, prim := t[i], t[i+1]
-			if calls.kind != kInt || calls.int() < -1 || prim.kind != kInt || prim.int() < -1 {
+			if calls.kind() != kInt || calls.int() < -1 || prim.kind() != kInt || prim.int() < -1 {
 				return b.errAt(v, "call counts from %s to %s are %s, %s, want non-negative ints",
 					e.Caller, callee, d.describe(calls), d.describe(prim))
 			}
