@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -268,7 +269,7 @@ func TestPprofGolden(t *testing.T) {
 //   - two pprof functions with the same name and file but different IDs,
 //     which are one function in the model;
 //   - a sample with no locations and a sample whose cpu value is zero.
-func syntheticPprof(t *testing.T) []byte {
+func syntheticPprof(t testing.TB) []byte {
 	t.Helper()
 	mainM := &profile.Mapping{ID: 1, Start: 0x400000, Limit: 0x500000, File: "/bin/app", HasFunctions: true}
 	libM := &profile.Mapping{ID: 2, Start: 0x7f0000, Limit: 0x800000, File: "/usr/lib/libfoo.so"}
@@ -337,6 +338,7 @@ func TestPprofBadInput(t *testing.T) {
 		{"text in gzip", gz(t, []byte("hello, world\n")), Options{}, "corrupt pprof protobuf", false},
 		{"gzip in gzip", gz(t, good), Options{}, "gzip stream inside a gzip stream", false},
 		{"gzip bomb", bomb(t), Options{}, "decompresses to more than 64 MiB", false},
+		{"inlining amplification", amplified(t), Options{}, "stacks expand to more than 33554432 frames", false},
 		{"unknown sample type", good, Options{SampleType: "alloc_space"}, `no sample type "alloc_space"; the profile has samples, cpu`, false},
 		{"ELF binary", []byte("\x7fELF\x02\x01\x01\x00\x00\x00"), Options{}, `first bytes 7f 45 4c 46 02 01 01 00: unknown profile format`, true},
 		{"text", []byte("just some words\n"), Options{}, `first bytes 6a 75 73 74 20 73 6f 6d "just som": unknown profile format`, true},
@@ -362,7 +364,7 @@ func TestPprofBadInput(t *testing.T) {
 	}
 }
 
-func gz(t *testing.T, data []byte) []byte {
+func gz(t testing.TB, data []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := gzip.NewWriter(&buf)
@@ -403,6 +405,28 @@ func bomb(t *testing.T) []byte {
 	}
 	if buf.Len() > 1<<20 {
 		t.Fatalf("bomb is %d bytes, want a few hundred KB", buf.Len())
+	}
+	return buf.Bytes()
+}
+
+// amplified returns a profile of a few KB whose one sample repeats a
+// location of 1,000 inlined lines 40,000 times: 40 million frames.
+func amplified(t *testing.T) []byte {
+	t.Helper()
+	fn := &profile.Function{ID: 1, Name: "f", Filename: "f.go"}
+	loc := &profile.Location{ID: 1, Address: 0x1000}
+	for range 1000 {
+		loc.Line = append(loc.Line, profile.Line{Function: fn, Line: 1})
+	}
+	p := &profile.Profile{
+		SampleType: []*profile.ValueType{{Type: "samples", Unit: "count"}},
+		Function:   []*profile.Function{fn},
+		Location:   []*profile.Location{loc},
+		Sample:     []*profile.Sample{{Location: slices.Repeat([]*profile.Location{loc}, 40000), Value: []int64{1}}},
+	}
+	var buf bytes.Buffer
+	if err := p.Write(&buf); err != nil {
+		t.Fatal(err)
 	}
 	return buf.Bytes()
 }
