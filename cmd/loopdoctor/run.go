@@ -49,6 +49,7 @@ Usage:
 Examples:
   loopdoctor analyze dump.prof
   loopdoctor analyze -f json dump.prof | jq '.findings[0].title'
+  loopdoctor analyze -f markdown dump.prof > issue.md
   python3 -m cProfile -o - app.py | loopdoctor analyze -
 
 Exit status: 0 success, 1 an input could not be read, 2 usage error,
@@ -176,7 +177,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 		fmt.Fprint(stderr, "\nExit status: 0 success, 1 an input could not be read, 2 usage error,\n3 a --fail-on gate tripped.\n")
 	}
 	var af analyzeFlags
-	fs.StringVarP(&af.format, "format", "f", "table", "output format: table or json")
+	fs.StringVarP(&af.format, "format", "f", "table", "output format: table, json or markdown")
 	fs.StringVarP(&af.output, "output", "o", "", "write the report to this file instead of standard output")
 	sortKey := fs.StringP("sort", "s", "cum", "rank functions by: "+strings.Join(analyze.KeyNames(), ", "))
 	fs.IntVarP(&af.opts.Top, "top", "n", 20, "rows in the function table (0 for all)")
@@ -198,6 +199,9 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 	var err error
 	if af.opts.Sort, err = analyze.ParseKey(*sortKey); err != nil {
 		return nil, nil, usagef("--sort: %v", err)
+	}
+	if (af.format == "markdown" || af.format == "md") && !fs.Changed("top") {
+		af.opts.Top = 50 // the Markdown report collapses all but the first rows
 	}
 	if af.opts.Top < 0 {
 		return nil, nil, usagef("--top must be 0 or more")
@@ -246,8 +250,10 @@ func formatter(name string, files int) (func(io.Writer, *analyze.Report) error, 
 			return render.JSONLine, nil
 		}
 		return render.JSON, nil
+	case "markdown", "md":
+		return render.Markdown, nil
 	}
-	return nil, usagef("--format must be table or json, not %q", name)
+	return nil, usagef("--format must be table, json or markdown, not %q", name)
 }
 
 type result struct {
