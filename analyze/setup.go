@@ -566,6 +566,9 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		ev = append(ev, fmt.Sprintf("%s also ran %s times from the same place, another %s; the finding's cost includes it.",
 			Label(r.f), count(r.calls), amount(p, r.cost)))
 	}
+	if n := g.importCalls(c.root); n > 0 {
+		ev = append(ev, fmt.Sprintf("Another %s calls ran while modules were imported and are not counted: setup at import runs once.", count(n)))
+	}
 	ev = append(ev, c.rep.sentences(c.root)...)
 	if c.pattern != nil && c.lookups > 0 {
 		ev = append(ev, fmt.Sprintf("%s ran %s times for %s cache lookups (%s): the cache missed %s of the time.",
@@ -589,6 +592,17 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		amount(p, f.Saving)))
 	f.Evidence = ev
 	return f
+}
+
+// importCalls estimates the calls of f made while importing modules.
+func (g *callGraph) importCalls(f *parse.Func) int64 {
+	var n float64
+	for _, e := range f.In {
+		if e.Caller != f {
+			n += float64(edgeCalls(e)) * (1 - g.runtime[e.Caller.ID])
+		}
+	}
+	return int64(math.Round(n))
 }
 
 // rootCost is the cost of c's main root alone.
@@ -881,7 +895,7 @@ func stackSetup(p *parse.Profile) []Finding {
 		if k.site != nil {
 			f.Chain = f.Chain[slices.Index(f.Chain, k.site):]
 		}
-		ev := []string{fmt.Sprintf("%s and what it calls took %s of the samples, %s of the profile.",
+		ev := []string{fmt.Sprintf("%s and what it calls account for %s, %s of the profile.",
 			Label(root), amount(p, gr.cost), percent(f.Share))}
 		var onRequest float64
 		for _, v := range gr.request {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -111,6 +112,10 @@ func TestSetupPstats(t *testing.T) {
 	}{
 		{dump: "../testdata/webhook/webhook.pstats", pattern: "P1", fn: fn{"ply/yacc.py", "yacc"},
 			also: []fn{{"ply/lex.py", "lex"}}, site: fn{"webhook.py", "get_values"}, multiple: fn{"ply/yacc.py", "lr0_goto"}},
+		{dump: "../testdata/webhook/webhook-3.13.pstats", pattern: "P1", fn: fn{"ply/yacc.py", "yacc"},
+			also: []fn{{"ply/lex.py", "lex"}}, site: fn{"webhook.py", "get_values"}, multiple: fn{"ply/yacc.py", "lr0_goto"}},
+		{dump: "../testdata/setup/rerouter-3.13.pstats", pattern: "P2", fn: fn{"re/_compiler.py", "compile"},
+			site: fn{"rerouter.py", "route"}, lookup: fn{"re/__init__.py", "_compile"}},
 		{dump: "../testdata/setup/rerouter.pstats", pattern: "P2", fn: fn{"re/_compiler.py", "compile"},
 			site: fn{"rerouter.py", "route"}, lookup: fn{"re/__init__.py", "_compile"}},
 		{dump: "../testdata/setup/dates.pstats", pattern: "P3", fn: fn{"_strptime.py", "compile"},
@@ -306,6 +311,7 @@ func TestSetupShape(t *testing.T) {
 		site    string
 		calls   int64
 		cost    float64
+		quote   string // a sentence the evidence must hold
 	}{
 		{name: "exact multiples name the builder, not the handler", graph: handlerWith(0.9, [4]int64{40, 250, 10, 30}),
 			pattern: "shape", fn: lib + ":make", site: "handle", calls: 10, cost: 0.9},
@@ -339,6 +345,15 @@ func TestSetupShape(t *testing.T) {
 			call(app+":<module>", app+":to_record", 30, 0.3).
 			call(app+":to_record", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 30, 0.3),
 			pattern: "P10", fn: "/usr/lib/python3.11/collections/__init__.py:namedtuple", site: "to_record", calls: 30, cost: 0.3},
+		{name: "namedtuple built per request and at import", graph: newGraph(1).
+			fn(app, "<module>", 1, 1).fn(app, "to_record", 30, 0.3).fn("/usr/lib/python3.11/collections/__init__.py", "namedtuple", 50, 0.4).
+			fn("<frozen importlib._bootstrap>", "_load", 1, 0.1).fn("/usr/lib/python3/dist-packages/m.py", "<module>", 1, 0.1).
+			call("<frozen importlib._bootstrap>:_load", "/usr/lib/python3/dist-packages/m.py:<module>", 1, 0.1).
+			call("/usr/lib/python3/dist-packages/m.py:<module>", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 20, 0.1).
+			call(app+":<module>", app+":to_record", 30, 0.3).
+			call(app+":to_record", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 30, 0.3),
+			pattern: "P10", fn: "/usr/lib/python3.11/collections/__init__.py:namedtuple", site: "to_record", calls: 30, cost: 0.3,
+			quote: "Another 20 calls ran while modules were imported and are not counted: setup at import runs once."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -360,6 +375,9 @@ func TestSetupShape(t *testing.T) {
 				t.Errorf("got %s at %s from %v, %d calls, cost %v, saving %v; want %s at %s from %s, %d calls, cost %v",
 					f.Pattern, f.Func, f.CallSite, f.Calls, f.Cost, f.Saving, tt.pattern, want, tt.site, tt.calls, tt.cost)
 			}
+			if ev := strings.Join(f.Evidence, "\n"); !strings.Contains(ev, tt.quote) {
+				t.Errorf("evidence lacks %q:\n%s", tt.quote, ev)
+			}
 		})
 	}
 }
@@ -379,5 +397,70 @@ func TestRepeats(t *testing.T) {
 	}
 	if r.identical() {
 		t.Error("3 of 4 multiples counted as identical work")
+	}
+}
+
+// TestSetupStacks checks S8 on hand-built Go profiles without call counts:
+// regexp compiles under package init run once and are not findings; the
+// same compiles under request handling are.
+func TestSetupStacks(t *testing.T) {
+	names := []string{"runtime.main", "runtime.doInit1", "main.init", "regexp.MustCompile", "regexp.compile",
+		"net/http.(*conn).serve", "net/http.HandlerFunc.ServeHTTP", "main.handle", "main.respond"}
+	build := func(stacks [][]int, values []float64) *parse.Profile {
+		p := &parse.Profile{Format: parse.Pprof, Unit: "seconds", SampleType: "cpu"}
+		for _, n := range names {
+			file := "/usr/local/go/src/x.go"
+			if strings.HasPrefix(n, "main.") {
+				file = "/srv/app/main.go"
+			}
+			p.Funcs = append(p.Funcs, &parse.Func{Name: n, File: file, Calls: -1, Primitive: -1})
+		}
+		for i, s := range stacks {
+			p.Stacks = append(p.Stacks, parse.Stack{Funcs: slices.Clone(s), Value: values[i]}) // Normalize remaps in place
+			p.Total += values[i]
+		}
+		if err := p.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	atInit := []int{0, 1, 2, 3, 4}
+	perRequest := []int{5, 6, 7, 3, 4}
+	work := []int{5, 6, 7, 8}
+	tests := []struct {
+		name   string
+		stacks [][]int
+		values []float64
+		cost   float64 // 0 for no finding
+	}{
+		{"compiled once at init", [][]int{atInit, work}, []float64{0.5, 1}, 0},
+		{"compiled per request", [][]int{atInit, perRequest, work}, []float64{0.5, 0.3, 1}, 0.3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := build(tt.stacks, tt.values)
+			got := Setup(p)
+			if tt.cost == 0 {
+				if len(got) != 0 {
+					t.Errorf("unexpected findings: %+v", got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("%d findings, want 1", len(got))
+			}
+			f := got[0]
+			if f.Pattern != "G1" || f.Func.Name != "regexp.MustCompile" || f.CallSite == nil || f.CallSite.Name != "main.handle" ||
+				!near(f.Cost, tt.cost) || !near(f.Share, tt.cost/p.Total) || f.Calls != -1 {
+				t.Errorf("got %s at %s from %v, cost %v share %v calls %d", f.Pattern, f.Func, f.CallSite, f.Cost, f.Share, f.Calls)
+			}
+			ev := strings.Join(f.Evidence, "\n")
+			for _, want := range []string{"100 % of it ran while serving requests, under net/http.(*conn).serve",
+				"Another 0.500 s of the same setup ran during package initialization and is not counted."} {
+				if !strings.Contains(ev, want) {
+					t.Errorf("evidence lacks %q:\n%s", want, ev)
+				}
+			}
+		})
 	}
 }

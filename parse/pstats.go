@@ -124,6 +124,7 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	if err := b.p.Normalize(); err != nil {
 		return nil, &Error{File: b.name, Offset: -1, Msg: "inconsistent stats", Err: err}
 	}
+	b.threadsNote()
 	return b.p, nil
 }
 
@@ -343,4 +344,86 @@ func (b *statsBuilder) swapped() bool {
 		strict = strict || f.Primitive > f.Calls
 	}
 	return strict
+}
+
+// threadsNote notes the sign of several threads profiled together: a
+// function that is on no call cycle cannot recurse, so its calls and
+// primitive calls must agree, unless calls from other threads overlapped
+// it (cProfile since 3.12 sees every thread; gh-116738).
+func (b *statsBuilder) threadsNote() {
+	p := b.p
+	if !p.HasCalls() || p.Dialect == dialectProfile {
+		return
+	}
+	onCycle := cyclic(p)
+	var n int
+	var worst *Func
+	for _, f := range p.Funcs {
+		if f.Primitive < f.Calls && !onCycle[f.ID] {
+			n++
+			if worst == nil || f.Calls-f.Primitive > worst.Calls-worst.Primitive {
+				worst = f
+			}
+		}
+	}
+	switch {
+	case n == 1:
+		b.note("%s never recurses yet has fewer primitive calls than calls (%d/%d), %s", worst, worst.Calls, worst.Primitive, threadsCause)
+	case n > 1:
+		b.note("%d functions that never recurse have fewer primitive calls than calls (%s: %d/%d), %s", n, worst, worst.Calls, worst.Primitive, threadsCause)
+	}
+}
+
+const threadsCause = "as when several threads are profiled together (cProfile on Python 3.12+) or returns were missed; callers and cumulative times may be unreliable"
+
+// cyclic marks the functions on a call cycle (calling themselves directly
+// or through others), by Tarjan's strongly connected components.
+func cyclic(p *Profile) []bool {
+	n := len(p.Funcs)
+	on := make([]bool, n)
+	index := make([]int, n) // 0: not visited; else visit order + 1
+	low := make([]int, n)
+	onStack := make([]bool, n)
+	var stack []int
+	next := 1
+	var visit func(v int)
+	visit = func(v int) {
+		index[v], low[v] = next, next
+		next++
+		stack = append(stack, v)
+		onStack[v] = true
+		for _, e := range p.Funcs[v].Out {
+			w := e.Callee.ID
+			switch {
+			case w == v:
+				on[v] = true
+			case index[w] == 0:
+				visit(w)
+				low[v] = min(low[v], low[w])
+			case onStack[w]:
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] != index[v] {
+			return
+		}
+		top := len(stack) - 1
+		for stack[top] != v {
+			top--
+		}
+		component := stack[top:]
+		for _, w := range component {
+			onStack[w] = false
+			if len(component) > 1 {
+				on[w] = true
+			}
+		}
+		stack = stack[:top]
+	}
+	for v := range n {
+		if index[v] == 0 {
+			visit(v)
+		}
+	}
+	return on
 }

@@ -23,6 +23,9 @@ for v in 2.7.18 3.6.15 3.9.18 3.11.7 3.13.0; do
 	"$PYENV/$v/bin/python" -m profile -o "profile-${v%.*}.pstats" recursive.py
 done
 
+# Threads under cProfile on 3.12, whose overlapping calls look like recursion.
+"$PYENV/3.12.1/bin/python" -m cProfile -o threads-3.12.pstats threads.py
+
 # yappi's pstat export.
 /usr/bin/python3 yappi_export.py yappi.pstats
 
