@@ -166,8 +166,8 @@ func TestSetupPstats(t *testing.T) {
 				t.Errorf("cost %v per call %v share %v saving %v, want cost %v over %d calls of %v", f.Cost, f.PerCall, f.Share, f.Saving, cost, cc, p.Total)
 			}
 			evidence := strings.Join(f.Evidence, "\n")
-			if !strings.Contains(evidence, fmt.Sprintf("%s ran %s times", Label(f.Func), count(cc))) {
-				t.Errorf("evidence does not give %s's %d calls:\n%s", f.Func.Name, cc, evidence)
+			if want := fmt.Sprintf("%s ran %s times, called from %s", Label(f.Func), count(cc), Label(f.CallSite)); !strings.HasPrefix(evidence, want) {
+				t.Errorf("evidence does not start with %q:\n%s", want, evidence)
 			}
 			if tt.multiple.name != "" {
 				_, nc, _ := o.stats(t, tt.multiple.file, tt.multiple.name)
@@ -186,8 +186,8 @@ func TestSetupPstats(t *testing.T) {
 					t.Errorf("evidence lacks %q:\n%s", want, evidence)
 				}
 			}
-			if f.Title == "" || f.Fix == "" || !strings.Contains(evidence, "Called from "+Label(f.CallSite)) {
-				t.Errorf("finding without title, fix or call site sentence: %+v", f)
+			if f.Title == "" || f.Fix == "" {
+				t.Errorf("finding without title or fix: %+v", f)
 			}
 		})
 	}
