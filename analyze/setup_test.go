@@ -166,8 +166,8 @@ func TestSetupPstats(t *testing.T) {
 				t.Errorf("cost %v per call %v share %v saving %v, want cost %v over %d calls of %v", f.Cost, f.PerCall, f.Share, f.Saving, cost, cc, p.Total)
 			}
 			evidence := strings.Join(f.Evidence, "\n")
-			if !strings.Contains(evidence, fmt.Sprintf("%s ran %s times", Label(f.Func), count(cc))) {
-				t.Errorf("evidence does not give %s's %d calls:\n%s", f.Func.Name, cc, evidence)
+			if want := fmt.Sprintf("%s ran %s times, called from %s", Label(f.Func), count(cc), Label(f.CallSite)); !strings.HasPrefix(evidence, want) {
+				t.Errorf("evidence does not start with %q:\n%s", want, evidence)
 			}
 			if tt.multiple.name != "" {
 				_, nc, _ := o.stats(t, tt.multiple.file, tt.multiple.name)
@@ -186,8 +186,8 @@ func TestSetupPstats(t *testing.T) {
 					t.Errorf("evidence lacks %q:\n%s", want, evidence)
 				}
 			}
-			if f.Title == "" || f.Fix == "" || !strings.Contains(evidence, "Called from "+Label(f.CallSite)) {
-				t.Errorf("finding without title, fix or call site sentence: %+v", f)
+			if f.Title == "" || f.Fix == "" {
+				t.Errorf("finding without title or fix: %+v", f)
 			}
 		})
 	}
@@ -197,14 +197,16 @@ func TestSetupPstats(t *testing.T) {
 // legitimately: it must report nothing.
 func TestSetupNegative(t *testing.T) {
 	tests := []struct{ dump, reason string }{
-		{"numeric.pstats", "sorting and numeric loops on inputs of varying size"},
-		{"recursion.pstats", "deep recursion over trees of varying shape"},
-		{"cached.pstats", "parse behind lru_cache (3 distinct inputs), one Jinja2 environment, precompiled regexes"},
-		{"once.pstats", "setup done once at module level, imports profiled"},
+		{"setup/numeric.pstats", "sorting and numeric loops on inputs of varying size"},
+		{"setup/recursion.pstats", "deep recursion over trees of varying shape"},
+		{"setup/cached.pstats", "parse behind lru_cache (3 distinct inputs), one Jinja2 environment, precompiled regexes"},
+		{"setup/once.pstats", "setup done once at module level, imports profiled"},
+		{"loop/blocking.pstats", "a CPU-heavy checksum per request is work, not setup"},
+		{"pstats/large.pstats", "CPython's test suite: 17,000 functions on varied inputs, ast.parse called 712 times on varied sources"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dump, func(t *testing.T) {
-			got := Setup(loadProfile(t, filepath.Join("../testdata/setup", tt.dump)))
+			got := Setup(loadProfile(t, filepath.Join("../testdata", tt.dump)))
 			if got == nil {
 				t.Fatal("nil findings, want an empty slice")
 			}
