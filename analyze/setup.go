@@ -560,11 +560,21 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	}
 
 	rc := rootCost(c)
-	ev := []string{fmt.Sprintf("%s ran %s times for %s, %s per call, %s of the run.",
-		name, count(c.calls), amount(p, rc), amount(p, rc/float64(c.calls)), percent(rc/p.Total))}
+	where := ""
+	if f.CallSite != nil {
+		where = ", called from " + Label(f.CallSite)
+		if len(up) > 1 {
+			where += " via " + Label(up[1])
+		}
+	}
+	ev := []string{fmt.Sprintf("%s ran %s times%s, for %s in total: %s per call, %s of the run.",
+		name, count(c.calls), where, amount(p, rc), amount(p, rc/float64(c.calls)), percent(rc/p.Total))}
 	for _, r := range c.extra {
 		ev = append(ev, fmt.Sprintf("%s also ran %s times from the same place, another %s; the finding's cost includes it.",
 			Label(r.f), count(r.calls), amount(p, r.cost)))
+	}
+	if n := g.importCalls(c.root); n > 0 {
+		ev = append(ev, fmt.Sprintf("Another %s calls ran while modules were imported and are not counted: setup at import runs once.", count(n)))
 	}
 	ev = append(ev, c.rep.sentences(c.root)...)
 	if c.pattern != nil && c.lookups > 0 {
@@ -574,13 +584,6 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	if s := useRatio(p, up, c); s != "" {
 		ev = append(ev, s)
 	}
-	if f.CallSite != nil {
-		s := fmt.Sprintf("Called from %s", Label(f.CallSite))
-		if len(up) > 1 {
-			s += fmt.Sprintf(" via %s", Label(up[1]))
-		}
-		ev = append(ev, s+".")
-	}
 	ev = append(ev, "Call chain: "+chainNames(f.Chain)+".")
 	if c.pattern != nil {
 		ev = append(ev, c.pattern.Why)
@@ -589,6 +592,17 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		amount(p, f.Saving)))
 	f.Evidence = ev
 	return f
+}
+
+// importCalls estimates the calls of f made while importing modules.
+func (g *callGraph) importCalls(f *parse.Func) int64 {
+	var n float64
+	for _, e := range f.In {
+		if e.Caller != f {
+			n += float64(edgeCalls(e)) * (1 - g.runtime[e.Caller.ID])
+		}
+	}
+	return int64(math.Round(n))
 }
 
 // rootCost is the cost of c's main root alone.
@@ -881,8 +895,12 @@ func stackSetup(p *parse.Profile) []Finding {
 		if k.site != nil {
 			f.Chain = f.Chain[slices.Index(f.Chain, k.site):]
 		}
-		ev := []string{fmt.Sprintf("%s and what it calls took %s of the samples, %s of the profile.",
-			Label(root), amount(p, gr.cost), percent(f.Share))}
+		where := ""
+		if k.site != nil {
+			where = ", called from " + Label(k.site) + ","
+		}
+		ev := []string{fmt.Sprintf("%s%s and what it calls account for %s, %s of the profile.",
+			Label(root), where, amount(p, gr.cost), percent(f.Share))}
 		var onRequest float64
 		for _, v := range gr.request {
 			onRequest += v
@@ -896,9 +914,6 @@ func stackSetup(p *parse.Profile) []Finding {
 		}
 		if c := initCost[k.pat]; c > 0 {
 			ev = append(ev, fmt.Sprintf("Another %s of the same setup ran during package initialization and is not counted.", amount(p, c)))
-		}
-		if k.site != nil {
-			ev = append(ev, fmt.Sprintf("Called from %s.", Label(k.site)))
 		}
 		ev = append(ev, "Call chain: "+chainNames(f.Chain)+".", k.pat.Why,
 			"The profile records no call counts, so how often the setup ran is unknown; doing it once would save up to its whole cost.")

@@ -123,7 +123,9 @@ func analyzeCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	reports := analyzeFiles(files, stdin, af)
+	bar := newProgress(stderr, len(files), isTerminal(stderr))
+	reports := analyzeFiles(files, stdin, af, bar)
+	bar.clear()
 
 	out := stdout
 	if af.output != "" && af.output != "-" {
@@ -263,7 +265,7 @@ type result struct {
 
 // analyzeFiles reads and analyzes every file, at most one per CPU at a
 // time, and returns the results in the order given.
-func analyzeFiles(files []string, stdin io.Reader, af *analyzeFlags) []result {
+func analyzeFiles(files []string, stdin io.Reader, af *analyzeFlags, bar *progress) []result {
 	results := make([]result, len(files))
 	sem := make(chan struct{}, runtime.NumCPU())
 	var wg sync.WaitGroup
@@ -271,7 +273,7 @@ func analyzeFiles(files []string, stdin io.Reader, af *analyzeFlags) []result {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer func() { bar.step(name); <-sem; wg.Done() }()
 			p, err := readProfile(name, stdin, parse.Options{SampleType: af.sample})
 			if err != nil {
 				results[i].err = err
