@@ -346,7 +346,11 @@ func (b *stackBuilder) addSamples(pp *profile.Profile, idx int) error {
 		b.total += float64(v)
 		stack = stack[:0]
 		for i := len(s.Location) - 1; i >= 0; i-- {
-			stack = append(stack, b.locFuncs[s.Location[i].ID-1]...)
+			loc := s.Location[i].ID - 1
+			if loc >= uint64(len(b.locFuncs)) {
+				return fmt.Errorf("sample %d refers to a location missing from the location table", n)
+			}
+			stack = append(stack, b.locFuncs[loc]...)
 			if len(b.ids)+len(stack) > maxFrames {
 				return fmt.Errorf("stacks expand to more than %d frames (inlined lines times locations); refusing a likely hostile profile", maxFrames)
 			}

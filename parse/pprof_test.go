@@ -248,6 +248,7 @@ func TestPprofGolden(t *testing.T) {
 		{"pprof_synthetic.golden", syntheticPprof(t), Options{}},
 		{"pprof_synthetic_count.golden", syntheticPprof(t), Options{SampleType: "samples"}},
 		{"pprof_heap.golden", heap, Options{}},
+		{"pprof_legacy_heap.golden", []byte(legacyHeap), Options{SampleType: "alloc_space"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,6 +260,15 @@ func TestPprofGolden(t *testing.T) {
 		})
 	}
 }
+
+// legacyHeap is a Go heap profile in the legacy text format (debug=1):
+// addresses only, sampled every 512 KiB, so the library scales the values
+// up to estimates of all allocations.
+const legacyHeap = `heap profile: 3: 3072 [10: 1048576] @ heap/524288
+1: 1024 [5: 524288] @ 0x401000 0x402000 0x403000
+2: 2048 [5: 524288] @ 0x401000 0x402000 0x402000
+# runtime.MemStats
+`
 
 // syntheticPprof builds a small CPU profile by hand:
 //
@@ -441,5 +451,40 @@ func BenchmarkPprofLarge(b *testing.B) {
 		if _, err := Data(data, "allocs.pb.gz", Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestPprofUnit covers the unit spellings profilers write: pprof's own,
+// austin2pprof's "μs" and "B", the micro sign, capitals and plurals.
+func TestPprofUnit(t *testing.T) {
+	tests := []struct {
+		unit string
+		raw  float64
+		want string
+		v    float64
+	}{
+		{"nanoseconds", 30000000, "seconds", 0.03},
+		{"ns", 1500000000, "seconds", 1.5},
+		{"microseconds", 250, "seconds", 0.00025},
+		{"μs", 250, "seconds", 0.00025}, // Greek mu
+		{"µs", 250, "seconds", 0.00025}, // micro sign
+		{"Milliseconds", 20, "seconds", 0.02},
+		{"seconds", 3, "seconds", 3},
+		{"s", 3, "seconds", 3},
+		{"bytes", 4096, "bytes", 4096},
+		{"B", 4096, "bytes", 4096},
+		{"kilobytes", 2, "bytes", 2048},
+		{"MB", 3, "bytes", 3 << 20},
+		{"count", 7, "count", 7},
+		{"objects", 7, "count", 7},
+		{"", 7, "count", 7},
+	}
+	for _, tc := range tests {
+		t.Run(tc.unit, func(t *testing.T) {
+			s := pprofUnit(tc.unit)
+			if s.unit != tc.want || s.of(tc.raw) != tc.v {
+				t.Errorf("%v %s = %v %s, want %v %s", tc.raw, tc.unit, s.of(tc.raw), s.unit, tc.v, tc.want)
+			}
+		})
 	}
 }
