@@ -283,6 +283,7 @@ const (
 	lib    = "/usr/lib/python3/dist-packages/tables/build.py"
 	recomp = "/usr/lib/python3.11/re/_compiler.py"
 	reinit = "/usr/lib/python3.11/re/__init__.py"
+	jinja  = "/usr/lib/python3/dist-packages/jinja2/environment.py"
 )
 
 // handlerWith is a request handler called 10 times that calls make (cost
@@ -337,6 +338,10 @@ func TestSetupShape(t *testing.T) {
 			fn(app, "route", 1, 1).fn(reinit, "match", 100, 0.95).fn(reinit, "_compile", 100, 0.94).fn(recomp, "compile", 20, 0.9).
 			call(app+":route", reinit+":match", 100, 0.95).call(reinit+":match", reinit+":_compile", 100, 0.94).
 			call(reinit+":_compile", recomp+":compile", 20, 0.9)},
+		{name: "from_string per render is not excused by get_template's cache hits elsewhere", graph: newGraph(1).
+			fn(app, "render", 20, 0.6).fn(app, "page", 1000, 0.3).fn(jinja, "from_string", 20, 0.5).fn(jinja, "get_template", 1000, 0.2).
+			call(app+":render", jinja+":from_string", 20, 0.5).call(app+":page", jinja+":get_template", 1000, 0.2),
+			pattern: "P4", fn: jinja + ":from_string", site: "render", calls: 20, cost: 0.5},
 		{name: "namedtuple built while importing a module is setup done once", graph: newGraph(1).
 			fn("<frozen importlib._bootstrap>", "_load", 1, 0.3).fn("/usr/lib/python3/dist-packages/m.py", "<module>", 1, 0.3).
 			fn("/usr/lib/python3.11/collections/__init__.py", "namedtuple", 30, 0.3).
