@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -217,32 +218,65 @@ func TestSetupNegative(t *testing.T) {
 	}
 }
 
-// TestSetupPprof checks the Go service that compiles regexps per request:
-// the finding's cost is every sample under regexp.MustCompile, which the
-// pprof reader records as the function's cumulative value.
-func TestSetupPprof(t *testing.T) {
-	const dump = "../testdata/setup/goregexp/cpu.pprof"
-	p, err := parse.File(dump, parse.Options{})
+// pprofOracle asks go tool pprof for the cumulative value of fn and the
+// profile total, in unit ("ns" or "B"), for the given sample index.
+func pprofOracle(t *testing.T, dump, index, unit, fn string) (cum, total float64) {
+	t.Helper()
+	out, err := exec.Command("go", "tool", "pprof", "-unit="+unit, "-sample_index="+index, "-top", "-cum", dump).Output()
 	if err != nil {
-		t.Skipf("pprof reader cannot read the profile yet: %v", err)
+		t.Skipf("go tool pprof: %v", err)
 	}
-	got := Setup(p)
-	if len(got) == 0 {
-		t.Fatal("no finding")
+	num := `([0-9]+)` + regexp.QuoteMeta(unit)
+	line := regexp.MustCompile(`(?m)^.*\s` + num + `\s+[0-9.]+%\s+` + regexp.QuoteMeta(fn) + `$`).FindStringSubmatch(string(out))
+	tot := regexp.MustCompile(`(?:Total samples = |of )` + num + `(?: total|\s)`).FindStringSubmatch(string(out))
+	if line == nil || tot == nil {
+		t.Fatalf("go tool pprof output lacks %s or the total:\n%s", fn, out)
 	}
-	f := got[0]
-	if f.Pattern != "G1" || f.Func.Name != "regexp.MustCompile" {
-		t.Fatalf("first finding %s at %s, want G1 at regexp.MustCompile", f.Pattern, f.Func)
+	cum, _ = strconv.ParseFloat(line[1], 64)
+	total, _ = strconv.ParseFloat(tot[1], 64)
+	return cum, total
+}
+
+// TestSetupPprof checks the Go service that compiles regexps per request,
+// in its CPU and allocation profiles: the finding's cost is every sample
+// under regexp.MustCompile, as go tool pprof counts it.
+func TestSetupPprof(t *testing.T) {
+	tests := []struct {
+		dump, sampleType, index, unit string
+		scale                         float64 // oracle unit to the model's
+	}{
+		{"cpu.pprof", "", "cpu", "ns", 1e-9},
+		{"allocs.pprof", "alloc_space", "alloc_space", "B", 1},
 	}
-	main := filepath.Join(filepath.Dir(dump), "main.go")
-	if f.CallSite == nil || f.CallSite.Name != "main.validate" || f.CallSite.Line != defLine(t, main, "validate") {
-		t.Errorf("call site %v, want main.go:%d main.validate", f.CallSite, defLine(t, main, "validate"))
-	}
-	if f.Calls != -1 || f.PerCall != 0 || !near(f.Cost, f.Func.Cum) || !near(f.Share, f.Func.Cum/p.Total) || !near(f.Saving, f.Cost) {
-		t.Errorf("calls %d cost %v share %v saving %v, want -1 and MustCompile's cum %v of %v", f.Calls, f.Cost, f.Share, f.Saving, f.Func.Cum, p.Total)
-	}
-	if ev := strings.Join(f.Evidence, "\n"); !strings.Contains(ev, "100 % of it ran while serving requests, under net/http.(*conn).serve") {
-		t.Errorf("evidence does not place the setup under request handling:\n%s", ev)
+	dir := "../testdata/setup/goregexp"
+	for _, tt := range tests {
+		t.Run(tt.dump, func(t *testing.T) {
+			dump := filepath.Join(dir, tt.dump)
+			p, err := parse.File(dump, parse.Options{SampleType: tt.sampleType})
+			if err != nil {
+				t.Skipf("pprof reader cannot read the profile yet: %v", err)
+			}
+			cum, total := pprofOracle(t, dump, tt.index, tt.unit, "regexp.MustCompile")
+			cum, total = cum*tt.scale, total*tt.scale
+			got := Setup(p)
+			if len(got) == 0 {
+				t.Fatal("no finding")
+			}
+			f := got[0]
+			if f.Pattern != "G1" || f.Func.Name != "regexp.MustCompile" {
+				t.Fatalf("first finding %s at %s, want G1 at regexp.MustCompile", f.Pattern, f.Func)
+			}
+			main := filepath.Join(dir, "main.go")
+			if f.CallSite == nil || f.CallSite.Name != "main.validate" || f.CallSite.Line != defLine(t, main, "validate") {
+				t.Errorf("call site %v, want main.go:%d main.validate", f.CallSite, defLine(t, main, "validate"))
+			}
+			if f.Calls != -1 || f.PerCall != 0 || !near(f.Cost, cum) || !near(f.Share, cum/total) || !near(f.Saving, f.Cost) {
+				t.Errorf("calls %d cost %v share %v saving %v, want -1 and pprof's cum %v of %v", f.Calls, f.Cost, f.Share, f.Saving, cum, total)
+			}
+			if ev := strings.Join(f.Evidence, "\n"); !strings.Contains(ev, "100 % of it ran while serving requests, under net/http.(*conn).serve") {
+				t.Errorf("evidence does not place the setup under request handling:\n%s", ev)
+			}
+		})
 	}
 }
 
