@@ -229,9 +229,17 @@ func edgeCalls(e *parse.Edge) int64 {
 	return e.Calls
 }
 
+// share is v as a fraction of p's total, 0 when the total is not positive.
+func share(p *parse.Profile, v float64) float64 {
+	if p.Total <= 0 {
+		return 0
+	}
+	return v / p.Total
+}
+
 // costly reports whether cost is worth a finding.
 func costly(p *parse.Profile, cost float64) bool {
-	return p.Total > 0 && cost/p.Total >= limits.MinShare || p.Unit == "seconds" && cost >= limits.MinCost
+	return share(p, cost) >= limits.MinShare && cost > 0 || p.Unit == "seconds" && cost >= limits.MinCost
 }
 
 // catalogCandidates returns, per catalog pattern and call site, the
@@ -282,7 +290,7 @@ func (g *callGraph) catalogCandidates() []candidate {
 			if c.lookups > 0 && float64(c.calls) < limits.MinMissRatio*float64(c.lookups) {
 				continue
 			}
-			c.rep = g.repeats(c.root)
+			c.rep = repeats(c.root)
 			if pat.Varying && c.lookups == 0 && !c.rep.identical() && c.rep.recursive == 0 && c.cost < limits.VaryingShare*g.p.Total {
 				continue
 			}
@@ -356,7 +364,7 @@ func callersWithin(f *parse.Func, set map[*parse.Func]bool) bool {
 }
 
 // repeats measures how exactly f's private subtree repeats per call.
-func (g *callGraph) repeats(f *parse.Func) repeat {
+func repeats(f *parse.Func) repeat {
 	r := repeat{n: f.Primitive}
 	if r.n <= 0 {
 		return r
@@ -417,7 +425,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 		if n < limits.MinCalls || !costly(p, cost) || p.Unit == "seconds" && cost/float64(n) < limits.MinPerCall {
 			continue
 		}
-		rep := g.repeats(f)
+		rep := repeats(f)
 		if rep.identical() {
 			qualifies[f] = candidate{root: f, calls: n, cost: cost, rep: rep}
 		}
@@ -429,11 +437,12 @@ func (g *callGraph) shapeCandidates() []candidate {
 		if !ok {
 			continue
 		}
+		visited := map[*parse.Func]bool{f: true}
 		for moved := true; moved; {
 			moved = false
 			for _, e := range c.root.Out {
-				if next, ok := qualifies[e.Callee]; ok && e.Callee != c.root && e.Cum >= limits.Descend*c.cost {
-					c, moved = next, true
+				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && e.Cum >= limits.Descend*c.cost {
+					c, moved, visited[e.Callee] = next, true, true
 					break
 				}
 			}
@@ -448,8 +457,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 }
 
 // callSite walks up from f along the heaviest callers to the first
-// function in the user's own code, where a fix goes. The path it returns
-// runs from that function down to f's caller.
+// function in the user's own code, where a fix goes; nil if there is none.
 func (g *callGraph) callSite(f *parse.Func) *parse.Func {
 	path := g.upPath(f)
 	if len(path) > 0 && OriginOf(path[0]) == User {
@@ -546,9 +554,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	if c.calls > 0 {
 		f.PerCall = c.cost / float64(c.calls)
 	}
-	if p.Total > 0 {
-		f.Share = c.cost / p.Total
-	}
+	f.Share = share(p, c.cost)
 	f.Severity = severity(p, f.Cost, f.Share)
 	f.Chain = append(slices.Clone(up), c.root)
 	f.Chain = append(f.Chain, heaviestDescent(c.root)...)
@@ -574,7 +580,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		}
 	}
 	ev := []string{fmt.Sprintf("%s ran %s times%s, for %s in total: %s per call, %s of the run.",
-		name, count(c.calls), where, amount(p, rc), amount(p, rc/float64(c.calls)), percent(rc/p.Total))}
+		name, count(c.calls), where, amount(p, rc), amount(p, rc/float64(c.calls)), percent(share(p, rc)))}
 	for _, r := range c.extra {
 		ev = append(ev, fmt.Sprintf("%s also ran %s times from the same place, another %s; the finding's cost includes it.",
 			Label(r.f), count(r.calls), amount(p, r.cost)))
@@ -891,9 +897,7 @@ func stackSetup(p *parse.Profile) []Finding {
 			Kind: KindRepeatedSetup, Pattern: k.pat.ID, Func: root, CallSite: k.site,
 			Calls: -1, Cost: gr.cost, Saving: gr.cost, Title: k.pat.Title, Fix: k.pat.Fix,
 		}
-		if p.Total > 0 {
-			f.Share = gr.cost / p.Total
-		}
+		f.Share = share(p, gr.cost)
 		f.Severity = severity(p, f.Cost, f.Share)
 		for _, id := range gr.heaviest.Funcs[:gr.heaviest.at+1] {
 			f.Chain = append(f.Chain, p.Funcs[id])
