@@ -44,7 +44,7 @@ func Pprof(w io.Writer, s *Samples) error {
 		}
 		return locs[id]
 	}
-	exact := make([]float64, len(p.Funcs))   // Σ values ending in a function, scaled
+	exact := make([]float64, len(p.Funcs)) // Σ values ending in a function, scaled
 	written := make([]int64, len(p.Funcs)) // Σ rounded values written for it
 	for _, st := range s.Stacks {
 		leaf := st.Funcs[len(st.Funcs)-1]
