@@ -59,9 +59,11 @@ import (
 const defaultSlow = 0.1
 
 // Blockers are kept when they hold a noticeable part of the loop: at least
-// minBusyShare of the busy time and minWallShare of the wall time, or a step
-// that passed the slow threshold. At most maxBlockers are listed.
+// minCost seconds, minBusyShare of the busy time and minWallShare of the
+// wall time, or a step that passed the slow threshold. At most maxBlockers
+// are listed.
 const (
+	minCost      = 0.001
 	minBusyShare = 0.02
 	minWallShare = 0.01
 	maxBlockers  = 10
@@ -628,7 +630,7 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 		if l.Busy > 0 {
 			b.ShareOfBusy = b.Cost / l.Busy
 		}
-		if !b.ProbablySlow && (b.Cost < minBusyShare*l.Busy || b.Cost < minWallShare*l.Wall) {
+		if !b.ProbablySlow && (b.Cost < minCost || b.Cost < minBusyShare*l.Busy || b.Cost < minWallShare*l.Wall) {
 			continue
 		}
 		if !own { // a body's own time is fixed in the body itself

@@ -3,8 +3,10 @@ package analyze
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -146,14 +148,12 @@ func TestEventLoop(t *testing.T) {
 		{
 			name: "jsonpath_rw webhook", dump: "webhook/webhook.pstats", runtime: "asyncio",
 			blockers: []wantBlocker{{fn: jsonpathParse, site: "get_values", finding: true}},
-			more: func(t *testing.T, l *Loop) {
-				if l.Busy < 0.5*l.Wall {
-					t.Errorf("busy %v of wall %v; the loop is mostly busy", l.Busy, l.Wall)
-				}
-				if b := l.Blockers[0]; b.ShareOfBusy < 0.5 {
-					t.Errorf("parse holds %v of busy; want most of it", b.ShareOfBusy)
-				}
-			},
+			more:     parseHoldsBusyLoop,
+		},
+		{
+			name: "jsonpath_rw webhook on 3.13 (inlined comprehensions)", dump: "webhook/webhook-3.13.pstats", runtime: "asyncio",
+			blockers: []wantBlocker{{fn: jsonpathParse, site: "get_values", finding: true}},
+			more:     parseHoldsBusyLoop,
 		},
 	}
 	specs := map[string][]string{}
@@ -248,6 +248,17 @@ func TestEventLoop(t *testing.T) {
 	}
 }
 
+// parseHoldsBusyLoop is what the issue asks of the webhook: the loop was
+// busy most of its wall time and the parse held it for most of that.
+func parseHoldsBusyLoop(t *testing.T, l *Loop) {
+	if l.Busy < 0.5*l.Wall {
+		t.Errorf("busy %v of wall %v; the loop is mostly busy", l.Busy, l.Wall)
+	}
+	if b := l.Blockers[0]; b.ShareOfBusy < 0.5 {
+		t.Errorf("parse holds %v of busy; want most of it", b.ShareOfBusy)
+	}
+}
+
 func nearOracle(t *testing.T, what string, got, want float64) {
 	t.Helper()
 	if !near(got, want) {
@@ -287,4 +298,132 @@ func blockerNames(l *Loop) []string {
 		names = append(names, Label(b.Func))
 	}
 	return names
+}
+
+// loopGraph builds a small asyncio profile: funcs are "key file name calls
+// own cum", edges "caller>callee calls own cum" by key.
+func loopGraph(t *testing.T, funcs, edges []string) *parse.Profile {
+	t.Helper()
+	p := &parse.Profile{Format: parse.Pstats, Unit: "seconds"}
+	byKey := map[string]*parse.Func{}
+	for _, spec := range funcs {
+		var key string
+		f := &parse.Func{Line: 1}
+		if _, err := fmt.Sscan(spec, &key, &f.File, &f.Name, &f.Calls, &f.Own, &f.Cum); err != nil {
+			t.Fatalf("func spec %q: %v", spec, err)
+		}
+		f.Name = strings.ReplaceAll(f.Name, "·", " ") // names of built-ins hold spaces
+		f.Primitive = f.Calls
+		byKey[key] = f
+		p.Funcs = append(p.Funcs, f)
+		p.Total += f.Own
+	}
+	for _, spec := range edges {
+		var pair string
+		e := &parse.Edge{}
+		if _, err := fmt.Sscan(spec, &pair, &e.Calls, &e.Own, &e.Cum); err != nil {
+			t.Fatalf("edge spec %q: %v", spec, err)
+		}
+		caller, callee, _ := strings.Cut(pair, ">")
+		e.Caller, e.Callee, e.Primitive = byKey[caller], byKey[callee], e.Calls
+		if e.Caller == nil || e.Callee == nil {
+			t.Fatalf("edge spec %q names an unknown function", spec)
+		}
+		p.Edges = append(p.Edges, e)
+	}
+	if err := p.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestEventLoopShapes checks the walk's decisions on hand-made graphs: a
+// handler coroutine resumed 10 times calls a thin user wrapper 20 times,
+// which calls a library parse once per call.
+func TestEventLoopShapes(t *testing.T) {
+	const lib = "/usr/lib/python3.11/"
+	funcs := []string{
+		"once " + lib + "asyncio/base_events.py _run_once 10 0.01 1",
+		"select " + lib + "selectors.py select 10 0 0.1",
+		"run " + lib + "asyncio/events.py _run 20 0 0.89",
+		"ctx ~ <method·'run'·of·'_contextvars.Context'·objects> 20 0 0.89",
+		"handler app.py handler 10 0.29 0.89",
+		"wrapper app.py wrapper 20 0 0.6",
+		"parse /site-packages/lib/parse.py parse 20 0.6 0.6",
+	}
+	edges := []string{
+		"once>select 10 0 0.1", "once>run 20 0 0.89", "run>ctx 20 0 0.89",
+		"ctx>handler 10 0.29 0.89", "handler>wrapper 20 0 0.6", "wrapper>parse 20 0.6 0.6",
+	}
+	// The same, but the wrapper also runs outside the loop, called from main.
+	outFuncs := append(slices.Clone(funcs[:5]), "wrapper app.py wrapper 25 0 0.75",
+		"parse /site-packages/lib/parse.py parse 25 0.75 0.75", "main app.py main 1 0 0.15")
+	outEdges := append(slices.Clone(edges[:5]), "wrapper>parse 25 0.75 0.75", "main>wrapper 5 0 0.15")
+	type want struct {
+		name, site    string
+		calls         int64
+		cost, perStep float64
+		slow          bool
+	}
+	tests := []struct {
+		name         string
+		funcs, edges []string
+		slow         float64
+		blockers     []want
+		note         string
+	}{
+		{
+			name: "the wrapper hands the blame to parse", funcs: funcs, edges: edges,
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+		},
+		{
+			name: "two calls per step pass a lower threshold", funcs: funcs, edges: edges, slow: 0.05,
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2, slow: true}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+		},
+		{
+			name:  "a wrapper also called outside the loop is blamed whole",
+			funcs: outFuncs, edges: outEdges,
+			blockers: []want{{name: "wrapper", site: "handler", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+		},
+		{
+			name: "no callers recorded", funcs: funcs,
+			note: "subcalls=False",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := loopGraph(t, tt.funcs, tt.edges)
+			l := EventLoop(p, tt.slow, nil)
+			if l == nil {
+				t.Fatal("found no loop")
+			}
+			if l.Wall != 1 || l.Steps != 20 {
+				t.Errorf("wall %v, steps %d; want _run_once's 1 s and _run's 20 calls", l.Wall, l.Steps)
+			}
+			if len(tt.edges) > 0 && (l.Idle != 0.1 || !near(l.Busy, 0.9)) {
+				t.Errorf("idle %v, busy %v; want select's 0.1 s and the rest", l.Idle, l.Busy)
+			}
+			if len(l.Blockers) != len(tt.blockers) {
+				t.Fatalf("blockers %v, want %d", blockerNames(l), len(tt.blockers))
+			}
+			for i, w := range tt.blockers {
+				b := l.Blockers[i]
+				if b.Func.Name != w.name || siteName(b.CallSite) != w.site || b.Calls != w.calls ||
+					!near(b.Cost, w.cost) || !near(b.CallsPerStep, w.perStep) || b.ProbablySlow != w.slow {
+					t.Errorf("blocker %d: %s from %q, %d calls, cost %v, %v per step, slow %v; want %+v",
+						i+1, b.Func.Name, siteName(b.CallSite), b.Calls, b.Cost, b.CallsPerStep, b.ProbablySlow, w)
+				}
+			}
+			if tt.note != "" && !strings.Contains(strings.Join(l.Notes, "\n"), tt.note) {
+				t.Errorf("notes %q lack %q", l.Notes, tt.note)
+			}
+		})
+	}
+	t.Run("pprof profiles have no loop section", func(t *testing.T) {
+		p := loopGraph(t, funcs, edges)
+		p.Format = parse.Pprof
+		if l := EventLoop(p, 0, nil); l != nil {
+			t.Errorf("found a %s loop in a pprof profile", l.Runtime)
+		}
+	})
 }

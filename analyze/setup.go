@@ -190,7 +190,7 @@ type candidate struct {
 	cost    float64 // their cumulative time
 	extra   []root  // further roots of the same pattern from the same call site
 	rep     repeat
-	lookups float64 // calls of the pattern's cache lookup, if it has one
+	lookups int64 // calls of the cache lookups in front of root, if any
 
 	chain map[*parse.Func]bool // the finding's call chain, once accepted
 }
@@ -230,10 +230,6 @@ func edgeCalls(e *parse.Edge) int64 {
 }
 
 // costly reports whether cost is worth a finding.
-func (g *callGraph) costly(cost float64) bool {
-	return costly(g.p, cost)
-}
-
 func costly(p *parse.Profile, cost float64) bool {
 	return p.Total > 0 && cost/p.Total >= limits.MinShare || p.Unit == "seconds" && cost >= limits.MinCost
 }
@@ -246,12 +242,7 @@ func (g *callGraph) catalogCandidates() []candidate {
 		pat := &Catalog[i]
 		isBuild := func(f *parse.Func) bool { return matchAny(pat.Build, slashed(f.File), f.Name) }
 		var roots []root
-		var lookups float64
 		for _, f := range g.p.Funcs {
-			if matchAny(pat.Lookup, slashed(f.File), f.Name) {
-				n, _ := g.entry(f, func(c *parse.Func) bool { return matchAny(pat.Lookup, slashed(c.File), c.Name) })
-				lookups += float64(n)
-			}
 			if !isBuild(f) {
 				continue
 			}
@@ -282,13 +273,13 @@ func (g *callGraph) catalogCandidates() []candidate {
 				continue
 			}
 			sites[site] = len(groups)
-			groups = append(groups, candidate{pattern: pat, root: r.f, calls: r.calls, cost: r.cost, lookups: lookups})
+			groups = append(groups, candidate{pattern: pat, root: r.f, calls: r.calls, cost: r.cost, lookups: g.lookups(pat, r.f)})
 		}
 		for _, c := range groups {
-			if !g.costly(c.cost) {
+			if !costly(g.p, c.cost) {
 				continue
 			}
-			if c.lookups > 0 && float64(c.calls)/c.lookups < limits.MinMissRatio {
+			if c.lookups > 0 && float64(c.calls) < limits.MinMissRatio*float64(c.lookups) {
 				continue
 			}
 			c.rep = g.repeats(c.root)
@@ -299,6 +290,21 @@ func (g *callGraph) catalogCandidates() []candidate {
 		}
 	}
 	return out
+}
+
+// lookups counts the calls of the cache lookups of pat that call f
+// directly: the lookups f's calls are the misses of. It is 0 when f is not
+// reached through the cache (Environment.from_string has none).
+func (g *callGraph) lookups(pat *Pattern, f *parse.Func) int64 {
+	isLookup := func(c *parse.Func) bool { return matchAny(pat.Lookup, slashed(c.File), c.Name) }
+	var n int64
+	for _, e := range f.In {
+		if isLookup(e.Caller) {
+			calls, _ := g.entry(e.Caller, isLookup)
+			n += calls
+		}
+	}
+	return n
 }
 
 // slashed turns Windows paths into slash paths for suffix matching.
@@ -408,7 +414,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 			continue
 		}
 		n, cost := g.entry(f, func(*parse.Func) bool { return false })
-		if n < limits.MinCalls || !g.costly(cost) || p.Unit == "seconds" && cost/float64(n) < limits.MinPerCall {
+		if n < limits.MinCalls || !costly(p, cost) || p.Unit == "seconds" && cost/float64(n) < limits.MinPerCall {
 			continue
 		}
 		rep := g.repeats(f)
@@ -579,7 +585,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	ev = append(ev, c.rep.sentences(c.root)...)
 	if c.pattern != nil && c.lookups > 0 {
 		ev = append(ev, fmt.Sprintf("%s ran %s times for %s cache lookups (%s): the cache missed %s of the time.",
-			c.root.Name, count(c.calls), count(int64(math.Round(c.lookups))), lookupNames(g, c.pattern), percent(float64(c.calls)/c.lookups)))
+			c.root.Name, count(c.calls), count(c.lookups), lookupNames(c.pattern, c.root), percent(float64(c.calls)/float64(c.lookups))))
 	}
 	if s := useRatio(p, up, c); s != "" {
 		ev = append(ev, s)
@@ -713,12 +719,12 @@ func heaviestDescent(f *parse.Func) []*parse.Func {
 	return out
 }
 
-// lookupNames lists the cache lookup functions of pat found in the profile.
-func lookupNames(g *callGraph, pat *Pattern) string {
+// lookupNames lists the cache lookups of pat that call f.
+func lookupNames(pat *Pattern, f *parse.Func) string {
 	var names []string
-	for _, f := range g.p.Funcs {
-		if matchAny(pat.Lookup, slashed(f.File), f.Name) {
-			names = append(names, ShortFile(f.File)+" "+f.Name)
+	for _, e := range f.In {
+		if matchAny(pat.Lookup, slashed(e.Caller.File), e.Caller.Name) {
+			names = append(names, ShortFile(e.Caller.File)+" "+e.Caller.Name)
 		}
 	}
 	return strings.Join(names, ", ")

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -197,14 +198,16 @@ func TestSetupPstats(t *testing.T) {
 // legitimately: it must report nothing.
 func TestSetupNegative(t *testing.T) {
 	tests := []struct{ dump, reason string }{
-		{"numeric.pstats", "sorting and numeric loops on inputs of varying size"},
-		{"recursion.pstats", "deep recursion over trees of varying shape"},
-		{"cached.pstats", "parse behind lru_cache (3 distinct inputs), one Jinja2 environment, precompiled regexes"},
-		{"once.pstats", "setup done once at module level, imports profiled"},
+		{"setup/numeric.pstats", "sorting and numeric loops on inputs of varying size"},
+		{"setup/recursion.pstats", "deep recursion over trees of varying shape"},
+		{"setup/cached.pstats", "parse behind lru_cache (3 distinct inputs), one Jinja2 environment, precompiled regexes"},
+		{"setup/once.pstats", "setup done once at module level, imports profiled"},
+		{"loop/blocking.pstats", "a CPU-heavy checksum per request is work, not setup"},
+		{"pstats/large.pstats", "CPython's test suite: 17,000 functions on varied inputs, ast.parse called 712 times on varied sources"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dump, func(t *testing.T) {
-			got := Setup(loadProfile(t, filepath.Join("../testdata/setup", tt.dump)))
+			got := Setup(loadProfile(t, filepath.Join("../testdata", tt.dump)))
 			if got == nil {
 				t.Fatal("nil findings, want an empty slice")
 			}
@@ -215,32 +218,65 @@ func TestSetupNegative(t *testing.T) {
 	}
 }
 
-// TestSetupPprof checks the Go service that compiles regexps per request:
-// the finding's cost is every sample under regexp.MustCompile, which the
-// pprof reader records as the function's cumulative value.
-func TestSetupPprof(t *testing.T) {
-	const dump = "../testdata/setup/goregexp/cpu.pprof"
-	p, err := parse.File(dump, parse.Options{})
+// pprofOracle asks go tool pprof for the cumulative value of fn and the
+// profile total, in unit ("ns" or "B"), for the given sample index.
+func pprofOracle(t *testing.T, dump, index, unit, fn string) (cum, total float64) {
+	t.Helper()
+	out, err := exec.Command("go", "tool", "pprof", "-unit="+unit, "-sample_index="+index, "-top", "-cum", dump).Output()
 	if err != nil {
-		t.Skipf("pprof reader cannot read the profile yet: %v", err)
+		t.Skipf("go tool pprof: %v", err)
 	}
-	got := Setup(p)
-	if len(got) == 0 {
-		t.Fatal("no finding")
+	num := `([0-9]+)` + regexp.QuoteMeta(unit)
+	line := regexp.MustCompile(`(?m)^.*\s` + num + `\s+[0-9.]+%\s+` + regexp.QuoteMeta(fn) + `$`).FindStringSubmatch(string(out))
+	tot := regexp.MustCompile(`(?:Total samples = |of )` + num + `(?: total|\s)`).FindStringSubmatch(string(out))
+	if line == nil || tot == nil {
+		t.Fatalf("go tool pprof output lacks %s or the total:\n%s", fn, out)
 	}
-	f := got[0]
-	if f.Pattern != "G1" || f.Func.Name != "regexp.MustCompile" {
-		t.Fatalf("first finding %s at %s, want G1 at regexp.MustCompile", f.Pattern, f.Func)
+	cum, _ = strconv.ParseFloat(line[1], 64)
+	total, _ = strconv.ParseFloat(tot[1], 64)
+	return cum, total
+}
+
+// TestSetupPprof checks the Go service that compiles regexps per request,
+// in its CPU and allocation profiles: the finding's cost is every sample
+// under regexp.MustCompile, as go tool pprof counts it.
+func TestSetupPprof(t *testing.T) {
+	tests := []struct {
+		dump, sampleType, index, unit string
+		scale                         float64 // oracle unit to the model's
+	}{
+		{"cpu.pprof", "", "cpu", "ns", 1e-9},
+		{"allocs.pprof", "alloc_space", "alloc_space", "B", 1},
 	}
-	main := filepath.Join(filepath.Dir(dump), "main.go")
-	if f.CallSite == nil || f.CallSite.Name != "main.validate" || f.CallSite.Line != defLine(t, main, "validate") {
-		t.Errorf("call site %v, want main.go:%d main.validate", f.CallSite, defLine(t, main, "validate"))
-	}
-	if f.Calls != -1 || f.PerCall != 0 || !near(f.Cost, f.Func.Cum) || !near(f.Share, f.Func.Cum/p.Total) || !near(f.Saving, f.Cost) {
-		t.Errorf("calls %d cost %v share %v saving %v, want -1 and MustCompile's cum %v of %v", f.Calls, f.Cost, f.Share, f.Saving, f.Func.Cum, p.Total)
-	}
-	if ev := strings.Join(f.Evidence, "\n"); !strings.Contains(ev, "100 % of it ran while serving requests, under net/http.(*conn).serve") {
-		t.Errorf("evidence does not place the setup under request handling:\n%s", ev)
+	dir := "../testdata/setup/goregexp"
+	for _, tt := range tests {
+		t.Run(tt.dump, func(t *testing.T) {
+			dump := filepath.Join(dir, tt.dump)
+			p, err := parse.File(dump, parse.Options{SampleType: tt.sampleType})
+			if err != nil {
+				t.Skipf("pprof reader cannot read the profile yet: %v", err)
+			}
+			cum, total := pprofOracle(t, dump, tt.index, tt.unit, "regexp.MustCompile")
+			cum, total = cum*tt.scale, total*tt.scale
+			got := Setup(p)
+			if len(got) == 0 {
+				t.Fatal("no finding")
+			}
+			f := got[0]
+			if f.Pattern != "G1" || f.Func.Name != "regexp.MustCompile" {
+				t.Fatalf("first finding %s at %s, want G1 at regexp.MustCompile", f.Pattern, f.Func)
+			}
+			main := filepath.Join(dir, "main.go")
+			if f.CallSite == nil || f.CallSite.Name != "main.validate" || f.CallSite.Line != defLine(t, main, "validate") {
+				t.Errorf("call site %v, want main.go:%d main.validate", f.CallSite, defLine(t, main, "validate"))
+			}
+			if f.Calls != -1 || f.PerCall != 0 || !near(f.Cost, cum) || !near(f.Share, cum/total) || !near(f.Saving, f.Cost) {
+				t.Errorf("calls %d cost %v share %v saving %v, want -1 and pprof's cum %v of %v", f.Calls, f.Cost, f.Share, f.Saving, cum, total)
+			}
+			if ev := strings.Join(f.Evidence, "\n"); !strings.Contains(ev, "100 % of it ran while serving requests, under net/http.(*conn).serve") {
+				t.Errorf("evidence does not place the setup under request handling:\n%s", ev)
+			}
+		})
 	}
 }
 
@@ -281,6 +317,7 @@ const (
 	lib    = "/usr/lib/python3/dist-packages/tables/build.py"
 	recomp = "/usr/lib/python3.11/re/_compiler.py"
 	reinit = "/usr/lib/python3.11/re/__init__.py"
+	jinja  = "/usr/lib/python3/dist-packages/jinja2/environment.py"
 )
 
 // handlerWith is a request handler called 10 times that calls make (cost
@@ -335,6 +372,10 @@ func TestSetupShape(t *testing.T) {
 			fn(app, "route", 1, 1).fn(reinit, "match", 100, 0.95).fn(reinit, "_compile", 100, 0.94).fn(recomp, "compile", 20, 0.9).
 			call(app+":route", reinit+":match", 100, 0.95).call(reinit+":match", reinit+":_compile", 100, 0.94).
 			call(reinit+":_compile", recomp+":compile", 20, 0.9)},
+		{name: "from_string per render is not excused by get_template's cache hits elsewhere", graph: newGraph(1).
+			fn(app, "render", 20, 0.6).fn(app, "page", 1000, 0.3).fn(jinja, "from_string", 20, 0.5).fn(jinja, "get_template", 1000, 0.2).
+			call(app+":render", jinja+":from_string", 20, 0.5).call(app+":page", jinja+":get_template", 1000, 0.2),
+			pattern: "P4", fn: jinja + ":from_string", site: "render", calls: 20, cost: 0.5},
 		{name: "namedtuple built while importing a module is setup done once", graph: newGraph(1).
 			fn("<frozen importlib._bootstrap>", "_load", 1, 0.3).fn("/usr/lib/python3/dist-packages/m.py", "<module>", 1, 0.3).
 			fn("/usr/lib/python3.11/collections/__init__.py", "namedtuple", 30, 0.3).

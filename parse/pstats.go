@@ -66,6 +66,7 @@ type statsBuilder struct {
 
 	funcs   map[funcKey]*Func
 	entries []entry
+	sampled bool // Python 3.15's sampling profiler: keys carry executing lines
 	python2 bool // a key held a Python 2 byte string
 	merged  bool // a caller held concatenated tuples
 }
@@ -86,15 +87,12 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	b.funcs = make(map[funcKey]*Func, n)
 	b.entries = make([]entry, 0, n)
 	funcs := make([]Func, n)
-	sampled := false
+	b.sampled = sampledMarker(d, items)
 	nedges := 0
 	for i := 0; i < len(items); i += 2 {
 		key, val := items[i], items[i+1]
-		if key.kind() == kTuple && key.n() == 1 {
-			if s, _ := d.str(d.items(key)[0]); s == "__sampled__" {
-				sampled = true
-				continue
-			}
+		if b.sampled && isMarker(d, key) {
+			continue
 		}
 		k, fn, err := b.key(key)
 		if err != nil {
@@ -102,22 +100,30 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 		}
 		f := &funcs[len(b.entries)]
 		*f = fn
-		if b.funcs[k] != nil {
-			return nil, b.errAt(key, "function %s appears twice", f)
-		}
-		b.funcs[k] = f
 		callers, err := b.stats(val, f)
 		if err != nil {
 			return nil, err
 		}
+		nedges += callers.n() / 2
+		if prev := b.funcs[k]; prev != nil {
+			if !b.sampled {
+				return nil, b.errAt(key, "function %s appears twice", f)
+			}
+			// One row per executing line: add it to the function's.
+			prev.Line = min(prev.Line, f.Line)
+			prev.Calls, prev.Primitive = prev.Calls+f.Calls, prev.Primitive+f.Primitive
+			prev.Own, prev.Cum = prev.Own+f.Own, prev.Cum+f.Cum
+			b.entries = append(b.entries, entry{prev, callers})
+			continue
+		}
+		b.funcs[k] = f
 		b.entries = append(b.entries, entry{f, callers})
 		b.p.Funcs = append(b.p.Funcs, f)
-		nedges += int(callers.n() / 2)
 	}
 	if err := b.edges(nedges); err != nil {
 		return nil, err
 	}
-	b.dialect(sampled)
+	b.dialect()
 	for _, f := range b.p.Funcs {
 		b.p.Total += f.Own
 	}
@@ -126,6 +132,25 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	}
 	b.threadsNote()
 	return b.p, nil
+}
+
+// sampledMarker reports whether the dict holds the ("__sampled__",) key
+// that Python 3.15's sampling profiler adds (Lib/profiling/sampling).
+func sampledMarker(d *decoder, items []value) bool {
+	for i := 0; i < len(items); i += 2 {
+		if isMarker(d, items[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isMarker(d *decoder, key value) bool {
+	if key.kind() != kTuple || key.n() != 1 {
+		return false
+	}
+	s, _ := d.str(d.items(key)[0])
+	return s == "__sampled__"
 }
 
 // key reads a (file, line, name) tuple.
@@ -145,6 +170,9 @@ func (b *statsBuilder) key(key value) (funcKey, Func, error) {
 		b.python2 = true
 	}
 	k := funcKey{file: file, name: name, line: t[1].int(), code: t[2].kind() == kCode}
+	if b.sampled {
+		k.line = 0 // keys carry the executing line; merge by function
+	}
 	return k, Func{File: d.strs[file], Name: d.strs[name], Line: int(t[1].int())}, nil
 }
 
@@ -211,11 +239,15 @@ func (b *statsBuilder) edges(n int) error {
 	edges := make([]Edge, n)
 	b.p.Edges = make([]*Edge, 0, n)
 	var missing int
+	var merged map[[2]*Func]*Edge // sampled dumps: edges of merged rows
+	if b.sampled {
+		merged = make(map[[2]*Func]*Edge, n)
+	}
 	for _, en := range b.entries {
 		items := d.items(en.callers)
 		for i := 0; i < len(items); i += 2 {
 			e := &edges[len(b.p.Edges)]
-			e.Callee = en.f
+			*e = Edge{Callee: en.f}
 			k, caller, err := b.key(items[i])
 			if err != nil {
 				return err
@@ -230,6 +262,14 @@ func (b *statsBuilder) edges(n int) error {
 			}
 			if err := b.edge(items[i+1], e); err != nil {
 				return err
+			}
+			if merged != nil {
+				ends := [2]*Func{e.Caller, e.Callee}
+				if prev := merged[ends]; prev != nil {
+					prev.Calls, prev.Own, prev.Cum = prev.Calls+e.Calls, prev.Own+e.Own, prev.Cum+e.Cum
+					continue
+				}
+				merged[ends] = e
 			}
 			b.p.Edges = append(b.p.Edges, e)
 		}
@@ -291,7 +331,7 @@ func (b *statsBuilder) note(format string, args ...any) {
 
 // dialect names the program that wrote the dump from what it holds, fixes
 // up what that program arranged differently, and notes the caveats.
-func (b *statsBuilder) dialect(sampled bool) {
+func (b *statsBuilder) dialect() {
 	p := b.p
 	var intCallers, unknownCounts bool
 	for _, e := range p.Edges {
@@ -301,8 +341,15 @@ func (b *statsBuilder) dialect(sampled bool) {
 		unknownCounts = unknownCounts || f.Calls < 0 || f.Primitive < 0
 	}
 	switch {
-	case sampled:
+	case b.sampled:
 		p.Dialect = dialectSampled
+		b.note("sampled by Python's statistical profiler: times are samples times the sampling interval, calls are unknown, edge times are each caller's share of samples, and rows for the lines of one function are merged")
+		for _, f := range p.Funcs {
+			f.Calls, f.Primitive = -1, -1
+		}
+		for _, e := range p.Edges {
+			e.Calls = -1
+		}
 	case intCallers:
 		p.Dialect = dialectProfile
 		b.note("edge times are estimates: the profile module records only how often each caller called, so each edge gets that share of the function's time")

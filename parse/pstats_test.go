@@ -376,3 +376,98 @@ func TestPstatsRandom(t *testing.T) {
 		}
 	}
 }
+
+// TestPstatsDialectsBuilt reads dialects no program on this machine can
+// write, built here in the shape their writers produce: Python 3.15's
+// sampling profiler (Lib/profiling/sampling/pstats_collector.py: one row
+// per executing line, int callers, a ("__sampled__",) marker) and
+// pyinstrument's pstats renderer (every count -1, times from int 0).
+// Times are binary fractions so that the expected sums are exact.
+func TestPstatsDialectsBuilt(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{
+			"sampled",
+			mDict(
+				mKey("a.py", 12, "f"), mTuple(mInt(2), mInt(3), mFloat(0.5), mFloat(0.75), mDict(mKey("a.py", 30, "main"), mInt(3))),
+				mKey("a.py", 14, "f"), mTuple(mInt(1), mInt(1), mFloat(0.25), mFloat(0.25), mDict(mKey("a.py", 31, "main"), mInt(1))),
+				mKey("a.py", 30, "main"), mTuple(mInt(0), mInt(3), mFloat(0), mFloat(0.75), mDict()),
+				mKey("a.py", 31, "main"), mTuple(mInt(0), mInt(1), mFloat(0), mFloat(0.25), mDict()),
+				mTuple(mStr("__sampled__")), m('T'),
+			),
+			`format pstats dialect sampled unit seconds total 0.75
+note sampled by Python's statistical profiler: times are samples times the sampling interval, calls are unknown, edge times are each caller's share of samples, and rows for the lines of one function are merged
+func 0 a.py:12(f) calls -1/-1 own 0.75 cum 1
+func 1 a.py:30(main) calls -1/-1 own 0 cum 1
+edge 1 -> 0 calls -1/-1 own 0.75 cum 1 estimated
+`,
+		},
+		{
+			"pyinstrument",
+			mDict(
+				mKey("a.py", 3, "f"), mTuple(mInt(-1), mInt(-1), mFloat(0.5), mFloat(0.5), mDict(mKey("a.py", 1, "main"), mTuple(mInt(-1), mInt(-1), mFloat(0.5), mFloat(0.5)))),
+				mKey("a.py", 1, "main"), mTuple(mInt(-1), mInt(-1), mInt(0), mFloat(0.5), mDict()),
+			),
+			`format pstats dialect pyinstrument unit seconds total 0.5
+note call counts are unknown (-1): pyinstrument exports times only
+func 0 a.py:3(f) calls -1/-1 own 0.5 cum 0.5
+func 1 a.py:1(main) calls -1/-1 own 0 cum 0.5
+edge 1 -> 0 calls -1/-1 own 0.5 cum 0.5
+`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := PstatsData(tc.in, tc.name+".pstats")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.String(); got != tc.want {
+				t.Errorf("read (-want +got):\n%s", lineDiff(tc.want, got))
+			}
+		})
+	}
+}
+
+// TestPstatsPython2External checks the external Python 2 dumps without
+// Python 2: the facts below are what python2.7's pstats reports for each
+// (functions, edges, total_tt, total_calls, prim_calls), read once by hand
+// with pyenv's 2.7.18; TestPstatsOracle compares every number when a
+// python2.7 is installed.
+func TestPstatsPython2External(t *testing.T) {
+	for _, tc := range []struct {
+		file                  string
+		dialect               string
+		funcs, edges          int
+		total                 float64
+		totalCalls, primCalls int64
+	}{
+		{"py25_cProfile.pstats", "python2", 28, 32, 3.8692870000000004, 1100070, 1100070},
+		{"py25_profile.pstats", "profile", 30, 35, 12.345107000000015, 1100071, 1100071},
+		{"sample.prof2", "python2", 8, 12, 3.3335820000000003, 1204, 1204},
+		{"sample2.prof2", "python2", 6, 6, 1.1033999999999997, 25, 16},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			p, err := File(filepath.Join(externalDir, tc.file), Options{})
+			if errors.Is(err, os.ErrNotExist) {
+				t.Skipf("%s is not here", externalDir)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var calls, prim int64
+			for _, f := range p.Funcs {
+				calls, prim = calls+f.Calls, prim+f.Primitive
+			}
+			// Python 2 summed total_tt in hash order, so allow rounding.
+			if p.Dialect != tc.dialect || len(p.Funcs) != tc.funcs || len(p.Edges) != tc.edges ||
+				math.Abs(p.Total-tc.total) > 1e-12*tc.total || calls != tc.totalCalls || prim != tc.primCalls {
+				t.Errorf("dialect %s, %d functions, %d edges, total %v, calls %d/%d; python2.7 pstats: %s, %d, %d, %v, %d/%d",
+					p.Dialect, len(p.Funcs), len(p.Edges), p.Total, calls, prim,
+					tc.dialect, tc.funcs, tc.edges, tc.total, tc.totalCalls, tc.primCalls)
+			}
+		})
+	}
+}

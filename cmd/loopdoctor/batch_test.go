@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -167,5 +168,73 @@ func TestProgress(t *testing.T) {
 	}
 	if isTerminal(&b) {
 		t.Error("a buffer is not a terminal")
+	}
+}
+
+// TestMerge checks --merge end to end: one JSON document whose totals and
+// call counts are the sums of the inputs', and exit status 1 without a
+// report when the inputs cannot be summed or read.
+func TestMerge(t *testing.T) {
+	type doc struct {
+		Source    string
+		Total     float64
+		Functions []struct {
+			Name, File string
+			Line       int
+			Calls      int64
+		}
+		Findings []struct{ Title string }
+	}
+	decode := func(s string) doc {
+		var d doc
+		if err := json.Unmarshal([]byte(s), &d); err != nil {
+			t.Fatalf("%v:\n%s", err, s)
+		}
+		return d
+	}
+	var sum float64
+	calls := map[string]int64{}
+	for _, f := range []string{before, after, before} {
+		out, _, _ := cli(t, "", "analyze", "-f", "json", f)
+		d := decode(out)
+		sum += d.Total
+		for _, fn := range d.Functions {
+			calls[fn.File+":"+strconv.Itoa(fn.Line)+"("+fn.Name+")"] += fn.Calls
+		}
+	}
+	out, stderr, code := cli(t, "", "analyze", "--merge", "-f", "json", before, after, before)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	d := decode(out)
+	if d.Source != before+" + "+after+" + "+before || d.Total != sum {
+		t.Errorf("source %q total %v, want the three files and %v", d.Source, d.Total, sum)
+	}
+	if len(d.Functions) != len(calls) {
+		t.Errorf("%d functions, the inputs have %d distinct keys", len(d.Functions), len(calls))
+	}
+	for _, fn := range d.Functions {
+		if key := fn.File + ":" + strconv.Itoa(fn.Line) + "(" + fn.Name + ")"; calls[key] != fn.Calls {
+			t.Errorf("%s: %d calls, inputs sum to %d", key, fn.Calls, calls[key])
+		}
+	}
+	if len(d.Findings) != 1 {
+		t.Errorf("%d findings in the merged run, want the repeated setup", len(d.Findings))
+	}
+
+	for _, tt := range []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"formats differ", []string{before, "../../testdata/pprof/cpu/cpu.pb.gz"}, "cannot merge"},
+		{"unreadable input", []string{before, "missing.prof"}, "missing.prof"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := cli(t, "", append([]string{"analyze", "--merge"}, tt.args...)...)
+			if code != 1 || stdout != "" || !strings.Contains(stderr, tt.msg) {
+				t.Errorf("exit %d, stdout %d bytes, stderr %q; want 1, nothing, %q", code, len(stdout), stderr, tt.msg)
+			}
+		})
 	}
 }

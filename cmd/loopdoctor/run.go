@@ -96,6 +96,7 @@ Examples:
   loopdoctor analyze --focus 'myapp/' --ignore 'test_' dump.prof
   loopdoctor analyze --sample alloc_space heap.pb.gz
   loopdoctor analyze -f json *.prof > reports.ndjson
+  loopdoctor analyze --merge worker-*.prof      # one report for all dumps
   loopdoctor analyze --fail-on high dump.prof    # exit 3 on a high finding
 
 Flags:
@@ -109,6 +110,7 @@ type analyzeFlags struct {
 	sample      string
 	failOn      analyze.Severity
 	failOnShare float64
+	merge       bool
 }
 
 func analyzeCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -119,13 +121,20 @@ func analyzeCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 		}
 		return err
 	}
-	write, err := formatter(af.format, len(files))
+	outputs := len(files)
+	if af.merge {
+		outputs = 1
+	}
+	write, err := formatter(af.format, outputs)
 	if err != nil {
 		return err
 	}
 	bar := newProgress(stderr, len(files), isTerminal(stderr))
 	reports := analyzeFiles(files, stdin, af, bar)
 	bar.clear()
+	if af.merge {
+		files, reports = mergeResults(files, reports, af.opts)
+	}
 
 	out := stdout
 	if af.output != "" && af.output != "-" {
@@ -191,6 +200,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 	slow := fs.Duration("slow", 100*time.Millisecond, "asyncio's slow-callback threshold")
 	failOn := fs.String("fail-on", "", "exit 3 when a finding of this severity or worse exists: high, medium or low")
 	fs.Float64Var(&af.failOnShare, "fail-on-share", 0, "exit 3 when a finding costs at least this share of the total (0 to 1)")
+	fs.BoolVar(&af.merge, "merge", false, "analyze all FILEs as one run of the same program, summing them as pstats.Stats.add does")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil, nil, err
@@ -259,8 +269,9 @@ func formatter(name string, files int) (func(io.Writer, *analyze.Report) error, 
 }
 
 type result struct {
-	report *analyze.Report
-	err    error
+	report  *analyze.Report
+	profile *parse.Profile // with --merge: read, not yet analyzed
+	err     error
 }
 
 // analyzeFiles reads and analyzes every file, at most one per CPU at a
@@ -277,6 +288,10 @@ func analyzeFiles(files []string, stdin io.Reader, af *analyzeFlags, bar *progre
 			p, err := readProfile(name, stdin, parse.Options{SampleType: af.sample})
 			if err != nil {
 				results[i].err = err
+				return
+			}
+			if af.merge {
+				results[i].profile = p // analyzed once merged
 				return
 			}
 			results[i].report = analyze.Analyze(p, af.opts)
