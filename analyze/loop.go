@@ -634,7 +634,7 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 			continue
 		}
 		if !own { // a body's own time is fixed in the body itself
-			b.CallSite = userCaller(f)
+			b.CallSite = w.userCaller(f)
 			b.Finding = linkFinding(f, findings)
 		}
 		b.Advice = w.advice(&b, own)
@@ -653,17 +653,19 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 }
 
 // userCaller finds where a fix for f goes: the first function in the
-// user's own code on f's heaviest path of callers, or nil.
-func userCaller(f *parse.Func) *parse.Func {
+// user's own code on f's heaviest path of callers inside loop steps, or nil
+// when that path reaches the loop's machinery first (a callback the loop
+// itself called).
+func (w *loopWalk) userCaller(f *parse.Func) *parse.Func {
 	seen := map[*parse.Func]bool{f: true}
 	for cur := f; ; {
 		var best *parse.Edge
 		for _, e := range cur.In {
-			if !seen[e.Caller] && (best == nil || e.Cum > best.Cum) {
+			if !seen[e.Caller] && w.passes(e) && (best == nil || e.Cum > best.Cum) {
 				best = e
 			}
 		}
-		if best == nil {
+		if best == nil || w.kind[best.Caller.ID] == kindMachinery {
 			return nil
 		}
 		cur = best.Caller
@@ -705,6 +707,8 @@ func (w *loopWalk) advice(b *Blocker, own bool) string {
 	switch {
 	case b.Finding >= 0:
 		fix = fmt.Sprintf("Cache it: every call repeats the same setup (finding %d), so build it once and reuse it, and the loop stops stalling on it.", b.Finding+1)
+	case b.CallSite == nil && OriginOf(f) != User:
+		return fmt.Sprintf("No code of yours calls %s here: it is the library's own work inside the loop (a coroutine whose awaits leave no trace looks the same), so if it matters, look for a lighter option in the library.", f.Name)
 	case own:
 		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", Label(f), w.rt.offThreadCPU())
 	case f.File == "~" && f.Name == "<built-in method time.sleep>":

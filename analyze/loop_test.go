@@ -139,6 +139,13 @@ func TestEventLoop(t *testing.T) {
 			},
 		},
 		{
+			name: "tornado runs on asyncio's loop", dump: "loop/tornado.pstats", runtime: "asyncio",
+			blockers: []wantBlocker{
+				{fn: sleep, site: "post"},
+				{fn: "loop/tornado_app.py:checksum", site: "post"},
+			},
+		},
+		{
 			name: "trio", dump: "loop/trio.pstats", runtime: "trio",
 			blockers: []wantBlocker{
 				{fn: sleep, site: "handle"},

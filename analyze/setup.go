@@ -229,9 +229,17 @@ func edgeCalls(e *parse.Edge) int64 {
 	return e.Calls
 }
 
+// share is v as a fraction of p's total, 0 when the total is not positive.
+func share(p *parse.Profile, v float64) float64 {
+	if p.Total <= 0 {
+		return 0
+	}
+	return v / p.Total
+}
+
 // costly reports whether cost is worth a finding.
 func costly(p *parse.Profile, cost float64) bool {
-	return p.Total > 0 && cost/p.Total >= limits.MinShare || p.Unit == "seconds" && cost >= limits.MinCost
+	return share(p, cost) >= limits.MinShare && cost > 0 || p.Unit == "seconds" && cost >= limits.MinCost
 }
 
 // catalogCandidates returns, per catalog pattern and call site, the
@@ -546,9 +554,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	if c.calls > 0 {
 		f.PerCall = c.cost / float64(c.calls)
 	}
-	if p.Total > 0 {
-		f.Share = c.cost / p.Total
-	}
+	f.Share = share(p, c.cost)
 	f.Severity = severity(p, f.Cost, f.Share)
 	f.Chain = append(slices.Clone(up), c.root)
 	f.Chain = append(f.Chain, heaviestDescent(c.root)...)
@@ -574,7 +580,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		}
 	}
 	ev := []string{fmt.Sprintf("%s ran %s times%s, for %s in total: %s per call, %s of the run.",
-		name, count(c.calls), where, amount(p, rc), amount(p, rc/float64(c.calls)), percent(rc/p.Total))}
+		name, count(c.calls), where, amount(p, rc), amount(p, rc/float64(c.calls)), percent(share(p, rc)))}
 	for _, r := range c.extra {
 		ev = append(ev, fmt.Sprintf("%s also ran %s times from the same place, another %s; the finding's cost includes it.",
 			Label(r.f), count(r.calls), amount(p, r.cost)))
@@ -891,9 +897,7 @@ func stackSetup(p *parse.Profile) []Finding {
 			Kind: KindRepeatedSetup, Pattern: k.pat.ID, Func: root, CallSite: k.site,
 			Calls: -1, Cost: gr.cost, Saving: gr.cost, Title: k.pat.Title, Fix: k.pat.Fix,
 		}
-		if p.Total > 0 {
-			f.Share = gr.cost / p.Total
-		}
+		f.Share = share(p, gr.cost)
 		f.Severity = severity(p, f.Cost, f.Share)
 		for _, id := range gr.heaviest.Funcs[:gr.heaviest.at+1] {
 			f.Chain = append(f.Chain, p.Funcs[id])

@@ -505,3 +505,46 @@ func TestSetupStacks(t *testing.T) {
 		})
 	}
 }
+
+// TestSetupInvariants runs the detector on every dump in testdata and, when
+// present, the external real dumps: whatever it finds must be well formed,
+// with costs that fit in the profile, and ranked by saving.
+func TestSetupInvariants(t *testing.T) {
+	var dumps []string
+	for _, root := range []string{"../testdata", "../../shared/profiles/external"} {
+		filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".py") && !strings.HasSuffix(path, ".go") &&
+				!strings.HasSuffix(path, ".md") && !strings.HasSuffix(path, ".sh") {
+				dumps = append(dumps, path)
+			}
+			return nil
+		})
+	}
+	for _, dump := range dumps {
+		p, err := parse.File(dump, parse.Options{})
+		if err != nil {
+			continue // not a profile, or one the readers refuse; their tests cover that
+		}
+		t.Run(dump, func(t *testing.T) {
+			got := Setup(p)
+			if got == nil {
+				t.Fatal("nil findings")
+			}
+			for i, f := range got {
+				if f.Kind != KindRepeatedSetup || f.Func == nil || f.Title == "" || f.Fix == "" || len(f.Evidence) == 0 ||
+					(f.Severity != High && f.Severity != Medium && f.Severity != Low) {
+					t.Errorf("malformed finding %+v", f)
+				}
+				if f.Cost <= 0 || f.Cost > p.Total*(1+1e-9) || f.Share < 0 || f.Share > 1+1e-9 || f.Saving > f.Cost {
+					t.Errorf("%s: cost %v share %v saving %v out of range for total %v", f.Func, f.Cost, f.Share, f.Saving, p.Total)
+				}
+				if p.HasCalls() && (f.Calls < limits.MinCalls || !near(f.PerCall, f.Cost/float64(f.Calls))) {
+					t.Errorf("%s: %d calls, per call %v", f.Func, f.Calls, f.PerCall)
+				}
+				if i > 0 && got[i-1].Saving < f.Saving {
+					t.Errorf("finding %d saves more than finding %d", i+1, i)
+				}
+			}
+		})
+	}
+}
