@@ -290,7 +290,7 @@ func (g *callGraph) catalogCandidates() []candidate {
 			if c.lookups > 0 && float64(c.calls) < limits.MinMissRatio*float64(c.lookups) {
 				continue
 			}
-			c.rep = g.repeats(c.root)
+			c.rep = repeats(c.root)
 			if pat.Varying && c.lookups == 0 && !c.rep.identical() && c.rep.recursive == 0 && c.cost < limits.VaryingShare*g.p.Total {
 				continue
 			}
@@ -364,7 +364,7 @@ func callersWithin(f *parse.Func, set map[*parse.Func]bool) bool {
 }
 
 // repeats measures how exactly f's private subtree repeats per call.
-func (g *callGraph) repeats(f *parse.Func) repeat {
+func repeats(f *parse.Func) repeat {
 	r := repeat{n: f.Primitive}
 	if r.n <= 0 {
 		return r
@@ -425,7 +425,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 		if n < limits.MinCalls || !costly(p, cost) || p.Unit == "seconds" && cost/float64(n) < limits.MinPerCall {
 			continue
 		}
-		rep := g.repeats(f)
+		rep := repeats(f)
 		if rep.identical() {
 			qualifies[f] = candidate{root: f, calls: n, cost: cost, rep: rep}
 		}
@@ -437,11 +437,12 @@ func (g *callGraph) shapeCandidates() []candidate {
 		if !ok {
 			continue
 		}
+		visited := map[*parse.Func]bool{f: true}
 		for moved := true; moved; {
 			moved = false
 			for _, e := range c.root.Out {
-				if next, ok := qualifies[e.Callee]; ok && e.Callee != c.root && e.Cum >= limits.Descend*c.cost {
-					c, moved = next, true
+				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && e.Cum >= limits.Descend*c.cost {
+					c, moved, visited[e.Callee] = next, true, true
 					break
 				}
 			}
@@ -456,8 +457,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 }
 
 // callSite walks up from f along the heaviest callers to the first
-// function in the user's own code, where a fix goes. The path it returns
-// runs from that function down to f's caller.
+// function in the user's own code, where a fix goes; nil if there is none.
 func (g *callGraph) callSite(f *parse.Func) *parse.Func {
 	path := g.upPath(f)
 	if len(path) > 0 && OriginOf(path[0]) == User {

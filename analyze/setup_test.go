@@ -426,13 +426,13 @@ func TestSetupShape(t *testing.T) {
 // TestRepeats checks the S1/S2 measurements themselves.
 func TestRepeats(t *testing.T) {
 	p := handlerWith(0.9, [4]int64{40, 250, 10, 41}).profile(t)
-	var make *parse.Func
+	var builder *parse.Func
 	for _, f := range p.Funcs {
 		if f.Name == "make" {
-			make = f
+			builder = f
 		}
 	}
-	r := newCallGraph(p).repeats(make)
+	r := repeats(builder)
 	if r.n != 10 || len(r.members) != 4 || len(r.multiples) != 3 || r.quotients != 3 || r.work != 4+25+1 || r.edges != 4 || r.exact != 3 {
 		t.Errorf("repeat %+v, want n 10, 4 members, 3 multiples with quotients 4, 25, 1, 3 of 4 edges exact", r)
 	}

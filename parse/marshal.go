@@ -106,8 +106,7 @@ type decoder struct {
 
 	layout int // index in codeLayouts once a code object decoded, else -1
 
-	// codes counts each type code seen, for dialect detection.
-	codes [128]int
+	stringRefs bool // an R was read: only Python 2 writes them
 }
 
 // errMarshal is a decoding failure at an offset, turned into *Error by the
@@ -120,7 +119,8 @@ type errMarshal struct {
 func (e *errMarshal) Error() string { return fmt.Sprintf("byte %#x: %s", e.off, e.msg) }
 
 func newDecoder(data []byte) *decoder {
-	// A ref costs at least 2 input bytes; a typical dump has one per 8.
+	// Preallocate for a typical dump, bounded: testdata/pstats/large.pstats
+	// holds one value per 6 input bytes and one ref per 150.
 	refs := min(len(data)/128, 1<<16)
 	return &decoder{
 		data:   data,
@@ -270,7 +270,6 @@ func (d *decoder) object() (v value, null bool, err error) {
 	}
 	flag := code&0x80 != 0
 	typ := code &^ 0x80
-	d.codes[typ]++
 
 	// Every flagged object takes its ref slot before its children are read
 	// (the pre-order rule), so reserve it now and fill it at the end.
@@ -358,6 +357,7 @@ func (d *decoder) object() (v value, null bool, err error) {
 				err = d.fail(at, "string reference %d to undefined entry (%d interned strings so far)", i, len(d.table))
 			} else {
 				v = mkValue(kStr, 0, uint64(d.table[i]))
+				d.stringRefs = true
 			}
 		}
 	case 'r':
@@ -388,13 +388,8 @@ func (d *decoder) object() (v value, null bool, err error) {
 		v, err = d.dict(at)
 	case 'c':
 		v, err = d.code(at)
-	case ':': // slice (version 5)
-		v = mkValue(kOther, 0, 0)
-		for range 3 {
-			if _, _, err = d.object(); err != nil {
-				break
-			}
-		}
+	case ':': // slice (version 5): start, stop, step
+		v, err = d.slice(at)
 	default:
 		return value{}, false, d.fail(at, "unknown marshal type code %q (0x%02x)", rune(code), code)
 	}
@@ -454,6 +449,26 @@ func (d *decoder) sequence(at int, k kind, n int) (value, error) {
 		d.arena[base+i] = item
 	}
 	return mkValue(k, n, uint64(base)), nil
+}
+
+// slice reads a slice object's three fields and drops them: stats never
+// hold one.
+func (d *decoder) slice(at int) (value, error) {
+	if err := d.enter(at); err != nil {
+		return value{}, err
+	}
+	defer d.leave()
+	for range 3 {
+		at := d.off
+		_, null, err := d.object()
+		if err != nil {
+			return value{}, err
+		}
+		if null {
+			return value{}, d.fail(at, "NULL object in slice")
+		}
+	}
+	return mkValue(kOther, 0, 0), nil
 }
 
 // dict reads key/value pairs up to the TYPE_NULL that ends them. Like

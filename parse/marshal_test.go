@@ -177,6 +177,7 @@ func TestMarshalErrors(t *testing.T) {
 		{"long digit out of range", m('l', 1, []byte{0xff, 0xff}), 5, "long digit 65535 out of range"},
 		{"bad text float", m('f', byte(3), "abc"), 2, `bad float text "abc"`},
 		{"nesting 300,000 deep", deep, 5 * maxDepth, "objects nested deeper than 2000"},
+		{"slices nesting 300,000 deep", []byte(strings.Repeat(":", 300000)), maxDepth, "objects nested deeper than 2000"},
 		{"reference to an undefined slot", mTuple(flagged(mInt(1)), m('r', 1)), 10, "reference 1 to undefined slot (1 defined so far)"},
 		{"negative reference", m('r', -1), 0, "reference -1 to undefined slot (0 defined so far)"},
 		{"reference to an object still being read", flagged(mTuple(m('r', 0))), 5, "reference 0 to an object still being read"},

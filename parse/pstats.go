@@ -54,11 +54,13 @@ type funcKey struct {
 	code       bool // name is a code object (the profile module's top frame)
 }
 
+// entry is one row of the stats dict: its function and its callers dict.
 type entry struct {
 	f       *Func
 	callers value
 }
 
+// statsBuilder turns the decoded stats dict into a Profile.
 type statsBuilder struct {
 	d    *decoder
 	name string
@@ -76,6 +78,9 @@ func (b *statsBuilder) errAt(v value, format string, args ...any) error {
 	return &Error{File: b.name, Offset: int64(v.off), Msg: fmt.Sprintf(format, args...)}
 }
 
+// build reads every row into a function, then every callers dict into
+// edges (callers may name functions whose rows come later), then settles
+// the dialect and normalizes.
 func (b *statsBuilder) build(top value) (*Profile, error) {
 	d := b.d
 	if top.kind() != kDict {
@@ -364,7 +369,7 @@ func (b *statsBuilder) dialect() {
 	case b.merged:
 		p.Dialect = dialectMerged
 		b.note("caller stats of merged dumps were concatenated by Python 2.5's pstats.add; they are summed")
-	case b.python2 || b.d.codes['R'] > 0:
+	case b.python2 || b.d.stringRefs:
 		p.Dialect = dialectPython2
 	default:
 		p.Dialect = dialectCProfile
@@ -374,7 +379,7 @@ func (b *statsBuilder) dialect() {
 			f.Synthetic = f.File == "profile" && f.Line == 0
 		}
 	}
-	if p.Dialect != dialectPython2 && (b.python2 || b.d.codes['R'] > 0) {
+	if p.Dialect != dialectPython2 && (b.python2 || b.d.stringRefs) {
 		b.note("written by Python 2")
 	}
 }

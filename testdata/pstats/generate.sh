@@ -14,6 +14,9 @@ done
 /usr/bin/python3 -m cProfile -o recursive-debian3.11.pstats recursive.py
 "$PYENV/2.7.18/bin/python" -m cProfile -o recursive-2.7b.pstats recursive.py
 
+# Non-ASCII file and function names (marshal "u" and "t" strings).
+"$PYENV/3.11.7/bin/python" -m cProfile -o unicode.pstats ünïcode.py
+
 # The same stats in marshal versions 0-4.
 /usr/bin/python3 remarshal.py recursive-3.11.pstats recursive-v
 
