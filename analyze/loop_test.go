@@ -391,6 +391,7 @@ func TestEventLoopShapes(t *testing.T) {
 		calls         int64
 		cost, perStep float64
 		slow          bool
+		advice        string
 	}
 	tests := []struct {
 		name         string
@@ -401,16 +402,16 @@ func TestEventLoopShapes(t *testing.T) {
 	}{
 		{
 			name: "the wrapper hands the blame to parse", funcs: funcs, edges: edges,
-			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
 		},
 		{
 			name: "two calls per step pass a lower threshold", funcs: funcs, edges: edges, slow: 0.05,
-			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2, slow: true}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2, slow: true}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
 		},
 		{
 			name:  "a wrapper also called outside the loop is blamed whole",
 			funcs: outFuncs, edges: outEdges,
-			blockers: []want{{name: "wrapper", site: "handler", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+			blockers: []want{{name: "wrapper", site: "handler", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
 		},
 		{
 			name: "no callers recorded", funcs: funcs,
@@ -439,6 +440,9 @@ func TestEventLoopShapes(t *testing.T) {
 					!near(b.Cost, w.cost) || !near(b.CallsPerStep, w.perStep) || b.ProbablySlow != w.slow {
 					t.Errorf("blocker %d: %s from %q, %d calls, cost %v, %v per step, slow %v; want %+v",
 						i+1, b.Func.Name, siteName(b.CallSite), b.Calls, b.Cost, b.CallsPerStep, b.ProbablySlow, w)
+				}
+				if !strings.Contains(b.Advice, w.advice) {
+					t.Errorf("blocker %d: advice %q lacks %q", i+1, b.Advice, w.advice)
 				}
 			}
 			if tt.note != "" && !strings.Contains(strings.Join(l.Notes, "\n"), tt.note) {
