@@ -1,0 +1,29 @@
+// Command loopdoctor reads profile dumps and tells you what is slow and why.
+//
+// Usage:
+//
+//	loopdoctor analyze [flags] FILE...
+//	loopdoctor version
+//	loopdoctor help [command]
+//
+// analyze reads each FILE — a Python pstats dump (cProfile, the profile
+// module, yappi, Python 2, merged dumps) or a pprof profile, detected from
+// its content; "-" is standard input — and writes, verdict first:
+//
+//  1. repeated expensive setup: work redone on every call that could be
+//     built once, with its proof, its cost and the line in your code where
+//     the fix goes;
+//  2. the event loop's budget and the synchronous work that blocked it;
+//  3. the functions that cost the most (--sort, --top, --focus, --ignore),
+//     and their callers or callees (--callers, --callees).
+//
+// --format json writes every function, edge and finding exactly as
+// recorded (one document per line when several files are given).
+//
+// Exit status: 0 success; 1 an input could not be read (each such file
+// gets one line on standard error, and the others are still reported);
+// 2 usage error; 3 a --fail-on or --fail-on-share gate tripped.
+//
+// All logic lives in run, which tests call in-process; main only maps the
+// returned error to an exit status.
+package main

@@ -1,0 +1,12 @@
+// Package render writes an *analyze.Report for people and for programs.
+// Each format is a function of the form func(io.Writer, *analyze.Report)
+// error (the flame graph takes its options too), chosen once by the
+// command line before any work starts:
+//
+//   - Text: the terminal report, laid out for 80 columns, verdict first
+//     (findings, event loop), listing last;
+//   - JSON and JSONLine: every function, edge, finding and the loop budget,
+//     numbers exactly as recorded, deterministic;
+//
+// Renderers read only analyze types and never change them.
+package render

@@ -1,0 +1,196 @@
+package render
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// Schema names the JSON document layout; it changes only when a field
+// changes meaning or disappears.
+const Schema = "loopdoctor/v1"
+
+// Document is the JSON form of a report. Every function and edge is
+// included whatever the table options were, numbers exactly as recorded.
+// Fields that can be unknown are pointers so they encode as null.
+type Document struct {
+	Schema      string        `json:"schema"`
+	Source      string        `json:"source"`
+	Format      string        `json:"format"`
+	Dialect     string        `json:"dialect"`
+	Unit        string        `json:"unit"`
+	SampleType  string        `json:"sample_type,omitempty"`
+	SampleTypes []string      `json:"sample_types,omitempty"`
+	Total       float64       `json:"total"`
+	Notes       []string      `json:"notes"`
+	Functions   []jsonFunc    `json:"functions"`
+	Edges       []jsonEdge    `json:"edges"`
+	Findings    []jsonFinding `json:"findings"`
+	Loop        *jsonLoop     `json:"loop"`
+}
+
+type jsonFunc struct {
+	ID             int     `json:"id"`
+	Name           string  `json:"name"`
+	File           string  `json:"file"`
+	Line           int     `json:"line"`
+	Calls          *int64  `json:"calls"`
+	PrimitiveCalls *int64  `json:"primitive_calls"`
+	Own            float64 `json:"own"`
+	Cum            float64 `json:"cum"`
+	Synthetic      bool    `json:"synthetic,omitempty"`
+}
+
+type jsonEdge struct {
+	Caller         int     `json:"caller"`
+	Callee         int     `json:"callee"`
+	Calls          *int64  `json:"calls"`
+	PrimitiveCalls *int64  `json:"primitive_calls"`
+	Own            float64 `json:"own"`
+	Cum            float64 `json:"cum"`
+	Estimated      bool    `json:"estimated,omitempty"`
+}
+
+type jsonFinding struct {
+	Kind     string   `json:"kind"`
+	Pattern  string   `json:"pattern"`
+	Severity string   `json:"severity"`
+	Function int      `json:"function"`
+	CallSite *int     `json:"call_site"`
+	Chain    []int    `json:"chain"`
+	Calls    *int64   `json:"calls"`
+	Cost     float64  `json:"cost"`
+	PerCall  *float64 `json:"per_call"`
+	Share    float64  `json:"share"`
+	Title    string   `json:"title"`
+	Evidence []string `json:"evidence"`
+	Fix      string   `json:"fix"`
+}
+
+type jsonLoop struct {
+	Runtime       string        `json:"runtime"`
+	Wall          float64       `json:"wall"`
+	Idle          float64       `json:"idle"`
+	Busy          float64       `json:"busy"`
+	Steps         int64         `json:"steps"`
+	MeanStep      float64       `json:"mean_step"`
+	SlowThreshold float64       `json:"slow_threshold"`
+	Blockers      []jsonBlocker `json:"blockers"`
+	Notes         []string      `json:"notes"`
+}
+
+type jsonBlocker struct {
+	Function     int     `json:"function"`
+	CallSite     *int    `json:"call_site"`
+	Finding      *int    `json:"finding"`
+	Calls        int64   `json:"calls"`
+	Cost         float64 `json:"cost"`
+	PerCall      float64 `json:"per_call"`
+	WorstCallMin float64 `json:"worst_call_min"`
+	WorstCallMax float64 `json:"worst_call_max"`
+	ShareOfBusy  float64 `json:"share_of_busy"`
+	CallsPerStep float64 `json:"calls_per_step"`
+	ProbablySlow bool    `json:"probably_slow"`
+	Advice       string  `json:"advice"`
+}
+
+// JSON writes the report as one indented JSON document.
+func JSON(w io.Writer, r *analyze.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(NewDocument(r))
+}
+
+// JSONLine writes the report as one JSON document on a single line, the
+// form used when many files are reported at once (NDJSON).
+func JSONLine(w io.Writer, r *analyze.Report) error {
+	return json.NewEncoder(w).Encode(NewDocument(r))
+}
+
+// NewDocument converts a report to its JSON form.
+func NewDocument(r *analyze.Report) *Document {
+	p := r.Profile
+	d := &Document{
+		Schema: Schema, Source: p.Source, Format: string(p.Format), Dialect: p.Dialect,
+		Unit: p.Unit, SampleType: p.SampleType, SampleTypes: p.SampleTypes, Total: p.Total,
+		Notes:     nonNil(p.Notes),
+		Functions: make([]jsonFunc, len(p.Funcs)),
+		Edges:     make([]jsonEdge, len(p.Edges)),
+		Findings:  make([]jsonFinding, len(r.Findings)),
+	}
+	for i, f := range p.Funcs {
+		d.Functions[i] = jsonFunc{ID: f.ID, Name: f.Name, File: f.File, Line: f.Line,
+			Calls: count(f.Calls), PrimitiveCalls: count(f.Primitive), Own: f.Own, Cum: f.Cum, Synthetic: f.Synthetic}
+	}
+	for i, e := range p.Edges {
+		d.Edges[i] = jsonEdge{Caller: e.Caller.ID, Callee: e.Callee.ID,
+			Calls: count(e.Calls), PrimitiveCalls: count(e.Primitive), Own: e.Own, Cum: e.Cum, Estimated: e.Estimated}
+	}
+	for i, f := range r.Findings {
+		jf := jsonFinding{Kind: f.Kind, Pattern: f.Pattern, Severity: string(f.Severity),
+			Function: f.Func.ID, CallSite: funcID(f.CallSite), Chain: ids(f.Chain), Calls: count(f.Calls),
+			Cost: f.Cost, Share: f.Share, Title: f.Title, Evidence: nonNil(f.Evidence), Fix: f.Fix}
+		if f.Calls >= 0 {
+			jf.PerCall = &r.Findings[i].PerCall
+		}
+		d.Findings[i] = jf
+	}
+	if l := r.Loop; l != nil {
+		jl := &jsonLoop{Runtime: l.Runtime, Wall: l.Wall, Idle: l.Idle, Busy: l.Busy, Steps: l.Steps,
+			MeanStep: l.MeanStep, SlowThreshold: l.SlowThreshold, Notes: nonNil(l.Notes),
+			Blockers: make([]jsonBlocker, len(l.Blockers))}
+		for i, b := range l.Blockers {
+			jb := jsonBlocker{Function: b.Func.ID, CallSite: funcID(b.CallSite), Calls: b.Calls, Cost: b.Cost,
+				PerCall: b.PerCall, WorstCallMin: b.WorstCallMin, WorstCallMax: b.WorstCallMax,
+				ShareOfBusy: b.ShareOfBusy, CallsPerStep: b.CallsPerStep, ProbablySlow: b.ProbablySlow, Advice: b.Advice}
+			if b.Finding >= 0 {
+				jb.Finding = &l.Blockers[i].Finding
+			}
+			jl.Blockers[i] = jb
+		}
+		d.Loop = jl
+	}
+	return d
+}
+
+// count returns nil for an unknown (-1) count so it encodes as null.
+func count(n int64) *int64 {
+	if n < 0 {
+		return nil
+	}
+	return &n
+}
+
+func funcID(f *parse.Func) *int {
+	if f == nil {
+		return nil
+	}
+	return &f.ID
+}
+
+func ids(fs []*parse.Func) []int {
+	out := make([]int, len(fs))
+	for i, f := range fs {
+		out[i] = f.ID
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// JSONError writes the NDJSON line that stands for an input that could not
+// be read, so a script reading one line per file still sees every file.
+func JSONError(w io.Writer, source string, err error) error {
+	return json.NewEncoder(w).Encode(struct {
+		Schema string `json:"schema"`
+		Source string `json:"source"`
+		Error  string `json:"error"`
+	}{Schema, source, err.Error()})
+}

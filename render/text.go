@@ -1,0 +1,331 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// textWidth is the terminal width the text report is laid out for.
+const textWidth = 80
+
+// Text writes the terminal report: a one-line summary, the findings with
+// their proof and fix, the event-loop budget, then the ranked listing and
+// any callers/callees views. Sections with nothing to say are left out.
+func Text(w io.Writer, r *analyze.Report) error {
+	var b bytes.Buffer
+	p := r.Profile
+	fmt.Fprintln(&b, Summary(r))
+	for _, n := range p.Notes {
+		writeWrapped(&b, "note: ", "      ", n)
+	}
+	if len(r.Findings) > 0 {
+		b.WriteString("\nFINDINGS\n")
+		for i, f := range r.Findings {
+			textFinding(&b, i+1, f, p.Unit)
+		}
+	}
+	if r.Loop != nil {
+		textLoop(&b, r)
+	}
+	fmt.Fprintf(&b, "\nTOP FUNCTIONS by %s", sortTitle(r.Sort))
+	if len(r.Rows) < r.Matched {
+		fmt.Fprintf(&b, " (%d of %s; --top, --sort)", len(r.Rows), Count(int64(r.Matched)))
+	}
+	b.WriteString("\n")
+	if err := textRows(&b, r); err != nil {
+		return err
+	}
+	for _, rel := range r.Callers {
+		if err := textRelation(&b, "CALLERS of", "caller", rel, p, func(e *parse.Edge) *parse.Func { return e.Caller }); err != nil {
+			return err
+		}
+	}
+	for _, rel := range r.Callees {
+		if err := textRelation(&b, "CALLEES of", "callee", rel, p, func(e *parse.Edge) *parse.Func { return e.Callee }); err != nil {
+			return err
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// Summary is the report's first line: what was read and how big it is.
+func Summary(r *analyze.Report) string {
+	p := r.Profile
+	s := p.Source + " — " + describe(p)
+	if r.Calls >= 0 {
+		s += ", " + Count(r.Calls) + " calls"
+	}
+	return s + ", " + Value(p.Total, p.Unit) + " total"
+}
+
+// describe names the producer of a profile for people.
+func describe(p *parse.Profile) string {
+	if p.Format == parse.Pprof {
+		if p.SampleType != "" {
+			return "pprof " + p.SampleType
+		}
+		return "pprof"
+	}
+	switch p.Dialect {
+	case "cprofile":
+		return "cProfile (Python 3)"
+	case "python2":
+		return "cProfile (Python 2)"
+	case "profile":
+		return "profile module"
+	case "yappi":
+		return "yappi"
+	case "":
+		return "pstats"
+	}
+	return "pstats (" + p.Dialect + ")"
+}
+
+func sortTitle(k analyze.Key) string {
+	switch k {
+	case analyze.ByOwn:
+		return "own time"
+	case analyze.ByCalls:
+		return "calls"
+	case analyze.ByOwnPerCall:
+		return "own time per call"
+	case analyze.ByCumPerCall:
+		return "cumulative time per call"
+	case analyze.ByName:
+		return "name"
+	}
+	return "cumulative time"
+}
+
+func textFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
+	head := fmt.Sprintf("%2d. %-6s %s", n, strings.ToUpper(string(f.Severity)), f.Title)
+	tail := Value(f.Cost, unit) + "  " + Percent(f.Share)
+	pad := textWidth - 1 - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail)
+	if pad < 2 {
+		b.WriteString(head + "\n")
+		pad = textWidth - 1 - utf8.RuneCountInString(tail)
+		head = ""
+	}
+	b.WriteString(head + strings.Repeat(" ", pad) + tail + "\n")
+	const indent = "    "
+	if f.Calls >= 0 {
+		writeWrapped(b, indent, indent, fmt.Sprintf("%s ran %s times, %s each", analyze.Label(f.Func), Count(f.Calls), Value(f.PerCall, unit)))
+	}
+	for _, e := range f.Evidence {
+		writeWrapped(b, indent+"· ", indent+"  ", e)
+	}
+	if f.CallSite != nil {
+		writeWrapped(b, indent+"called from ", indent+"  ", analyze.Label(f.CallSite))
+	}
+	if f.Fix != "" {
+		writeWrapped(b, indent+"fix: ", indent+"     ", f.Fix)
+	}
+}
+
+func textLoop(b *bytes.Buffer, r *analyze.Report) {
+	l := r.Loop
+	fmt.Fprintf(b, "\nEVENT LOOP (%s)\n", l.Runtime)
+	const indent = "    "
+	line := fmt.Sprintf("wall %s · idle %s (%s) · busy %s", Seconds(l.Wall), Seconds(l.Idle), Percent(share(l.Idle, l.Wall)), Seconds(l.Busy))
+	if l.Steps > 0 {
+		line += fmt.Sprintf(" · %s steps, %s mean", Count(l.Steps), Seconds(l.MeanStep))
+	}
+	writeWrapped(b, indent, indent, line)
+	for i, bl := range l.Blockers {
+		s := fmt.Sprintf("%s held the loop %s (%s of busy) in %s calls, %s each",
+			analyze.Label(bl.Func), Seconds(bl.Cost), Percent(bl.ShareOfBusy), Count(bl.Calls), Seconds(bl.PerCall))
+		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", s)
+		s = fmt.Sprintf("worst call between %s and %s; %.1f calls per step", Seconds(bl.WorstCallMin), Seconds(bl.WorstCallMax), bl.CallsPerStep)
+		if bl.ProbablySlow {
+			s += fmt.Sprintf("; a step probably passed asyncio's %s warning", Seconds(l.SlowThreshold))
+		}
+		writeWrapped(b, indent+"   ", indent+"   ", s)
+		if bl.CallSite != nil {
+			writeWrapped(b, indent+"   called from ", indent+"     ", analyze.Label(bl.CallSite))
+		}
+		if bl.Finding >= 0 {
+			writeWrapped(b, indent+"   ", indent+"   ", fmt.Sprintf("the same work as finding %d", bl.Finding+1))
+		}
+		if bl.Advice != "" {
+			writeWrapped(b, indent+"   fix: ", indent+"        ", bl.Advice)
+		}
+	}
+	for _, n := range l.Notes {
+		writeWrapped(b, indent+"note: ", indent+"      ", n)
+	}
+}
+
+func share(part, whole float64) float64 {
+	if whole <= 0 {
+		return 0
+	}
+	return part / whole
+}
+
+// textRows writes the ranked listing. Call counts and per-call columns
+// appear only when the profile records calls.
+func textRows(b *bytes.Buffer, r *analyze.Report) error {
+	p := r.Profile
+	calls := p.HasCalls()
+	head := []string{"cum", "%", "own"}
+	if calls {
+		head = append(head, "calls", perCallTitle(r.Sort))
+	} else {
+		head = append(head, "%")
+	}
+	head = append(head, "function")
+	rows := make([][]string, 0, len(r.Rows))
+	for _, row := range r.Rows {
+		f := row.Func
+		cells := []string{Value(f.Cum, p.Unit), Percent(row.CumShare), Value(f.Own, p.Unit)}
+		if calls {
+			perCall := row.CumPerCall
+			if r.Sort == analyze.ByOwnPerCall {
+				perCall = row.OwnPerCall
+			}
+			cells = append(cells, Calls(f.Calls, f.Primitive), Value(perCall, p.Unit))
+		} else {
+			cells = append(cells, Percent(row.OwnShare))
+		}
+		rows = append(rows, cells)
+	}
+	return table(b, head, rows, func(i int) string { return analyze.Label(r.Rows[i].Func) })
+}
+
+func perCallTitle(k analyze.Key) string {
+	if k == analyze.ByOwnPerCall {
+		return "own/call"
+	}
+	return "cum/call"
+}
+
+func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *parse.Profile, other func(*parse.Edge) *parse.Func) error {
+	fmt.Fprintf(b, "\n%s %s\n", title, analyze.Label(rel.Func))
+	if len(rel.Edges) == 0 {
+		fmt.Fprintf(b, "  (no %ss recorded)\n", role)
+		return nil
+	}
+	head := []string{"cum", "own"}
+	if p.HasCalls() {
+		head = append(head, "calls")
+	}
+	head = append(head, role)
+	rows := make([][]string, 0, len(rel.Edges))
+	for _, e := range rel.Edges {
+		cells := []string{Value(e.Cum, p.Unit), Value(e.Own, p.Unit)}
+		if p.HasCalls() {
+			cells = append(cells, Calls(e.Calls, e.Primitive))
+		}
+		rows = append(rows, cells)
+	}
+	return table(b, head, rows, func(i int) string {
+		label := analyze.Label(other(rel.Edges[i]))
+		if rel.Edges[i].Estimated {
+			label += " (estimated)"
+		}
+		return label
+	})
+}
+
+// table renders right-aligned numeric columns followed by one label column
+// that is shortened from the left so each line fits the terminal width.
+func table(b *bytes.Buffer, head []string, rows [][]string, label func(int) string) error {
+	numeric := len(head) - 1
+	widths := make([]int, numeric)
+	for _, row := range append([][]string{head[:numeric]}, rows...) {
+		for i, c := range row[:numeric] {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	used := 1
+	for _, w := range widths {
+		used += w + 2
+	}
+	room := max(textWidth-used-2, 30)
+	for i := range rows {
+		rows[i] = append(rows[i], fitLeft(label(i), room))
+	}
+	align := make([]tw.Align, len(head))
+	for i := range align {
+		align[i] = tw.AlignRight
+	}
+	align[numeric] = tw.AlignLeft
+	var out bytes.Buffer
+	t := tablewriter.NewTable(&out,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders:  tw.BorderNone,
+			Symbols:  tw.NewSymbols(tw.StyleASCII),
+			Settings: tw.Settings{Lines: tw.Lines{ShowHeaderLine: tw.On}},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+	)
+	t.Header(toAny(head)...)
+	if err := t.Bulk(rows); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	for _, line := range strings.SplitAfter(out.String(), "\n") {
+		b.WriteString(strings.TrimRight(line, " \n"))
+		if strings.HasSuffix(line, "\n") {
+			b.WriteByte('\n')
+		}
+	}
+	return nil
+}
+
+func toAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// fitLeft shortens s to n runes by cutting its start, keeping the end of
+// a path and the function name, which identify it.
+func fitLeft(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return "…" + string(r[len(r)-(n-1):])
+}
+
+// writeWrapped writes s word-wrapped to the text width, the first line
+// after first and later lines after rest.
+func writeWrapped(b *bytes.Buffer, first, rest, s string) {
+	line, n := first, utf8.RuneCountInString(first)
+	empty := true
+	for _, word := range strings.Fields(s) {
+		wl := utf8.RuneCountInString(word)
+		if !empty && n+1+wl > textWidth-1 {
+			b.WriteString(line + "\n")
+			line, n, empty = rest, utf8.RuneCountInString(rest), true
+		}
+		if !empty {
+			line += " "
+			n++
+		}
+		line += word
+		n += wl
+		empty = false
+	}
+	b.WriteString(line + "\n")
+}
