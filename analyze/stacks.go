@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 
 	"github.com/loopdoctor/loopdoctor/parse"
@@ -216,7 +217,8 @@ func (r *trieNode) prune(minValue float64, maxDepth, maxFrames int) *tree {
 	copyNode = func(tn *trieNode, depth int) *node {
 		t.frames++
 		n := &node{fn: tn.fn, value: tn.value, self: tn.self, scale: 1}
-		for _, k := range tn.kids {
+		for _, id := range slices.Sorted(maps.Keys(tn.kids)) {
+			k := tn.kids[id]
 			if depth >= maxDepth || k.value < minValue || t.frames >= maxFrames {
 				t.overflow = t.overflow || t.frames >= maxFrames
 				n.self += k.value
@@ -404,7 +406,9 @@ func (w *walker) walk(f *parse.Func, budget float64, depth int, est bool) *node 
 	for _, k := range n.kids {
 		sum += k.value
 	}
-	if avail := max(n.value-min(f.Own*ratio, n.value), 0); sum > avail {
+	// Children may exceed the room left by a relative 1e-9 of float
+	// noise without being scaled and marked estimated for it.
+	if avail := max(n.value-min(f.Own*ratio, n.value), 0); sum > avail*(1+1e-9) {
 		for _, k := range n.kids {
 			k.scale = avail / sum
 			k.est = true
