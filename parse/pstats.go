@@ -1,9 +1,345 @@
 package parse
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
-// PstatsData decodes a Python pstats dump (a marshalled stats dict).
-// Placeholder until the marshal decoder lands.
+// A pstats dump is one marshalled dict (CPython Lib/pstats.py, Modules/_lsprof.c):
+//
+//	{(file, line, name): (cc, nc, tt, ct, callers)}
+//	callers: {(file, line, name): (nc, cc, tt, ct)}
+//
+// where cc counts primitive calls, nc all calls, tt own time and ct
+// cumulative time. Caller tuples put nc before cc, the reverse of the
+// function tuple. The dialects differ in what the callers hold and how the
+// counts are arranged; see FORMATS.md section 2.
+
+// The dialects a pstats dump can be in.
+const (
+	dialectCProfile     = "cprofile"
+	dialectProfile      = "profile"      // pure-Python profile module: int callers
+	dialectYappi        = "yappi"        // cc and nc swapped
+	dialectPython2      = "python2"      // Python 2 marshal (s, t, R codes)
+	dialectMerged       = "merged"       // Python 2.5 pstats.add: concatenated caller tuples
+	dialectPyinstrument = "pyinstrument" // every count -1
+	dialectSampled      = "sampled"      // Python 3.15 sampling profiler
+)
+
+// PstatsData decodes a Python pstats dump held in memory.
 func PstatsData(data []byte, name string) (*Profile, error) {
-	return nil, &Error{File: name, Offset: -1, Err: errors.New("pstats reader not written yet")}
+	d := newDecoder(data)
+	top, err := d.decode()
+	if err != nil {
+		var me *errMarshal
+		if errors.As(err, &me) {
+			return nil, &Error{File: name, Offset: int64(me.off), Msg: me.msg}
+		}
+		return nil, &Error{File: name, Offset: -1, Err: err}
+	}
+	b := &statsBuilder{d: d, name: name}
+	p, err := b.build(top)
+	if err != nil {
+		return nil, err
+	}
+	p.Source = name
+	return p, nil
+}
+
+// funcKey identifies a function by interned strings, so that caller keys
+// find their function without hashing text.
+type funcKey struct {
+	file, name uint32
+	line       int64
+	code       bool // name is a code object (the profile module's top frame)
+}
+
+type entry struct {
+	f       *Func
+	callers value
+}
+
+type statsBuilder struct {
+	d    *decoder
+	name string
+	p    *Profile
+
+	funcs   map[funcKey]*Func
+	entries []entry
+	python2 bool // a key held a Python 2 byte string
+	merged  bool // a caller held concatenated tuples
+}
+
+// errAt reports a problem with the object v.
+func (b *statsBuilder) errAt(v value, format string, args ...any) error {
+	return &Error{File: b.name, Offset: int64(v.off), Msg: fmt.Sprintf(format, args...)}
+}
+
+func (b *statsBuilder) build(top value) (*Profile, error) {
+	d := b.d
+	if top.kind != kDict {
+		return nil, b.errAt(top, "marshalled %s, want the pstats dict of functions", d.describe(top))
+	}
+	items := d.items(top)
+	n := len(items) / 2
+	b.p = &Profile{Format: Pstats, Unit: "seconds", Funcs: make([]*Func, 0, n)}
+	b.funcs = make(map[funcKey]*Func, n)
+	b.entries = make([]entry, 0, n)
+	funcs := make([]Func, n)
+	sampled := false
+	nedges := 0
+	for i := 0; i < len(items); i += 2 {
+		key, val := items[i], items[i+1]
+		if key.kind == kTuple && key.n == 1 {
+			if s, _ := d.str(d.items(key)[0]); s == "__sampled__" {
+				sampled = true
+				continue
+			}
+		}
+		k, fn, err := b.key(key)
+		if err != nil {
+			return nil, err
+		}
+		f := &funcs[len(b.entries)]
+		*f = fn
+		if b.funcs[k] != nil {
+			return nil, b.errAt(key, "function %s appears twice", f)
+		}
+		b.funcs[k] = f
+		callers, err := b.stats(val, f)
+		if err != nil {
+			return nil, err
+		}
+		b.entries = append(b.entries, entry{f, callers})
+		b.p.Funcs = append(b.p.Funcs, f)
+		nedges += int(callers.n / 2)
+	}
+	if err := b.edges(nedges); err != nil {
+		return nil, err
+	}
+	b.dialect(sampled)
+	for _, f := range b.p.Funcs {
+		b.p.Total += f.Own
+	}
+	if err := b.p.Normalize(); err != nil {
+		return nil, &Error{File: b.name, Offset: -1, Msg: "inconsistent stats", Err: err}
+	}
+	return b.p, nil
+}
+
+// key reads a (file, line, name) tuple.
+func (b *statsBuilder) key(key value) (funcKey, Func, error) {
+	d := b.d
+	if key.kind != kTuple || key.n != 3 {
+		return funcKey{}, Func{}, b.errAt(key, "function key is %s, want (file, line, name)", d.describe(key))
+	}
+	t := d.items(key)
+	file, ok1 := d.strIndex(t[0])
+	name, ok2 := d.strIndex(t[2])
+	if !ok1 || !ok2 || t[1].kind != kInt {
+		return funcKey{}, Func{}, b.errAt(key, "function key holds (%s, %s, %s), want (str, int, str)",
+			d.describe(t[0]), d.describe(t[1]), d.describe(t[2]))
+	}
+	if t[0].kind == kBytes || t[2].kind == kBytes {
+		b.python2 = true
+	}
+	k := funcKey{file: file, name: name, line: t[1].int(), code: t[2].kind == kCode}
+	return k, Func{File: d.strs[file], Name: d.strs[name], Line: int(t[1].int())}, nil
+}
+
+// stats reads a function's (cc, nc, tt, ct, callers) into f and returns
+// the callers dict.
+func (b *statsBuilder) stats(val value, f *Func) (value, error) {
+	d := b.d
+	if val.kind != kTuple || val.n != 5 || d.items(val)[4].kind != kDict {
+		return value{}, b.errAt(val, "stats of %s are %s, want (cc, nc, tt, ct, callers)", f, d.describe(val))
+	}
+	t := d.items(val)
+	var err error
+	if f.Primitive, err = b.count(t[0], f, "primitive call count"); err != nil {
+		return value{}, err
+	}
+	if f.Calls, err = b.count(t[1], f, "call count"); err != nil {
+		return value{}, err
+	}
+	if f.Own, err = b.time(t[2], f, "own time"); err != nil {
+		return value{}, err
+	}
+	if f.Cum, err = b.time(t[3], f, "cumulative time"); err != nil {
+		return value{}, err
+	}
+	return t[4], nil
+}
+
+// count reads a call count: a non-negative int, or -1 (pyinstrument's
+// "unknown").
+func (b *statsBuilder) count(v value, f *Func, what string) (int64, error) {
+	if v.kind != kInt || v.int() < -1 {
+		return 0, b.errAt(v, "%s of %s is %s, want a non-negative int", what, f, b.d.describe(v))
+	}
+	return v.int(), nil
+}
+
+// time reads a time: a finite non-negative float (an int with custom
+// timers).
+func (b *statsBuilder) time(v value, f *Func, what string) (float64, error) {
+	t, ok := number(v)
+	if !ok {
+		return 0, b.errAt(v, "%s of %s is %s, want a float", what, f, b.d.describe(v))
+	}
+	if bad(t) {
+		return 0, b.errAt(v, "%s of %s is %v, want a finite non-negative number", what, f, t)
+	}
+	return t, nil
+}
+
+// number returns a float or int as float64.
+func number(v value) (float64, bool) {
+	switch v.kind {
+	case kFloat:
+		return v.float(), true
+	case kInt:
+		return float64(v.int()), true
+	}
+	return 0, false
+}
+
+// edges reads every callers dict into edges to its function.
+func (b *statsBuilder) edges(n int) error {
+	d := b.d
+	edges := make([]Edge, n)
+	b.p.Edges = make([]*Edge, 0, n)
+	var missing int
+	for _, en := range b.entries {
+		items := d.items(en.callers)
+		for i := 0; i < len(items); i += 2 {
+			e := &edges[len(b.p.Edges)]
+			e.Callee = en.f
+			k, caller, err := b.key(items[i])
+			if err != nil {
+				return err
+			}
+			if e.Caller = b.funcs[k]; e.Caller == nil {
+				// A caller without stats of its own; keep the edge.
+				e.Caller = &caller
+				b.funcs[k] = e.Caller
+				b.p.Funcs = append(b.p.Funcs, e.Caller)
+				missing++
+			}
+			if err := b.edge(items[i+1], e); err != nil {
+				return err
+			}
+			b.p.Edges = append(b.p.Edges, e)
+		}
+	}
+	if missing > 0 {
+		b.note("%d callers have no stats of their own; they are listed with no calls and no time", missing)
+	}
+	return nil
+}
+
+// edge reads one caller's value: a (nc, cc, tt, ct) tuple, an 8- or
+// 12-tuple of such concatenated by Python 2.5's pstats.add, or the profile
+// module's plain call count.
+func (b *statsBuilder) edge(v value, e *Edge) error {
+	d := b.d
+	callee := e.Callee
+	switch {
+	case v.kind == kInt:
+		if v.int() < 0 {
+			return b.errAt(v, "call count from %s to %s is %d, want a non-negative int", e.Caller, callee, v.int())
+		}
+		e.Calls, e.Primitive, e.Estimated = v.int(), -1, true
+		if callee.Calls > 0 {
+			share := float64(e.Calls) / float64(callee.Calls)
+			e.Own, e.Cum = share*callee.Own, share*callee.Cum
+		}
+		return nil
+	case v.kind == kTuple && (v.n == 4 || v.n == 8 || v.n == 12):
+		b.merged = b.merged || v.n > 4
+		t := d.items(v)
+		for i := 0; i < len(t); i += 4 {
+			calls, prim := t[i], t[i+1]
+			if calls.kind != kInt || calls.int() < -1 || prim.kind != kInt || prim.int() < -1 {
+				return b.errAt(v, "call counts from %s to %s are %s, %s, want non-negative ints",
+					e.Caller, callee, d.describe(calls), d.describe(prim))
+			}
+			own, ok1 := number(t[i+2])
+			cum, ok2 := number(t[i+3])
+			if !ok1 || !ok2 || bad(own) || bad(cum) {
+				return b.errAt(v, "times from %s to %s are %s, %s, want finite non-negative numbers",
+					e.Caller, callee, d.describe(t[i+2]), d.describe(t[i+3]))
+			}
+			if i == 0 {
+				e.Calls, e.Primitive = calls.int(), prim.int()
+			} else {
+				e.Calls, e.Primitive = e.Calls+calls.int(), e.Primitive+prim.int()
+			}
+			e.Own, e.Cum = e.Own+own, e.Cum+cum
+		}
+		return nil
+	}
+	return b.errAt(v, "caller %s of %s has %s, want (nc, cc, tt, ct) or a call count",
+		e.Caller, callee, d.describe(v))
+}
+
+func (b *statsBuilder) note(format string, args ...any) {
+	b.p.Notes = append(b.p.Notes, fmt.Sprintf(format, args...))
+}
+
+// dialect names the program that wrote the dump from what it holds, fixes
+// up what that program arranged differently, and notes the caveats.
+func (b *statsBuilder) dialect(sampled bool) {
+	p := b.p
+	var intCallers, unknownCounts bool
+	for _, e := range p.Edges {
+		intCallers = intCallers || e.Estimated
+	}
+	for _, f := range p.Funcs {
+		unknownCounts = unknownCounts || f.Calls < 0 || f.Primitive < 0
+	}
+	switch {
+	case sampled:
+		p.Dialect = dialectSampled
+	case intCallers:
+		p.Dialect = dialectProfile
+		b.note("edge times are estimates: the profile module records only how often each caller called, so each edge gets that share of the function's time")
+	case unknownCounts:
+		p.Dialect = dialectPyinstrument
+		b.note("call counts are unknown (-1): pyinstrument exports times only")
+	case b.swapped():
+		p.Dialect = dialectYappi
+		for _, f := range p.Funcs {
+			f.Calls, f.Primitive = f.Primitive, f.Calls
+		}
+	case b.merged:
+		p.Dialect = dialectMerged
+		b.note("caller stats of merged dumps were concatenated by Python 2.5's pstats.add; they are summed")
+	case b.python2 || b.d.codes['R'] > 0:
+		p.Dialect = dialectPython2
+	default:
+		p.Dialect = dialectCProfile
+	}
+	if p.Dialect == dialectProfile {
+		for _, f := range p.Funcs {
+			f.Synthetic = f.File == "profile" && f.Line == 0
+		}
+	}
+	if p.Dialect != dialectPython2 && (b.python2 || b.d.codes['R'] > 0) {
+		b.note("written by Python 2")
+	}
+}
+
+// swapped reports yappi's arrangement: its first number is the call count
+// and its second the primitive count, so the first is never below the
+// second and above it somewhere (cProfile's cc never exceeds nc).
+func (b *statsBuilder) swapped() bool {
+	strict := false
+	for _, f := range b.p.Funcs {
+		if f.Primitive < f.Calls {
+			return false
+		}
+		strict = strict || f.Primitive > f.Calls
+	}
+	return strict
 }

@@ -1,0 +1,594 @@
+package parse
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// This file decodes Python's marshal format, following CPython's
+// Python/marshal.c r_object, for the one purpose of reading pstats dumps. It
+// reads every version (0 to 5) and Python 2's string table, and decodes the
+// whole input into compact values rather than Python objects: a value is 16
+// bytes, containers point into one shared arena, and strings are interned,
+// so a 2.5 MB dump costs a few allocations instead of hundreds of thousands.
+//
+// The input is untrusted. No length read from it allocates more than the
+// remaining input could hold, nesting is bounded, and every failure is an
+// error carrying the byte offset where decoding stopped.
+
+// maxDepth bounds nesting. CPython's MAX_MARSHAL_STACK_DEPTH is 2000; a
+// stats dict needs 4 levels, a code object a few more per nested function.
+const maxDepth = 2000
+
+// kind is the Python type a value decoded from.
+type kind uint8
+
+const (
+	kNone kind = iota
+	kBool
+	kInt
+	kFloat   // also integers beyond int64, which Python would keep exact
+	kComplex // decoded and dropped: stats never hold one
+	kStr     // x indexes decoder.strs
+	kBytes   // Python 3 bytes or Python 2 str: x is the input offset, n the length
+	kTuple   // x indexes decoder.arena, n counts items
+	kList
+	kDict // items alternate key, value; n counts items (twice the pairs)
+	kSet  // set or frozenset
+	kCode // x indexes decoder.strs: the code object's co_name
+	kOther
+)
+
+var kindNames = [...]string{
+	kNone: "None", kBool: "bool", kInt: "int", kFloat: "float", kComplex: "complex",
+	kStr: "str", kBytes: "bytes", kTuple: "tuple", kList: "list", kDict: "dict",
+	kSet: "set", kCode: "code object", kOther: "object",
+}
+
+func (k kind) String() string { return kindNames[k] }
+
+// value is one decoded object. Its payload x holds an int64, float64 bits,
+// a string index or an arena offset depending on kind.
+type value struct {
+	kind kind
+	n    uint32
+	off  uint32 // where the object starts in the input, for messages
+	x    uint64
+}
+
+func (v value) int() int64     { return int64(v.x) }
+func (v value) float() float64 { return math.Float64frombits(v.x) }
+
+// codeLayout is one CPython version range's code object layout.
+type codeLayout struct {
+	name    string
+	ints    int    // raw int32 fields before the first object
+	objects string // the object fields in order: b bytes, t tuple, s str, i raw int32
+}
+
+// codeLayouts are tried newest first, as nothing in a dump names its Python
+// version. The field types tell them apart: a layout that reads the wrong
+// one fails on a field of the wrong type.
+var codeLayouts = []codeLayout{
+	// code, consts, names, localsplusnames, localspluskinds, filename, name,
+	// qualname, firstlineno, linetable, exceptiontable
+	{"3.11+", 5, "btttbsssibb"},
+	// code, consts, names, varnames, freevars, cellvars, filename, name,
+	// firstlineno, lnotab (linetable in 3.10)
+	{"3.8-3.10", 6, "btttttssib"},
+	{"3.0-3.7", 5, "btttttssib"},
+	{"2.x", 4, "btttttssib"},
+}
+
+// decoder reads one marshal stream.
+type decoder struct {
+	data  []byte
+	off   int
+	depth int
+
+	arena []value // container items
+	stack []value // items of containers being read
+	refs  []value // FLAG_REF objects in pre-order; kind kOther with n=1 marks a reserved slot
+	strs  []string
+	ids   map[string]uint32
+	table []uint32 // Python 2 interned strings, for R
+
+	layout int // index in codeLayouts once a code object decoded, else -1
+
+	// codes counts each type code seen, for dialect detection.
+	codes [128]int
+}
+
+// errMarshal is a decoding failure at an offset, turned into *Error by the
+// caller that knows the file name.
+type errMarshal struct {
+	off int
+	msg string
+}
+
+func (e *errMarshal) Error() string { return fmt.Sprintf("byte %#x: %s", e.off, e.msg) }
+
+func newDecoder(data []byte) *decoder {
+	// A ref costs at least 2 input bytes; a typical dump has one per 8.
+	refs := min(len(data)/8, 1<<20)
+	return &decoder{
+		data:   data,
+		arena:  make([]value, 0, min(len(data)/8, 1<<22)),
+		refs:   make([]value, 0, refs),
+		ids:    make(map[string]uint32, min(len(data)/64, 1<<16)),
+		layout: -1,
+	}
+}
+
+func (d *decoder) fail(off int, format string, args ...any) error {
+	return &errMarshal{off: off, msg: fmt.Sprintf(format, args...)}
+}
+
+func (d *decoder) need(n int, what string) error {
+	if n < 0 || n > len(d.data)-d.off {
+		return d.fail(d.off, "%s needs %d bytes, %d left: truncated", what, n, len(d.data)-d.off)
+	}
+	return nil
+}
+
+func (d *decoder) byte(what string) (byte, error) {
+	if err := d.need(1, what); err != nil {
+		return 0, err
+	}
+	d.off++
+	return d.data[d.off-1], nil
+}
+
+func (d *decoder) int32(what string) (int32, error) {
+	if err := d.need(4, what); err != nil {
+		return 0, err
+	}
+	v := int32(binary.LittleEndian.Uint32(d.data[d.off:]))
+	d.off += 4
+	return v, nil
+}
+
+// count reads an int32 element count and checks that the remaining input
+// could hold that many elements of at least size bytes each, so that no
+// claimed length allocates beyond the input.
+func (d *decoder) count(size int, what string) (int, error) {
+	at := d.off
+	n, err := d.int32(what + " length")
+	if err != nil {
+		return 0, err
+	}
+	if n < 0 || int64(n)*int64(size) > int64(len(d.data)-d.off) {
+		return 0, d.fail(at, "%s length %d exceeds the %d bytes left", what, n, len(d.data)-d.off)
+	}
+	return int(n), nil
+}
+
+// intern returns the string index for b, decoding it leniently: invalid
+// UTF-8 (CPython writes lone surrogates with surrogatepass) becomes U+FFFD,
+// or, for Python 2 byte strings, is taken as Latin-1.
+func (d *decoder) intern(b []byte, latin1 bool) uint32 {
+	if id, ok := d.ids[string(b)]; ok {
+		return id
+	}
+	var s string
+	switch {
+	case utf8.Valid(b):
+		s = string(b)
+	case latin1:
+		r := make([]rune, len(b))
+		for i, c := range b {
+			r[i] = rune(c)
+		}
+		s = string(r)
+	default:
+		s = strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	id := uint32(len(d.strs))
+	d.strs = append(d.strs, s)
+	d.ids[string(b)] = id
+	return id
+}
+
+// strIndex returns the interned index of v's text if v is a str, a code
+// object (its name) or a byte string (Python 2 str).
+func (d *decoder) strIndex(v value) (uint32, bool) {
+	switch v.kind {
+	case kStr, kCode:
+		return uint32(v.x), true
+	case kBytes:
+		return d.intern(d.data[v.x:v.x+uint64(v.n)], true), true
+	}
+	return 0, false
+}
+
+// str returns v's text as strIndex finds it.
+func (d *decoder) str(v value) (string, bool) {
+	i, ok := d.strIndex(v)
+	if !ok {
+		return "", false
+	}
+	return d.strs[i], true
+}
+
+func (d *decoder) items(v value) []value { return d.arena[v.x : v.x+uint64(v.n)] }
+
+// describe names v for messages: its kind and a short rendering.
+func (d *decoder) describe(v value) string {
+	switch v.kind {
+	case kInt:
+		return "int " + strconv.FormatInt(v.int(), 10)
+	case kFloat:
+		return "float " + strconv.FormatFloat(v.float(), 'g', -1, 64)
+	case kStr, kBytes:
+		s, _ := d.str(v)
+		if len(s) > 40 {
+			s = s[:40] + "..."
+		}
+		return v.kind.String() + " " + strconv.Quote(s)
+	case kTuple, kList, kDict, kSet:
+		n := v.n
+		if v.kind == kDict {
+			n /= 2
+		}
+		return fmt.Sprintf("%s of %d", v.kind, n)
+	}
+	return v.kind.String()
+}
+
+// decode reads one object that must span the whole input.
+func (d *decoder) decode() (value, error) {
+	v, null, err := d.object()
+	if err != nil {
+		return value{}, err
+	}
+	if null {
+		return value{}, d.fail(0, "marshal NULL at top level")
+	}
+	if d.off != len(d.data) {
+		return value{}, d.fail(d.off, "%d bytes of trailing data after the marshalled object", len(d.data)-d.off)
+	}
+	return v, nil
+}
+
+// object reads one object. null reports TYPE_NULL ('0'), which ends a dict.
+func (d *decoder) object() (v value, null bool, err error) {
+	at := d.off
+	code, err := d.byte("type code")
+	if err != nil {
+		return value{}, false, err
+	}
+	d.depth++
+	defer func() { d.depth-- }()
+	if d.depth > maxDepth {
+		return value{}, false, d.fail(at, "objects nested deeper than %d", maxDepth)
+	}
+	flag := code&0x80 != 0
+	typ := code &^ 0x80
+	d.codes[typ]++
+
+	// Every flagged object takes its ref slot before its children are read
+	// (the pre-order rule), so reserve it now and fill it at the end.
+	slot := -1
+	switch typ {
+	case '0', 'N', 'F', 'T', 'S', '.', 'r', 'R':
+		// singletons and references never take a slot
+	default:
+		if flag {
+			slot = len(d.refs)
+			d.refs = append(d.refs, value{kind: kOther, n: 1})
+		}
+	}
+
+	switch typ {
+	case '0':
+		return value{}, true, nil
+	case 'N':
+		v = value{kind: kNone}
+	case 'F', 'T':
+		v = value{kind: kBool}
+		if typ == 'T' {
+			v.x = 1
+		}
+	case 'S', '.': // StopIteration, Ellipsis
+		v = value{kind: kOther}
+	case 'i':
+		var n int32
+		n, err = d.int32("int")
+		v = value{kind: kInt, x: uint64(int64(n))}
+	case 'I':
+		if err = d.need(8, "int64"); err == nil {
+			v = value{kind: kInt, x: binary.LittleEndian.Uint64(d.data[d.off:])}
+			d.off += 8
+		}
+	case 'l':
+		v, err = d.long()
+	case 'f':
+		var f float64
+		if f, err = d.textFloat(); err == nil {
+			v = value{kind: kFloat, x: math.Float64bits(f)}
+		}
+	case 'g':
+		if err = d.need(8, "float"); err == nil {
+			v = value{kind: kFloat, x: binary.LittleEndian.Uint64(d.data[d.off:])}
+			d.off += 8
+		}
+	case 'x':
+		if _, err = d.textFloat(); err == nil {
+			_, err = d.textFloat()
+		}
+		v = value{kind: kComplex}
+	case 'y':
+		err = d.need(16, "complex")
+		d.off += 16
+		v = value{kind: kComplex}
+	case 's':
+		var n int
+		if n, err = d.count(1, "bytes"); err == nil {
+			v = value{kind: kBytes, x: uint64(d.off), n: uint32(n)}
+			d.off += n
+		}
+	case 't', 'u', 'a', 'A':
+		var n int
+		if n, err = d.count(1, "string"); err == nil {
+			// Python 2 wrote interned byte strings as t.
+			v = value{kind: kStr, x: uint64(d.intern(d.data[d.off:d.off+n], typ == 't'))}
+			d.off += n
+			if typ == 't' {
+				d.table = append(d.table, uint32(v.x))
+			}
+		}
+	case 'z', 'Z':
+		var n byte
+		if n, err = d.byte("string length"); err == nil {
+			if err = d.need(int(n), "string"); err == nil {
+				v = value{kind: kStr, x: uint64(d.intern(d.data[d.off:d.off+int(n)], false))}
+				d.off += int(n)
+			}
+		}
+	case 'R':
+		var i int32
+		if i, err = d.int32("string reference"); err == nil {
+			if i < 0 || int(i) >= len(d.table) {
+				err = d.fail(at, "string reference %d to undefined entry (%d interned strings so far)", i, len(d.table))
+			} else {
+				v = value{kind: kStr, x: uint64(d.table[i])}
+			}
+		}
+	case 'r':
+		var i int32
+		if i, err = d.int32("reference"); err == nil {
+			switch {
+			case i < 0 || int(i) >= len(d.refs):
+				err = d.fail(at, "reference %d to undefined slot (%d defined so far)", i, len(d.refs))
+			case d.refs[i].kind == kOther && d.refs[i].n == 1:
+				err = d.fail(at, "reference %d to an object still being read", i)
+			default:
+				return d.refs[i], false, nil
+			}
+		}
+	case '(', ')', '[', '<', '>':
+		var n int
+		if typ == ')' {
+			var b byte
+			b, err = d.byte("tuple length")
+			n = int(b)
+		} else {
+			n, err = d.count(1, kindOf(typ).String())
+		}
+		if err == nil {
+			v, err = d.sequence(kindOf(typ), n)
+		}
+	case '{':
+		v, err = d.dict()
+	case 'c':
+		v, err = d.code(at)
+	case ':': // slice (version 5)
+		v = value{kind: kOther}
+		for range 3 {
+			if _, _, err = d.object(); err != nil {
+				break
+			}
+		}
+	default:
+		return value{}, false, d.fail(at, "unknown marshal type code %q (0x%02x)", rune(code), code)
+	}
+	if err != nil {
+		return value{}, false, err
+	}
+	v.off = uint32(at)
+	if slot >= 0 {
+		d.refs[slot] = v
+	}
+	return v, false, nil
+}
+
+func kindOf(typ byte) kind {
+	switch typ {
+	case '(', ')':
+		return kTuple
+	case '[':
+		return kList
+	}
+	return kSet
+}
+
+// sequence reads n items into the arena.
+func (d *decoder) sequence(k kind, n int) (value, error) {
+	base := len(d.stack)
+	for range n {
+		at := d.off
+		item, null, err := d.object()
+		if err != nil {
+			return value{}, err
+		}
+		if null {
+			return value{}, d.fail(at, "NULL object in %s", k)
+		}
+		d.stack = append(d.stack, item)
+	}
+	return d.collect(k, base), nil
+}
+
+// dict reads key/value pairs up to the TYPE_NULL that ends them. Like
+// CPython, a NULL in a value's place ends the dict too.
+func (d *decoder) dict() (value, error) {
+	base := len(d.stack)
+	for {
+		key, null, err := d.object()
+		if err != nil {
+			return value{}, err
+		}
+		if null {
+			break
+		}
+		val, null, err := d.object()
+		if err != nil {
+			return value{}, err
+		}
+		if null {
+			break
+		}
+		d.stack = append(d.stack, key, val)
+	}
+	return d.collect(kDict, base), nil
+}
+
+// collect moves the items above base from the stack into the arena.
+func (d *decoder) collect(k kind, base int) value {
+	v := value{kind: k, x: uint64(len(d.arena)), n: uint32(len(d.stack) - base)}
+	d.arena = append(d.arena, d.stack[base:]...)
+	d.stack = d.stack[:base]
+	return v
+}
+
+// long reads a TYPE_LONG: a signed digit count, then base 2**15 digits,
+// least significant first. Values beyond int64 become floats.
+func (d *decoder) long() (value, error) {
+	n, err := d.int32("long digit count")
+	if err != nil {
+		return value{}, err
+	}
+	neg := n < 0
+	size := int64(n)
+	if neg {
+		size = -size
+	}
+	if size*2 > int64(len(d.data)-d.off) {
+		return value{}, d.fail(d.off-4, "long of %d digits exceeds the %d bytes left", size, len(d.data)-d.off)
+	}
+	var u uint64
+	var f float64
+	exact := true
+	for i := range int(size) {
+		digit := uint64(binary.LittleEndian.Uint16(d.data[d.off+2*i:]))
+		if digit >= 1<<15 {
+			return value{}, d.fail(d.off+2*i, "long digit %d out of range", digit)
+		}
+		f += float64(digit) * math.Pow(2, float64(15*i))
+		if i >= 5 || (i == 4 && digit>>3 != 0) {
+			exact = false // beyond 63 bits
+		} else {
+			u |= digit << (15 * i)
+		}
+	}
+	d.off += int(size) * 2
+	switch {
+	case exact && neg:
+		return value{kind: kInt, x: uint64(-int64(u))}, nil
+	case exact:
+		return value{kind: kInt, x: u}, nil
+	case neg:
+		f = -f
+	}
+	return value{kind: kFloat, x: math.Float64bits(f)}, nil
+}
+
+// textFloat reads a version 0 float: a uint8 length and repr text.
+func (d *decoder) textFloat() (float64, error) {
+	n, err := d.byte("float length")
+	if err != nil {
+		return 0, err
+	}
+	at := d.off
+	if err := d.need(int(n), "float"); err != nil {
+		return 0, err
+	}
+	text := string(d.data[d.off : d.off+int(n)])
+	d.off += int(n)
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
+			return 0, d.fail(at, "bad float text %q", text)
+		}
+	}
+	return f, nil
+}
+
+// code reads a code object. Its layout depends on the Python version that
+// wrote it, so each layout is tried newest first, restoring the offset and
+// the refs after a failed try. Nested code objects come from the same
+// Python, so they use the layout being tried, which keeps the cost linear.
+func (d *decoder) code(at int) (value, error) {
+	start, nrefs, ntable, narena, nstack := d.off, len(d.refs), len(d.table), len(d.arena), len(d.stack)
+	if d.layout >= 0 {
+		return d.codeAs(codeLayouts[d.layout])
+	}
+	var errs []string
+	for i, l := range codeLayouts {
+		d.layout = i
+		v, err := d.codeAs(l)
+		if err == nil {
+			return v, nil
+		}
+		errs = append(errs, l.name+": "+err.Error())
+		d.off, d.refs, d.table, d.arena, d.stack = start, d.refs[:nrefs], d.table[:ntable], d.arena[:narena], d.stack[:nstack]
+	}
+	d.layout = -1
+	return value{}, d.fail(at, "code object matches no known layout (%s)", strings.Join(errs, "; "))
+}
+
+func (d *decoder) codeAs(l codeLayout) (value, error) {
+	if err := d.need(4*l.ints, "code object"); err != nil {
+		return value{}, err
+	}
+	d.off += 4 * l.ints
+	var name value
+	nstr := 0
+	for _, f := range l.objects {
+		if f == 'i' {
+			if _, err := d.int32("code firstlineno"); err != nil {
+				return value{}, err
+			}
+			continue
+		}
+		at := d.off
+		v, null, err := d.object()
+		if err != nil {
+			return value{}, err
+		}
+		ok := !null
+		switch f {
+		case 'b':
+			ok = ok && v.kind == kBytes
+		case 't':
+			ok = ok && v.kind == kTuple
+		case 's':
+			ok = ok && (v.kind == kStr || v.kind == kBytes)
+			nstr++
+			if nstr == 2 { // filename, name[, qualname]
+				name = v
+			}
+		}
+		if !ok {
+			return value{}, d.fail(at, "code field is %s, want %s", d.describe(v), fieldKinds[f])
+		}
+	}
+	s, _ := d.str(name)
+	return value{kind: kCode, x: uint64(d.intern([]byte(s), false))}, nil
+}
+
+var fieldKinds = map[rune]string{'b': "bytes", 't': "tuple", 's': "str"}
