@@ -45,6 +45,22 @@ type StackSet struct {
 	MinShare float64
 	Pruned   float64
 
+	// Scale is the factor the roots' values were multiplied by to fit in
+	// the total, and so every reconstructed value with them: 1 unless the
+	// roots' cumulative values claim more than the sum of own values, as
+	// when the profiled program ran another profiler and cProfile's
+	// timers kept running while it was switched off.
+	Scale float64
+
+	// Widened lists functions whose edges to callees claim more than
+	// their cumulative value, in function order. pstats keys functions
+	// by file, line and name, so code objects that share a label (every
+	// exec'd string is <string>:1(<module>)) overwrite each other's
+	// totals while their edges add up. Such a function is given the sum
+	// of its own value and its edges, and its callers' edges to it are
+	// scaled up to match, so its callees keep their recorded values.
+	Widened []*parse.Func
+
 	// Frames in depth-first preorder. Frames[0] is a synthetic root with
 	// a nil Func; the children of a frame follow it largest first, ties
 	// in function order, and start at its left edge, so Self is the
@@ -84,11 +100,11 @@ const profilerDisable = "<method 'disable' of '_lsprof.Profiler' objects>"
 //     hang under a synthetic root worth the profile total, Σ own.
 //  3. Walk depth-first. A child's value is the edge's cumulative value
 //     times the parent frame's value over the parent's cumulative value.
-//     A call back into a function already on the path is cut, and its
-//     value is taken out of every frame between the two: the recorded
-//     edges of the outer activation already count the inner one's
-//     callees, so keeping it would count them twice. Children that still
-//     exceed the parent's value minus its own are scaled down to fit.
+//     A call back into a function already on the path is cut, and the
+//     part of its value the outer activation's edges count again is taken
+//     out of every frame between the two (see reconstruct); the rest
+//     stays as self value of the caller. Children that still exceed the
+//     parent's value minus its own are scaled down to fit.
 //  4. Frames below MinShare, below MaxDepth or past MaxFrames are pruned
 //     and their value kept as the parent's self value.
 //
@@ -102,12 +118,13 @@ func Stacks(p *parse.Profile, opts StackOptions) *StackSet {
 	maxFrames := cmp.Or(opts.MaxFrames, 100000)
 
 	var build func(minValue float64) *tree
+	var g *callGraph
 	exact := p.Stacks != nil
 	if exact {
 		trie := mergeStacks(p)
 		build = func(minValue float64) *tree { return trie.prune(minValue, maxDepth, maxFrames) }
 	} else {
-		g := newCallGraph(p)
+		g = newCallGraph(p)
 		build = func(minValue float64) *tree { return g.reconstruct(minValue, maxDepth, maxFrames) }
 	}
 	for {
@@ -115,6 +132,9 @@ func Stacks(p *parse.Profile, opts StackOptions) *StackSet {
 		if !t.overflow || share >= 1 {
 			s := t.flatten()
 			s.Unit, s.Exact, s.MinShare = p.Unit, exact, share
+			if !exact {
+				s.Widened = slices.Clone(g.widened)
+			}
 			return s
 		}
 		share *= 2
@@ -148,13 +168,14 @@ type tree struct {
 	root     *node
 	frames   int
 	pruned   float64
+	scale    float64
 	overflow bool // MaxFrames was hit: the caller retries with a higher floor
 }
 
 // flatten lays the tree out in preorder, applying the scale factors and
 // passing estimated flags down.
 func (t *tree) flatten() *StackSet {
-	s := &StackSet{Total: t.root.value, Pruned: t.pruned, Frames: make([]Frame, 0, t.frames)}
+	s := &StackSet{Total: t.root.value, Pruned: t.pruned, Scale: t.scale, Frames: make([]Frame, 0, t.frames)}
 	var visit func(n *node, parent, depth int, scale float64, est bool)
 	visit = func(n *node, parent, depth int, scale float64, est bool) {
 		scale *= n.scale
@@ -212,7 +233,7 @@ func mergeStacks(p *parse.Profile) *trieNode {
 // prune copies the trie into a tree without the frames below minValue or
 // deeper than maxDepth.
 func (r *trieNode) prune(minValue float64, maxDepth, maxFrames int) *tree {
-	t := &tree{}
+	t := &tree{scale: 1}
 	var copyNode func(tn *trieNode, depth int) *node
 	copyNode = func(tn *trieNode, depth int) *node {
 		t.frames++
@@ -241,9 +262,22 @@ type callGraph struct {
 	multi []bool          // per function: reached from more than one caller
 	roots []root
 
+	// cum is each function's cumulative value, widened (see
+	// StackSet.Widened); widen is the factor edges into it are scaled by.
+	cum, widen []float64
+	widened    []*parse.Func
+
+	// excess is how much a function's own value and edges to callees
+	// claim beyond its cumulative value: the part of inner, recursive
+	// activations that the edges count a second time. drop is the share
+	// of a cut-off inner activation taken out of the frames above it:
+	// excess over the value cut off in a first walk, at most 1.
+	excess, drop []float64
+
 	// walk state
 	onPath []int     // per function: depth of its frame on the current path, or -1
 	shrink []float64 // per depth: value cut out below that frame
+	cut    []float64 // per function: value of the inner activations cut off
 }
 
 // root is a function hung under the synthetic root, with its value there.
@@ -254,7 +288,9 @@ type root struct {
 
 func newCallGraph(p *parse.Profile) *callGraph {
 	n := len(p.Funcs)
-	g := &callGraph{p: p, out: make([][]*parse.Edge, n), multi: make([]bool, n), onPath: make([]int, n)}
+	g := &callGraph{p: p, out: make([][]*parse.Edge, n), multi: make([]bool, n), onPath: make([]int, n),
+		excess: make([]float64, n), drop: make([]float64, n), cut: make([]float64, n),
+		cum: make([]float64, n), widen: make([]float64, n)}
 	dropped := func(f *parse.Func) bool { return f.Name == profilerDisable && f.File == "~" }
 	for _, f := range p.Funcs {
 		g.onPath[f.ID] = -1
@@ -269,8 +305,33 @@ func newCallGraph(p *parse.Profile) *callGraph {
 		slices.SortStableFunc(g.out[f.ID], func(a, b *parse.Edge) int {
 			return cmp.Or(cmp.Compare(b.Cum, a.Cum), cmp.Compare(a.Callee.ID, b.Callee.ID))
 		})
+		g.excess[f.ID] = f.Own - f.Cum
+		for _, e := range g.out[f.ID] {
+			g.excess[f.ID] += e.Cum
+		}
 	}
 	scc := components(p.Funcs, g.out)
+	for _, f := range p.Funcs {
+		g.cum[f.ID], g.widen[f.ID] = f.Cum, 1
+		if scc.recursive(f) {
+			continue // its edges may rightly count inner activations again
+		}
+		need := f.Own
+		for _, e := range g.out[f.ID] {
+			need += e.Cum
+		}
+		var in float64
+		for _, e := range f.In {
+			in += e.Cum
+		}
+		if need > f.Cum*(1+1e-6)+1e-12 && in > 0 {
+			g.cum[f.ID], g.widen[f.ID] = need, need/f.Cum
+			if f.Cum == 0 {
+				g.widen[f.ID] = need / in
+			}
+			g.widened = append(g.widened, f)
+		}
+	}
 
 	// Roots: see Stacks. A function called at the top level and from
 	// elsewhere gets the part of its cumulative value its outside callers
@@ -288,23 +349,23 @@ func newCallGraph(p *parse.Profile) *callGraph {
 				top = false
 			}
 			inCalls += max(e.Calls, 0)
-			if e.Caller == f || dropped(e.Caller) {
-				continue
+			if e.Caller == f || dropped(e.Caller) || e.Caller.Cum == 0 {
+				continue // a caller worth nothing (the profile module's fake frame) passes nothing on
 			}
 			callers++
 			if scc.of[e.Caller.ID] != scc.of[f.ID] {
-				outside += e.Cum
+				outside += e.Cum * g.widen[f.ID]
 				scc.calledFromOutside[scc.of[f.ID]] = true
 			}
 		}
 		top = top && f.Calls > inCalls
 		if top {
 			callers++
-			v := f.Cum - outside
+			v := g.cum[f.ID] - outside
 			if v <= 0 {
 				// The outside edges claim more than the function's
 				// whole value; share it by calls instead.
-				v = f.Cum * float64(f.Calls-inCalls) / float64(f.Calls)
+				v = g.cum[f.ID] * float64(f.Calls-inCalls) / float64(f.Calls)
 			}
 			g.roots = append(g.roots, root{f, v})
 			rooted[scc.of[f.ID]] = true
@@ -317,18 +378,42 @@ func newCallGraph(p *parse.Profile) *callGraph {
 		}
 		best := members[0]
 		for _, f := range members[1:] {
-			if f.Cum > best.Cum || f.Cum == best.Cum && f.ID < best.ID {
+			if g.cum[f.ID] > g.cum[best.ID] || g.cum[f.ID] == g.cum[best.ID] && f.ID < best.ID {
 				best = f
 			}
 		}
-		g.roots = append(g.roots, root{best, best.Cum})
+		g.roots = append(g.roots, root{best, g.cum[best.ID]})
 	}
 	return g
 }
 
-// reconstruct walks the call graph from the roots.
+// reconstruct walks the call graph from the roots twice: the first walk
+// measures how much value each recursive function's inner activations carry,
+// so the second knows how much of it the edges count twice.
+//
+// A cut-off inner activation of P below P→C→…→P holds two kinds of time.
+// Its calls to C are nested in the outer P→C call, so cProfile counted
+// them in no edge: they belong where they are, inside C. Its own time and
+// calls to other callees were counted again in P's own value and edges,
+// so they already show elsewhere under P and must come out of C. The
+// import machinery is all of the second kind (the inner exec runs another
+// module), a test runner's nested suites nearly all of the first.
 func (g *callGraph) reconstruct(minValue float64, maxDepth, maxFrames int) *tree {
-	t := &tree{frames: 1}
+	for i := range g.drop {
+		g.drop[i], g.cut[i] = 1, 0
+	}
+	g.walkRoots(minValue, maxDepth, maxFrames)
+	for i, c := range g.cut {
+		if c > 0 {
+			g.drop[i] = min(max(g.excess[i]/c, 0), 1)
+		}
+	}
+	return g.walkRoots(minValue, maxDepth, maxFrames)
+}
+
+// walkRoots builds the tree under the synthetic root.
+func (g *callGraph) walkRoots(minValue float64, maxDepth, maxFrames int) *tree {
+	t := &tree{frames: 1, scale: 1}
 	w := walker{g: g, t: t, minValue: minValue, maxDepth: maxDepth, maxFrames: maxFrames}
 	if len(g.shrink) < maxDepth+1 {
 		g.shrink = make([]float64, maxDepth+1)
@@ -338,12 +423,12 @@ func (g *callGraph) reconstruct(minValue float64, maxDepth, maxFrames int) *tree
 	for _, r := range g.roots {
 		sum += r.value
 	}
-	scale, est := 1.0, false
+	est := false
 	if sum > top.value && sum > 0 {
-		scale, est = top.value/sum, true
+		t.scale, est = top.value/sum, true
 	}
 	for _, r := range g.roots {
-		v := r.value * scale
+		v := r.value * t.scale
 		if v < minValue || maxDepth < 1 || t.frames >= maxFrames {
 			t.overflow = t.overflow || t.frames >= maxFrames
 			t.pruned += v
@@ -377,18 +462,19 @@ func (w *walker) walk(f *parse.Func, budget float64, depth int, est bool) *node 
 	g.onPath[f.ID] = depth
 	g.shrink[depth] = 0
 	ratio := 0.0
-	if f.Cum > 0 {
-		ratio = budget / f.Cum
+	if g.cum[f.ID] > 0 {
+		ratio = budget / g.cum[f.ID]
 	}
 	var pruned float64
 	for _, e := range g.out[f.ID] {
-		v := e.Cum * ratio
+		v := e.Cum * g.widen[e.Callee.ID] * ratio
 		if v <= 0 {
 			continue
 		}
 		if at := g.onPath[e.Callee.ID]; at >= 0 {
+			g.cut[e.Callee.ID] += v
 			for d := at + 1; d <= depth; d++ {
-				g.shrink[d] += v
+				g.shrink[d] += v * g.drop[e.Callee.ID]
 			}
 			continue
 		}
@@ -427,6 +513,11 @@ type sccs struct {
 	of                []int // component of each function
 	members           [][]*parse.Func
 	calledFromOutside []bool
+}
+
+// recursive reports whether f can call itself, directly or not.
+func (s sccs) recursive(f *parse.Func) bool {
+	return len(s.members[s.of[f.ID]]) > 1 || slices.ContainsFunc(f.Out, func(e *parse.Edge) bool { return e.Callee == f })
 }
 
 // components finds the strongly connected components of the graph given by

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -184,9 +185,11 @@ ROOT;f 2 2 est
 // children add up to the total, and for every function outside a cycle the
 // frames not nested in another frame of the same function add up to its
 // cumulative value, both within tolerance (0.01 is 1 %). Functions below minCum are left out:
-// pruning may have merged them into their callers.
-func checkStacks(t *testing.T, p *parse.Profile, s *StackSet, minCum, tolerance float64) {
-	t.Helper()
+// pruning may have merged them into their callers. When the roots had to be
+// scaled to fit in the total, the cumulative values are scaled with them.
+//
+// It returns the root's miss, if any, and the functions' misses.
+func checkStacks(p *parse.Profile, s *StackSet, minCum, tolerance float64) (root string, funcs []string) {
 	var top float64
 	for _, f := range s.Frames {
 		if f.Parent == 0 {
@@ -194,7 +197,7 @@ func checkStacks(t *testing.T, p *parse.Profile, s *StackSet, minCum, tolerance 
 		}
 	}
 	if !near(top, p.Total, tolerance) {
-		t.Errorf("root's children add up to %g, want the total %g", top, p.Total)
+		root = fmt.Sprintf("root's children add up to %g, want the total %g", top, p.Total)
 	}
 	outer := make([]float64, len(p.Funcs))
 	frames := make([]int, len(p.Funcs))
@@ -219,18 +222,18 @@ func checkStacks(t *testing.T, p *parse.Profile, s *StackSet, minCum, tolerance 
 	scc := components(p.Funcs, g.out)
 	checked := 0
 	for _, f := range p.Funcs {
-		if f.Cum < minCum || len(scc.members[scc.of[f.ID]]) > 1 || f.Name == profilerDisable ||
-			slices.ContainsFunc(f.Out, func(e *parse.Edge) bool { return e.Callee == f }) {
+		if f.Cum < minCum || scc.recursive(f) || f.Name == profilerDisable || slices.Contains(s.Widened, f) {
 			continue
 		}
 		checked++
-		if !near(outer[f.ID], f.Cum, tolerance) {
-			t.Errorf("%s: %d outermost frames add up to %g, want its cumulative %g", f, frames[f.ID], outer[f.ID], f.Cum)
+		if !near(outer[f.ID], f.Cum*s.Scale, tolerance) {
+			funcs = append(funcs, fmt.Sprintf("%s: %d outermost frames add up to %g, want its cumulative %g × scale %g", f, frames[f.ID], outer[f.ID], f.Cum, s.Scale))
 		}
 	}
 	if checked == 0 {
-		t.Errorf("no function was checked")
+		funcs = append(funcs, "no function was checked")
 	}
+	return root, funcs
 }
 
 func near(got, want, tolerance float64) bool { return math.Abs(got-want) <= tolerance*want+1e-12 }
@@ -299,7 +302,12 @@ func TestStacksInvariant(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := lsprof(tt.run...)
-			checkStacks(t, p, Stacks(p, StackOptions{MinShare: 1e-9, MaxFrames: 1 << 22}), 0, tt.tolerance)
+			root, funcs := checkStacks(p, Stacks(p, StackOptions{MinShare: 1e-9, MaxFrames: 1 << 22}), 0, tt.tolerance)
+			for _, miss := range append(funcs, root) {
+				if miss != "" {
+					t.Error(miss)
+				}
+			}
 		})
 	}
 }
@@ -379,6 +387,49 @@ ROOT;b 4 4
 			s := Stacks(p, tt.opts)
 			if got := folded(s); got != tt.want || !s.Exact || math.Abs(s.Pruned-tt.pruned) > 1e-9 {
 				t.Errorf("got exact %v, pruned %g:\n%s\nwant exact, pruned %g:\n%s", s.Exact, s.Pruned, got, tt.pruned, tt.want)
+			}
+		})
+	}
+}
+
+// knownOff names the dumps where the per-function invariant is known not to
+// hold, and why; for them only the root's sum is checked, and the misses are
+// logged.
+var knownOff = map[string]string{
+	"large.pstats": "CPython's test suite: unittest runs suites inside tests, which puts 10,000 " +
+		"functions in one cycle whose interleaved recursion one-level edges cannot tell apart",
+	"profile-2.7.pstats": "the profile module records no edge times: the reader shares each time " +
+		"among callers by call count, which misplaces recursive functions' time",
+}
+
+// TestStacksRealDumps checks the invariant on every pstats dump in
+// testdata and in the shared external set: real recursion (direct, mutual,
+// through exec and the import machinery) and shared callees.
+func TestStacksRealDumps(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/*/*.pstats")
+	external, _ := filepath.Glob("../../shared/profiles/external/*.pstats")
+	files = append(files, external...)
+	if len(files) == 0 {
+		t.Fatal("no dumps in ../testdata")
+	}
+	for _, name := range files {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			p, err := parse.File(name, parse.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := Stacks(p, StackOptions{MinShare: 1e-7, MaxFrames: 1 << 21})
+			t.Logf("%d functions, %d frames, pruned %g of %g", len(p.Funcs), len(s.Frames), s.Pruned, s.Total)
+			root, funcs := checkStacks(p, s, 1e-4*p.Total, 0.01)
+			if root != "" {
+				t.Error(root)
+			}
+			if reason, ok := knownOff[filepath.Base(name)]; ok {
+				t.Logf("%d functions miss; not promised: %s", len(funcs), reason)
+				return
+			}
+			for _, miss := range funcs {
+				t.Error(miss)
 			}
 		})
 	}
