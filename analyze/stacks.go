@@ -423,10 +423,13 @@ func (g *callGraph) walkRoots(minValue float64, maxDepth, maxFrames int) *tree {
 	for _, r := range g.roots {
 		sum += r.value
 	}
-	est := false
 	if sum > top.value && sum > 0 {
-		t.scale, est = top.value/sum, true
+		t.scale = top.value / sum
 	}
+	// Σ own and the roots' cumulative values differ by the profiler's
+	// overhead, a fraction of a percent; only a real gap makes the roots
+	// estimates.
+	est := t.scale < 0.99
 	for _, r := range g.roots {
 		v := r.value * t.scale
 		if v < minValue || maxDepth < 1 || t.frames >= maxFrames {
