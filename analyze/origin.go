@@ -71,10 +71,12 @@ func ShortFile(file string) string {
 }
 
 // Label names f as a reader finds it in an editor: "path:line name" with the
-// path shortened, "name" alone for built-ins and Go functions whose file is
-// unknown.
+// path shortened; the name alone for built-ins and for synthetic frames,
+// whose names already say what they are.
 func Label(f *parse.Func) string {
 	switch {
+	case f.Synthetic:
+		return f.Name
 	case f.File == "~" || f.File == "":
 		return builtinName(f.Name)
 	case f.Line > 0:

@@ -85,6 +85,12 @@ type Finding struct {
 	PerCall float64 // Cost/Calls; 0 when calls are unknown
 	Share   float64 // Cost as a fraction of the profile total
 
+	// Saving estimates what doing the work once would save,
+	// Cost × (1 − 1/Calls), or Cost when calls are unknown. It is an upper
+	// bound: it assumes every call built the same thing. Findings are
+	// ranked by it.
+	Saving float64
+
 	Title    string
 	Evidence []string
 	Fix      string

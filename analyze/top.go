@@ -57,30 +57,52 @@ func KeyNames() []string { return slices.Clone(keyNames) }
 
 // rank filters, sorts and cuts the functions of p.
 func rank(p *parse.Profile, opts Options) (rows []Row, matched int) {
+	filtered := opts.Focus != nil || opts.Ignore != nil
 	for _, f := range p.Funcs {
-		label := f.String()
-		if opts.Focus != nil && !opts.Focus.MatchString(label) {
-			continue
-		}
-		if opts.Ignore != nil && opts.Ignore.MatchString(label) {
-			continue
+		if filtered {
+			label := f.String()
+			if opts.Focus != nil && !opts.Focus.MatchString(label) || opts.Ignore != nil && opts.Ignore.MatchString(label) {
+				continue
+			}
 		}
 		rows = append(rows, newRow(f, p.Total))
 	}
-	slices.SortFunc(rows, func(a, b Row) int {
+	matched = len(rows)
+	rows = best(rows, opts.Top, func(a, b Row) int {
 		if c := compareBy(opts.Sort, a, b); c != 0 {
 			return c
 		}
 		return cmp.Or(strings.Compare(a.Func.Name, b.Func.Name), strings.Compare(a.Func.File, b.Func.File), cmp.Compare(a.Func.Line, b.Func.Line))
 	})
-	matched = len(rows)
-	if opts.Top > 0 && len(rows) > opts.Top {
-		rows = rows[:opts.Top]
-	}
 	if rows == nil {
 		rows = []Row{}
 	}
 	return rows, matched
+}
+
+// best returns the n first rows in cmp order (all of them, sorted, when
+// n is 0). For a short top list out of thousands of functions it keeps a
+// small sorted window instead of sorting everything.
+func best(rows []Row, n int, cmp func(a, b Row) int) []Row {
+	if n <= 0 || n*8 >= len(rows) {
+		slices.SortFunc(rows, cmp)
+		if n > 0 && n < len(rows) {
+			rows = rows[:n]
+		}
+		return rows
+	}
+	top := make([]Row, 0, n+1)
+	for _, r := range rows {
+		if len(top) == n && cmp(r, top[n-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(top, r, cmp)
+		top = slices.Insert(top, i, r)
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
 }
 
 func newRow(f *parse.Func, total float64) Row {

@@ -1,8 +1,449 @@
 package parse
 
-import "errors"
+import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"encoding/binary"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
 
-// PprofData decodes a pprof profile. Placeholder until the pprof reader lands.
+	"github.com/google/pprof/profile"
+)
+
+// Decompressed pprof input is capped at inflateRatio times the compressed
+// size, but never below inflateFloor nor above MaxInput. Real profiles
+// shrink 3–20× under gzip; a decompression bomb shrinks about 1000×, so
+// the ratio stops bombs early while the floor keeps small real profiles
+// (which may compress unusually well) readable.
+const (
+	inflateRatio = 64
+	inflateFloor = 64 << 20
+)
+
+// PprofData decodes a pprof profile: gzipped or plain protobuf, or one of
+// the legacy text and binary formats github.com/google/pprof/profile
+// accepts. It picks opts.SampleType (default: the profile's default type,
+// else its last one, as pprof does) and builds the call graph from the
+// full stacks:
+//
+//  1. Each location becomes the functions of its lines, outermost first
+//     (Line[0] is the innermost inlined frame); a location without
+//     function names becomes one synthetic function named after its
+//     mapping and address, so no value is lost.
+//  2. Each sample becomes a root→leaf sequence of function IDs, interned
+//     so identical stacks are stored once with their values summed.
+//  3. Each distinct stack adds its value to its leaf's Own, once to the
+//     Cum of every function on it and once to every adjacent caller→callee
+//     edge, however often a function recurs in it.
+//
+// Frames the profile asks to hide (its drop_frames pattern, e.g. malloc
+// internals in heap profiles) are removed first, as go tool pprof does.
 func PprofData(data []byte, name string, opts Options) (*Profile, error) {
-	return nil, &Error{File: name, Offset: -1, Err: errors.New("pprof reader not written yet")}
+	pp, legacy, err := decodePprof(data, name)
+	if err != nil {
+		return nil, err
+	}
+	var notes []string
+	if err := pp.RemoveUninteresting(); err != nil {
+		notes = append(notes, "the profile's drop_frames pattern is not a valid regexp, so no frames were hidden")
+	}
+	if len(pp.SampleType) == 0 {
+		return nil, &Error{File: name, Offset: -1, Msg: "profile has no sample types"}
+	}
+	idx, err := pp.SampleIndexByName(opts.SampleType)
+	if err != nil {
+		return nil, &Error{File: name, Offset: -1, Msg: fmt.Sprintf("no sample type %q; the profile has %s", opts.SampleType, strings.Join(sampleTypeNames(pp), ", "))}
+	}
+	st := pp.SampleType[idx]
+	scale := pprofUnit(st.Unit)
+	p := &Profile{
+		Format:      Pprof,
+		Dialect:     pprofDialect(pp, legacy),
+		Unit:        scale.unit,
+		SampleType:  st.Type,
+		SampleTypes: sampleTypeNames(pp),
+	}
+	b := newStackBuilder(pp)
+	if err := b.addSamples(pp, idx); err != nil {
+		return nil, &Error{File: name, Offset: -1, Err: err}
+	}
+	b.fill(p, scale)
+	if b.unsymbolized > 0 {
+		notes = append(notes, fmt.Sprintf("%d of %d locations have no function names and are shown as mapping and address", b.unsymbolized, len(pp.Location)))
+	}
+	if b.frameless > 0 {
+		notes = append(notes, fmt.Sprintf("%d samples have no frames; their value counts only in the total", b.frameless))
+	}
+	p.Notes = notes
+	if err := p.Normalize(); err != nil {
+		return nil, &Error{File: name, Offset: -1, Msg: "inconsistent profile", Err: err}
+	}
+	slices.SortFunc(p.Stacks, func(a, b Stack) int { return slices.Compare(a.Funcs, b.Funcs) })
+	return p, nil
+}
+
+// decodePprof runs the pprof library on data, gunzipping it first under
+// the size cap, and reports whether the profile was in a legacy format.
+// The library's own gunzip has no cap, so it only ever sees inflated data.
+func decodePprof(data []byte, name string) (pp *profile.Profile, legacy bool, err error) {
+	raw := data
+	gzipped := isGzip(data)
+	if gzipped {
+		if raw, err = gunzip(data, name); err != nil {
+			return nil, false, err
+		}
+		if isGzip(raw) {
+			return nil, false, &Error{File: name, Offset: -1, Msg: "gzip stream inside a gzip stream is not a profile"}
+		}
+	}
+	if len(raw) == 0 {
+		return nil, false, &Error{File: name, Offset: -1, Msg: "empty profile"}
+	}
+	pp, pbErr := profile.ParseUncompressed(raw)
+	if pbErr == nil {
+		if err := pp.CheckValid(); err != nil {
+			return nil, false, &Error{File: name, Offset: -1, Msg: "malformed profile", Err: err}
+		}
+		return pp, false, nil
+	}
+	// Not protobuf: ParseData retries it and then tries each legacy format.
+	pp, err = profile.ParseData(raw)
+	switch {
+	case err == nil:
+		return pp, true, nil
+	case !strings.HasSuffix(err.Error(), "unrecognized profile format"):
+		return nil, false, &Error{File: name, Offset: -1, Err: err}
+	case gzipped || raw[0] == 0x0a:
+		// Compressed data or the usual first protobuf tag (field 1,
+		// sample_type): a damaged protobuf, not some other format.
+		return nil, false, &Error{File: name, Offset: -1, Msg: "corrupt pprof protobuf", Err: pbErr}
+	}
+	return nil, false, &Error{File: name, Offset: -1, Msg: "first bytes " + firstBytes(raw), Err: ErrUnknownFormat}
+}
+
+func isGzip(data []byte) bool { return len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b }
+
+// gunzip inflates data, refusing to produce more than the cap (see
+// inflateRatio). The gzip trailer's size field sizes the buffer up front
+// when it is plausible, so a large profile is not copied while it grows.
+func gunzip(data []byte, name string) ([]byte, error) {
+	limit := min(MaxInput, max(inflateFloor, inflateRatio*int64(len(data))))
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, &Error{File: name, Offset: -1, Msg: "corrupt gzip header", Err: err}
+	}
+	hint := int64(0)
+	if len(data) >= 18 {
+		hint = int64(binary.LittleEndian.Uint32(data[len(data)-4:]))
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, min(hint, limit)+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(zr, limit+1)); err != nil {
+		return nil, &Error{File: name, Offset: -1, Msg: "corrupt gzip stream", Err: err}
+	}
+	if int64(buf.Len()) > limit {
+		return nil, &Error{File: name, Offset: -1, Msg: fmt.Sprintf(
+			"decompresses to more than %d MiB, the limit for a %d-byte input (%d times the compressed size, at least %d MiB); refusing a likely decompression bomb",
+			limit>>20, len(data), inflateRatio, inflateFloor>>20)}
+	}
+	return buf.Bytes(), nil
+}
+
+// firstBytes shows the start of an unrecognized input in hex and, when it
+// is text, quoted, so the user can tell what the file really is.
+func firstBytes(data []byte) string {
+	head := data[:min(len(data), 8)]
+	s := fmt.Sprintf("% x", head)
+	if q := strconv.QuoteToASCII(string(head)); !strings.Contains(q, `\x`) {
+		s += " " + q
+	}
+	return s
+}
+
+func sampleTypeNames(pp *profile.Profile) []string {
+	names := make([]string, len(pp.SampleType))
+	for i, st := range pp.SampleType {
+		names[i] = st.Type
+	}
+	return names
+}
+
+// pprofScale converts a raw pprof value into the model's unit: value*mul/div.
+// Sub-unit factors divide (ns: div 1e9) so 30000000ns becomes exactly 0.03.
+type pprofScale struct {
+	unit     string
+	mul, div float64
+}
+
+func (s pprofScale) of(v float64) float64 { return v * s.mul / s.div }
+
+// pprofUnits maps a lower-cased pprof unit (singular) to the model's unit.
+// Time becomes seconds so pprof and pstats values compare directly; memory
+// units use pprof's 1024 steps.
+var pprofUnits = map[string]pprofScale{
+	"ns": {"seconds", 1, 1e9}, "nanosecond": {"seconds", 1, 1e9},
+	"us": {"seconds", 1, 1e6}, "μs": {"seconds", 1, 1e6}, "µs": {"seconds", 1, 1e6}, "microsecond": {"seconds", 1, 1e6},
+	"ms": {"seconds", 1, 1e3}, "millisecond": {"seconds", 1, 1e3},
+	"s": {"seconds", 1, 1}, "sec": {"seconds", 1, 1}, "second": {"seconds", 1, 1},
+	"minute": {"seconds", 60, 1}, "hour": {"seconds", 3600, 1},
+	"b": {"bytes", 1, 1}, "byte": {"bytes", 1, 1},
+	"kb": {"bytes", 1 << 10, 1}, "kilobyte": {"bytes", 1 << 10, 1},
+	"mb": {"bytes", 1 << 20, 1}, "megabyte": {"bytes", 1 << 20, 1},
+	"gb": {"bytes", 1 << 30, 1}, "gigabyte": {"bytes", 1 << 30, 1},
+	"tb": {"bytes", 1 << 40, 1}, "terabyte": {"bytes", 1 << 40, 1},
+}
+
+// pprofUnit returns how to convert values of a pprof sample unit into the
+// model's units ("seconds", "bytes" or "count").
+func pprofUnit(u string) pprofScale {
+	u = strings.ToLower(strings.TrimSpace(u))
+	if s, ok := pprofUnits[u]; ok {
+		return s
+	}
+	if s, ok := pprofUnits[strings.TrimSuffix(u, "s")]; ok {
+		return s
+	}
+	return pprofScale{"count", 1, 1}
+}
+
+// pprofDialect guesses the language of the profiled program from its
+// function names and files: enough to tell a reader what produced it.
+func pprofDialect(pp *profile.Profile, legacy bool) string {
+	if legacy {
+		return "legacy"
+	}
+	var java, python, cpp bool
+	for _, fn := range pp.Function {
+		switch {
+		case strings.HasPrefix(fn.Name, "runtime.") || strings.HasSuffix(fn.Filename, ".go"):
+			return "go"
+		case strings.HasSuffix(fn.Filename, ".java") || strings.HasPrefix(fn.Name, "java."):
+			java = true
+		case strings.HasSuffix(fn.Filename, ".py"):
+			python = true
+		case strings.Contains(fn.Name, "::") || strings.HasSuffix(fn.Filename, ".cc") || strings.HasSuffix(fn.Filename, ".cpp"):
+			cpp = true
+		}
+	}
+	switch {
+	case java:
+		return "java"
+	case python:
+		return "python"
+	case cpp:
+		return "cpp"
+	}
+	return "pprof"
+}
+
+// stackBuilder turns pprof samples into interned stacks of function IDs and
+// then into per-function and per-edge sums. Function IDs here are indexes
+// into funcs; Normalize renumbers them later.
+type stackBuilder struct {
+	funcs []*Func
+	// locFuncs[i] lists the functions of the location whose ID was set to
+	// i+1, outermost (physical caller) first.
+	locFuncs     [][]int32
+	unsymbolized int
+	frameless    int
+
+	// Interned stacks: the IDs of stack i are ids[start[i]:start[i+1]],
+	// its summed raw sample value is value[i]. byHash holds the first
+	// stack with a hash, next[i] the following one with the same hash.
+	ids    []int32
+	start  []int
+	value  []float64
+	byHash map[uint64]int32
+	next   []int32
+	seed   maphash.Seed // seeded so crafted stacks cannot force collisions
+	key    []byte       // scratch: the stack being hashed, as bytes
+	total  float64
+}
+
+// newStackBuilder resolves every location once. It renumbers the
+// locations' IDs to their index+1 so a sample's frames find their
+// functions by slice index rather than by map; pp is not used afterwards.
+func newStackBuilder(pp *profile.Profile) *stackBuilder {
+	b := &stackBuilder{
+		locFuncs: make([][]int32, len(pp.Location)),
+		byHash:   make(map[uint64]int32, len(pp.Sample)),
+		start:    []int{0},
+		seed:     maphash.MakeSeed(),
+	}
+	type funcKey struct{ name, file string }
+	byKey := make(map[funcKey]int32)
+	intern := func(name, file string, line int64, synthetic bool) int32 {
+		k := funcKey{name, file}
+		id, ok := byKey[k]
+		if !ok {
+			id = int32(len(b.funcs))
+			byKey[k] = id
+			b.funcs = append(b.funcs, &Func{Name: name, File: file, Line: int(line), Calls: -1, Primitive: -1, Synthetic: synthetic})
+		} else if f := b.funcs[id]; line > 0 && (f.Line == 0 || int(line) < f.Line) {
+			f.Line = int(line) // one start line whichever copy comes first
+		}
+		return id
+	}
+	for i, loc := range pp.Location {
+		loc.ID = uint64(i + 1)
+		ids := make([]int32, 0, max(1, len(loc.Line)))
+		symbolized := false
+		for j := len(loc.Line) - 1; j >= 0; j-- {
+			fn := loc.Line[j].Function
+			if fn == nil {
+				continue
+			}
+			name := cmp.Or(fn.Name, fn.SystemName)
+			if name == "" {
+				continue
+			}
+			symbolized = true
+			ids = append(ids, intern(name, fn.Filename, fn.StartLine, false))
+		}
+		if !symbolized {
+			b.unsymbolized++
+			ids = append(ids[:0], intern(addressName(loc), "", 0, true))
+		}
+		b.locFuncs[i] = ids
+	}
+	return b
+}
+
+// addressName names an unsymbolized location by its mapping's file base
+// name and its address, "libfoo.so 0x4a3f10", or the address alone.
+func addressName(loc *profile.Location) string {
+	addr := "0x" + strconv.FormatUint(loc.Address, 16)
+	if loc.Mapping == nil || loc.Mapping.File == "" {
+		return addr
+	}
+	file := loc.Mapping.File
+	return file[strings.LastIndexAny(file, `/\`)+1:] + " " + addr
+}
+
+// addSamples interns the stack of every sample with a non-zero value of
+// sample type idx. Negative values (diff profiles) are refused: the model
+// holds costs, not differences.
+func (b *stackBuilder) addSamples(pp *profile.Profile, idx int) error {
+	var stack []int32
+	for n, s := range pp.Sample {
+		v := s.Value[idx]
+		if v == 0 {
+			continue
+		}
+		if v < 0 {
+			return fmt.Errorf("sample %d has the negative value %d; difference profiles are not supported", n, v)
+		}
+		b.total += float64(v)
+		stack = stack[:0]
+		for i := len(s.Location) - 1; i >= 0; i-- {
+			stack = append(stack, b.locFuncs[s.Location[i].ID-1]...)
+		}
+		if len(stack) == 0 {
+			b.frameless++
+			continue
+		}
+		b.value[b.intern(stack)] += float64(v)
+	}
+	return nil
+}
+
+// intern returns the index of the stored stack equal to stack, storing a
+// copy first if there is none.
+func (b *stackBuilder) intern(stack []int32) int32 {
+	b.key = b.key[:0]
+	for _, id := range stack {
+		b.key = binary.LittleEndian.AppendUint32(b.key, uint32(id))
+	}
+	key := maphash.Bytes(b.seed, b.key)
+	first, ok := b.byHash[key]
+	if ok {
+		for i := first; i >= 0; i = b.next[i] {
+			if slices.Equal(b.ids[b.start[i]:b.start[i+1]], stack) {
+				return i
+			}
+		}
+	}
+	i := int32(len(b.value))
+	if ok {
+		b.next = append(b.next, first)
+	} else {
+		b.next = append(b.next, -1)
+	}
+	b.byHash[key] = i
+	b.ids = append(b.ids, stack...)
+	b.start = append(b.start, len(b.ids))
+	b.value = append(b.value, 0)
+	return i
+}
+
+// fill sums the interned stacks into p's functions, edges and stacks. Raw
+// values are summed first and scaled at the end, so sums stay exact while
+// they fit a float64 mantissa. Functions on no stack (seen only in samples
+// whose value is zero for this sample type) are left out.
+func (b *stackBuilder) fill(p *Profile, scale pprofScale) {
+	own := make([]float64, len(b.funcs))
+	cum := make([]float64, len(b.funcs))
+	seen := make([]int32, len(b.funcs)) // stack index+1 that last counted a function
+	type edgeSum struct {
+		caller, callee int32
+		own, cum       float64
+		seen           int32
+	}
+	var edges []edgeSum
+	edgeIndex := make(map[uint64]int32)
+	for i, v := range b.value {
+		gen := int32(i + 1)
+		stack := b.ids[b.start[i]:b.start[i+1]]
+		own[stack[len(stack)-1]] += v
+		for j, id := range stack {
+			if seen[id] != gen {
+				seen[id] = gen
+				cum[id] += v
+			}
+			if j == 0 {
+				continue
+			}
+			key := uint64(uint32(stack[j-1]))<<32 | uint64(uint32(id))
+			e, ok := edgeIndex[key]
+			if !ok {
+				e = int32(len(edges))
+				edgeIndex[key] = e
+				edges = append(edges, edgeSum{caller: stack[j-1], callee: id})
+			}
+			if es := &edges[e]; es.seen != gen {
+				es.seen = gen
+				es.cum += v
+			}
+			if j == len(stack)-1 {
+				edges[e].own += v
+			}
+		}
+	}
+	remap := make([]int, len(b.funcs))
+	for i, f := range b.funcs {
+		if seen[i] == 0 {
+			continue
+		}
+		remap[i] = len(p.Funcs)
+		f.Own, f.Cum = scale.of(own[i]), scale.of(cum[i])
+		p.Funcs = append(p.Funcs, f)
+	}
+	all := make([]int, len(b.ids))
+	for i, id := range b.ids {
+		all[i] = remap[id]
+	}
+	p.Stacks = make([]Stack, len(b.value))
+	for i, v := range b.value {
+		lo, hi := b.start[i], b.start[i+1]
+		p.Stacks[i] = Stack{Funcs: all[lo:hi:hi], Value: scale.of(v)}
+	}
+	p.Edges = make([]*Edge, len(edges))
+	for i, e := range edges {
+		p.Edges[i] = &Edge{Caller: b.funcs[e.caller], Callee: b.funcs[e.callee], Calls: -1, Primitive: -1, Own: scale.of(e.own), Cum: scale.of(e.cum)}
+	}
+	p.Total = scale.of(b.total)
 }

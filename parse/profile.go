@@ -100,35 +100,48 @@ func (p *Profile) HasCalls() bool {
 // runs Validate. Every reader calls it last; tests that build a Profile by
 // hand call it too.
 func (p *Profile) Normalize() error {
-	old := make(map[*Func]int, len(p.Funcs))
 	for i, f := range p.Funcs {
-		old[f] = i
+		f.ID = i // the reader's order, remembered to remap stacks
 	}
-	slices.SortStableFunc(p.Funcs, func(a, b *Func) int {
+	// Keys are unique within a profile, so an unstable sort is deterministic.
+	slices.SortFunc(p.Funcs, func(a, b *Func) int {
 		return cmp.Or(strings.Compare(a.File, b.File), strings.Compare(a.Name, b.Name), cmp.Compare(a.Line, b.Line))
 	})
 	remap := make([]int, len(p.Funcs))
 	for i, f := range p.Funcs {
-		remap[old[f]] = i
+		remap[f.ID] = i
 		f.ID = i
 		f.In, f.Out = nil, nil
 	}
 	for _, e := range p.Edges {
-		if e.Caller == nil || e.Callee == nil {
-			return fmt.Errorf("edge with a missing end")
-		}
-		if _, ok := old[e.Caller]; !ok {
-			return fmt.Errorf("edge caller %s is not in the profile", e.Caller)
-		}
-		if _, ok := old[e.Callee]; !ok {
-			return fmt.Errorf("edge callee %s is not in the profile", e.Callee)
+		if !p.owns(e.Caller) || !p.owns(e.Callee) {
+			return fmt.Errorf("edge joins a function that is not in the profile")
 		}
 	}
-	slices.SortStableFunc(p.Edges, func(a, b *Edge) int {
-		return cmp.Or(cmp.Compare(a.Caller.ID, b.Caller.ID), cmp.Compare(a.Callee.ID, b.Callee.ID))
-	})
+	// Each function's In and Out are windows of two shared arrays, and
+	// sorting each caller's few edges is much cheaper than sorting all edges
+	// at once; rebuilding Edges caller by caller keeps (caller, callee) order.
+	outs, ins := make([]int, len(p.Funcs)), make([]int, len(p.Funcs))
+	for _, e := range p.Edges {
+		outs[e.Caller.ID]++
+		ins[e.Callee.ID]++
+	}
+	outArr, inArr := make([]*Edge, 0, len(p.Edges)), make([]*Edge, 0, len(p.Edges))
+	for i, f := range p.Funcs {
+		f.Out = outArr[len(outArr) : len(outArr) : len(outArr)+outs[i]]
+		outArr = outArr[:len(outArr)+outs[i]]
+		f.In = inArr[len(inArr) : len(inArr) : len(inArr)+ins[i]]
+		inArr = inArr[:len(inArr)+ins[i]]
+	}
 	for _, e := range p.Edges {
 		e.Caller.Out = append(e.Caller.Out, e)
+	}
+	p.Edges = p.Edges[:0]
+	for _, f := range p.Funcs {
+		slices.SortFunc(f.Out, func(a, b *Edge) int { return cmp.Compare(a.Callee.ID, b.Callee.ID) })
+		p.Edges = append(p.Edges, f.Out...)
+	}
+	for _, e := range p.Edges {
 		e.Callee.In = append(e.Callee.In, e)
 	}
 	for _, s := range p.Stacks {
@@ -162,9 +175,7 @@ func (p *Profile) Validate() error {
 		}
 	}
 	for i, e := range p.Edges {
-		if e.Caller == nil || e.Callee == nil ||
-			e.Caller.ID >= len(p.Funcs) || p.Funcs[e.Caller.ID] != e.Caller ||
-			e.Callee.ID >= len(p.Funcs) || p.Funcs[e.Callee.ID] != e.Callee {
+		if !p.owns(e.Caller) || !p.owns(e.Callee) {
 			return fmt.Errorf("edge %d joins functions outside the profile", i)
 		}
 		if i > 0 {
@@ -198,6 +209,11 @@ func (p *Profile) Validate() error {
 		}
 	}
 	return nil
+}
+
+// owns reports whether f is one of p's functions; valid after IDs are set.
+func (p *Profile) owns(f *Func) bool {
+	return f != nil && f.ID >= 0 && f.ID < len(p.Funcs) && p.Funcs[f.ID] == f
 }
 
 func bad(v float64) bool { return v < 0 || math.IsNaN(v) || math.IsInf(v, 0) }

@@ -24,7 +24,7 @@ const textWidth = 80
 func Text(w io.Writer, r *analyze.Report) error {
 	var b bytes.Buffer
 	p := r.Profile
-	fmt.Fprintln(&b, Summary(r))
+	writeWrapped(&b, "", "  ", Summary(r))
 	for _, n := range p.Notes {
 		writeWrapped(&b, "note: ", "      ", n)
 	}
@@ -119,9 +119,6 @@ func textFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	}
 	b.WriteString(head + strings.Repeat(" ", pad) + tail + "\n")
 	const indent = "    "
-	if f.Calls >= 0 {
-		writeWrapped(b, indent, indent, fmt.Sprintf("%s ran %s times, %s each", analyze.Label(f.Func), Count(f.Calls), Value(f.PerCall, unit)))
-	}
 	for _, e := range f.Evidence {
 		writeWrapped(b, indent+"· ", indent+"  ", e)
 	}
@@ -178,11 +175,11 @@ func share(part, whole float64) float64 {
 func textRows(b *bytes.Buffer, r *analyze.Report) error {
 	p := r.Profile
 	calls := p.HasCalls()
-	head := []string{"cum", "%", "own"}
+	head := []string{"cum", "cum%", "own"}
 	if calls {
 		head = append(head, "calls", perCallTitle(r.Sort))
 	} else {
-		head = append(head, "%")
+		head = append(head, "own%")
 	}
 	head = append(head, "function")
 	rows := make([][]string, 0, len(r.Rows))
@@ -200,7 +197,7 @@ func textRows(b *bytes.Buffer, r *analyze.Report) error {
 		}
 		rows = append(rows, cells)
 	}
-	return table(b, head, rows, func(i int) string { return analyze.Label(r.Rows[i].Func) })
+	return table(b, head, rows, func(i, room int) string { return fitLabel(r.Rows[i].Func, room) })
 }
 
 func perCallTitle(k analyze.Key) string {
@@ -229,18 +226,18 @@ func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *
 		}
 		rows = append(rows, cells)
 	}
-	return table(b, head, rows, func(i int) string {
-		label := analyze.Label(other(rel.Edges[i]))
+	return table(b, head, rows, func(i, room int) string {
 		if rel.Edges[i].Estimated {
-			label += " (estimated)"
+			return fitLabel(other(rel.Edges[i]), room-len(" (estimated)")) + " (estimated)"
 		}
-		return label
+		return fitLabel(other(rel.Edges[i]), room)
 	})
 }
 
-// table renders right-aligned numeric columns followed by one label column
-// that is shortened from the left so each line fits the terminal width.
-func table(b *bytes.Buffer, head []string, rows [][]string, label func(int) string) error {
+// table renders right-aligned numeric columns followed by one label column,
+// asking label for row i's text in at most room runes so each line fits
+// the terminal width.
+func table(b *bytes.Buffer, head []string, rows [][]string, label func(i, room int) string) error {
 	numeric := len(head) - 1
 	widths := make([]int, numeric)
 	for _, row := range append([][]string{head[:numeric]}, rows...) {
@@ -252,9 +249,9 @@ func table(b *bytes.Buffer, head []string, rows [][]string, label func(int) stri
 	for _, w := range widths {
 		used += w + 2
 	}
-	room := max(textWidth-used-2, 30)
+	room := max(textWidth-2-used, 30)
 	for i := range rows {
-		rows[i] = append(rows[i], fitLeft(label(i), room))
+		rows[i] = append(rows[i], label(i, room))
 	}
 	align := make([]tw.Align, len(head))
 	for i := range align {
@@ -266,7 +263,7 @@ func table(b *bytes.Buffer, head []string, rows [][]string, label func(int) stri
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
 			Borders:  tw.BorderNone,
 			Symbols:  tw.NewSymbols(tw.StyleASCII),
-			Settings: tw.Settings{Lines: tw.Lines{ShowHeaderLine: tw.On}},
+			Settings: tw.Settings{Lines: tw.Lines{ShowHeaderLine: tw.On}, Separators: tw.Separators{BetweenColumns: tw.Off}},
 		})),
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
@@ -298,14 +295,35 @@ func toAny(s []string) []any {
 	return out
 }
 
-// fitLeft shortens s to n runes by cutting its start, keeping the end of
-// a path and the function name, which identify it.
-func fitLeft(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+// fitLabel names f in at most n runes. What identifies a function goes
+// last: first the directories of its path go, then the file name is
+// reduced to its base, and only then is the name itself cut.
+func fitLabel(f *parse.Func, n int) string {
+	label := analyze.Label(f)
+	if utf8.RuneCountInString(label) <= n {
+		return label
+	}
+	if f.File != "~" && f.File != "" {
+		short := analyze.ShortFile(f.File)
+		rest := strings.TrimPrefix(label, short)
+		dirs := strings.Split(short, "/")
+		for i := 1; i < len(dirs); i++ {
+			label = "…/" + strings.Join(dirs[i:], "/") + rest
+			if utf8.RuneCountInString(label) <= n {
+				return label
+			}
+		}
+	}
+	return cutRight(label, n)
+}
+
+// cutRight shortens s to n runes, marking the cut with an ellipsis.
+func cutRight(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	r := []rune(s)
-	return "…" + string(r[len(r)-(n-1):])
+	return string(r[:max(n-1, 0)]) + "…"
 }
 
 // writeWrapped writes s word-wrapped to the text width, the first line
@@ -313,7 +331,7 @@ func fitLeft(s string, n int) string {
 func writeWrapped(b *bytes.Buffer, first, rest, s string) {
 	line, n := first, utf8.RuneCountInString(first)
 	empty := true
-	for _, word := range strings.Fields(s) {
+	for _, word := range words(s) {
 		wl := utf8.RuneCountInString(word)
 		if !empty && n+1+wl > textWidth-1 {
 			b.WriteString(line + "\n")
@@ -328,4 +346,22 @@ func writeWrapped(b *bytes.Buffer, first, rest, s string) {
 		empty = false
 	}
 	b.WriteString(line + "\n")
+}
+
+// units are the words Value puts after a number; a line is never broken
+// between the two.
+var units = map[string]bool{"s": true, "ms": true, "µs": true, "ns": true, "B": true, "kB": true, "MB": true, "GB": true, "TB": true}
+
+// words splits s on spaces, keeping each number with its unit.
+func words(s string) []string {
+	ws := strings.Fields(s)
+	out := ws[:0]
+	for _, w := range ws {
+		if n := len(out); n > 0 && (units[w] || units[strings.TrimRight(w, ",.;:)")]) {
+			out[n-1] += " " + w
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }

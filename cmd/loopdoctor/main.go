@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 )
 
@@ -14,7 +15,7 @@ func main() {
 // exitCode prints err (unless it was already reported) and maps it to the
 // documented exit status: 0 success, 1 unreadable input, 2 usage, 3 a
 // --fail-on gate tripped.
-func exitCode(err error, stderr *os.File) int {
+func exitCode(err error, stderr io.Writer) int {
 	var ue usageError
 	var ge gateError
 	switch {
