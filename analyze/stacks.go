@@ -93,18 +93,22 @@ const profilerDisable = "<method 'disable' of '_lsprof.Profiler' objects>"
 // as FORMATS.md section 3 describes:
 //
 //  1. Drop self edges and the profiler's own disable call; find strongly
-//     connected components (Tarjan).
+//     connected components (Tarjan). A component's content is its
+//     members' own values plus their edges out of it: exactly the time
+//     its activations hold, since an edge counts only the outermost call
+//     of its pair and nothing outside a component calls back into it.
 //  2. Roots are functions called at the top of the profiled stack (more
 //     calls than their callers account for) and, for components nobody
 //     outside calls, the member with the largest cumulative value. They
 //     hang under a synthetic root worth the profile total, Σ own.
-//  3. Walk depth-first. A child's value is the edge's cumulative value
-//     times the parent frame's value over the parent's cumulative value.
-//     A call back into a function already on the path is cut, and the
-//     part of its value the outer activation's edges count again is taken
-//     out of every frame between the two (see reconstruct); the rest
-//     stays as self value of the caller. Children that still exceed the
-//     parent's value minus its own are scaled down to fit.
+//  3. Walk the condensed graph depth-first; it has no cycles, so no call
+//     path repeats and no frame needs cutting. Entering a component
+//     with value B scales its recorded values by B over its content: a
+//     callee outside gets its edge's cumulative value times that, which
+//     splits a shared function among its callers in proportion to their
+//     edges. Inside a recursive component, members are nested along a
+//     breadth-first spanning tree, recursion collapsed, each holding its
+//     own value and its edges out.
 //  4. Frames below MinShare, below MaxDepth or past MaxFrames are pruned
 //     and their value kept as the parent's self value.
 //
@@ -118,13 +122,13 @@ func Stacks(p *parse.Profile, opts StackOptions) *StackSet {
 	maxFrames := cmp.Or(opts.MaxFrames, 100000)
 
 	var build func(minValue float64) *tree
-	var g *callGraph
+	var g *edgeGraph
 	exact := p.Stacks != nil
 	if exact {
 		trie := mergeStacks(p)
 		build = func(minValue float64) *tree { return trie.prune(minValue, maxDepth, maxFrames) }
 	} else {
-		g = newCallGraph(p)
+		g = newEdgeGraph(p)
 		build = func(minValue float64) *tree { return g.reconstruct(minValue, maxDepth, maxFrames) }
 	}
 	for {
@@ -134,6 +138,7 @@ func Stacks(p *parse.Profile, opts StackOptions) *StackSet {
 			s.Unit, s.Exact, s.MinShare = p.Unit, exact, share
 			if !exact {
 				s.Widened = slices.Clone(g.widened)
+				slices.SortFunc(s.Widened, func(a, b *parse.Func) int { return cmp.Compare(a.ID, b.ID) })
 			}
 			return s
 		}
@@ -255,45 +260,50 @@ func (r *trieNode) prune(minValue float64, maxDepth, maxFrames int) *tree {
 	return t
 }
 
-// callGraph is a pstats call graph prepared for reconstruction.
-type callGraph struct {
-	p     *parse.Profile
-	out   [][]*parse.Edge // per function: edges to callees, no self edges, largest first
-	multi []bool          // per function: reached from more than one caller
-	roots []root
+// edgeGraph is a pstats call graph prepared for reconstruction, condensed
+// into strongly connected components.
+type edgeGraph struct {
+	p   *parse.Profile
+	out [][]*parse.Edge // per function: edges to callees, no self edges, largest first
+	scc sccs
 
-	// cum is each function's cumulative value, widened (see
-	// StackSet.Widened); widen is the factor edges into it are scaled by.
-	cum, widen []float64
-	widened    []*parse.Func
+	// content is, per component, the value its activations hold: its
+	// members' own values plus their edges out of the component. Each
+	// entry into a component is given a share of it in proportion.
+	content []float64
 
-	// excess is how much a function's own value and edges to callees
-	// claim beyond its cumulative value: the part of inner, recursive
-	// activations that the edges count a second time. drop is the share
-	// of a cut-off inner activation taken out of the frames above it:
-	// excess over the value cut off in a first walk, at most 1.
-	excess, drop []float64
+	// extra is what an edge into a widened function gains (see
+	// StackSet.Widened); widened lists those functions.
+	extra   map[*parse.Edge]float64
+	widened []*parse.Func
 
-	// walk state
-	onPath []int     // per function: depth of its frame on the current path, or -1
-	shrink []float64 // per depth: value cut out below that frame
-	cut    []float64 // per function: value of the inner activations cut off
+	multi []bool // per function: entered from more than one caller outside its component
+	roots []rootFunc
+
+	spans map[int]*span // spanning trees of components, by entry function
 }
 
-// root is a function hung under the synthetic root, with its value there.
-type root struct {
+// rootFunc is a function hung under the synthetic root, with its value there.
+type rootFunc struct {
 	fn    *parse.Func
 	value float64
 }
 
-func newCallGraph(p *parse.Profile) *callGraph {
+// span lays a recursive component out as a tree from one entry: each member
+// once, under the member that reaches it first breadth-first along the
+// largest edges, holding its own value, its edges out of the component and
+// its subtree.
+type span struct {
+	kids    map[int][]*parse.Func
+	content map[int]float64
+}
+
+func newEdgeGraph(p *parse.Profile) *edgeGraph {
 	n := len(p.Funcs)
-	g := &callGraph{p: p, out: make([][]*parse.Edge, n), multi: make([]bool, n), onPath: make([]int, n),
-		excess: make([]float64, n), drop: make([]float64, n), cut: make([]float64, n),
-		cum: make([]float64, n), widen: make([]float64, n)}
+	g := &edgeGraph{p: p, out: make([][]*parse.Edge, n), extra: make(map[*parse.Edge]float64), multi: make([]bool, n),
+		spans: make(map[int]*span)}
 	dropped := func(f *parse.Func) bool { return f.Name == profilerDisable && f.File == "~" }
 	for _, f := range p.Funcs {
-		g.onPath[f.ID] = -1
 		if dropped(f) {
 			continue
 		}
@@ -305,119 +315,187 @@ func newCallGraph(p *parse.Profile) *callGraph {
 		slices.SortStableFunc(g.out[f.ID], func(a, b *parse.Edge) int {
 			return cmp.Or(cmp.Compare(b.Cum, a.Cum), cmp.Compare(a.Callee.ID, b.Callee.ID))
 		})
-		g.excess[f.ID] = f.Own - f.Cum
-		for _, e := range g.out[f.ID] {
-			g.excess[f.ID] += e.Cum
+	}
+	g.scc = components(p.Funcs, g.out)
+	of := g.scc.of
+
+	g.widen()
+	g.content = make([]float64, len(g.scc.members))
+	for c, members := range g.scc.members {
+		for _, m := range members {
+			g.content[c] += m.Own
+			for _, e := range g.out[m.ID] {
+				if of[e.Callee.ID] != c {
+					g.content[c] += g.value(e)
+				}
+			}
+		}
+		if f := members[0]; len(members) == 1 {
+			// Time the edges do not account for (built-ins left out of
+			// the profile) stays as the function's self value.
+			g.content[c] = max(g.content[c], f.Cum)
 		}
 	}
-	scc := components(p.Funcs, g.out)
+
+	// Roots: see Stacks. A component called at the top level and from
+	// outside gets the part of its content its outside callers do not
+	// account for, shared among its top-level members by their top-level
+	// calls.
+	outside := make([]float64, len(g.scc.members)) // per component: edges in from outside
+	top := make([]int64, n)                        // per function: calls made at the top level
+	topOf := make([]int64, len(g.scc.members))     // per component: Σ top
 	for _, f := range p.Funcs {
-		g.cum[f.ID], g.widen[f.ID] = f.Cum, 1
-		if scc.recursive(f) {
-			continue // its edges may rightly count inner activations again
+		if dropped(f) {
+			continue
+		}
+		callers, known := 0, f.Calls >= 0
+		var inCalls int64
+		for _, e := range f.In {
+			known = known && e.Calls >= 0
+			inCalls += max(e.Calls, 0)
+			if e.Caller == f || dropped(e.Caller) || e.Caller.Cum == 0 || of[e.Caller.ID] == of[f.ID] {
+				continue // a caller worth nothing (the profile module's fake frame) passes nothing on
+			}
+			callers++
+			outside[of[f.ID]] += g.value(e)
+		}
+		if known && f.Calls > inCalls {
+			top[f.ID] = f.Calls - inCalls
+			topOf[of[f.ID]] += top[f.ID]
+			callers++
+		}
+		g.multi[f.ID] = callers > 1
+	}
+	for c, members := range g.scc.members {
+		if dropped(members[0]) || !slices.ContainsFunc(members, func(f *parse.Func) bool { return f.Cum > 0 }) {
+			continue // the profile module's fake frame is worth nothing
+		}
+		if topOf[c] == 0 {
+			if outside[c] > 0 {
+				continue
+			}
+			// Nobody outside calls it and no call was at the top level
+			// (the profile module, yappi): enter at the largest member.
+			best := members[0]
+			for _, f := range members[1:] {
+				if f.Cum > best.Cum || f.Cum == best.Cum && f.ID < best.ID {
+					best = f
+				}
+			}
+			g.roots = append(g.roots, rootFunc{best, g.content[c]})
+			continue
+		}
+		for _, f := range members {
+			if top[f.ID] == 0 {
+				continue
+			}
+			v := (g.content[c] - outside[c]) * float64(top[f.ID]) / float64(topOf[c])
+			if v <= 0 {
+				// The outside edges claim the whole value; share the
+				// function's own cumulative value by calls instead.
+				v = f.Cum * float64(top[f.ID]) / float64(f.Calls)
+			}
+			g.roots = append(g.roots, rootFunc{f, v})
+		}
+	}
+	slices.SortStableFunc(g.roots, func(a, b rootFunc) int { return cmp.Compare(a.fn.ID, b.fn.ID) })
+	return g
+}
+
+// widen finds functions outside any cycle whose own value and edges claim
+// more than their cumulative value: code objects sharing one label, where
+// pstats kept the last one's totals and callers but every one's edges to
+// callees. The lost objects' callers hold their time with no edge for it,
+// as value their own and edges do not account for. Edges into a widened
+// function from such callers grow by what the function lacks, up to that
+// unaccounted value, so its callees are not squeezed into the last code
+// object's share.
+func (g *edgeGraph) widen() {
+	room := make(map[*parse.Func]float64) // unaccounted value per caller, once known
+	unaccounted := func(f *parse.Func) float64 {
+		if r, ok := room[f]; ok {
+			return r
+		}
+		r := 0.0
+		if !g.scc.recursive(f) {
+			r = f.Cum - f.Own
+			for _, e := range g.out[f.ID] {
+				r -= e.Cum
+			}
+		}
+		room[f] = max(r, 0)
+		return room[f]
+	}
+	want := make(map[*parse.Func]float64) // per caller: Σ what its edges to widened functions lack
+	for _, f := range g.p.Funcs {
+		if g.scc.recursive(f) || f.Cum <= 0 {
+			continue
 		}
 		need := f.Own
 		for _, e := range g.out[f.ID] {
 			need += e.Cum
 		}
-		var in float64
-		for _, e := range f.In {
-			in += e.Cum
-		}
-		if need > f.Cum*(1+1e-6)+1e-12 && in > 0 {
-			g.cum[f.ID], g.widen[f.ID] = need, need/f.Cum
-			if f.Cum == 0 {
-				g.widen[f.ID] = need / in
-			}
-			g.widened = append(g.widened, f)
-		}
-	}
-
-	// Roots: see Stacks. A function called at the top level and from
-	// elsewhere gets the part of its cumulative value its outside callers
-	// do not account for.
-	rooted := make([]bool, len(scc.members))
-	for _, f := range p.Funcs {
-		if dropped(f) {
+		if need <= f.Cum*(1+1e-6) {
 			continue
 		}
-		callers, top := 0, f.Calls >= 0
-		var inCalls int64
-		var outside float64
+		g.widened = append(g.widened, f)
 		for _, e := range f.In {
-			if e.Calls < 0 {
-				top = false
-			}
-			inCalls += max(e.Calls, 0)
-			if e.Caller == f || dropped(e.Caller) || e.Caller.Cum == 0 {
-				continue // a caller worth nothing (the profile module's fake frame) passes nothing on
-			}
-			callers++
-			if scc.of[e.Caller.ID] != scc.of[f.ID] {
-				outside += e.Cum * g.widen[f.ID]
-				scc.calledFromOutside[scc.of[f.ID]] = true
+			if e.Caller != f {
+				g.extra[e] = e.Cum * (need/f.Cum - 1)
+				want[e.Caller] += g.extra[e]
 			}
 		}
-		top = top && f.Calls > inCalls
-		if top {
-			callers++
-			v := g.cum[f.ID] - outside
-			if v <= 0 {
-				// The outside edges claim more than the function's
-				// whole value; share it by calls instead.
-				v = g.cum[f.ID] * float64(f.Calls-inCalls) / float64(f.Calls)
-			}
-			g.roots = append(g.roots, root{f, v})
-			rooted[scc.of[f.ID]] = true
-		}
-		g.multi[f.ID] = callers > 1
 	}
-	for c, members := range scc.members {
-		if rooted[c] || scc.calledFromOutside[c] || dropped(members[0]) {
-			continue
+	for e, x := range g.extra {
+		if w := want[e.Caller]; w > 0 {
+			g.extra[e] = x * min(1, unaccounted(e.Caller)/w)
 		}
-		best := members[0]
-		for _, f := range members[1:] {
-			if g.cum[f.ID] > g.cum[best.ID] || g.cum[f.ID] == g.cum[best.ID] && f.ID < best.ID {
-				best = f
-			}
-		}
-		g.roots = append(g.roots, root{best, g.cum[best.ID]})
 	}
-	return g
 }
 
-// reconstruct walks the call graph from the roots twice: the first walk
-// measures how much value each recursive function's inner activations carry,
-// so the second knows how much of it the edges count twice.
-//
-// A cut-off inner activation of P below P→C→…→P holds two kinds of time.
-// Its calls to C are nested in the outer P→C call, so cProfile counted
-// them in no edge: they belong where they are, inside C. Its own time and
-// calls to other callees were counted again in P's own value and edges,
-// so they already show elsewhere under P and must come out of C. The
-// import machinery is all of the second kind (the inner exec runs another
-// module), a test runner's nested suites nearly all of the first.
-func (g *callGraph) reconstruct(minValue float64, maxDepth, maxFrames int) *tree {
-	for i := range g.drop {
-		g.drop[i], g.cut[i] = 1, 0
+// value is an edge's cumulative value, widened.
+func (g *edgeGraph) value(e *parse.Edge) float64 { return e.Cum + g.extra[e] }
+
+// spanFrom returns the spanning tree of entry's component rooted at entry.
+func (g *edgeGraph) spanFrom(entry *parse.Func) *span {
+	if s := g.spans[entry.ID]; s != nil {
+		return s
 	}
-	g.walkRoots(minValue, maxDepth, maxFrames)
-	for i, c := range g.cut {
-		if c > 0 {
-			g.drop[i] = min(max(g.excess[i]/c, 0), 1)
+	c := g.scc.of[entry.ID]
+	s := &span{kids: make(map[int][]*parse.Func), content: make(map[int]float64)}
+	seen := map[int]bool{entry.ID: true}
+	order := []*parse.Func{entry}
+	for i := 0; i < len(order); i++ {
+		m := order[i]
+		for _, e := range g.out[m.ID] {
+			if k := e.Callee; g.scc.of[k.ID] == c && !seen[k.ID] {
+				seen[k.ID] = true
+				s.kids[m.ID] = append(s.kids[m.ID], k)
+				order = append(order, k)
+			}
 		}
 	}
-	return g.walkRoots(minValue, maxDepth, maxFrames)
+	for i := len(order) - 1; i >= 0; i-- {
+		m := order[i]
+		v := m.Own
+		for _, e := range g.out[m.ID] {
+			if g.scc.of[e.Callee.ID] != c {
+				v += g.value(e)
+			}
+		}
+		for _, k := range s.kids[m.ID] {
+			v += s.content[k.ID]
+		}
+		s.content[m.ID] = v
+	}
+	g.spans[entry.ID] = s
+	return s
 }
 
-// walkRoots builds the tree under the synthetic root.
-func (g *callGraph) walkRoots(minValue float64, maxDepth, maxFrames int) *tree {
+// reconstruct walks the condensed call graph from the roots.
+func (g *edgeGraph) reconstruct(minValue float64, maxDepth, maxFrames int) *tree {
 	t := &tree{frames: 1, scale: 1}
 	w := walker{g: g, t: t, minValue: minValue, maxDepth: maxDepth, maxFrames: maxFrames}
-	if len(g.shrink) < maxDepth+1 {
-		g.shrink = make([]float64, maxDepth+1)
-	}
 	top := &node{value: g.p.Total, scale: 1}
 	var sum float64
 	for _, r := range g.roots {
@@ -437,8 +515,7 @@ func (g *callGraph) walkRoots(minValue float64, maxDepth, maxFrames int) *tree {
 			t.pruned += v
 			continue
 		}
-		k := w.walk(r.fn, v, 1, est)
-		top.kids = append(top.kids, k)
+		top.kids = append(top.kids, w.enter(r.fn, v, 1, est))
 	}
 	sortKids(top.kids)
 	sum = 0
@@ -451,62 +528,73 @@ func (g *callGraph) walkRoots(minValue float64, maxDepth, maxFrames int) *tree {
 }
 
 type walker struct {
-	g                   *callGraph
+	g                   *edgeGraph
 	t                   *tree
 	minValue            float64
 	maxDepth, maxFrames int
 }
 
-// walk builds the frame of f worth budget at depth and its subtree.
-func (w *walker) walk(f *parse.Func, budget float64, depth int, est bool) *node {
+// enter builds the frame of f, entered from outside its component with
+// budget at depth, and its subtree.
+func (w *walker) enter(f *parse.Func, budget float64, depth int, est bool) *node {
+	c := w.g.scc.of[f.ID]
+	k := 0.0
+	if w.g.content[c] > 0 {
+		k = budget / w.g.content[c]
+	}
+	var s *span
+	if len(w.g.scc.members[c]) > 1 {
+		s = w.g.spanFrom(f)
+	}
+	return w.member(f, s, k, budget, depth, est || w.g.multi[f.ID])
+}
+
+// member builds the frame of f worth value, scaling the recorded values
+// of its component by k, and its subtree: its edges out of the component
+// and, in a recursive component, its spanning-tree children, which are
+// marked estimated since the tree's nesting is made up.
+func (w *walker) member(f *parse.Func, s *span, k, value float64, depth int, est bool) *node {
 	g, t := w.g, w.t
 	t.frames++
-	n := &node{fn: f, scale: 1, est: est || g.multi[f.ID]}
-	g.onPath[f.ID] = depth
-	g.shrink[depth] = 0
-	ratio := 0.0
-	if g.cum[f.ID] > 0 {
-		ratio = budget / g.cum[f.ID]
-	}
-	var pruned float64
-	for _, e := range g.out[f.ID] {
-		v := e.Cum * g.widen[e.Callee.ID] * ratio
-		if v <= 0 {
-			continue
-		}
-		if at := g.onPath[e.Callee.ID]; at >= 0 {
-			g.cut[e.Callee.ID] += v
-			for d := at + 1; d <= depth; d++ {
-				g.shrink[d] += v * g.drop[e.Callee.ID]
-			}
-			continue
-		}
+	n := &node{fn: f, value: value, scale: 1, est: est}
+	keep := func(v float64) bool {
 		if depth >= w.maxDepth || v < w.minValue || t.frames >= w.maxFrames {
 			t.overflow = t.overflow || t.frames >= w.maxFrames
-			pruned += v
+			t.pruned += v
+			return false
+		}
+		return true
+	}
+	c := g.scc.of[f.ID]
+	for _, e := range g.out[f.ID] {
+		if g.scc.of[e.Callee.ID] == c {
 			continue
 		}
-		n.kids = append(n.kids, w.walk(e.Callee, v, depth+1, n.est))
+		if v := g.value(e) * k; v > 0 && keep(v) {
+			n.kids = append(n.kids, w.enter(e.Callee, v, depth+1, est))
+		}
 	}
-	g.onPath[f.ID] = -1
-
-	n.value = max(budget-g.shrink[depth], 0)
+	if s != nil {
+		for _, m := range s.kids[f.ID] {
+			if v := s.content[m.ID] * k; v > 0 && keep(v) {
+				n.kids = append(n.kids, w.member(m, s, k, v, depth+1, true))
+			}
+		}
+	}
 	var sum float64
-	for _, k := range n.kids {
-		sum += k.value
+	for _, kid := range n.kids {
+		sum += kid.value
 	}
 	// Children may exceed the room left by a relative 1e-9 of float
 	// noise without being scaled and marked estimated for it.
-	if avail := max(n.value-min(f.Own*ratio, n.value), 0); sum > avail*(1+1e-9) {
-		for _, k := range n.kids {
-			k.scale = avail / sum
-			k.est = true
+	if sum > value*(1+1e-9) {
+		for _, kid := range n.kids {
+			kid.scale = value / sum
+			kid.est = true
 		}
-		pruned *= avail / sum
-		sum = avail
+		sum = value
 	}
-	t.pruned += min(pruned, n.value-sum)
-	n.self = n.value - sum
+	n.self = value - sum
 	sortKids(n.kids)
 	return n
 }

@@ -152,13 +152,13 @@ ROOT;main;f;g 2 2
 `,
 	}, {
 		name: "mutual recursion",
-		reason: "the inner p's callees are already in p's edges, so the cut takes " +
-			"the inner p out of q instead of counting it twice",
+		reason: "recursion is collapsed: p holds its own time and its edges out of the " +
+			"p-q cycle, and only the cycle's made-up nesting (q under p) is estimated",
 		run: []call{c("main", 1, c("p", 1, c("q", 1, c("p", 1, c("g", 3))), c("g", 2)))},
 		want: `ROOT 9 0
 ROOT;main 9 1
-ROOT;main;p 8 2 est
-ROOT;main;p;g 5 5 est
+ROOT;main;p 8 2
+ROOT;main;p;g 5 5
 ROOT;main;p;q 1 1 est
 `,
 	}, {
@@ -185,8 +185,7 @@ ROOT;f 2 2 est
 // children add up to the total, and for every function outside a cycle the
 // frames not nested in another frame of the same function add up to its
 // cumulative value, both within tolerance (0.01 is 1 %). Functions below minCum are left out:
-// pruning may have merged them into their callers. When the roots had to be
-// scaled to fit in the total, the cumulative values are scaled with them.
+// pruning may have merged them into their callers.
 //
 // It returns the root's miss, if any, and the functions' misses.
 func checkStacks(p *parse.Profile, s *StackSet, minCum, tolerance float64) (root string, funcs []string) {
@@ -196,7 +195,7 @@ func checkStacks(p *parse.Profile, s *StackSet, minCum, tolerance float64) (root
 			top += f.Value
 		}
 	}
-	if !near(top, p.Total, tolerance) {
+	if !within(top, p.Total, tolerance) {
 		root = fmt.Sprintf("root's children add up to %g, want the total %g", top, p.Total)
 	}
 	outer := make([]float64, len(p.Funcs))
@@ -218,16 +217,31 @@ func checkStacks(p *parse.Profile, s *StackSet, minCum, tolerance float64) (root
 		nested[f.Func.ID]++
 		path = append(path, i)
 	}
-	g := newCallGraph(p)
+	g := newEdgeGraph(p)
 	scc := components(p.Funcs, g.out)
+	// A widened function's callers were partly lost with the code objects
+	// pstats overwrote, and so are the callers of everything reached only
+	// through it: their values cannot be checked.
+	lost := make(map[*parse.Func]bool)
+	for _, f := range s.Widened {
+		lost[f] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, f := range p.Funcs {
+			if !lost[f] && len(f.In) > 0 && !slices.ContainsFunc(f.In, func(e *parse.Edge) bool { return !lost[e.Caller] }) {
+				lost[f], changed = true, true
+			}
+		}
+	}
 	checked := 0
 	for _, f := range p.Funcs {
-		if f.Cum < minCum || scc.recursive(f) || f.Name == profilerDisable || slices.Contains(s.Widened, f) {
+		if f.Cum < minCum || scc.recursive(f) || f.Name == profilerDisable || lost[f] {
 			continue
 		}
 		checked++
-		if !near(outer[f.ID], f.Cum*s.Scale, tolerance) {
-			funcs = append(funcs, fmt.Sprintf("%s: %d outermost frames add up to %g, want its cumulative %g × scale %g", f, frames[f.ID], outer[f.ID], f.Cum, s.Scale))
+		if !within(outer[f.ID], f.Cum, tolerance) {
+			funcs = append(funcs, fmt.Sprintf("%s: %d outermost frames add up to %g, want its cumulative %g", f, frames[f.ID], outer[f.ID], f.Cum))
 		}
 	}
 	if checked == 0 {
@@ -236,7 +250,7 @@ func checkStacks(p *parse.Profile, s *StackSet, minCum, tolerance float64) (root
 	return root, funcs
 }
 
-func near(got, want, tolerance float64) bool { return math.Abs(got-want) <= tolerance*want+1e-12 }
+func within(got, want, tolerance float64) bool { return math.Abs(got-want) <= tolerance*want+1e-12 }
 
 // randomRun builds a deterministic pseudo-random program run shaped like
 // real code: functions mostly call functions of the next layer, shared by
@@ -400,7 +414,16 @@ var knownOff = map[string]string{
 		"functions in one cycle whose interleaved recursion one-level edges cannot tell apart",
 	"profile-2.7.pstats": "the profile module records no edge times: the reader shares each time " +
 		"among callers by call count, which misplaces recursive functions' time",
+	"cached.pstats":       collided,
+	"jinja_env.pstats":    collided,
+	"schema_check.pstats": collided,
 }
+
+// collided explains dumps where namedtuple's generated methods, all named
+// <string>:1(<lambda>), share one pstats key.
+const collided = "code objects share the label <string>:1(<lambda>): pstats kept one's own time, " +
+	"totals and callers, so the others' own time is missing from the total and their callers' " +
+	"time cannot be placed"
 
 // TestStacksRealDumps checks the invariant on every pstats dump in
 // testdata and in the shared external set: real recursion (direct, mutual,
@@ -420,7 +443,7 @@ func TestStacksRealDumps(t *testing.T) {
 			}
 			s := Stacks(p, StackOptions{MinShare: 1e-7, MaxFrames: 1 << 21})
 			t.Logf("%d functions, %d frames, pruned %g of %g", len(p.Funcs), len(s.Frames), s.Pruned, s.Total)
-			root, funcs := checkStacks(p, s, 1e-4*p.Total, 0.01)
+			root, funcs := checkStacks(p, s, 1e-3*p.Total, 0.01)
 			if root != "" {
 				t.Error(root)
 			}

@@ -183,7 +183,7 @@ func (g *flameGraph) write(w *bufio.Writer, title string) {
 	}
 	w.WriteString("</g>\n<g id=\"ld-labels\">\n")
 	for i, f := range g.s.Frames {
-		if text := fitLabel(frameName(f.Func), g.px(f.Value)); text != "" {
+		if text := fitFrame(frameName(f.Func), g.px(f.Value)); text != "" {
 			fmt.Fprintf(w, `<text x="%s" y="%d">%s</text>`+"\n", coord(flamePad+g.x[i]+3), g.y(f.Depth)+frameHeight-5, xmlText(text))
 		}
 	}
@@ -335,10 +335,10 @@ func frameName(f *parse.Func) string {
 	return f.Name
 }
 
-// fitLabel truncates name to the characters that fit in a frame w px
+// fitFrame truncates name to the characters that fit in a frame w px
 // wide, or returns "" when fewer than three fit. The script does the same
 // after a zoom.
-func fitLabel(name string, w float64) string {
+func fitFrame(name string, w float64) string {
 	fit := int((w - 6) / charWidth)
 	if fit < 3 {
 		return ""

@@ -61,7 +61,7 @@
   function percent(part, whole) {
     return whole > 0 ? (100 * part / whole).toFixed(part / whole >= 0.1 ? 1 : 2) + '%' : '0%';
   }
-  // fitLabel mirrors fitLabel in flame.go.
+  // fitLabel mirrors fitFrame in flame.go.
   function fitLabel(name, w) {
     var fit = Math.floor((w - 6) / 6.6);
     if (fit < 3) return '';
