@@ -41,7 +41,8 @@ type FlameOptions struct {
 const (
 	frameHeight = 16
 	flamePad    = 10  // left and right margin
-	flameTop    = 78  // title, subtitle, legend and controls above the frames
+	legendTop   = 47  // the legend's first row, below title and subtitle
+	legendRow   = 16  // height of a legend row
 	flameFoot   = 26  // details line below
 	charWidth   = 6.6 // advance of the 11 px monospace label font
 	minWidthPx  = 200 // narrower graphs have no room for the controls
@@ -98,6 +99,7 @@ type flameGraph struct {
 	width    int
 	height   int
 	plot     float64
+	top      int // the frames start here, below the header
 	maxDepth int
 	inverted bool
 	x        []float64 // left edge of each frame, px
@@ -115,12 +117,13 @@ func newFlameGraph(r *analyze.Report, s *analyze.StackSet, width int, opts Flame
 			used[f.Parent] += g.px(f.Value)
 		}
 	}
-	g.height = flameTop + (g.maxDepth+1)*frameHeight + flameFoot
 	for _, f := range r.Findings {
 		if _, ok := g.findings[f.Func]; !ok && f.Func != nil {
 			g.findings[f.Func] = fmt.Sprintf("%s (%s): %s", f.Kind, f.Severity, f.Title)
 		}
 	}
+	g.top = g.legend().bottom + 32
+	g.height = g.top + (g.maxDepth+1)*frameHeight + flameFoot
 	return g
 }
 
@@ -135,9 +138,9 @@ func (g *flameGraph) px(v float64) float64 {
 // y is the top of the frames at depth.
 func (g *flameGraph) y(depth int) int {
 	if g.inverted {
-		return flameTop + depth*frameHeight
+		return g.top + depth*frameHeight
 	}
-	return flameTop + (g.maxDepth-depth)*frameHeight
+	return g.top + (g.maxDepth-depth)*frameHeight
 }
 
 func (g *flameGraph) write(w *bufio.Writer, title string) {
@@ -155,12 +158,13 @@ func (g *flameGraph) write(w *bufio.Writer, title string) {
 <rect class="bg" width="100%%" height="100%%"/>
 <text id="ld-title" x="%d" y="22">%s</text>
 <text id="ld-sub" x="%d" y="40">%s</text>
-`, g.width, g.height, g.width, g.height, flameCSS, mid, xmlText(title), mid, xmlText(g.subtitle()))
+`, g.width, g.height, g.width, g.height, flameCSS, mid, xmlText(fitText(title, g.plot, 10.2)), mid, xmlText(fitText(g.subtitle(), g.plot, charWidth)))
 	g.writeLegend(w)
+	search := min(250, g.width/3)
 	fmt.Fprintf(w, `<text id="ld-reset" class="ctl hidden" x="%d" y="%d">⟲ Reset zoom</text>
 <text id="ld-matched" x="%d" y="%d"></text>
-<foreignObject x="%d" y="%d" width="250" height="22"><input xmlns="http://www.w3.org/1999/xhtml" id="ld-search" type="text" placeholder="Search: regular expression" spellcheck="false"/></foreignObject>
-`, flamePad, flameTop-8, g.width-flamePad-258, flameTop-8, g.width-flamePad-250, flameTop-26)
+<foreignObject x="%d" y="%d" width="%d" height="22"><input xmlns="http://www.w3.org/1999/xhtml" id="ld-search" type="text" placeholder="Search: regular expression" spellcheck="false"/></foreignObject>
+`, flamePad, g.top-11, g.width-flamePad-search-8, g.top-11, g.width-flamePad-search, g.top-27, search)
 
 	w.WriteString(`<g id="ld-frames">` + "\n")
 	var outlined []int
@@ -227,31 +231,54 @@ func (g *flameGraph) subtitle() string {
 	return strings.Join(parts, " · ")
 }
 
-// writeLegend explains the colours, the pale fill and the outline.
-func (g *flameGraph) writeLegend(w *bufio.Writer) {
-	type entry struct{ class, fill, label string }
-	entries := []entry{
-		{"", paletteSample(analyze.User), "your code"},
-		{"", paletteSample(analyze.Stdlib), "standard library"},
-		{"", paletteSample(analyze.ThirdParty), "third-party"},
-		{"", paletteSample(analyze.Native), "built-in/runtime"},
+// legendEntry is one sample swatch and its label, placed.
+type legendEntry struct {
+	class, fill, label string
+	x, y               int
+}
+
+// legendLayout is the legend's entries and the y below its last row.
+type legendLayout struct {
+	entries []legendEntry
+	bottom  int
+}
+
+// legend explains the colours, the pale fill and the outline, in as many
+// rows as the width needs.
+func (g *flameGraph) legend() legendLayout {
+	entries := []legendEntry{
+		{fill: paletteSample(analyze.User), label: "your code"},
+		{fill: paletteSample(analyze.Stdlib), label: "standard library"},
+		{fill: paletteSample(analyze.ThirdParty), label: "third-party"},
+		{fill: paletteSample(analyze.Native), label: "built-in/runtime"},
 	}
 	if !g.s.Exact {
-		entries = append(entries, entry{"e", paletteSample(analyze.User), "estimated"})
+		entries = append(entries, legendEntry{class: "e", fill: paletteSample(analyze.User), label: "estimated"})
 	}
 	if len(g.findings) > 0 {
-		entries = append(entries, entry{"x", "#ffffff", "repeated setup"})
+		entries = append(entries, legendEntry{class: "x", fill: "#ffffff", label: "repeated setup"})
 	}
+	x, y := flamePad, legendTop
+	for i := range entries {
+		w := 16 + int(float64(utf8.RuneCountInString(entries[i].label))*charWidth) + 14
+		if x > flamePad && x+w > g.width-flamePad {
+			x, y = flamePad, y+legendRow
+		}
+		entries[i].x, entries[i].y = x, y
+		x += w
+	}
+	return legendLayout{entries, y + legendRow}
+}
+
+func (g *flameGraph) writeLegend(w *bufio.Writer) {
 	w.WriteString(`<g id="ld-legend">`)
-	x := flamePad
-	for _, e := range entries {
+	for _, e := range g.legend().entries {
 		class := ""
 		if e.class != "" {
 			class = ` class="` + e.class + `"`
 		}
 		fmt.Fprintf(w, `<rect x="%d" y="%d" width="12" height="10" fill="%s"%s/><text x="%d" y="%d">%s</text>`,
-			x, flameTop-34, e.fill, class, x+16, flameTop-25, xmlText(e.label))
-		x += 16 + int(float64(utf8.RuneCountInString(e.label))*6.1) + 14
+			e.x, e.y, e.fill, class, e.x+16, e.y+9, xmlText(e.label))
 	}
 	w.WriteString("</g>\n")
 }
@@ -277,7 +304,7 @@ type flameData struct {
 
 func (g *flameGraph) writeData(w *bufio.Writer) {
 	scale, _ := integerUnit(g.s.Unit)
-	d := flameData{Unit: g.s.Unit, Scale: scale, Plot: g.plot, Pad: flamePad, Top: flameTop, Height: frameHeight,
+	d := flameData{Unit: g.s.Unit, Scale: scale, Plot: g.plot, Pad: flamePad, Top: g.top, Height: frameHeight,
 		MaxDepth: g.maxDepth, Inverted: g.inverted, Estimate: !g.s.Exact,
 		Funcs: [][4]string{}, Frames: make([]int64, 0, 4*len(g.s.Frames))}
 	index := make(map[*parse.Func]int)
@@ -339,14 +366,19 @@ func frameName(f *parse.Func) string {
 // wide, or returns "" when fewer than three fit. The script does the same
 // after a zoom.
 func fitFrame(name string, w float64) string {
-	fit := int((w - 6) / charWidth)
-	if fit < 3 {
+	if int((w-6)/charWidth) < 3 {
 		return ""
 	}
-	if utf8.RuneCountInString(name) <= fit {
-		return name
+	return fitText(name, w-6, charWidth)
+}
+
+// fitText truncates s to the characters of advance char that fit in w px.
+func fitText(s string, w, char float64) string {
+	fit := max(int(w/char), 2)
+	if utf8.RuneCountInString(s) <= fit {
+		return s
 	}
-	return string([]rune(name)[:fit-2]) + ".."
+	return string([]rune(s)[:fit-2]) + ".."
 }
 
 // Palettes by origin: hue range start and span in degrees, saturation and
