@@ -220,23 +220,37 @@ func checkStacks(p *parse.Profile, s *StackSet, minCum, tolerance float64) (root
 	g := newEdgeGraph(p)
 	scc := components(p.Funcs, g.out)
 	// A widened function's callers were partly lost with the code objects
-	// pstats overwrote, and so are the callers of everything reached only
-	// through it: their values cannot be checked.
-	lost := make(map[*parse.Func]bool)
+	// pstats overwrote, and so, in part, are the callers of what it calls:
+	// via is the share of a function's calls that come through one.
+	via := make([]float64, len(p.Funcs))
 	for _, f := range s.Widened {
-		lost[f] = true
+		via[f.ID] = 1
 	}
-	for changed := true; changed; {
-		changed = false
+	for range 64 {
 		for _, f := range p.Funcs {
-			if !lost[f] && len(f.In) > 0 && !slices.ContainsFunc(f.In, func(e *parse.Edge) bool { return !lost[e.Caller] }) {
-				lost[f], changed = true, true
+			if slices.Contains(s.Widened, f) {
+				continue
+			}
+			var from, all float64
+			for _, e := range f.In {
+				if e.Caller != f {
+					from += via[e.Caller.ID] * e.Cum
+					all += e.Cum
+				}
+			}
+			if all > 0 {
+				via[f.ID] = from / all
 			}
 		}
 	}
+	// The overwritten code objects' own time is missing from the total
+	// too, and the roots were scaled down for it.
+	if len(s.Widened) > 0 && s.Scale > 0.9 {
+		tolerance += 1 - s.Scale
+	}
 	checked := 0
 	for _, f := range p.Funcs {
-		if f.Cum < minCum || scc.recursive(f) || f.Name == profilerDisable || lost[f] {
+		if f.Cum < minCum || scc.recursive(f) || f.Name == profilerDisable || via[f.ID] > 0.001 {
 			continue
 		}
 		checked++
@@ -400,20 +414,18 @@ ROOT;b 4 4
 // hold, and why; for them only the root's sum is checked, and the misses are
 // logged.
 var knownOff = map[string]string{
-	"large.pstats": "CPython's test suite: unittest runs suites inside tests, which puts 10,000 " +
-		"functions in one cycle whose interleaved recursion one-level edges cannot tell apart",
+	"large.pstats": "24 of CPython's test modules: main's cumulative time (117 s) exceeds the sum " +
+		"of own times (83 s), so the roots are scaled by 0.71 and the widths below them no longer " +
+		"match the recorded cumulative times; the dump does not say where the 34 s went",
 	"profile-2.7.pstats": "the profile module records no edge times: the reader shares each time " +
 		"among callers by call count, which misplaces recursive functions' time",
-	"cached.pstats":       collided,
-	"jinja_env.pstats":    collided,
-	"schema_check.pstats": collided,
+	"threads-3.12.pstats":  threads,
+	"executor-3.12.pstats": threads,
 }
 
-// collided explains dumps where namedtuple's generated methods, all named
-// <string>:1(<lambda>), share one pstats key.
-const collided = "code objects share the label <string>:1(<lambda>): pstats kept one's own time, " +
-	"totals and callers, so the others' own time is missing from the total and their callers' " +
-	"time cannot be placed"
+// threads explains dumps of several threads profiled into one stack.
+const threads = "cProfile on Python 3.12+ profiles every thread into one stack, so callers and " +
+	"cumulative times are unreliable (the reader notes it)"
 
 // TestStacksRealDumps checks the invariant on every pstats dump in
 // testdata and in the shared external set: real recursion (direct, mutual,
@@ -431,7 +443,7 @@ func TestStacksRealDumps(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := Stacks(p, StackOptions{MinShare: 1e-7, MaxFrames: 1 << 21})
+			s := Stacks(p, StackOptions{MinShare: 1e-9, MaxFrames: 1 << 22})
 			t.Logf("%d functions, %d frames, pruned %g of %g", len(p.Funcs), len(s.Frames), s.Pruned, s.Total)
 			root, funcs := checkStacks(p, s, 1e-3*p.Total, 0.01)
 			if root != "" {

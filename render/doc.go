@@ -11,6 +11,8 @@
 //     analyze.Stacks builds (recorded, or rebuilt from pstats edges);
 //   - Folded: the same stacks as folded lines with integer values, for
 //     flamegraph.pl, inferno and speedscope;
+//   - Markdown: the same verdict-first report as GitHub-flavored Markdown to
+//     paste into an issue, long parts collapsed in <details> blocks;
 //
 // Renderers read only analyze types and never change them.
 package render
