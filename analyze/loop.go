@@ -38,12 +38,15 @@ import (
 //     a synchronous function and reported whole.
 //  3. Everything else entered from a coroutine is synchronous work that held
 //     the loop for as long as each call lasted. The blocker is the outermost
-//     such function, so nested work is never counted twice, except that the
-//     user's own thin wrappers are looked through: a comprehension, or a
-//     function that spends most of its time in one callee called at most a
-//     few times per call, hands the blame to that callee, and the user's
-//     code becomes the call site where the fix goes. Time a coroutine spends
-//     in its own body is a blocker of its own.
+//     such function, so nested work is never counted twice, except that
+//     thin layers are looked through: a comprehension, a user function that
+//     spends most of its time in callees it calls at most a few times per
+//     call (a handler, a wrapper), or library code that spends most of its
+//     time calling back into the user's (a framework dispatching a request)
+//     hands the blame to those callees, and the user's code becomes the call
+//     site where the fix goes. This also catches coroutines whose awaits
+//     never showed. Time a coroutine or a thin layer spends in its own body
+//     is a blocker of its own.
 //  4. Bound each blocker from the aggregates. A call lasted at least
 //     edge ct / edge primitive calls and at most edge ct, for every entry
 //     edge. The calls ran in at most D steps, where D sums, over the
@@ -507,27 +510,34 @@ func (w *loopWalk) kindOf(c *parse.Func) nodeKind {
 	return kindWork
 }
 
-// thin reports whether c is the user's own wrapper around its real work:
-// a comprehension, or a function with one callee that holds most of its
-// time at a few calls per call (see step 3 at the top of this file).
+// thin reports whether the walk looks through c to the work it calls: a
+// comprehension; a user function whose time goes mostly to callees it calls
+// at most thinCalls times per call of its own (a handler or wrapper, not a
+// loop over many cheap calls, which is blamed whole); or library code whose
+// time goes mostly to such calls back into the user's code (a framework
+// handing a request to its handler).
 func (w *loopWalk) thin(c *parse.Func) bool {
-	if OriginOf(c) != User {
-		return false
-	}
-	if isComprehension(c) {
+	o := OriginOf(c)
+	if o == User && isComprehension(c) {
 		return true
+	}
+	if o != User && o != ThirdParty || c.Cum <= 0 {
+		return false
 	}
 	calls := c.Primitive
 	if calls <= 0 {
 		calls = c.Calls
 	}
+	var held float64
 	for _, e := range c.Out {
-		if !isComprehension(e.Callee) && e.Callee != c &&
-			e.Cum >= thinShare*c.Cum && e.Cum > 0 && e.Calls <= thinCalls*calls {
-			return true
+		callee := e.Callee
+		if callee == c || isComprehension(callee) || e.Calls > thinCalls*calls ||
+			o == ThirdParty && OriginOf(callee) != User {
+			continue
 		}
+		held += e.Cum
 	}
-	return false
+	return held >= thinShare*c.Cum
 }
 
 // stepRoot reports whether a step dispatcher calls f: it is a task's
@@ -635,7 +645,7 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 		}
 		if !own { // a body's own time is fixed in the body itself
 			b.CallSite = w.userCaller(f)
-			b.Finding = linkFinding(f, findings)
+			b.Finding = linkFinding(f, b.Cost, findings)
 		}
 		b.Advice = w.advice(&b, own)
 		out = append(out, b)
@@ -677,22 +687,21 @@ func (w *loopWalk) userCaller(f *parse.Func) *parse.Func {
 }
 
 // linkFinding returns the index of the costliest repeated-setup finding
-// whose work f is or contains, or -1.
-func linkFinding(f *parse.Func, findings []Finding) int {
+// whose work f contains (the finding's function is f or is called under
+// it) and which accounts for at least half of cost, the time f held the
+// loop; or -1. A finding above f, or a small one inside it, is no reason
+// to call f setup.
+func linkFinding(f *parse.Func, cost float64, findings []Finding) int {
 	best := -1
 	var below map[*parse.Func]bool
 	for i, fd := range findings {
-		if fd.Func == nil {
+		if fd.Func == nil || fd.Cost < thinShare*cost || best >= 0 && fd.Cost <= findings[best].Cost {
 			continue
 		}
-		match := slices.Contains(fd.Chain, f)
-		if !match {
-			if below == nil {
-				below = reachable(f)
-			}
-			match = below[fd.Func]
+		if below == nil {
+			below = reachable(f)
 		}
-		if match && (best < 0 || fd.Cost > findings[best].Cost) {
+		if below[fd.Func] {
 			best = i
 		}
 	}

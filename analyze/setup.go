@@ -38,9 +38,11 @@ type Limits struct {
 	MinWork                  int64
 	MinMultiple              float64
 
-	// Descend moves a shape finding from a function down to the callee
-	// that holds at least this share of its cost, so the finding names the
-	// setup rather than the handler around it.
+	// Descend moves a shape finding from a function in the user's code
+	// down to the callee that holds at least this share of its cost, so
+	// the finding names the setup rather than the handler around it. A
+	// library function that repeats identical work is already the
+	// outermost function of the setup, and the finding stays there.
 	Descend float64
 
 	// MinMissRatio is the fewest setup calls per cache lookup for a
@@ -218,7 +220,10 @@ func (g *callGraph) entry(f *parse.Func, inside func(*parse.Func) bool) (int64, 
 		calls += float64(edgeCalls(e)) * r
 		cost += e.Cum * r
 	}
-	return int64(math.Round(calls)), cost
+	// Edges from callers in a recursive cycle repeat the outermost calls
+	// (cProfile's per-edge primitive counts know only the caller-callee
+	// pair), so the function's own figures bound the sums.
+	return min(int64(math.Round(calls)), f.Primitive), min(cost, f.Cum)
 }
 
 // edgeCalls is the primitive calls along e, or all calls when unknown.
@@ -322,7 +327,8 @@ func slashed(file string) string { return strings.ReplaceAll(file, `\`, "/") }
 // the same work.
 type repeat struct {
 	n         int64         // the function's primitive calls, the modulus
-	members   []*parse.Func // functions only it calls (directly or not), with calls
+	members   []*parse.Func // functions only it calls (directly or not), at least n times
+	rare      int           // functions only it calls, fewer than n times (once, then cached)
 	multiples []*parse.Func // members called an exact multiple of n times
 	quotients int           // distinct multiples
 	work      int64         // calls per call made by the multiples
@@ -377,6 +383,14 @@ func repeats(f *parse.Func) repeat {
 	for _, m := range private(f) {
 		set[m] = true
 		if m.Calls <= 0 {
+			continue
+		}
+		// A function run less than once per call is work built once and
+		// cached (jinja2's lexer, re's compiled patterns) or a branch
+		// rarely taken; either way its count says nothing about whether
+		// each call repeats the same work.
+		if m.Calls < r.n {
+			r.rare++
 			continue
 		}
 		r.members = append(r.members, m)
@@ -441,7 +455,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 		for moved := true; moved; {
 			moved = false
 			for _, e := range c.root.Out {
-				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && e.Cum >= limits.Descend*c.cost {
+				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && OriginOf(c.root) == User && e.Cum >= limits.Descend*c.cost {
 					c, moved, visited[e.Callee] = next, true, true
 					break
 				}
@@ -640,10 +654,14 @@ func (r repeat) sentences(f *parse.Func) []string {
 	for _, m := range r.examples() {
 		ex = append(ex, fmt.Sprintf("%s called %s times = %s × %s calls of %s", shortName(m), count(m.Calls), count(m.Calls/r.n), count(r.n), f.Name))
 	}
-	s := fmt.Sprintf("%d of the %d functions only it calls ran an exact multiple of its %s calls (%d different multiples): %s.",
-		len(r.multiples), len(r.members), count(r.n), r.quotients, strings.Join(ex, "; "))
+	which := fmt.Sprintf("%d of the %d", len(r.multiples), len(r.members))
 	if len(r.multiples) == len(r.members) {
-		s = "Every call did the same work: " + s
+		which = fmt.Sprintf("Every call did the same work: all %d", len(r.members))
+	}
+	s := fmt.Sprintf("%s functions that only it calls, at least once per call, ran an exact multiple of its %s calls (%d different multiples): %s.",
+		which, count(r.n), r.quotients, strings.Join(ex, "; "))
+	if r.rare > 0 {
+		s += fmt.Sprintf(" %d more ran less than once per call: work done once and cached, or rarely.", r.rare)
 	}
 	out = append(out, s)
 	if r.edges > 0 && r.exact == r.edges {
