@@ -437,6 +437,21 @@ func TestEventLoopShapes(t *testing.T) {
 			}
 		})
 	}
+	t.Run("without call counts only the budget is measured", func(t *testing.T) {
+		p := loopGraph(t, funcs, edges)
+		p.Dialect = "pyinstrument"
+		for _, f := range p.Funcs {
+			f.Calls, f.Primitive = -1, -1
+		}
+		for _, e := range p.Edges {
+			e.Calls, e.Primitive = -1, -1
+		}
+		l := EventLoop(p, 0, nil)
+		if l == nil || l.Wall != 1 || l.Idle != 0.1 || l.Steps != 0 || len(l.Blockers) != 0 ||
+			!strings.Contains(strings.Join(l.Notes, " "), "no call counts") {
+			t.Errorf("loop %+v; want wall 1 s, idle 0.1 s, no steps or blockers, and a note", l)
+		}
+	})
 	t.Run("pprof profiles have no loop section", func(t *testing.T) {
 		p := loopGraph(t, funcs, edges)
 		p.Format = parse.Pprof

@@ -103,19 +103,25 @@ const KindRepeatedSetup = "repeated-setup"
 // For profiles with stacks but no counts (pprof), catalogued setup frames
 // under request-handling stacks, not package initialization, are reported.
 func Setup(p *parse.Profile) []Finding {
+	return setup(p, Catalog)
+}
+
+// setup is Setup with the catalog as a parameter, so tests can check what
+// the shape signals find on their own.
+func setup(p *parse.Profile, catalog []Pattern) []Finding {
 	findings := []Finding{}
 	switch {
 	case len(p.Funcs) == 0:
 	case p.HasCalls():
 		g := newCallGraph(p)
-		for _, c := range g.catalogCandidates() {
+		for _, c := range g.catalogCandidates(catalog) {
 			findings = g.accept(findings, c)
 		}
 		for _, c := range g.shapeCandidates() {
 			findings = g.accept(findings, c)
 		}
 	default:
-		findings = stackSetup(p)
+		findings = stackSetup(p, catalog)
 	}
 	slices.SortStableFunc(findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(b.Saving, a.Saving), cmp.Compare(b.Cost, a.Cost), strings.Compare(a.Func.String(), b.Func.String()))
@@ -249,10 +255,10 @@ func costly(p *parse.Profile, cost float64) bool {
 
 // catalogCandidates returns, per catalog pattern and call site, the
 // outermost setup functions called often enough at a real cost.
-func (g *callGraph) catalogCandidates() []candidate {
+func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 	var out []candidate
-	for i := range Catalog {
-		pat := &Catalog[i]
+	for i := range catalog {
+		pat := &catalog[i]
 		isBuild := func(f *parse.Func) bool { return matchAny(pat.Build, slashed(f.File), f.Name) }
 		var roots []root
 		for _, f := range g.p.Funcs {
@@ -846,12 +852,12 @@ var requestFrame = regexp.MustCompile(`ServeHTTP$|^net/http\.\(\*conn\)\.serve$|
 // package initialization is on the stack: setup under init runs once.
 // Without counts the number of repetitions is unknown, so the finding
 // rests on where the setup runs and what it costs.
-func stackSetup(p *parse.Profile) []Finding {
+func stackSetup(p *parse.Profile, catalog []Pattern) []Finding {
 	pat := make([]*Pattern, len(p.Funcs))
 	for i, f := range p.Funcs {
-		for j := range Catalog {
-			if matchAny(Catalog[j].Build, slashed(f.File), f.Name) {
-				pat[i] = &Catalog[j]
+		for j := range catalog {
+			if matchAny(catalog[j].Build, slashed(f.File), f.Name) {
+				pat[i] = &catalog[j]
 				break
 			}
 		}

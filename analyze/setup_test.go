@@ -194,6 +194,38 @@ func TestSetupPstats(t *testing.T) {
 	}
 }
 
+// TestSetupShapeAlone hides the catalog: the shape signals alone must still
+// find the motivating case's setup and name it at the outermost library
+// function that repeats it, and the negative controls must stay quiet.
+func TestSetupShapeAlone(t *testing.T) {
+	tests := []struct {
+		dump     string
+		fn, site string // "" for no finding
+	}{
+		{"webhook/webhook.pstats", "yacc", "get_values"},
+		{"setup/keywords.pstats", "assemble", "tag_ticket"},
+		{"setup/config_copy.pstats", "deepcopy", "handle"},
+		{"setup/numeric.pstats", "", ""},
+		{"setup/recursion.pstats", "", ""},
+		{"setup/cached.pstats", "", ""},
+		{"setup/once.pstats", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dump, func(t *testing.T) {
+			got := setup(loadProfile(t, filepath.Join("../testdata", tt.dump)), nil)
+			if tt.fn == "" {
+				for _, f := range got {
+					t.Errorf("unexpected finding at %s:\n%s", f.Func, strings.Join(f.Evidence, "\n"))
+				}
+				return
+			}
+			if len(got) == 0 || got[0].Pattern != "shape" || got[0].Func.Name != tt.fn || got[0].CallSite == nil || got[0].CallSite.Name != tt.site {
+				t.Fatalf("findings %+v, want shape at %s from %s first", got, tt.fn, tt.site)
+			}
+		})
+	}
+}
+
 // TestSetupNegative runs the detector on programs that repeat work
 // legitimately: it must report nothing.
 func TestSetupNegative(t *testing.T) {
