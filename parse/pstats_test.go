@@ -471,3 +471,25 @@ func TestPstatsPython2External(t *testing.T) {
 		})
 	}
 }
+
+// TestPstatsSniffed checks that marshalled containers other than a dict
+// reach the pstats reader, which names what they are, rather than the
+// pprof reader's "unknown profile format".
+func TestPstatsSniffed(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		msg  string
+	}{
+		{"list", m('[', 1, mInt(1)), "bad.prof: byte 0x0: marshalled list of 1, want the pstats dict of functions"},
+		{"flagged tuple", flagged(m(')', byte(0))), "bad.prof: byte 0x0: marshalled tuple of 0, want the pstats dict of functions"},
+		{"tuple", mTuple(mInt(1)), "bad.prof: byte 0x0: marshalled tuple of 1, want the pstats dict of functions"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Data(tc.in, "bad.prof", Options{})
+			if err == nil || err.Error() != tc.msg {
+				t.Errorf("error %v, want %s", err, tc.msg)
+			}
+		})
+	}
+}
