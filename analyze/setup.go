@@ -605,6 +605,9 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		ev = append(ev, fmt.Sprintf("%s also ran %s times from the same place, another %s; the finding's cost includes it.",
 			Label(r.f), count(r.calls), amount(p, r.cost)))
 	}
+	if others := g.otherSites(c.root, f.CallSite); len(others) > 0 {
+		ev = append(ev, "It is also reached from "+strings.Join(others, "; ")+".")
+	}
 	if n := g.importCalls(c.root); n > 0 {
 		ev = append(ev, fmt.Sprintf("Another %s calls ran while modules were imported and are not counted: setup at import runs once.", count(n)))
 	}
@@ -624,6 +627,53 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		amount(p, f.Saving)))
 	f.Evidence = ev
 	return f
+}
+
+// otherSites lists the places in the user's code, besides site, from which
+// f is reached through library code, each with the calls it makes into
+// that code, most calls first; at most three, then how many more.
+func (g *callGraph) otherSites(f, site *parse.Func) []string {
+	var found []*parse.Edge
+	seen := map[*parse.Func]bool{f: true}
+	queue := []*parse.Func{f}
+	if OriginOf(f) == User {
+		queue = nil // the user's own function: its callers are the sites
+		for _, e := range f.In {
+			if e.Caller != f && e.Caller != site && g.runtime[e.Caller.ID] > 0 {
+				found = append(found, e)
+			}
+		}
+	}
+	for len(queue) > 0 {
+		m := queue[0]
+		queue = queue[1:]
+		for _, e := range m.In {
+			c := e.Caller
+			if seen[c] || g.runtime[c.ID] == 0 {
+				continue
+			}
+			seen[c] = true
+			if OriginOf(c) == User {
+				if c != site {
+					found = append(found, e)
+				}
+				continue
+			}
+			queue = append(queue, c)
+		}
+	}
+	slices.SortStableFunc(found, func(a, b *parse.Edge) int {
+		return cmp.Or(cmp.Compare(b.Calls, a.Calls), strings.Compare(a.Caller.String(), b.Caller.String()))
+	})
+	var out []string
+	for i, e := range found {
+		if i == 3 {
+			out = append(out, fmt.Sprintf("%d more places", len(found)-3))
+			break
+		}
+		out = append(out, fmt.Sprintf("%s (%s calls of %s)", Label(e.Caller), count(e.Calls), shortName(e.Callee)))
+	}
+	return out
 }
 
 // importCalls estimates the calls of f made while importing modules.
