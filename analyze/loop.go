@@ -139,13 +139,20 @@ type fixWords struct {
 	toThread string // run a blocking call on a thread
 	cpu      string // run CPU-bound work elsewhere
 	handoff  string // the APIs that hand work to threads, for notes
+	http     string // async HTTP clients
+	resolve  string // name resolution and connecting
+	process  string // subprocesses
 }
 
 var (
 	asyncioWords = fixWords{sleep: "await asyncio.sleep(...)", toThread: "await asyncio.to_thread(...)",
-		cpu: "await loop.run_in_executor(pool, ...)", handoff: "run_in_executor or to_thread"}
+		cpu: "await loop.run_in_executor(pool, ...)", handoff: "run_in_executor or to_thread",
+		http: "an async HTTP client (aiohttp, or httpx.AsyncClient)", resolve: "loop.getaddrinfo or asyncio.open_connection",
+		process: "asyncio.create_subprocess_exec"}
 	trioWords = fixWords{sleep: "await trio.sleep(...)", toThread: "await trio.to_thread.run_sync(...)",
-		cpu: "await trio.to_thread.run_sync(...)", handoff: "trio.to_thread.run_sync"}
+		cpu: "await trio.to_thread.run_sync(...)", handoff: "trio.to_thread.run_sync",
+		http: "an async HTTP client (httpx.AsyncClient)", resolve: "trio.socket.getaddrinfo or trio.open_tcp_stream",
+		process: "trio.run_process"}
 )
 
 // findRuntime recognises asyncio's default loop, trio or uvloop, in that
@@ -721,30 +728,47 @@ func linkFinding(f *parse.Func, cost float64, findings []Finding) int {
 }
 
 // advice names the fix class for b in one sentence and, in a second, the
-// user's code where the fix goes.
+// user's code where the fix goes. Waiting comes before setup: a request
+// repeated identically is repeated work too, but the fix for time spent
+// waiting on a socket is not to cache it.
 func (w *loopWalk) advice(b *Blocker, own bool) string {
 	f := b.Func
+	words := w.rt.words
 	var fix string
 	switch {
-	case b.Finding >= 0:
-		fix = fmt.Sprintf("Cache it: every call repeats the same setup (finding %d), so build it once and reuse it, and the loop stops stalling on it.", b.Finding+1)
+	case own:
+		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", Label(f), words.cpu)
 	case b.CallSite == nil && OriginOf(f) != User:
 		return fmt.Sprintf("No code of yours calls %s here: it is the library's own work inside the loop (a coroutine whose awaits leave no trace looks the same), so if it matters, look for a lighter option in the library.", f.Name)
-	case own:
-		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", Label(f), w.rt.words.cpu)
 	case f.File == "~" && f.Name == "<built-in method time.sleep>":
-		fix = fmt.Sprintf("Replace time.sleep with %s: time.sleep stops the whole loop.", w.rt.words.sleep)
+		fix = fmt.Sprintf("Replace time.sleep with %s: time.sleep stops the whole loop.", words.sleep)
 	case f.File == "~" && strings.HasPrefix(f.Name, "<method 'acquire' of '_thread."):
-		fix = fmt.Sprintf("Await the result instead of blocking on a lock or another thread's future: wrap concurrent futures with asyncio.wrap_future, or move the waiting call to %s.", w.rt.words.toThread)
+		fix = fmt.Sprintf("Await the result instead of blocking on a lock or another thread's future: wrap concurrent futures with asyncio.wrap_future, or move the waiting call to %s.", words.toThread)
 	case waitsOnIO(f):
-		fix = fmt.Sprintf("Use the library's async variant for this I/O, or move the call to a thread with %s.", w.rt.words.toThread)
+		fix = fmt.Sprintf("This call waits for I/O with the loop stopped: use %s, or move the call to a thread with %s.", words.asyncVariant(f), words.toThread)
+	case b.Finding >= 0:
+		fix = fmt.Sprintf("Cache it: every call repeats the same setup (finding %d), so build it once and reuse it, and the loop stops stalling on it.", b.Finding+1)
 	default:
-		fix = fmt.Sprintf("Move this CPU-bound call off the loop with %s (a process pool for pure-Python work, which holds the GIL), or make it cheaper.", w.rt.words.cpu)
+		fix = fmt.Sprintf("Move this CPU-bound call off the loop with %s (a process pool for pure-Python work, which holds the GIL), or make it cheaper.", words.cpu)
 	}
 	if b.CallSite != nil {
 		fix += " The call is in " + Label(b.CallSite) + "."
 	}
 	return fix
+}
+
+// asyncVariant names the non-blocking replacement for a blocking call.
+func (fw fixWords) asyncVariant(f *parse.Func) string {
+	switch {
+	case inPackage(f.File, "urllib", "request.py"), inPackage(f.File, "http", "client.py"),
+		inPackage(f.File, "requests", ""), inPackage(f.File, "urllib3", ""), inPackage(f.File, "httpx", ""):
+		return fw.http
+	case f.Name == "getaddrinfo" || f.Name == "<built-in method _socket.getaddrinfo>" || f.Name == "create_connection" && inPackage(f.File, "", "socket.py"):
+		return fw.resolve
+	case inPackage(f.File, "", "subprocess.py") && OriginOf(f) == Stdlib:
+		return fw.process
+	}
+	return "the library's async variant"
 }
 
 // blockingCalls are C functions that wait for the outside world rather than
