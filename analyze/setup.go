@@ -621,7 +621,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	}
 	ev = append(ev, "Call chain: "+chainNames(f.Chain)+".")
 	if c.pattern != nil {
-		ev = append(ev, c.pattern.Why)
+		ev = append(ev, c.pattern.Why, "Known upstream: "+c.pattern.Ref+".")
 	}
 	ev = append(ev, fmt.Sprintf("Doing it once would save up to %s; that is an upper bound, assuming every call built the same thing.",
 		amount(p, f.Saving)))
@@ -999,7 +999,7 @@ func stackSetup(p *parse.Profile, catalog []Pattern) []Finding {
 		if c := initCost[k.pat]; c > 0 {
 			ev = append(ev, fmt.Sprintf("Another %s of the same setup ran during package initialization and is not counted.", amount(p, c)))
 		}
-		ev = append(ev, "Call chain: "+chainNames(f.Chain)+".", k.pat.Why,
+		ev = append(ev, "Call chain: "+chainNames(f.Chain)+".", k.pat.Why, "Known upstream: "+k.pat.Ref+".",
 			"The profile records no call counts, so how often the setup ran is unknown; doing it once would save up to its whole cost.")
 		f.Evidence = ev
 		findings = append(findings, f)
