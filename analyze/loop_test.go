@@ -409,6 +409,11 @@ func TestEventLoopShapes(t *testing.T) {
 			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2, slow: true}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
 		},
 		{
+			name: "steps past a threshold no single blocker reaches", funcs: funcs, edges: edges, slow: 0.08,
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
+			note:     "Steps of app.py:1 handler took 89.0 ms on average",
+		},
+		{
 			name:  "a wrapper also called outside the loop is blamed whole",
 			funcs: outFuncs, edges: outEdges,
 			blockers: []want{{name: "wrapper", site: "handler", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
