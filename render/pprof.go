@@ -6,6 +6,8 @@ import (
 	"math"
 
 	"github.com/google/pprof/profile"
+
+	"github.com/loopdoctor/loopdoctor/parse"
 )
 
 // Pprof writes s as a gzipped pprof protobuf profile, the format go tool
@@ -29,7 +31,9 @@ func Pprof(w io.Writer, s *Samples) error {
 		Period:            1,
 		Comments:          append([]string{fmt.Sprintf("converted by loopdoctor from %s (%s %s)", p.Source, p.Format, p.Dialect)}, s.Notes...),
 	}
-	if unit == "nanoseconds" {
+	if p.Format == parse.Pstats {
+		// cProfile measures wall time of the profiled code, so the total
+		// is the profiled duration.
 		out.DurationNanos = int64(math.Round(p.Total * scale))
 	}
 	locs := make([]*profile.Location, len(p.Funcs))

@@ -27,3 +27,8 @@ func RecordedSamples(p *parse.Profile) *Samples {
 	}
 	return s
 }
+
+// NewSamples returns the stacks to convert p with: those it recorded.
+func NewSamples(p *parse.Profile) *Samples {
+	return RecordedSamples(p)
+}
