@@ -68,6 +68,22 @@ type StackSet struct {
 	Frames []Frame
 }
 
+// Paths returns the frames with self value as call paths, root first and
+// without the synthetic root, each with its self value: the form pprof and
+// speedscope files and folded stacks store. They add up to Total, less the
+// synthetic root's own self value.
+func (s *StackSet) Paths() []parse.Stack {
+	var paths []parse.Stack
+	var ids []int
+	for _, f := range s.Frames[1:] {
+		ids = append(ids[:f.Depth-1], f.Func.ID)
+		if f.Self > 0 {
+			paths = append(paths, parse.Stack{Funcs: slices.Clone(ids), Value: f.Self})
+		}
+	}
+	return paths
+}
+
 // Frame is one function on one call path.
 type Frame struct {
 	Func   *parse.Func // nil for the synthetic root

@@ -459,3 +459,19 @@ func TestStacksRealDumps(t *testing.T) {
 		})
 	}
 }
+
+func TestStacksPaths(t *testing.T) {
+	stacks := map[string]float64{"a;b": 3, "a;b;c": 2, "a;c": 1, "b": 4, "a;b;a": 0.5, "a": 0.25}
+	p := recorded(stacks)
+	got := map[string]float64{}
+	for _, path := range Stacks(p, StackOptions{}).Paths() {
+		var names []string
+		for _, id := range path.Funcs {
+			names = append(names, p.Funcs[id].Name)
+		}
+		got[strings.Join(names, ";")] += path.Value
+	}
+	if !maps.Equal(got, stacks) {
+		t.Errorf("Paths() = %v, want the recorded stacks %v", got, stacks)
+	}
+}
