@@ -56,6 +56,16 @@ type Limits struct {
 	// when neither the shape nor a cache shows that the work repeats.
 	VaryingShare float64
 
+	// Explained is the share of a candidate's cost that an accepted
+	// finding inside it must cover for the candidate to be dropped as the
+	// same problem seen from further out.
+	Explained float64
+
+	// Severity: high from HighShare of the total, or from HighCost seconds
+	// at MediumShare; medium from MediumShare or MediumCost seconds; low
+	// below.
+	HighShare, MediumShare, HighCost, MediumCost float64
+
 	// MainModule is the share of the total above which a "<module>" frame
 	// is the program's main script rather than an import.
 	MainModule float64
@@ -75,6 +85,11 @@ var limits = Limits{
 	MinMissRatio: 0.5,
 	MinUseRatio:  2,
 	VaryingShare: 0.2,
+	Explained:    0.5,
+	HighShare:    0.25,
+	MediumShare:  0.05,
+	HighCost:     1,
+	MediumCost:   0.25,
 	MainModule:   0.5,
 }
 
@@ -527,7 +542,7 @@ func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 			slices.Contains(up, t.root) || t.chain[c.root] {
 			return findings
 		}
-		if down[t.root] && t.cost >= 0.5*c.cost {
+		if down[t.root] && t.cost >= limits.Explained*c.cost {
 			return findings
 		}
 	}
@@ -621,7 +636,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	}
 	ev = append(ev, "Call chain: "+chainNames(f.Chain)+".")
 	if c.pattern != nil {
-		ev = append(ev, c.pattern.Why)
+		ev = append(ev, c.pattern.Why, "Known upstream: "+c.pattern.Ref+".")
 	}
 	ev = append(ev, fmt.Sprintf("Doing it once would save up to %s; that is an upper bound, assuming every call built the same thing.",
 		amount(p, f.Saving)))
@@ -830,9 +845,9 @@ func shortName(f *parse.Func) string {
 func severity(p *parse.Profile, cost, share float64) Severity {
 	secs := p.Unit == "seconds"
 	switch {
-	case share >= 0.25 || secs && cost >= 1 && share >= 0.05:
+	case share >= limits.HighShare || secs && cost >= limits.HighCost && share >= limits.MediumShare:
 		return High
-	case share >= 0.05 || secs && cost >= 0.25:
+	case share >= limits.MediumShare || secs && cost >= limits.MediumCost:
 		return Medium
 	}
 	return Low
@@ -999,7 +1014,7 @@ func stackSetup(p *parse.Profile, catalog []Pattern) []Finding {
 		if c := initCost[k.pat]; c > 0 {
 			ev = append(ev, fmt.Sprintf("Another %s of the same setup ran during package initialization and is not counted.", amount(p, c)))
 		}
-		ev = append(ev, "Call chain: "+chainNames(f.Chain)+".", k.pat.Why,
+		ev = append(ev, "Call chain: "+chainNames(f.Chain)+".", k.pat.Why, "Known upstream: "+k.pat.Ref+".",
 			"The profile records no call counts, so how often the setup ran is unknown; doing it once would save up to its whole cost.")
 		f.Evidence = ev
 		findings = append(findings, f)

@@ -138,6 +138,7 @@ func TestSetupPstats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.dump), func(t *testing.T) {
+			t.Parallel() // python3 starts slowly; the cases share nothing
 			p := loadProfile(t, tt.dump)
 			o := readOracle(t, tt.dump)
 			got := Setup(p)
