@@ -131,15 +131,18 @@ ROOT;main;a;b 3 3
 ROOT;main;c 4 4
 `,
 	}, {
-		name:   "shared callee",
-		reason: "c is split among a and b by edge cumulative time, and marked estimated",
-		run:    []call{c("main", 1, c("a", 1, c("c", 4)), c("b", 1, c("c", 2), c("c", 1)))},
+		name: "shared callee",
+		reason: "c's frames are exact, its edges say how long each caller spent in it; " +
+			"how c's callee d splits between them is estimated in proportion (truly all under a)",
+		run: []call{c("main", 1, c("a", 1, c("c", 3, c("d", 1))), c("b", 1, c("c", 2), c("c", 1)))},
 		want: `ROOT 10 0
 ROOT;main 10 1
 ROOT;main;a 5 1
-ROOT;main;a;c 4 4 est
+ROOT;main;a;c 4 3.42857143
+ROOT;main;a;c;d 0.571428571 0.571428571 est
 ROOT;main;b 4 1
-ROOT;main;b;c 3 3 est
+ROOT;main;b;c 3 2.57142857
+ROOT;main;b;c;d 0.428571429 0.428571429 est
 `,
 	}, {
 		name:   "direct recursion",
@@ -167,8 +170,8 @@ ROOT;main;p;q 1 1 est
 		run:    []call{c("f", 2), c("main", 1, c("f", 3))},
 		want: `ROOT 6 0
 ROOT;main 4 1
-ROOT;main;f 3 3 est
-ROOT;f 2 2 est
+ROOT;main;f 3 3
+ROOT;f 2 2
 `,
 	}}
 	for _, tt := range tests {
