@@ -420,11 +420,15 @@ var knownOff = map[string]string{
 	"large.pstats": "24 of CPython's test modules: main's cumulative time (117 s) exceeds the sum " +
 		"of own times (83 s), so the roots are scaled by 0.71 and the widths below them no longer " +
 		"match the recorded cumulative times; the dump does not say where the 34 s went",
-	"profile-2.7.pstats": "the profile module records no edge times: the reader shares each time " +
-		"among callers by call count, which misplaces recursive functions' time",
+	"profile-2.7.pstats":      profileModule,
+	"profile-code-2.7.pstats": profileModule,
 	"threads-3.12.pstats":  threads,
 	"executor-3.12.pstats": threads,
 }
+
+// profileModule explains dumps of the pure-Python profile module.
+const profileModule = "the profile module records no edge times: the reader shares each time " +
+	"among callers by call count, recursive calls included, which misplaces recursive functions' time"
 
 // threads explains dumps of several threads profiled into one stack.
 const threads = "cProfile on Python 3.12+ profiles every thread into one stack, so callers and " +
