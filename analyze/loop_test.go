@@ -111,6 +111,15 @@ func TestEventLoop(t *testing.T) {
 			},
 		},
 		{
+			name: "the blocking app under yappi", dump: "loop/yappi.pstats", runtime: "asyncio",
+			note: "yappi counts a coroutine once per call",
+			blockers: []wantBlocker{
+				{fn: "time:sleep", site: "handle", advice: "sleep("},
+				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true, advice: "run_in_executor"},
+				{fn: "loop/blocking.py:checksum", site: "handle", advice: "run_in_executor"},
+			},
+		},
+		{
 			name: "healthy app awaiting I/O", dump: "loop/healthy.pstats", runtime: "asyncio",
 			more: func(t *testing.T, l *Loop) {
 				if l.Idle < 0.8*l.Wall {
