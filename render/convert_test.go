@@ -20,6 +20,10 @@ import (
 
 // convertInputs are the real profiles conversion round-trips.
 var convertInputs = []string{
+	"../testdata/webhook/webhook.pstats",
+	"../testdata/diff/before.pstats",
+	"../testdata/pstats/recursive-3.11.pstats",
+	"../testdata/pstats/profile-3.11.pstats",
 	"../testdata/pprof/cpu/cpu.pb.gz",
 	"../testdata/pprof/heap/heap.pb.gz",
 }
@@ -94,12 +98,13 @@ func TestPprofRoundTrip(t *testing.T) {
 	}
 }
 
-// countUsed counts the functions on some stack with a positive value.
+// countUsed counts the functions on some stack with a positive value, by
+// (name, file): the pprof reader does not tell lines apart.
 func countUsed(p *parse.Profile) int {
-	used := map[int]bool{}
+	used := map[[2]string]bool{}
 	for _, s := range NewSamples(p).Stacks {
 		for _, id := range s.Funcs {
-			used[id] = true
+			used[[2]string{p.Funcs[id].Name, p.Funcs[id].File}] = true
 		}
 	}
 	return len(used)
@@ -226,7 +231,7 @@ func TestSpeedscope(t *testing.T) {
 			if sp.Type != "sampled" || !slices.Contains(units, sp.Unit) || sp.StartValue == nil || sp.EndValue == nil || len(sp.Samples) != len(sp.Weights) {
 				t.Fatalf("profile type %q unit %q start %v end %v, %d samples, %d weights", sp.Type, sp.Unit, sp.StartValue, sp.EndValue, len(sp.Samples), len(sp.Weights))
 			}
-			own := map[[2]string]float64{}
+			own := map[string]float64{}
 			var sum float64
 			for i, s := range sp.Samples {
 				if sp.Weights[i] <= 0 || len(s) == 0 {
@@ -238,7 +243,7 @@ func TestSpeedscope(t *testing.T) {
 					}
 				}
 				leaf := f.Shared.Frames[s[len(s)-1]]
-				own[[2]string{*leaf.Name, leaf.File}] += sp.Weights[i]
+				own[*leaf.Name+"\x00"+leaf.File+"\x00"+strconv.Itoa(leaf.Line)] += sp.Weights[i]
 				sum += sp.Weights[i]
 			}
 			if math.Abs(sum-p.Total) > 1e-9*p.Total || math.Abs(*sp.EndValue-*sp.StartValue-p.Total) > 1e-9*p.Total {
@@ -248,7 +253,7 @@ func TestSpeedscope(t *testing.T) {
 				if fn.File == "~" || fn.File == "" || fn.Own == 0 {
 					continue
 				}
-				if got := own[[2]string{fn.Name, fn.File}]; math.Abs(got-fn.Own) > 1e-9*p.Total {
+				if got := own[fn.Name+"\x00"+fn.File+"\x00"+strconv.Itoa(fn.Line)]; math.Abs(got-fn.Own) > 1e-9*p.Total {
 					t.Errorf("%s: own %v, profile %v", fn, got, fn.Own)
 				}
 			}

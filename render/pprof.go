@@ -42,6 +42,12 @@ func Pprof(w io.Writer, s *Samples) error {
 			f := p.Funcs[id]
 			fn := &profile.Function{ID: uint64(len(out.Function) + 1), Name: f.Name, SystemName: f.Name,
 				Filename: f.File, StartLine: int64(f.Line)}
+			if p.Format == parse.Pstats {
+				// A system name unlike the name tells pprof the name is
+				// already demangled; otherwise it would strip <listcomp>
+				// and <built-in method ...> as C++ template arguments.
+				fn.SystemName = f.String()
+			}
 			out.Function = append(out.Function, fn)
 			locs[id] = &profile.Location{ID: uint64(len(out.Location) + 1), Line: []profile.Line{{Function: fn, Line: int64(f.Line)}}}
 			out.Location = append(out.Location, locs[id])

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/loopdoctor/loopdoctor/analyze"
 	"github.com/loopdoctor/loopdoctor/parse"
 	"github.com/loopdoctor/loopdoctor/render"
 )
@@ -50,12 +51,14 @@ func convertCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 	var write func(io.Writer, *parse.Profile) error
 	switch *to {
 	case "pprof":
-		write = func(w io.Writer, p *parse.Profile) error { return render.Pprof(w, samplesOf(p)) }
+		write = func(w io.Writer, p *parse.Profile) error { return render.Pprof(w, render.NewSamples(p)) }
 		if (*output == "" || *output == "-") && isTerminal(stdout) {
 			return usagef("--to pprof writes binary data; name a file with -o")
 		}
 	case "speedscope":
-		write = func(w io.Writer, p *parse.Profile) error { return render.Speedscope(w, samplesOf(p)) }
+		write = func(w io.Writer, p *parse.Profile) error { return render.Speedscope(w, render.NewSamples(p)) }
+	case "folded":
+		write = func(w io.Writer, p *parse.Profile) error { return render.Folded(w, &analyze.Report{Profile: p}) }
 	case "":
 		return usagef("convert needs --to pprof, speedscope or folded")
 	default:
@@ -68,13 +71,5 @@ func convertCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	if p.Stacks == nil {
-		return fmt.Errorf("%s: converting pstats dumps needs reconstructed stacks, not available yet", p.Source)
-	}
 	return writeOutput(*output, stdout, func(w io.Writer) error { return write(w, p) })
-}
-
-// samplesOf returns the stacks a converter writes.
-func samplesOf(p *parse.Profile) *render.Samples {
-	return render.RecordedSamples(p)
 }
