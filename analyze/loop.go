@@ -736,7 +736,7 @@ func (w *loopWalk) advice(b *Blocker, own bool) string {
 	words := w.rt.words
 	var fix string
 	switch {
-	case own:
+	case own && OriginOf(f) == User:
 		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", Label(f), words.cpu)
 	case b.CallSite == nil && OriginOf(f) != User:
 		return fmt.Sprintf("No code of yours calls %s here: it is the library's own work inside the loop (a coroutine whose awaits leave no trace looks the same), so if it matters, look for a lighter option in the library.", f.Name)

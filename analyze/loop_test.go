@@ -391,6 +391,7 @@ func TestEventLoopShapes(t *testing.T) {
 		calls         int64
 		cost, perStep float64
 		slow          bool
+		advice        string
 	}
 	tests := []struct {
 		name         string
@@ -401,16 +402,16 @@ func TestEventLoopShapes(t *testing.T) {
 	}{
 		{
 			name: "the wrapper hands the blame to parse", funcs: funcs, edges: edges,
-			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
 		},
 		{
 			name: "two calls per step pass a lower threshold", funcs: funcs, edges: edges, slow: 0.05,
-			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2, slow: true}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2, slow: true}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
 		},
 		{
 			name:  "a wrapper also called outside the loop is blamed whole",
 			funcs: outFuncs, edges: outEdges,
-			blockers: []want{{name: "wrapper", site: "handler", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+			blockers: []want{{name: "wrapper", site: "handler", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
 		},
 		{
 			name: "no callers recorded", funcs: funcs,
@@ -440,6 +441,9 @@ func TestEventLoopShapes(t *testing.T) {
 					t.Errorf("blocker %d: %s from %q, %d calls, cost %v, %v per step, slow %v; want %+v",
 						i+1, b.Func.Name, siteName(b.CallSite), b.Calls, b.Cost, b.CallsPerStep, b.ProbablySlow, w)
 				}
+				if !strings.Contains(b.Advice, w.advice) {
+					t.Errorf("blocker %d: advice %q lacks %q", i+1, b.Advice, w.advice)
+				}
 			}
 			if tt.note != "" && !strings.Contains(strings.Join(l.Notes, "\n"), tt.note) {
 				t.Errorf("notes %q lack %q", l.Notes, tt.note)
@@ -468,4 +472,25 @@ func TestEventLoopShapes(t *testing.T) {
 			t.Errorf("found a %s loop in a pprof profile", l.Runtime)
 		}
 	})
+}
+
+// EventLoop on an asyncio server whose handlers call time.sleep and a
+// CPU-heavy checksum, and whose start-up builds an index synchronously.
+func ExampleEventLoop() {
+	p, err := parse.File("../testdata/loop/blocking.pstats", parse.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	l := EventLoop(p, 0.1, nil)
+	fmt.Printf("%s loop: busy %.2f s of %.2f s, %d steps\n", l.Runtime, l.Busy, l.Wall, l.Steps)
+	for _, b := range l.Blockers {
+		fmt.Printf("%s from %s: %d calls, %.3f s, worst call %.3f-%.3f s, slow %v\n",
+			b.Func.Name, b.CallSite.Name, b.Calls, b.Cost, b.WorstCallMin, b.WorstCallMax, b.ProbablySlow)
+	}
+	// Output:
+	// asyncio loop: busy 1.41 s of 1.41 s, 188 steps
+	// build_index from warm_up: 1 calls, 0.643 s, worst call 0.643-0.643 s, slow true
+	// <built-in method time.sleep> from handle: 24 calls, 0.445 s, worst call 0.019-0.445 s, slow false
+	// checksum from handle: 24 calls, 0.290 s, worst call 0.012-0.290 s, slow false
 }
