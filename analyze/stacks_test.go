@@ -422,8 +422,8 @@ var knownOff = map[string]string{
 		"match the recorded cumulative times; the dump does not say where the 34 s went",
 	"profile-2.7.pstats":      profileModule,
 	"profile-code-2.7.pstats": profileModule,
-	"threads-3.12.pstats":  threads,
-	"executor-3.12.pstats": threads,
+	"threads-3.12.pstats":     threads,
+	"executor-3.12.pstats":    threads,
 }
 
 // profileModule explains dumps of the pure-Python profile module.
