@@ -19,6 +19,12 @@ type Pattern struct {
 	// a cache. Build calls divided by Lookup calls is the miss ratio.
 	Lookup []Frames
 
+	// Varying marks functions that also run legitimately on inputs that
+	// differ from call to call (ast.parse of user code, deepcopy of
+	// different objects). A hit then needs the shape to show identical
+	// work, a cache-miss ratio, or a share of at least Limits.VaryingShare.
+	Varying bool
+
 	Why string // why the setup costs so much, one sentence
 	Fix string // what to change, one or two sentences
 	Ref string // where the problem is documented
@@ -52,8 +58,9 @@ var Catalog = []Pattern{
 		Ref: "kennknowles/python-jsonpath-rw#69; h2non/jsonpath-ng#144",
 	},
 	{
-		ID:    "P2",
-		Title: "Regular expressions recompiled: re's cache is too small (re)",
+		ID:      "P2",
+		Varying: true,
+		Title:   "Regular expressions recompiled: re's cache is too small (re)",
 		Build: []Frames{
 			{"re/_compiler.py", []string{"compile"}},
 			{"re/_parser.py", []string{"parse"}},
@@ -151,8 +158,9 @@ var Catalog = []Pattern{
 		Ref: "openai/openai-python#1114",
 	},
 	{
-		ID:    "P10",
-		Title: "Classes generated at run time (namedtuple, dataclass, exec)",
+		ID:      "P10",
+		Varying: true,
+		Title:   "Classes generated at run time (namedtuple, dataclass, exec)",
 		Build: []Frames{
 			{"collections/__init__.py", []string{"namedtuple"}},
 			{"dataclasses.py", []string{"_process_class"}},
@@ -185,16 +193,18 @@ var Catalog = []Pattern{
 		Ref: "colcon/colcon-core#614; open-telemetry/opentelemetry-python#3054",
 	},
 	{
-		ID:    "P13",
-		Title: "Whole structure deep-copied per call (copy.deepcopy)",
-		Build: []Frames{{"copy.py", []string{"deepcopy", "_deepcopy_dict", "_deepcopy_list", "_reconstruct"}}},
-		Why:   "deepcopy walks and copies every object of the structure, on every call.",
-		Fix:   "Copy only what the call changes, or keep the shared data immutable (tuples, frozen dataclasses, MappingProxyType).",
-		Ref:   "mpenning/ciscoconfparse#1",
+		ID:      "P13",
+		Varying: true,
+		Title:   "Whole structure deep-copied per call (copy.deepcopy)",
+		Build:   []Frames{{"copy.py", []string{"deepcopy", "_deepcopy_dict", "_deepcopy_list", "_reconstruct"}}},
+		Why:     "deepcopy walks and copies every object of the structure, on every call.",
+		Fix:     "Copy only what the call changes, or keep the shared data immutable (tuples, frozen dataclasses, MappingProxyType).",
+		Ref:     "mpenning/ciscoconfparse#1",
 	},
 	{
-		ID:    "P14",
-		Title: "Configuration file re-read and re-parsed per call (yaml)",
+		ID:      "P14",
+		Varying: true,
+		Title:   "Configuration file re-read and re-parsed per call (yaml)",
 		Build: []Frames{
 			{"yaml/__init__.py", []string{"load", "safe_load", "full_load", "unsafe_load"}},
 			{"yaml/scanner.py", []string{"__init__"}},
@@ -205,8 +215,9 @@ var Catalog = []Pattern{
 		Ref: "saltstack/salt#16407",
 	},
 	{
-		ID:    "P15",
-		Title: "Constant code compiled per call (compile/eval/ast.parse)",
+		ID:      "P15",
+		Varying: true,
+		Title:   "Constant code compiled per call (compile/eval/ast.parse)",
 		Build: []Frames{
 			{"~", []string{"<built-in method builtins.compile>", "<built-in method builtins.eval>"}},
 			{"ast.py", []string{"parse"}},
@@ -235,8 +246,9 @@ var Catalog = []Pattern{
 		Ref: "grpc/grpc#19100",
 	},
 	{
-		ID:    "P18",
-		Title: "Host name resolved per call (DNS)",
+		ID:      "P18",
+		Varying: true,
+		Title:   "Host name resolved per call (DNS)",
 		Build: []Frames{
 			{"socket.py", []string{"getaddrinfo"}},
 			{"~", []string{"<built-in method _socket.getaddrinfo>"}},

@@ -50,6 +50,10 @@ type Limits struct {
 	// MinUseRatio is the setup-to-use cost ratio (S4) worth a sentence.
 	MinUseRatio float64
 
+	// VaryingShare is the share a hit of a Pattern marked Varying needs
+	// when neither the shape nor a cache shows that the work repeats.
+	VaryingShare float64
+
 	// MainModule is the share of the total above which a "<module>" frame
 	// is the program's main script rather than an import.
 	MainModule float64
@@ -68,6 +72,7 @@ var limits = Limits{
 	Descend:      0.8,
 	MinMissRatio: 0.5,
 	MinUseRatio:  2,
+	VaryingShare: 0.2,
 	MainModule:   0.5,
 }
 
@@ -185,7 +190,7 @@ type candidate struct {
 	cost    float64 // their cumulative time
 	extra   []root  // further roots of the same pattern from the same call site
 	rep     repeat
-	lookups float64 // calls of the pattern's cache lookup, if it has one
+	lookups int64 // calls of the cache lookups in front of root, if any
 
 	chain map[*parse.Func]bool // the finding's call chain, once accepted
 }
@@ -224,13 +229,17 @@ func edgeCalls(e *parse.Edge) int64 {
 	return e.Calls
 }
 
-// costly reports whether cost is worth a finding.
-func (g *callGraph) costly(cost float64) bool {
-	return costly(g.p, cost)
+// share is v as a fraction of p's total, 0 when the total is not positive.
+func share(p *parse.Profile, v float64) float64 {
+	if p.Total <= 0 {
+		return 0
+	}
+	return v / p.Total
 }
 
+// costly reports whether cost is worth a finding.
 func costly(p *parse.Profile, cost float64) bool {
-	return p.Total > 0 && cost/p.Total >= limits.MinShare || p.Unit == "seconds" && cost >= limits.MinCost
+	return share(p, cost) >= limits.MinShare && cost > 0 || p.Unit == "seconds" && cost >= limits.MinCost
 }
 
 // catalogCandidates returns, per catalog pattern and call site, the
@@ -241,12 +250,7 @@ func (g *callGraph) catalogCandidates() []candidate {
 		pat := &Catalog[i]
 		isBuild := func(f *parse.Func) bool { return matchAny(pat.Build, slashed(f.File), f.Name) }
 		var roots []root
-		var lookups float64
 		for _, f := range g.p.Funcs {
-			if matchAny(pat.Lookup, slashed(f.File), f.Name) {
-				n, _ := g.entry(f, func(c *parse.Func) bool { return matchAny(pat.Lookup, slashed(c.File), c.Name) })
-				lookups += float64(n)
-			}
 			if !isBuild(f) {
 				continue
 			}
@@ -277,20 +281,38 @@ func (g *callGraph) catalogCandidates() []candidate {
 				continue
 			}
 			sites[site] = len(groups)
-			groups = append(groups, candidate{pattern: pat, root: r.f, calls: r.calls, cost: r.cost, lookups: lookups})
+			groups = append(groups, candidate{pattern: pat, root: r.f, calls: r.calls, cost: r.cost, lookups: g.lookups(pat, r.f)})
 		}
 		for _, c := range groups {
-			if !g.costly(c.cost) {
+			if !costly(g.p, c.cost) {
 				continue
 			}
-			if c.lookups > 0 && float64(c.calls)/c.lookups < limits.MinMissRatio {
+			if c.lookups > 0 && float64(c.calls) < limits.MinMissRatio*float64(c.lookups) {
 				continue
 			}
-			c.rep = g.repeats(c.root)
+			c.rep = repeats(c.root)
+			if pat.Varying && c.lookups == 0 && !c.rep.identical() && c.rep.recursive == 0 && c.cost < limits.VaryingShare*g.p.Total {
+				continue
+			}
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// lookups counts the calls of the cache lookups of pat that call f
+// directly: the lookups f's calls are the misses of. It is 0 when f is not
+// reached through the cache (Environment.from_string has none).
+func (g *callGraph) lookups(pat *Pattern, f *parse.Func) int64 {
+	isLookup := func(c *parse.Func) bool { return matchAny(pat.Lookup, slashed(c.File), c.Name) }
+	var n int64
+	for _, e := range f.In {
+		if isLookup(e.Caller) {
+			calls, _ := g.entry(e.Caller, isLookup)
+			n += calls
+		}
+	}
+	return n
 }
 
 // slashed turns Windows paths into slash paths for suffix matching.
@@ -342,7 +364,7 @@ func callersWithin(f *parse.Func, set map[*parse.Func]bool) bool {
 }
 
 // repeats measures how exactly f's private subtree repeats per call.
-func (g *callGraph) repeats(f *parse.Func) repeat {
+func repeats(f *parse.Func) repeat {
 	r := repeat{n: f.Primitive}
 	if r.n <= 0 {
 		return r
@@ -400,10 +422,10 @@ func (g *callGraph) shapeCandidates() []candidate {
 			continue
 		}
 		n, cost := g.entry(f, func(*parse.Func) bool { return false })
-		if n < limits.MinCalls || !g.costly(cost) || p.Unit == "seconds" && cost/float64(n) < limits.MinPerCall {
+		if n < limits.MinCalls || !costly(p, cost) || p.Unit == "seconds" && cost/float64(n) < limits.MinPerCall {
 			continue
 		}
-		rep := g.repeats(f)
+		rep := repeats(f)
 		if rep.identical() {
 			qualifies[f] = candidate{root: f, calls: n, cost: cost, rep: rep}
 		}
@@ -415,11 +437,12 @@ func (g *callGraph) shapeCandidates() []candidate {
 		if !ok {
 			continue
 		}
+		visited := map[*parse.Func]bool{f: true}
 		for moved := true; moved; {
 			moved = false
 			for _, e := range c.root.Out {
-				if next, ok := qualifies[e.Callee]; ok && e.Callee != c.root && e.Cum >= limits.Descend*c.cost {
-					c, moved = next, true
+				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && e.Cum >= limits.Descend*c.cost {
+					c, moved, visited[e.Callee] = next, true, true
 					break
 				}
 			}
@@ -434,8 +457,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 }
 
 // callSite walks up from f along the heaviest callers to the first
-// function in the user's own code, where a fix goes. The path it returns
-// runs from that function down to f's caller.
+// function in the user's own code, where a fix goes; nil if there is none.
 func (g *callGraph) callSite(f *parse.Func) *parse.Func {
 	path := g.upPath(f)
 	if len(path) > 0 && OriginOf(path[0]) == User {
@@ -532,9 +554,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	if c.calls > 0 {
 		f.PerCall = c.cost / float64(c.calls)
 	}
-	if p.Total > 0 {
-		f.Share = c.cost / p.Total
-	}
+	f.Share = share(p, c.cost)
 	f.Severity = severity(p, f.Cost, f.Share)
 	f.Chain = append(slices.Clone(up), c.root)
 	f.Chain = append(f.Chain, heaviestDescent(c.root)...)
@@ -552,26 +572,29 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	}
 
 	rc := rootCost(c)
-	ev := []string{fmt.Sprintf("%s ran %s times for %s, %s per call, %s of the run.",
-		name, count(c.calls), amount(p, rc), amount(p, rc/float64(c.calls)), percent(rc/p.Total))}
+	where := ""
+	if f.CallSite != nil {
+		where = ", called from " + Label(f.CallSite)
+		if len(up) > 1 {
+			where += " via " + Label(up[1])
+		}
+	}
+	ev := []string{fmt.Sprintf("%s ran %s times%s, for %s in total: %s per call, %s of the run.",
+		name, count(c.calls), where, amount(p, rc), amount(p, rc/float64(c.calls)), percent(share(p, rc)))}
 	for _, r := range c.extra {
 		ev = append(ev, fmt.Sprintf("%s also ran %s times from the same place, another %s; the finding's cost includes it.",
 			Label(r.f), count(r.calls), amount(p, r.cost)))
 	}
+	if n := g.importCalls(c.root); n > 0 {
+		ev = append(ev, fmt.Sprintf("Another %s calls ran while modules were imported and are not counted: setup at import runs once.", count(n)))
+	}
 	ev = append(ev, c.rep.sentences(c.root)...)
 	if c.pattern != nil && c.lookups > 0 {
 		ev = append(ev, fmt.Sprintf("%s ran %s times for %s cache lookups (%s): the cache missed %s of the time.",
-			c.root.Name, count(c.calls), count(int64(math.Round(c.lookups))), lookupNames(g, c.pattern), percent(float64(c.calls)/c.lookups)))
+			c.root.Name, count(c.calls), count(c.lookups), lookupNames(c.pattern, c.root), percent(float64(c.calls)/float64(c.lookups))))
 	}
 	if s := useRatio(p, up, c); s != "" {
 		ev = append(ev, s)
-	}
-	if f.CallSite != nil {
-		s := fmt.Sprintf("Called from %s", Label(f.CallSite))
-		if len(up) > 1 {
-			s += fmt.Sprintf(" via %s", Label(up[1]))
-		}
-		ev = append(ev, s+".")
 	}
 	ev = append(ev, "Call chain: "+chainNames(f.Chain)+".")
 	if c.pattern != nil {
@@ -581,6 +604,17 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		amount(p, f.Saving)))
 	f.Evidence = ev
 	return f
+}
+
+// importCalls estimates the calls of f made while importing modules.
+func (g *callGraph) importCalls(f *parse.Func) int64 {
+	var n float64
+	for _, e := range f.In {
+		if e.Caller != f {
+			n += float64(edgeCalls(e)) * (1 - g.runtime[e.Caller.ID])
+		}
+	}
+	return int64(math.Round(n))
 }
 
 // rootCost is the cost of c's main root alone.
@@ -660,8 +694,9 @@ func useRatio(p *parse.Profile, up []*parse.Func, c candidate) string {
 	if build == nil || use == nil || use.Cum <= 0 || build.Cum < limits.MinUseRatio*use.Cum {
 		return ""
 	}
-	return fmt.Sprintf("It costs %.1f× as much as the rest of %s's work: its heaviest other call, %s, took %s.",
-		build.Cum/use.Cum, parent.Name, Label(use.Callee), amount(p, use.Cum))
+	ratio := build.Cum / use.Cum
+	return fmt.Sprintf("It costs %s× as much as the rest of %s's work: its heaviest other call, %s, took %s.",
+		strconv.FormatFloat(ratio, 'f', max(0, 1-int(math.Log10(ratio))), 64), parent.Name, Label(use.Callee), amount(p, use.Cum))
 }
 
 // heaviestDescent follows f's heaviest callees inside its private subtree
@@ -690,12 +725,12 @@ func heaviestDescent(f *parse.Func) []*parse.Func {
 	return out
 }
 
-// lookupNames lists the cache lookup functions of pat found in the profile.
-func lookupNames(g *callGraph, pat *Pattern) string {
+// lookupNames lists the cache lookups of pat that call f.
+func lookupNames(pat *Pattern, f *parse.Func) string {
 	var names []string
-	for _, f := range g.p.Funcs {
-		if matchAny(pat.Lookup, slashed(f.File), f.Name) {
-			names = append(names, ShortFile(f.File)+" "+f.Name)
+	for _, e := range f.In {
+		if matchAny(pat.Lookup, slashed(e.Caller.File), e.Caller.Name) {
+			names = append(names, ShortFile(e.Caller.File)+" "+e.Caller.Name)
 		}
 	}
 	return strings.Join(names, ", ")
@@ -862,9 +897,7 @@ func stackSetup(p *parse.Profile) []Finding {
 			Kind: KindRepeatedSetup, Pattern: k.pat.ID, Func: root, CallSite: k.site,
 			Calls: -1, Cost: gr.cost, Saving: gr.cost, Title: k.pat.Title, Fix: k.pat.Fix,
 		}
-		if p.Total > 0 {
-			f.Share = gr.cost / p.Total
-		}
+		f.Share = share(p, gr.cost)
 		f.Severity = severity(p, f.Cost, f.Share)
 		for _, id := range gr.heaviest.Funcs[:gr.heaviest.at+1] {
 			f.Chain = append(f.Chain, p.Funcs[id])
@@ -872,8 +905,12 @@ func stackSetup(p *parse.Profile) []Finding {
 		if k.site != nil {
 			f.Chain = f.Chain[slices.Index(f.Chain, k.site):]
 		}
-		ev := []string{fmt.Sprintf("%s and what it calls took %s of the samples, %s of the profile.",
-			Label(root), amount(p, gr.cost), percent(f.Share))}
+		where := ""
+		if k.site != nil {
+			where = ", called from " + Label(k.site) + ","
+		}
+		ev := []string{fmt.Sprintf("%s%s and what it calls account for %s, %s of the profile.",
+			Label(root), where, amount(p, gr.cost), percent(f.Share))}
 		var onRequest float64
 		for _, v := range gr.request {
 			onRequest += v
@@ -887,9 +924,6 @@ func stackSetup(p *parse.Profile) []Finding {
 		}
 		if c := initCost[k.pat]; c > 0 {
 			ev = append(ev, fmt.Sprintf("Another %s of the same setup ran during package initialization and is not counted.", amount(p, c)))
-		}
-		if k.site != nil {
-			ev = append(ev, fmt.Sprintf("Called from %s.", Label(k.site)))
 		}
 		ev = append(ev, "Call chain: "+chainNames(f.Chain)+".", k.pat.Why,
 			"The profile records no call counts, so how often the setup ran is unknown; doing it once would save up to its whole cost.")

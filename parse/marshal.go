@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -54,12 +55,18 @@ func (k kind) String() string { return kindNames[k] }
 // value is one decoded object. Its payload x holds an int64, float64 bits,
 // a string index or an arena offset depending on kind.
 type value struct {
-	kind kind
-	n    uint32
+	meta uint32 // kind<<28 | n, where n counts a container's items or a byte string's bytes
 	off  uint32 // where the object starts in the input, for messages
 	x    uint64
 }
 
+// maxItems bounds n so that it fits in value.meta.
+const maxItems = 1<<28 - 1
+
+func mkValue(k kind, n int, x uint64) value { return value{meta: uint32(k)<<28 | uint32(n), x: x} }
+
+func (v value) kind() kind     { return kind(v.meta >> 28) }
+func (v value) n() int         { return int(v.meta & maxItems) }
 func (v value) int() int64     { return int64(v.x) }
 func (v value) float() float64 { return math.Float64frombits(v.x) }
 
@@ -91,7 +98,7 @@ type decoder struct {
 	depth int
 
 	arena []value // container items
-	stack []value // items of containers being read
+	stack []value // items of dicts being read
 	refs  []value // FLAG_REF objects in pre-order; kind kOther with n=1 marks a reserved slot
 	strs  []string
 	ids   map[string]uint32
@@ -99,8 +106,7 @@ type decoder struct {
 
 	layout int // index in codeLayouts once a code object decoded, else -1
 
-	// codes counts each type code seen, for dialect detection.
-	codes [128]int
+	stringRefs bool // an R was read: only Python 2 writes them
 }
 
 // errMarshal is a decoding failure at an offset, turned into *Error by the
@@ -113,11 +119,12 @@ type errMarshal struct {
 func (e *errMarshal) Error() string { return fmt.Sprintf("byte %#x: %s", e.off, e.msg) }
 
 func newDecoder(data []byte) *decoder {
-	// A ref costs at least 2 input bytes; a typical dump has one per 8.
-	refs := min(len(data)/8, 1<<20)
+	// Preallocate for a typical dump, bounded: testdata/pstats/large.pstats
+	// holds one value per 6 input bytes and one ref per 150.
+	refs := min(len(data)/128, 1<<16)
 	return &decoder{
 		data:   data,
-		arena:  make([]value, 0, min(len(data)/8, 1<<22)),
+		arena:  make([]value, 0, min(len(data)/5, 1<<22)),
 		refs:   make([]value, 0, refs),
 		ids:    make(map[string]uint32, min(len(data)/64, 1<<16)),
 		layout: -1,
@@ -161,7 +168,7 @@ func (d *decoder) count(size int, what string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if n < 0 || int64(n)*int64(size) > int64(len(d.data)-d.off) {
+	if n < 0 || n > maxItems || int64(n)*int64(size) > int64(len(d.data)-d.off) {
 		return 0, d.fail(at, "%s length %d exceeds the %d bytes left", what, n, len(d.data)-d.off)
 	}
 	return int(n), nil
@@ -196,11 +203,11 @@ func (d *decoder) intern(b []byte, latin1 bool) uint32 {
 // strIndex returns the interned index of v's text if v is a str, a code
 // object (its name) or a byte string (Python 2 str).
 func (d *decoder) strIndex(v value) (uint32, bool) {
-	switch v.kind {
+	switch v.kind() {
 	case kStr, kCode:
 		return uint32(v.x), true
 	case kBytes:
-		return d.intern(d.data[v.x:v.x+uint64(v.n)], true), true
+		return d.intern(d.data[v.x:v.x+uint64(v.n())], true), true
 	}
 	return 0, false
 }
@@ -214,11 +221,11 @@ func (d *decoder) str(v value) (string, bool) {
 	return d.strs[i], true
 }
 
-func (d *decoder) items(v value) []value { return d.arena[v.x : v.x+uint64(v.n)] }
+func (d *decoder) items(v value) []value { return d.arena[v.x : v.x+uint64(v.n())] }
 
 // describe names v for messages: its kind and a short rendering.
 func (d *decoder) describe(v value) string {
-	switch v.kind {
+	switch v.kind() {
 	case kInt:
 		return "int " + strconv.FormatInt(v.int(), 10)
 	case kFloat:
@@ -228,15 +235,15 @@ func (d *decoder) describe(v value) string {
 		if len(s) > 40 {
 			s = s[:40] + "..."
 		}
-		return v.kind.String() + " " + strconv.Quote(s)
+		return v.kind().String() + " " + strconv.Quote(s)
 	case kTuple, kList, kDict, kSet:
-		n := v.n
-		if v.kind == kDict {
+		n := v.n()
+		if v.kind() == kDict {
 			n /= 2
 		}
-		return fmt.Sprintf("%s of %d", v.kind, n)
+		return fmt.Sprintf("%s of %d", v.kind(), n)
 	}
-	return v.kind.String()
+	return v.kind().String()
 }
 
 // decode reads one object that must span the whole input.
@@ -261,14 +268,8 @@ func (d *decoder) object() (v value, null bool, err error) {
 	if err != nil {
 		return value{}, false, err
 	}
-	d.depth++
-	defer func() { d.depth-- }()
-	if d.depth > maxDepth {
-		return value{}, false, d.fail(at, "objects nested deeper than %d", maxDepth)
-	}
 	flag := code&0x80 != 0
 	typ := code &^ 0x80
-	d.codes[typ]++
 
 	// Every flagged object takes its ref slot before its children are read
 	// (the pre-order rule), so reserve it now and fill it at the end.
@@ -279,7 +280,7 @@ func (d *decoder) object() (v value, null bool, err error) {
 	default:
 		if flag {
 			slot = len(d.refs)
-			d.refs = append(d.refs, value{kind: kOther, n: 1})
+			d.refs = append(d.refs, mkValue(kOther, 1, 0))
 		}
 	}
 
@@ -287,21 +288,21 @@ func (d *decoder) object() (v value, null bool, err error) {
 	case '0':
 		return value{}, true, nil
 	case 'N':
-		v = value{kind: kNone}
+		v = mkValue(kNone, 0, 0)
 	case 'F', 'T':
-		v = value{kind: kBool}
+		v = mkValue(kBool, 0, 0)
 		if typ == 'T' {
 			v.x = 1
 		}
 	case 'S', '.': // StopIteration, Ellipsis
-		v = value{kind: kOther}
+		v = mkValue(kOther, 0, 0)
 	case 'i':
 		var n int32
 		n, err = d.int32("int")
-		v = value{kind: kInt, x: uint64(int64(n))}
+		v = mkValue(kInt, 0, uint64(int64(n)))
 	case 'I':
 		if err = d.need(8, "int64"); err == nil {
-			v = value{kind: kInt, x: binary.LittleEndian.Uint64(d.data[d.off:])}
+			v = mkValue(kInt, 0, binary.LittleEndian.Uint64(d.data[d.off:]))
 			d.off += 8
 		}
 	case 'l':
@@ -309,33 +310,33 @@ func (d *decoder) object() (v value, null bool, err error) {
 	case 'f':
 		var f float64
 		if f, err = d.textFloat(); err == nil {
-			v = value{kind: kFloat, x: math.Float64bits(f)}
+			v = mkValue(kFloat, 0, math.Float64bits(f))
 		}
 	case 'g':
 		if err = d.need(8, "float"); err == nil {
-			v = value{kind: kFloat, x: binary.LittleEndian.Uint64(d.data[d.off:])}
+			v = mkValue(kFloat, 0, binary.LittleEndian.Uint64(d.data[d.off:]))
 			d.off += 8
 		}
 	case 'x':
 		if _, err = d.textFloat(); err == nil {
 			_, err = d.textFloat()
 		}
-		v = value{kind: kComplex}
+		v = mkValue(kComplex, 0, 0)
 	case 'y':
 		err = d.need(16, "complex")
 		d.off += 16
-		v = value{kind: kComplex}
+		v = mkValue(kComplex, 0, 0)
 	case 's':
 		var n int
 		if n, err = d.count(1, "bytes"); err == nil {
-			v = value{kind: kBytes, x: uint64(d.off), n: uint32(n)}
+			v = mkValue(kBytes, n, uint64(d.off))
 			d.off += n
 		}
 	case 't', 'u', 'a', 'A':
 		var n int
 		if n, err = d.count(1, "string"); err == nil {
 			// Python 2 wrote interned byte strings as t.
-			v = value{kind: kStr, x: uint64(d.intern(d.data[d.off:d.off+n], typ == 't'))}
+			v = mkValue(kStr, 0, uint64(d.intern(d.data[d.off:d.off+n], typ == 't')))
 			d.off += n
 			if typ == 't' {
 				d.table = append(d.table, uint32(v.x))
@@ -345,7 +346,7 @@ func (d *decoder) object() (v value, null bool, err error) {
 		var n byte
 		if n, err = d.byte("string length"); err == nil {
 			if err = d.need(int(n), "string"); err == nil {
-				v = value{kind: kStr, x: uint64(d.intern(d.data[d.off:d.off+int(n)], false))}
+				v = mkValue(kStr, 0, uint64(d.intern(d.data[d.off:d.off+int(n)], false)))
 				d.off += int(n)
 			}
 		}
@@ -355,7 +356,8 @@ func (d *decoder) object() (v value, null bool, err error) {
 			if i < 0 || int(i) >= len(d.table) {
 				err = d.fail(at, "string reference %d to undefined entry (%d interned strings so far)", i, len(d.table))
 			} else {
-				v = value{kind: kStr, x: uint64(d.table[i])}
+				v = mkValue(kStr, 0, uint64(d.table[i]))
+				d.stringRefs = true
 			}
 		}
 	case 'r':
@@ -364,7 +366,7 @@ func (d *decoder) object() (v value, null bool, err error) {
 			switch {
 			case i < 0 || int(i) >= len(d.refs):
 				err = d.fail(at, "reference %d to undefined slot (%d defined so far)", i, len(d.refs))
-			case d.refs[i].kind == kOther && d.refs[i].n == 1:
+			case d.refs[i].kind() == kOther && d.refs[i].n() == 1:
 				err = d.fail(at, "reference %d to an object still being read", i)
 			default:
 				return d.refs[i], false, nil
@@ -380,19 +382,14 @@ func (d *decoder) object() (v value, null bool, err error) {
 			n, err = d.count(1, kindOf(typ).String())
 		}
 		if err == nil {
-			v, err = d.sequence(kindOf(typ), n)
+			v, err = d.sequence(at, kindOf(typ), n)
 		}
 	case '{':
-		v, err = d.dict()
+		v, err = d.dict(at)
 	case 'c':
 		v, err = d.code(at)
-	case ':': // slice (version 5)
-		v = value{kind: kOther}
-		for range 3 {
-			if _, _, err = d.object(); err != nil {
-				break
-			}
-		}
+	case ':': // slice (version 5): start, stop, step
+		v, err = d.slice(at)
 	default:
 		return value{}, false, d.fail(at, "unknown marshal type code %q (0x%02x)", rune(code), code)
 	}
@@ -416,10 +413,31 @@ func kindOf(typ byte) kind {
 	return kSet
 }
 
-// sequence reads n items into the arena.
-func (d *decoder) sequence(k kind, n int) (value, error) {
-	base := len(d.stack)
-	for range n {
+// enter counts one more level of nesting, failing beyond maxDepth so that
+// hostile input cannot exhaust the stack. Containers call it, and call
+// leave when they are done; after an error the count no longer matters,
+// except to code, which restores it.
+func (d *decoder) enter(at int) error {
+	if d.depth >= maxDepth {
+		return d.fail(at, "objects nested deeper than %d", maxDepth)
+	}
+	d.depth++
+	return nil
+}
+
+func (d *decoder) leave() { d.depth-- }
+
+// sequence reads n items into the arena. It reserves their slots before
+// reading them, so that nested containers take theirs after, and the items
+// go straight to their place.
+func (d *decoder) sequence(at int, k kind, n int) (value, error) {
+	if err := d.enter(at); err != nil {
+		return value{}, err
+	}
+	defer d.leave()
+	base := len(d.arena)
+	d.arena = slices.Grow(d.arena, n)[:base+n]
+	for i := range n {
 		at := d.off
 		item, null, err := d.object()
 		if err != nil {
@@ -428,14 +446,38 @@ func (d *decoder) sequence(k kind, n int) (value, error) {
 		if null {
 			return value{}, d.fail(at, "NULL object in %s", k)
 		}
-		d.stack = append(d.stack, item)
+		d.arena[base+i] = item
 	}
-	return d.collect(k, base), nil
+	return mkValue(k, n, uint64(base)), nil
+}
+
+// slice reads a slice object's three fields and drops them: stats never
+// hold one.
+func (d *decoder) slice(at int) (value, error) {
+	if err := d.enter(at); err != nil {
+		return value{}, err
+	}
+	defer d.leave()
+	for range 3 {
+		at := d.off
+		_, null, err := d.object()
+		if err != nil {
+			return value{}, err
+		}
+		if null {
+			return value{}, d.fail(at, "NULL object in slice")
+		}
+	}
+	return mkValue(kOther, 0, 0), nil
 }
 
 // dict reads key/value pairs up to the TYPE_NULL that ends them. Like
 // CPython, a NULL in a value's place ends the dict too.
-func (d *decoder) dict() (value, error) {
+func (d *decoder) dict(at int) (value, error) {
+	if err := d.enter(at); err != nil {
+		return value{}, err
+	}
+	defer d.leave()
 	base := len(d.stack)
 	for {
 		key, null, err := d.object()
@@ -452,14 +494,17 @@ func (d *decoder) dict() (value, error) {
 		if null {
 			break
 		}
+		if len(d.stack)-base >= maxItems {
+			return value{}, d.fail(int(key.off), "dict has more than %d items", maxItems/2)
+		}
 		d.stack = append(d.stack, key, val)
 	}
-	return d.collect(kDict, base), nil
+	return d.collect(base), nil
 }
 
-// collect moves the items above base from the stack into the arena.
-func (d *decoder) collect(k kind, base int) value {
-	v := value{kind: k, x: uint64(len(d.arena)), n: uint32(len(d.stack) - base)}
+// collect moves the dict items above base from the stack into the arena.
+func (d *decoder) collect(base int) value {
+	v := mkValue(kDict, len(d.stack)-base, uint64(len(d.arena)))
 	d.arena = append(d.arena, d.stack[base:]...)
 	d.stack = d.stack[:base]
 	return v
@@ -498,13 +543,13 @@ func (d *decoder) long() (value, error) {
 	d.off += int(size) * 2
 	switch {
 	case exact && neg:
-		return value{kind: kInt, x: uint64(-int64(u))}, nil
+		return mkValue(kInt, 0, uint64(-int64(u))), nil
 	case exact:
-		return value{kind: kInt, x: u}, nil
+		return mkValue(kInt, 0, u), nil
 	case neg:
 		f = -f
 	}
-	return value{kind: kFloat, x: math.Float64bits(f)}, nil
+	return mkValue(kFloat, 0, math.Float64bits(f)), nil
 }
 
 // textFloat reads a version 0 float: a uint8 length and repr text.
@@ -533,7 +578,12 @@ func (d *decoder) textFloat() (float64, error) {
 // the refs after a failed try. Nested code objects come from the same
 // Python, so they use the layout being tried, which keeps the cost linear.
 func (d *decoder) code(at int) (value, error) {
-	start, nrefs, ntable, narena, nstack := d.off, len(d.refs), len(d.table), len(d.arena), len(d.stack)
+	if err := d.enter(at); err != nil {
+		return value{}, err
+	}
+	defer d.leave()
+	start, depth := d.off, d.depth
+	nrefs, ntable, narena, nstack := len(d.refs), len(d.table), len(d.arena), len(d.stack)
 	if d.layout >= 0 {
 		return d.codeAs(codeLayouts[d.layout])
 	}
@@ -545,7 +595,8 @@ func (d *decoder) code(at int) (value, error) {
 			return v, nil
 		}
 		errs = append(errs, l.name+": "+err.Error())
-		d.off, d.refs, d.table, d.arena, d.stack = start, d.refs[:nrefs], d.table[:ntable], d.arena[:narena], d.stack[:nstack]
+		d.off, d.depth = start, depth
+		d.refs, d.table, d.arena, d.stack = d.refs[:nrefs], d.table[:ntable], d.arena[:narena], d.stack[:nstack]
 	}
 	d.layout = -1
 	return value{}, d.fail(at, "code object matches no known layout (%s)", strings.Join(errs, "; "))
@@ -573,11 +624,11 @@ func (d *decoder) codeAs(l codeLayout) (value, error) {
 		ok := !null
 		switch f {
 		case 'b':
-			ok = ok && v.kind == kBytes
+			ok = ok && v.kind() == kBytes
 		case 't':
-			ok = ok && v.kind == kTuple
+			ok = ok && v.kind() == kTuple
 		case 's':
-			ok = ok && (v.kind == kStr || v.kind == kBytes)
+			ok = ok && (v.kind() == kStr || v.kind() == kBytes)
 			nstr++
 			if nstr == 2 { // filename, name[, qualname]
 				name = v
@@ -588,7 +639,7 @@ func (d *decoder) codeAs(l codeLayout) (value, error) {
 		}
 	}
 	s, _ := d.str(name)
-	return value{kind: kCode, x: uint64(d.intern([]byte(s), false))}, nil
+	return mkValue(kCode, 0, uint64(d.intern([]byte(s), false))), nil
 }
 
 var fieldKinds = map[rune]string{'b': "bytes", 't': "tuple", 's': "str"}

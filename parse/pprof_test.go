@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -247,6 +248,7 @@ func TestPprofGolden(t *testing.T) {
 		{"pprof_synthetic.golden", syntheticPprof(t), Options{}},
 		{"pprof_synthetic_count.golden", syntheticPprof(t), Options{SampleType: "samples"}},
 		{"pprof_heap.golden", heap, Options{}},
+		{"pprof_legacy_heap.golden", []byte(legacyHeap), Options{SampleType: "alloc_space"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,6 +261,15 @@ func TestPprofGolden(t *testing.T) {
 	}
 }
 
+// legacyHeap is a Go heap profile in the legacy text format (debug=1):
+// addresses only, sampled every 512 KiB, so the library scales the values
+// up to estimates of all allocations.
+const legacyHeap = `heap profile: 3: 3072 [10: 1048576] @ heap/524288
+1: 1024 [5: 524288] @ 0x401000 0x402000 0x403000
+2: 2048 [5: 524288] @ 0x401000 0x402000 0x402000
+# runtime.MemStats
+`
+
 // syntheticPprof builds a small CPU profile by hand:
 //
 //   - main → work → helper, where helper is inlined into work (one
@@ -268,7 +279,7 @@ func TestPprofGolden(t *testing.T) {
 //   - two pprof functions with the same name and file but different IDs,
 //     which are one function in the model;
 //   - a sample with no locations and a sample whose cpu value is zero.
-func syntheticPprof(t *testing.T) []byte {
+func syntheticPprof(t testing.TB) []byte {
 	t.Helper()
 	mainM := &profile.Mapping{ID: 1, Start: 0x400000, Limit: 0x500000, File: "/bin/app", HasFunctions: true}
 	libM := &profile.Mapping{ID: 2, Start: 0x7f0000, Limit: 0x800000, File: "/usr/lib/libfoo.so"}
@@ -337,6 +348,7 @@ func TestPprofBadInput(t *testing.T) {
 		{"text in gzip", gz(t, []byte("hello, world\n")), Options{}, "corrupt pprof protobuf", false},
 		{"gzip in gzip", gz(t, good), Options{}, "gzip stream inside a gzip stream", false},
 		{"gzip bomb", bomb(t), Options{}, "decompresses to more than 64 MiB", false},
+		{"inlining amplification", amplified(t), Options{}, "stacks expand to more than 33554432 frames", false},
 		{"unknown sample type", good, Options{SampleType: "alloc_space"}, `no sample type "alloc_space"; the profile has samples, cpu`, false},
 		{"ELF binary", []byte("\x7fELF\x02\x01\x01\x00\x00\x00"), Options{}, `first bytes 7f 45 4c 46 02 01 01 00: unknown profile format`, true},
 		{"text", []byte("just some words\n"), Options{}, `first bytes 6a 75 73 74 20 73 6f 6d "just som": unknown profile format`, true},
@@ -362,7 +374,7 @@ func TestPprofBadInput(t *testing.T) {
 	}
 }
 
-func gz(t *testing.T, data []byte) []byte {
+func gz(t testing.TB, data []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := gzip.NewWriter(&buf)
@@ -407,6 +419,28 @@ func bomb(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
+// amplified returns a profile of a few KB whose one sample repeats a
+// location of 1,000 inlined lines 40,000 times: 40 million frames.
+func amplified(t *testing.T) []byte {
+	t.Helper()
+	fn := &profile.Function{ID: 1, Name: "f", Filename: "f.go"}
+	loc := &profile.Location{ID: 1, Address: 0x1000}
+	for range 1000 {
+		loc.Line = append(loc.Line, profile.Line{Function: fn, Line: 1})
+	}
+	p := &profile.Profile{
+		SampleType: []*profile.ValueType{{Type: "samples", Unit: "count"}},
+		Function:   []*profile.Function{fn},
+		Location:   []*profile.Location{loc},
+		Sample:     []*profile.Sample{{Location: slices.Repeat([]*profile.Location{loc}, 40000), Value: []int64{1}}},
+	}
+	var buf bytes.Buffer
+	if err := p.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func BenchmarkPprofLarge(b *testing.B) {
 	data, err := os.ReadFile(pprofPath("allocs/allocs.pb.gz"))
 	if err != nil {
@@ -417,5 +451,40 @@ func BenchmarkPprofLarge(b *testing.B) {
 		if _, err := Data(data, "allocs.pb.gz", Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestPprofUnit covers the unit spellings profilers write: pprof's own,
+// austin2pprof's "μs" and "B", the micro sign, capitals and plurals.
+func TestPprofUnit(t *testing.T) {
+	tests := []struct {
+		unit string
+		raw  float64
+		want string
+		v    float64
+	}{
+		{"nanoseconds", 30000000, "seconds", 0.03},
+		{"ns", 1500000000, "seconds", 1.5},
+		{"microseconds", 250, "seconds", 0.00025},
+		{"μs", 250, "seconds", 0.00025}, // Greek mu
+		{"µs", 250, "seconds", 0.00025}, // micro sign
+		{"Milliseconds", 20, "seconds", 0.02},
+		{"seconds", 3, "seconds", 3},
+		{"s", 3, "seconds", 3},
+		{"bytes", 4096, "bytes", 4096},
+		{"B", 4096, "bytes", 4096},
+		{"kilobytes", 2, "bytes", 2048},
+		{"MB", 3, "bytes", 3 << 20},
+		{"count", 7, "count", 7},
+		{"objects", 7, "count", 7},
+		{"", 7, "count", 7},
+	}
+	for _, tc := range tests {
+		t.Run(tc.unit, func(t *testing.T) {
+			s := pprofUnit(tc.unit)
+			if s.unit != tc.want || s.of(tc.raw) != tc.v {
+				t.Errorf("%v %s = %v %s, want %v %s", tc.raw, tc.unit, s.of(tc.raw), s.unit, tc.v, tc.want)
+			}
+		})
 	}
 }

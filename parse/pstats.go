@@ -54,11 +54,13 @@ type funcKey struct {
 	code       bool // name is a code object (the profile module's top frame)
 }
 
+// entry is one row of the stats dict: its function and its callers dict.
 type entry struct {
 	f       *Func
 	callers value
 }
 
+// statsBuilder turns the decoded stats dict into a Profile.
 type statsBuilder struct {
 	d    *decoder
 	name string
@@ -66,6 +68,7 @@ type statsBuilder struct {
 
 	funcs   map[funcKey]*Func
 	entries []entry
+	sampled bool // Python 3.15's sampling profiler: keys carry executing lines
 	python2 bool // a key held a Python 2 byte string
 	merged  bool // a caller held concatenated tuples
 }
@@ -75,9 +78,12 @@ func (b *statsBuilder) errAt(v value, format string, args ...any) error {
 	return &Error{File: b.name, Offset: int64(v.off), Msg: fmt.Sprintf(format, args...)}
 }
 
+// build reads every row into a function, then every callers dict into
+// edges (callers may name functions whose rows come later), then settles
+// the dialect and normalizes.
 func (b *statsBuilder) build(top value) (*Profile, error) {
 	d := b.d
-	if top.kind != kDict {
+	if top.kind() != kDict {
 		return nil, b.errAt(top, "marshalled %s, want the pstats dict of functions", d.describe(top))
 	}
 	items := d.items(top)
@@ -86,15 +92,12 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	b.funcs = make(map[funcKey]*Func, n)
 	b.entries = make([]entry, 0, n)
 	funcs := make([]Func, n)
-	sampled := false
+	b.sampled = sampledMarker(d, items)
 	nedges := 0
 	for i := 0; i < len(items); i += 2 {
 		key, val := items[i], items[i+1]
-		if key.kind == kTuple && key.n == 1 {
-			if s, _ := d.str(d.items(key)[0]); s == "__sampled__" {
-				sampled = true
-				continue
-			}
+		if b.sampled && isMarker(d, key) {
+			continue
 		}
 		k, fn, err := b.key(key)
 		if err != nil {
@@ -102,48 +105,79 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 		}
 		f := &funcs[len(b.entries)]
 		*f = fn
-		if b.funcs[k] != nil {
-			return nil, b.errAt(key, "function %s appears twice", f)
-		}
-		b.funcs[k] = f
 		callers, err := b.stats(val, f)
 		if err != nil {
 			return nil, err
 		}
+		nedges += callers.n() / 2
+		if prev := b.funcs[k]; prev != nil {
+			if !b.sampled {
+				return nil, b.errAt(key, "function %s appears twice", f)
+			}
+			// One row per executing line: add it to the function's.
+			prev.Line = min(prev.Line, f.Line)
+			prev.Calls, prev.Primitive = prev.Calls+f.Calls, prev.Primitive+f.Primitive
+			prev.Own, prev.Cum = prev.Own+f.Own, prev.Cum+f.Cum
+			b.entries = append(b.entries, entry{prev, callers})
+			continue
+		}
+		b.funcs[k] = f
 		b.entries = append(b.entries, entry{f, callers})
 		b.p.Funcs = append(b.p.Funcs, f)
-		nedges += int(callers.n / 2)
 	}
 	if err := b.edges(nedges); err != nil {
 		return nil, err
 	}
-	b.dialect(sampled)
+	b.dialect()
 	for _, f := range b.p.Funcs {
 		b.p.Total += f.Own
 	}
 	if err := b.p.Normalize(); err != nil {
 		return nil, &Error{File: b.name, Offset: -1, Msg: "inconsistent stats", Err: err}
 	}
+	b.threadsNote()
 	return b.p, nil
+}
+
+// sampledMarker reports whether the dict holds the ("__sampled__",) key
+// that Python 3.15's sampling profiler adds (Lib/profiling/sampling).
+func sampledMarker(d *decoder, items []value) bool {
+	for i := 0; i < len(items); i += 2 {
+		if isMarker(d, items[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isMarker(d *decoder, key value) bool {
+	if key.kind() != kTuple || key.n() != 1 {
+		return false
+	}
+	s, _ := d.str(d.items(key)[0])
+	return s == "__sampled__"
 }
 
 // key reads a (file, line, name) tuple.
 func (b *statsBuilder) key(key value) (funcKey, Func, error) {
 	d := b.d
-	if key.kind != kTuple || key.n != 3 {
+	if key.kind() != kTuple || key.n() != 3 {
 		return funcKey{}, Func{}, b.errAt(key, "function key is %s, want (file, line, name)", d.describe(key))
 	}
 	t := d.items(key)
 	file, ok1 := d.strIndex(t[0])
 	name, ok2 := d.strIndex(t[2])
-	if !ok1 || !ok2 || t[1].kind != kInt {
+	if !ok1 || !ok2 || t[1].kind() != kInt {
 		return funcKey{}, Func{}, b.errAt(key, "function key holds (%s, %s, %s), want (str, int, str)",
 			d.describe(t[0]), d.describe(t[1]), d.describe(t[2]))
 	}
-	if t[0].kind == kBytes || t[2].kind == kBytes {
+	if t[0].kind() == kBytes || t[2].kind() == kBytes {
 		b.python2 = true
 	}
-	k := funcKey{file: file, name: name, line: t[1].int(), code: t[2].kind == kCode}
+	k := funcKey{file: file, name: name, line: t[1].int(), code: t[2].kind() == kCode}
+	if b.sampled {
+		k.line = 0 // keys carry the executing line; merge by function
+	}
 	return k, Func{File: d.strs[file], Name: d.strs[name], Line: int(t[1].int())}, nil
 }
 
@@ -151,7 +185,7 @@ func (b *statsBuilder) key(key value) (funcKey, Func, error) {
 // the callers dict.
 func (b *statsBuilder) stats(val value, f *Func) (value, error) {
 	d := b.d
-	if val.kind != kTuple || val.n != 5 || d.items(val)[4].kind != kDict {
+	if val.kind() != kTuple || val.n() != 5 || d.items(val)[4].kind() != kDict {
 		return value{}, b.errAt(val, "stats of %s are %s, want (cc, nc, tt, ct, callers)", f, d.describe(val))
 	}
 	t := d.items(val)
@@ -174,7 +208,7 @@ func (b *statsBuilder) stats(val value, f *Func) (value, error) {
 // count reads a call count: a non-negative int, or -1 (pyinstrument's
 // "unknown").
 func (b *statsBuilder) count(v value, f *Func, what string) (int64, error) {
-	if v.kind != kInt || v.int() < -1 {
+	if v.kind() != kInt || v.int() < -1 {
 		return 0, b.errAt(v, "%s of %s is %s, want a non-negative int", what, f, b.d.describe(v))
 	}
 	return v.int(), nil
@@ -195,7 +229,7 @@ func (b *statsBuilder) time(v value, f *Func, what string) (float64, error) {
 
 // number returns a float or int as float64.
 func number(v value) (float64, bool) {
-	switch v.kind {
+	switch v.kind() {
 	case kFloat:
 		return v.float(), true
 	case kInt:
@@ -210,24 +244,37 @@ func (b *statsBuilder) edges(n int) error {
 	edges := make([]Edge, n)
 	b.p.Edges = make([]*Edge, 0, n)
 	var missing int
+	var merged map[[2]*Func]*Edge // sampled dumps: edges of merged rows
+	if b.sampled {
+		merged = make(map[[2]*Func]*Edge, n)
+	}
 	for _, en := range b.entries {
 		items := d.items(en.callers)
 		for i := 0; i < len(items); i += 2 {
 			e := &edges[len(b.p.Edges)]
-			e.Callee = en.f
+			*e = Edge{Callee: en.f}
 			k, caller, err := b.key(items[i])
 			if err != nil {
 				return err
 			}
 			if e.Caller = b.funcs[k]; e.Caller == nil {
 				// A caller without stats of its own; keep the edge.
-				e.Caller = &caller
+				e.Caller = new(Func)
+				*e.Caller = caller
 				b.funcs[k] = e.Caller
 				b.p.Funcs = append(b.p.Funcs, e.Caller)
 				missing++
 			}
 			if err := b.edge(items[i+1], e); err != nil {
 				return err
+			}
+			if merged != nil {
+				ends := [2]*Func{e.Caller, e.Callee}
+				if prev := merged[ends]; prev != nil {
+					prev.Calls, prev.Own, prev.Cum = prev.Calls+e.Calls, prev.Own+e.Own, prev.Cum+e.Cum
+					continue
+				}
+				merged[ends] = e
 			}
 			b.p.Edges = append(b.p.Edges, e)
 		}
@@ -245,7 +292,7 @@ func (b *statsBuilder) edge(v value, e *Edge) error {
 	d := b.d
 	callee := e.Callee
 	switch {
-	case v.kind == kInt:
+	case v.kind() == kInt:
 		if v.int() < 0 {
 			return b.errAt(v, "call count from %s to %s is %d, want a non-negative int", e.Caller, callee, v.int())
 		}
@@ -255,12 +302,12 @@ func (b *statsBuilder) edge(v value, e *Edge) error {
 			e.Own, e.Cum = share*callee.Own, share*callee.Cum
 		}
 		return nil
-	case v.kind == kTuple && (v.n == 4 || v.n == 8 || v.n == 12):
-		b.merged = b.merged || v.n > 4
+	case v.kind() == kTuple && (v.n() == 4 || v.n() == 8 || v.n() == 12):
+		b.merged = b.merged || v.n() > 4
 		t := d.items(v)
 		for i := 0; i < len(t); i += 4 {
 			calls, prim := t[i], t[i+1]
-			if calls.kind != kInt || calls.int() < -1 || prim.kind != kInt || prim.int() < -1 {
+			if calls.kind() != kInt || calls.int() < -1 || prim.kind() != kInt || prim.int() < -1 {
 				return b.errAt(v, "call counts from %s to %s are %s, %s, want non-negative ints",
 					e.Caller, callee, d.describe(calls), d.describe(prim))
 			}
@@ -289,7 +336,7 @@ func (b *statsBuilder) note(format string, args ...any) {
 
 // dialect names the program that wrote the dump from what it holds, fixes
 // up what that program arranged differently, and notes the caveats.
-func (b *statsBuilder) dialect(sampled bool) {
+func (b *statsBuilder) dialect() {
 	p := b.p
 	var intCallers, unknownCounts bool
 	for _, e := range p.Edges {
@@ -299,8 +346,15 @@ func (b *statsBuilder) dialect(sampled bool) {
 		unknownCounts = unknownCounts || f.Calls < 0 || f.Primitive < 0
 	}
 	switch {
-	case sampled:
+	case b.sampled:
 		p.Dialect = dialectSampled
+		b.note("sampled by Python's statistical profiler: times are samples times the sampling interval, calls are unknown, edge times are each caller's share of samples, and rows for the lines of one function are merged")
+		for _, f := range p.Funcs {
+			f.Calls, f.Primitive = -1, -1
+		}
+		for _, e := range p.Edges {
+			e.Calls = -1
+		}
 	case intCallers:
 		p.Dialect = dialectProfile
 		b.note("edge times are estimates: the profile module records only how often each caller called, so each edge gets that share of the function's time")
@@ -315,7 +369,7 @@ func (b *statsBuilder) dialect(sampled bool) {
 	case b.merged:
 		p.Dialect = dialectMerged
 		b.note("caller stats of merged dumps were concatenated by Python 2.5's pstats.add; they are summed")
-	case b.python2 || b.d.codes['R'] > 0:
+	case b.python2 || b.d.stringRefs:
 		p.Dialect = dialectPython2
 	default:
 		p.Dialect = dialectCProfile
@@ -325,7 +379,7 @@ func (b *statsBuilder) dialect(sampled bool) {
 			f.Synthetic = f.File == "profile" && f.Line == 0
 		}
 	}
-	if p.Dialect != dialectPython2 && (b.python2 || b.d.codes['R'] > 0) {
+	if p.Dialect != dialectPython2 && (b.python2 || b.d.stringRefs) {
 		b.note("written by Python 2")
 	}
 }
@@ -342,4 +396,86 @@ func (b *statsBuilder) swapped() bool {
 		strict = strict || f.Primitive > f.Calls
 	}
 	return strict
+}
+
+// threadsNote notes the sign of several threads profiled together: a
+// function that is on no call cycle cannot recurse, so its calls and
+// primitive calls must agree, unless calls from other threads overlapped
+// it (cProfile since 3.12 sees every thread; gh-116738).
+func (b *statsBuilder) threadsNote() {
+	p := b.p
+	if !p.HasCalls() || p.Dialect == dialectProfile {
+		return
+	}
+	onCycle := cyclic(p)
+	var n int
+	var worst *Func
+	for _, f := range p.Funcs {
+		if f.Primitive < f.Calls && !onCycle[f.ID] {
+			n++
+			if worst == nil || f.Calls-f.Primitive > worst.Calls-worst.Primitive {
+				worst = f
+			}
+		}
+	}
+	switch {
+	case n == 1:
+		b.note("%s never recurses yet has fewer primitive calls than calls (%d/%d), %s", worst, worst.Calls, worst.Primitive, threadsCause)
+	case n > 1:
+		b.note("%d functions that never recurse have fewer primitive calls than calls (%s: %d/%d), %s", n, worst, worst.Calls, worst.Primitive, threadsCause)
+	}
+}
+
+const threadsCause = "as when several threads are profiled together (cProfile on Python 3.12+) or returns were missed; callers and cumulative times may be unreliable"
+
+// cyclic marks the functions on a call cycle (calling themselves directly
+// or through others), by Tarjan's strongly connected components.
+func cyclic(p *Profile) []bool {
+	n := len(p.Funcs)
+	on := make([]bool, n)
+	index := make([]int, n) // 0: not visited; else visit order + 1
+	low := make([]int, n)
+	onStack := make([]bool, n)
+	var stack []int
+	next := 1
+	var visit func(v int)
+	visit = func(v int) {
+		index[v], low[v] = next, next
+		next++
+		stack = append(stack, v)
+		onStack[v] = true
+		for _, e := range p.Funcs[v].Out {
+			w := e.Callee.ID
+			switch {
+			case w == v:
+				on[v] = true
+			case index[w] == 0:
+				visit(w)
+				low[v] = min(low[v], low[w])
+			case onStack[w]:
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] != index[v] {
+			return
+		}
+		top := len(stack) - 1
+		for stack[top] != v {
+			top--
+		}
+		component := stack[top:]
+		for _, w := range component {
+			onStack[w] = false
+			if len(component) > 1 {
+				on[w] = true
+			}
+		}
+		stack = stack[:top]
+	}
+	for v := range n {
+		if index[v] == 0 {
+			visit(v)
+		}
+	}
+	return on
 }

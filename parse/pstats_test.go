@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -264,5 +266,208 @@ func BenchmarkPstatsLarge(b *testing.B) {
 		if _, err := PstatsData(data, "large.pstats"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Builders for hand-made stats dicts.
+
+func mKey(file string, line int, name string) []byte {
+	return mTuple(mStr(file), mInt(line), mStr(name))
+}
+
+func mStats(cc, nc int, tt, ct float64, callers []byte) []byte {
+	return mTuple(mInt(cc), mInt(nc), mFloat(tt), mFloat(ct), callers)
+}
+
+func mEdge(nc, cc int, tt, ct float64) []byte {
+	return mTuple(mInt(nc), mInt(cc), mFloat(tt), mFloat(ct))
+}
+
+// TestPstatsBadInput checks that every kind of bad input gives an *Error
+// that names the file and the problem, at the byte where it lies.
+func TestPstatsBadInput(t *testing.T) {
+	good := mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0.5, 0.5, mDict()))
+	gigantic := append([]byte{'{'}, mKey("a.py", 1, "f")...)
+	gigantic = append(gigantic, m('(', 5, mInt(1), mInt(1), mFloat(1), mFloat(1), '{', mKey("a.py", 1, "f"), 'u', 0x7ffffff0)...)
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		off  int64 // -1: no position
+		msg  string
+	}{
+		{"empty", nil, 0, "type code needs 1 bytes, 0 left: truncated"},
+		{"text", []byte("{hello: world}\n"), 1, "unknown marshal type code 'h' (0x68)"},
+		{"list instead of dict", m('[', 1, good), 0, "marshalled list of 1, want the pstats dict of functions"},
+		{"int instead of dict", mInt(3), 0, "marshalled int 3, want the pstats dict"},
+		{"key of two fields", mDict(mTuple(mStr("a.py"), mInt(1)), mStats(1, 1, 0, 0, mDict())), 1, "function key is tuple of 2, want (file, line, name)"},
+		{"key with a float line", mDict(mTuple(mStr("a.py"), mFloat(1), mStr("f")), mStats(1, 1, 0, 0, mDict())), 1,
+			`function key holds (str "a.py", float 1, str "f"), want (str, int, str)`},
+		{"stats of four fields", mDict(mKey("a.py", 1, "f"), mTuple(mInt(1), mInt(1), mFloat(0), mFloat(0))), 0x1a,
+			"stats of a.py:1(f) are tuple of 4, want (cc, nc, tt, ct, callers)"},
+		{"callers not a dict", mDict(mKey("a.py", 1, "f"), mTuple(mInt(1), mInt(1), mFloat(0), mFloat(0), m('N'))), 0x1a,
+			"stats of a.py:1(f) are tuple of 5, want (cc, nc, tt, ct, callers)"},
+		{"count is a float", mDict(mKey("a.py", 1, "f"), mTuple(mInt(1), mFloat(1), mFloat(0), mFloat(0), mDict())), 0x24,
+			"call count of a.py:1(f) is float 1, want a non-negative int"},
+		{"negative count", mDict(mKey("a.py", 1, "f"), mStats(-5, 1, 0, 0, mDict())), 0x1f,
+			"primitive call count of a.py:1(f) is int -5, want a non-negative int"},
+		{"NaN own time", mDict(mKey("a.py", 1, "f"), mStats(1, 1, math.NaN(), 0, mDict())), 0x29,
+			"own time of a.py:1(f) is NaN, want a finite non-negative number"},
+		{"negative cumulative time", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, -1, mDict())), 0x32,
+			"cumulative time of a.py:1(f) is -1, want a finite non-negative number"},
+		{"string own time", mDict(mKey("a.py", 1, "f"), mTuple(mInt(1), mInt(1), mStr("x"), mFloat(0), mDict())), 0x29,
+			`own time of a.py:1(f) is str "x", want a float`},
+		{"caller value of three fields", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict(mKey("a.py", 1, "f"), mTuple(mInt(1), mInt(1), mFloat(0))))), 0x55,
+			"caller a.py:1(f) of a.py:1(f) has tuple of 3, want (nc, cc, tt, ct) or a call count"},
+		{"caller with negative time", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict(mKey("a.py", 1, "f"), mEdge(1, 1, -2, 0)))), 0x55,
+			"times from a.py:1(f) to a.py:1(f) are float -2, float 0, want finite non-negative numbers"},
+		{"caller with negative count", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict(mKey("a.py", 1, "f"), mInt(-3)))), 0x55,
+			"call count from a.py:1(f) to a.py:1(f) is -3, want a non-negative int"},
+		{"duplicate function", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict()), mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict())), 0x3d,
+			"function a.py:1(f) appears twice"},
+		{"string claiming gigabytes", gigantic, 0x56, "string length 2147483632 exceeds the 0 bytes left"},
+		{"unknown type code", mDict(mKey("a.py", 1, "f"), m('Q')), 0x1a, "unknown marshal type code 'Q' (0x51)"},
+		{"reference to an undefined slot", mDict(m('r', 7), mStats(1, 1, 0, 0, mDict())), 1, "reference 7 to undefined slot (0 defined so far)"},
+		{"reference to the dict being read", flagged(mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, m('r', 0)))), 0x3b,
+			"reference 0 to an object still being read"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := PstatsData(tc.in, "bad.pstats")
+			if err == nil {
+				t.Fatalf("read %s", p)
+			}
+			var pe *Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v is not a *parse.Error", err)
+			}
+			if pe.File != "bad.pstats" || pe.Offset != tc.off || !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("got error %q (offset %#x)\nwant offset %#x and %q", err, pe.Offset, tc.off, tc.msg)
+			}
+		})
+	}
+}
+
+// TestPstatsTruncated cuts a real dump at every length: each prefix must
+// fail with an error that names the file, never panic.
+func TestPstatsTruncated(t *testing.T) {
+	data, err := os.ReadFile("../testdata/pstats/recursive-3.11.pstats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := range len(data) {
+		_, err := PstatsData(data[:n], "cut.pstats")
+		if err == nil || !strings.HasPrefix(err.Error(), "cut.pstats: byte ") {
+			t.Fatalf("prefix of %d bytes: error %v, want one naming cut.pstats at a byte", n, err)
+		}
+	}
+}
+
+// TestPstatsRandom feeds random bytes behind a dict's type code: each
+// input must fail cleanly (random bytes never make a valid stats dict).
+func TestPstatsRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 2000 {
+		in := make([]byte, 1+r.IntN(200))
+		for j := range in {
+			in[j] = byte(r.Uint32())
+		}
+		in[0] = '{'
+		if _, err := PstatsData(in, "random.pstats"); err == nil || !strings.HasPrefix(err.Error(), "random.pstats: ") {
+			t.Fatalf("input %d (% x): error %v, want one naming random.pstats", i, in, err)
+		}
+	}
+}
+
+// TestPstatsDialectsBuilt reads dialects no program on this machine can
+// write, built here in the shape their writers produce: Python 3.15's
+// sampling profiler (Lib/profiling/sampling/pstats_collector.py: one row
+// per executing line, int callers, a ("__sampled__",) marker) and
+// pyinstrument's pstats renderer (every count -1, times from int 0).
+// Times are binary fractions so that the expected sums are exact.
+func TestPstatsDialectsBuilt(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{
+			"sampled",
+			mDict(
+				mKey("a.py", 12, "f"), mTuple(mInt(2), mInt(3), mFloat(0.5), mFloat(0.75), mDict(mKey("a.py", 30, "main"), mInt(3))),
+				mKey("a.py", 14, "f"), mTuple(mInt(1), mInt(1), mFloat(0.25), mFloat(0.25), mDict(mKey("a.py", 31, "main"), mInt(1))),
+				mKey("a.py", 30, "main"), mTuple(mInt(0), mInt(3), mFloat(0), mFloat(0.75), mDict()),
+				mKey("a.py", 31, "main"), mTuple(mInt(0), mInt(1), mFloat(0), mFloat(0.25), mDict()),
+				mTuple(mStr("__sampled__")), m('T'),
+			),
+			`format pstats dialect sampled unit seconds total 0.75
+note sampled by Python's statistical profiler: times are samples times the sampling interval, calls are unknown, edge times are each caller's share of samples, and rows for the lines of one function are merged
+func 0 a.py:12(f) calls -1/-1 own 0.75 cum 1
+func 1 a.py:30(main) calls -1/-1 own 0 cum 1
+edge 1 -> 0 calls -1/-1 own 0.75 cum 1 estimated
+`,
+		},
+		{
+			"pyinstrument",
+			mDict(
+				mKey("a.py", 3, "f"), mTuple(mInt(-1), mInt(-1), mFloat(0.5), mFloat(0.5), mDict(mKey("a.py", 1, "main"), mTuple(mInt(-1), mInt(-1), mFloat(0.5), mFloat(0.5)))),
+				mKey("a.py", 1, "main"), mTuple(mInt(-1), mInt(-1), mInt(0), mFloat(0.5), mDict()),
+			),
+			`format pstats dialect pyinstrument unit seconds total 0.5
+note call counts are unknown (-1): pyinstrument exports times only
+func 0 a.py:3(f) calls -1/-1 own 0.5 cum 0.5
+func 1 a.py:1(main) calls -1/-1 own 0 cum 0.5
+edge 1 -> 0 calls -1/-1 own 0.5 cum 0.5
+`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := PstatsData(tc.in, tc.name+".pstats")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.String(); got != tc.want {
+				t.Errorf("read (-want +got):\n%s", lineDiff(tc.want, got))
+			}
+		})
+	}
+}
+
+// TestPstatsPython2External checks the external Python 2 dumps without
+// Python 2: the facts below are what python2.7's pstats reports for each
+// (functions, edges, total_tt, total_calls, prim_calls), read once by hand
+// with pyenv's 2.7.18; TestPstatsOracle compares every number when a
+// python2.7 is installed.
+func TestPstatsPython2External(t *testing.T) {
+	for _, tc := range []struct {
+		file                  string
+		dialect               string
+		funcs, edges          int
+		total                 float64
+		totalCalls, primCalls int64
+	}{
+		{"py25_cProfile.pstats", "python2", 28, 32, 3.8692870000000004, 1100070, 1100070},
+		{"py25_profile.pstats", "profile", 30, 35, 12.345107000000015, 1100071, 1100071},
+		{"sample.prof2", "python2", 8, 12, 3.3335820000000003, 1204, 1204},
+		{"sample2.prof2", "python2", 6, 6, 1.1033999999999997, 25, 16},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			p, err := File(filepath.Join(externalDir, tc.file), Options{})
+			if errors.Is(err, os.ErrNotExist) {
+				t.Skipf("%s is not here", externalDir)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var calls, prim int64
+			for _, f := range p.Funcs {
+				calls, prim = calls+f.Calls, prim+f.Primitive
+			}
+			// Python 2 summed total_tt in hash order, so allow rounding.
+			if p.Dialect != tc.dialect || len(p.Funcs) != tc.funcs || len(p.Edges) != tc.edges ||
+				math.Abs(p.Total-tc.total) > 1e-12*tc.total || calls != tc.totalCalls || prim != tc.primCalls {
+				t.Errorf("dialect %s, %d functions, %d edges, total %v, calls %d/%d; python2.7 pstats: %s, %d, %d, %v, %d/%d",
+					p.Dialect, len(p.Funcs), len(p.Edges), p.Total, calls, prim,
+					tc.dialect, tc.funcs, tc.edges, tc.total, tc.totalCalls, tc.primCalls)
+			}
+		})
 	}
 }

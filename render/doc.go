@@ -7,6 +7,8 @@
 //     (findings, event loop), listing last;
 //   - JSON and JSONLine: every function, edge, finding and the loop budget,
 //     numbers exactly as recorded, deterministic;
+//   - Markdown: the same verdict-first report as GitHub-flavored Markdown to
+//     paste into an issue, long parts collapsed in <details> blocks;
 //
 // Renderers read only analyze types and never change them.
 package render

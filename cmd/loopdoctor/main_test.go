@@ -88,6 +88,7 @@ func TestAnalyzeGolden(t *testing.T) {
 		{"webhook.calls-per-call.txt", []string{"analyze", "--sort", "own-per-call", "-n", "5", "--focus", "yacc", webhook}},
 		{"webhook.callers-yacc.txt", []string{"analyze", "--top", "3", "--callers", `\(yacc\)`, "--callees", `\(lr_parse_table\)`, webhook}},
 		{"webhook.json", []string{"analyze", "-f", "json", webhook}},
+		{"webhook.md", []string{"analyze", "-f", "markdown", webhook}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.golden, func(t *testing.T) {

@@ -49,6 +49,7 @@ Usage:
 Examples:
   loopdoctor analyze dump.prof
   loopdoctor analyze -f json dump.prof | jq '.findings[0].title'
+  loopdoctor analyze -f markdown dump.prof > issue.md
   python3 -m cProfile -o - app.py | loopdoctor analyze -
 
 Exit status: 0 success, 1 an input could not be read, 2 usage error,
@@ -95,6 +96,7 @@ Examples:
   loopdoctor analyze --focus 'myapp/' --ignore 'test_' dump.prof
   loopdoctor analyze --sample alloc_space heap.pb.gz
   loopdoctor analyze -f json *.prof > reports.ndjson
+  loopdoctor analyze --merge worker-*.prof      # one report for all dumps
   loopdoctor analyze --fail-on high dump.prof    # exit 3 on a high finding
 
 Flags:
@@ -108,6 +110,7 @@ type analyzeFlags struct {
 	sample      string
 	failOn      analyze.Severity
 	failOnShare float64
+	merge       bool
 }
 
 func analyzeCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -118,11 +121,20 @@ func analyzeCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 		}
 		return err
 	}
-	write, err := formatter(af.format, len(files))
+	outputs := len(files)
+	if af.merge {
+		outputs = 1
+	}
+	write, err := formatter(af.format, outputs)
 	if err != nil {
 		return err
 	}
-	reports := analyzeFiles(files, stdin, af)
+	bar := newProgress(stderr, len(files), isTerminal(stderr))
+	reports := analyzeFiles(files, stdin, af, bar)
+	bar.clear()
+	if af.merge {
+		files, reports = mergeResults(files, reports, af.opts)
+	}
 
 	out := stdout
 	if af.output != "" && af.output != "-" {
@@ -176,7 +188,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 		fmt.Fprint(stderr, "\nExit status: 0 success, 1 an input could not be read, 2 usage error,\n3 a --fail-on gate tripped.\n")
 	}
 	var af analyzeFlags
-	fs.StringVarP(&af.format, "format", "f", "table", "output format: table or json")
+	fs.StringVarP(&af.format, "format", "f", "table", "output format: table, json or markdown")
 	fs.StringVarP(&af.output, "output", "o", "", "write the report to this file instead of standard output")
 	sortKey := fs.StringP("sort", "s", "cum", "rank functions by: "+strings.Join(analyze.KeyNames(), ", "))
 	fs.IntVarP(&af.opts.Top, "top", "n", 20, "rows in the function table (0 for all)")
@@ -188,6 +200,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 	slow := fs.Duration("slow", 100*time.Millisecond, "asyncio's slow-callback threshold")
 	failOn := fs.String("fail-on", "", "exit 3 when a finding of this severity or worse exists: high, medium or low")
 	fs.Float64Var(&af.failOnShare, "fail-on-share", 0, "exit 3 when a finding costs at least this share of the total (0 to 1)")
+	fs.BoolVar(&af.merge, "merge", false, "analyze all FILEs as one run of the same program, summing them as pstats.Stats.add does")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return nil, nil, err
@@ -198,6 +211,9 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 	var err error
 	if af.opts.Sort, err = analyze.ParseKey(*sortKey); err != nil {
 		return nil, nil, usagef("--sort: %v", err)
+	}
+	if (af.format == "markdown" || af.format == "md") && !fs.Changed("top") {
+		af.opts.Top = 50 // the Markdown report collapses all but the first rows
 	}
 	if af.opts.Top < 0 {
 		return nil, nil, usagef("--top must be 0 or more")
@@ -246,18 +262,21 @@ func formatter(name string, files int) (func(io.Writer, *analyze.Report) error, 
 			return render.JSONLine, nil
 		}
 		return render.JSON, nil
+	case "markdown", "md":
+		return render.Markdown, nil
 	}
-	return nil, usagef("--format must be table or json, not %q", name)
+	return nil, usagef("--format must be table, json or markdown, not %q", name)
 }
 
 type result struct {
-	report *analyze.Report
-	err    error
+	report  *analyze.Report
+	profile *parse.Profile // with --merge: read, not yet analyzed
+	err     error
 }
 
 // analyzeFiles reads and analyzes every file, at most one per CPU at a
 // time, and returns the results in the order given.
-func analyzeFiles(files []string, stdin io.Reader, af *analyzeFlags) []result {
+func analyzeFiles(files []string, stdin io.Reader, af *analyzeFlags, bar *progress) []result {
 	results := make([]result, len(files))
 	sem := make(chan struct{}, runtime.NumCPU())
 	var wg sync.WaitGroup
@@ -265,10 +284,14 @@ func analyzeFiles(files []string, stdin io.Reader, af *analyzeFlags) []result {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
-			defer func() { <-sem; wg.Done() }()
+			defer func() { bar.step(name); <-sem; wg.Done() }()
 			p, err := readProfile(name, stdin, parse.Options{SampleType: af.sample})
 			if err != nil {
 				results[i].err = err
+				return
+			}
+			if af.merge {
+				results[i].profile = p // analyzed once merged
 				return
 			}
 			results[i].report = analyze.Analyze(p, af.opts)

@@ -14,6 +14,9 @@ done
 /usr/bin/python3 -m cProfile -o recursive-debian3.11.pstats recursive.py
 "$PYENV/2.7.18/bin/python" -m cProfile -o recursive-2.7b.pstats recursive.py
 
+# Non-ASCII file and function names (marshal "u" and "t" strings).
+"$PYENV/3.11.7/bin/python" -m cProfile -o unicode.pstats ünïcode.py
+
 # The same stats in marshal versions 0-4.
 /usr/bin/python3 remarshal.py recursive-3.11.pstats recursive-v
 
@@ -22,6 +25,9 @@ done
 for v in 2.7.18 3.6.15 3.9.18 3.11.7 3.13.0; do
 	"$PYENV/$v/bin/python" -m profile -o "profile-${v%.*}.pstats" recursive.py
 done
+
+# Threads under cProfile on 3.12, whose overlapping calls look like recursion.
+"$PYENV/3.12.1/bin/python" -m cProfile -o threads-3.12.pstats threads.py
 
 # yappi's pstat export.
 /usr/bin/python3 yappi_export.py yappi.pstats

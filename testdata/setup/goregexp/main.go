@@ -2,7 +2,8 @@
 // inside the request handler, so every request pays for regexp.MustCompile.
 // An in-process client sends requests for a fixed time under the CPU
 // profiler and the profile is written to the file named by the first
-// argument (default cpu.pprof).
+// argument (default cpu.pprof); the allocation profile goes to the second
+// (default allocs.pprof).
 package main
 
 import (
@@ -29,9 +30,9 @@ func validate(w http.ResponseWriter, r *http.Request) {
 }
 
 func main() {
-	out := "cpu.pprof"
-	if len(os.Args) > 1 {
-		out = os.Args[1]
+	out, allocs := "cpu.pprof", "allocs.pprof"
+	if len(os.Args) > 2 {
+		out, allocs = os.Args[1], os.Args[2]
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -60,6 +61,16 @@ func main() {
 	}
 	pprof.StopCPUProfile()
 	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+	a, err := os.Create(allocs)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pprof.Lookup("allocs").WriteTo(a, 0); err != nil {
+		log.Fatal(err)
+	}
+	if err := a.Close(); err != nil {
 		log.Fatal(err)
 	}
 	log.Printf("%d requests", n)

@@ -1,0 +1,436 @@
+package analyze
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// oracle is what testdata/loop/oracle.py computes from a dump with
+// Python's own pstats module.
+type oracle struct {
+	Runtime *string
+	Wall    float64
+	Idle    float64
+	Busy    float64
+	Steps   int64
+	Funcs   map[string]struct {
+		Calls    int64
+		Cost     float64
+		WorstMin float64 `json:"worst_min"`
+		WorstMax float64 `json:"worst_max"`
+	}
+}
+
+// runOracle asks oracle.py about every dump at once (one Python start),
+// for the functions listed with each.
+func runOracle(t *testing.T, funcs map[string][]string) map[string]oracle {
+	t.Helper()
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not on PATH; it computes the expected figures")
+	}
+	in, err := json.Marshal(funcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(py, filepath.Join("..", "testdata", "loop", "oracle.py"))
+	cmd.Stdin = bytes.NewReader(in)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("oracle.py: %v", err)
+	}
+	var o map[string]oracle
+	if err := json.Unmarshal(out, &o); err != nil {
+		t.Fatalf("oracle.py printed %q: %v", out, err)
+	}
+	return o
+}
+
+// wantBlocker names a blocker by the oracle's spelling of its function
+// ("path/suffix.py:name", with ":LINE" before the name where a file holds
+// two functions of that name) and says what the report must conclude about it.
+type wantBlocker struct {
+	fn      string
+	site    string // call site's function name; "" for none
+	slow    bool
+	finding bool // linked to a repeated-setup finding
+}
+
+func TestEventLoop(t *testing.T) {
+	const (
+		sleep         = "~:<built-in method time.sleep>"
+		jsonpathParse = "jsonpath_rw/parser.py:13:parse" // the module's parse(), not JsonPathParser.parse
+	)
+	tests := []struct {
+		name, dump string
+		runtime    string // "" for no loop
+		blockers   []wantBlocker
+		more       func(t *testing.T, l *Loop) // further claims about the loop
+		note       string                      // a substring one of the loop's notes must hold
+	}{
+		{
+			name: "time.sleep and CPU work in coroutines (3.11)", dump: "loop/blocking.pstats", runtime: "asyncio",
+			blockers: []wantBlocker{
+				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true},
+				{fn: sleep, site: "handle"},
+				{fn: "loop/blocking.py:checksum", site: "handle"},
+			},
+		},
+		{
+			name: "the same app on 3.7", dump: "loop/blocking-3.7.pstats", runtime: "asyncio",
+			blockers: []wantBlocker{
+				{fn: sleep, site: "handle"},
+				{fn: "blocking.py:build_index", site: "warm_up", slow: true},
+				{fn: "blocking.py:checksum", site: "handle"},
+			},
+		},
+		{
+			name: "the same app on 3.13 (sys.monitoring)", dump: "loop/blocking-3.13.pstats", runtime: "asyncio",
+			blockers: []wantBlocker{
+				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true},
+				{fn: "loop/blocking.py:checksum", site: "handle"},
+				{fn: sleep, site: "handle"},
+			},
+		},
+		{
+			name: "healthy app awaiting I/O", dump: "loop/healthy.pstats", runtime: "asyncio",
+			more: func(t *testing.T, l *Loop) {
+				if l.Idle < 0.8*l.Wall {
+					t.Errorf("idle %v of wall %v; the app mostly waits", l.Idle, l.Wall)
+				}
+				for _, b := range l.Blockers {
+					if b.ProbablySlow {
+						t.Errorf("%s is probably slow; nothing blocks in this app", Label(b.Func))
+					}
+				}
+			},
+		},
+		{
+			name: "run_in_executor and to_thread (3.11 sees no worker)", dump: "loop/executor.pstats", runtime: "asyncio",
+			note: "handed work to threads",
+			more: func(t *testing.T, l *Loop) {
+				for _, b := range l.Blockers {
+					if b.ProbablySlow || strings.Contains(b.Func.Name, "checksum") || strings.Contains(b.Func.Name, "sleep") {
+						t.Errorf("blocker %s: the blocking work ran on executor threads", Label(b.Func))
+					}
+				}
+			},
+		},
+		{
+			name: "executor threads mixed in (3.12)", dump: "loop/executor-3.12.pstats", runtime: "asyncio",
+			note: "other threads are mixed into this profile",
+		},
+		{name: "no event loop", dump: "loop/noloop.pstats"},
+		{
+			name: "uvloop hides busy and idle", dump: "loop/uvloop.pstats", runtime: "uvloop",
+			note: "cannot be separated",
+			blockers: []wantBlocker{
+				{fn: "loop/uvloop_app.py:checksum", site: "handle"},
+				{fn: sleep, site: "handle"},
+			},
+		},
+		{
+			name: "tornado runs on asyncio's loop", dump: "loop/tornado.pstats", runtime: "asyncio",
+			blockers: []wantBlocker{
+				{fn: sleep, site: "post"},
+				{fn: "loop/tornado_app.py:checksum", site: "post"},
+			},
+		},
+		{
+			name: "trio", dump: "loop/trio.pstats", runtime: "trio",
+			blockers: []wantBlocker{
+				{fn: sleep, site: "handle"},
+				{fn: "loop/trio_app.py:checksum", site: "handle"},
+			},
+		},
+		{
+			name: "jsonpath_rw webhook", dump: "webhook/webhook.pstats", runtime: "asyncio",
+			blockers: []wantBlocker{{fn: jsonpathParse, site: "get_values", finding: true}},
+			more:     parseHoldsBusyLoop,
+		},
+		{
+			name: "jsonpath_rw webhook on 3.13 (inlined comprehensions)", dump: "webhook/webhook-3.13.pstats", runtime: "asyncio",
+			blockers: []wantBlocker{{fn: jsonpathParse, site: "get_values", finding: true}},
+			more:     parseHoldsBusyLoop,
+		},
+	}
+	specs := map[string][]string{}
+	for _, tt := range tests {
+		dump := filepath.Join("..", "testdata", tt.dump)
+		specs[dump] = []string{}
+		for _, b := range tt.blockers {
+			specs[dump] = append(specs[dump], b.fn)
+		}
+	}
+	oracles := runOracle(t, specs)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dump := filepath.Join("..", "testdata", tt.dump)
+			p, err := parse.File(dump, parse.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := oracles[dump]
+			r := Analyze(p, Options{})
+			l := r.Loop
+			if tt.runtime == "" {
+				if l != nil || o.Runtime != nil {
+					t.Fatalf("found a loop (%+v; oracle %v), want none", l, o.Runtime)
+				}
+				return
+			}
+			if l == nil {
+				t.Fatal("found no event loop")
+			}
+			if l.Runtime != tt.runtime || o.Runtime == nil || *o.Runtime != tt.runtime {
+				t.Errorf("runtime %q (oracle %v), want %q", l.Runtime, o.Runtime, tt.runtime)
+			}
+			nearOracle(t, "wall", l.Wall, o.Wall)
+			nearOracle(t, "idle", l.Idle, o.Idle)
+			nearOracle(t, "busy", l.Busy, o.Busy)
+			if l.Steps != o.Steps {
+				t.Errorf("steps %d, oracle %d", l.Steps, o.Steps)
+			}
+			nearOracle(t, "mean step", l.MeanStep, o.Busy/float64(o.Steps))
+			if l.SlowThreshold != defaultSlow {
+				t.Errorf("slow threshold %v, want asyncio's %v", l.SlowThreshold, defaultSlow)
+			}
+			if len(l.Blockers) < len(tt.blockers) {
+				t.Fatalf("%d blockers %v, want at least %d", len(l.Blockers), blockerNames(l), len(tt.blockers))
+			}
+			for i, want := range tt.blockers {
+				b, of := l.Blockers[i], o.Funcs[want.fn]
+				if !matchesSpec(b.Func, want.fn) {
+					t.Errorf("blocker %d is %s, want %s (all: %v)", i+1, Label(b.Func), want.fn, blockerNames(l))
+					continue
+				}
+				if b.Calls != of.Calls {
+					t.Errorf("%s: calls %d, oracle %d", want.fn, b.Calls, of.Calls)
+				}
+				nearOracle(t, want.fn+" cost", b.Cost, of.Cost)
+				nearOracle(t, want.fn+" per call", b.PerCall, of.Cost/float64(of.Calls))
+				nearOracle(t, want.fn+" worst call min", b.WorstCallMin, of.WorstMin)
+				nearOracle(t, want.fn+" worst call max", b.WorstCallMax, of.WorstMax)
+				nearOracle(t, want.fn+" share of busy", b.ShareOfBusy, of.Cost/o.Busy)
+				if b.ProbablySlow != want.slow {
+					t.Errorf("%s: probably slow %v, want %v", want.fn, b.ProbablySlow, want.slow)
+				}
+				if got := siteName(b.CallSite); got != want.site {
+					t.Errorf("%s: call site %q, want %q", want.fn, got, want.site)
+				}
+				if b.CallsPerStep <= 0 || b.CallsPerStep > float64(b.Calls) {
+					t.Errorf("%s: %v calls per step for %d calls", want.fn, b.CallsPerStep, b.Calls)
+				}
+				if b.Advice == "" || !strings.HasSuffix(b.Advice, ".") || (b.CallSite != nil && !strings.Contains(b.Advice, Label(b.CallSite))) {
+					t.Errorf("%s: advice %q is not a sentence naming the call site", want.fn, b.Advice)
+				}
+				if want.fn == sleep && !strings.Contains(b.Advice, "sleep(") {
+					t.Errorf("advice %q does not say to await the runtime's sleep", b.Advice)
+				}
+				if (b.Finding >= 0) != want.finding {
+					t.Errorf("%s: finding %d, want linked %v", want.fn, b.Finding, want.finding)
+				}
+			}
+			for i := 1; i < len(l.Blockers); i++ {
+				if l.Blockers[i].Cost > l.Blockers[i-1].Cost {
+					t.Errorf("blockers not ranked by cost: %v", blockerNames(l))
+				}
+			}
+			if tt.note != "" && !strings.Contains(strings.Join(l.Notes, "\n"), tt.note) {
+				t.Errorf("notes %q lack %q", l.Notes, tt.note)
+			}
+			if tt.more != nil {
+				tt.more(t, l)
+			}
+		})
+	}
+}
+
+// parseHoldsBusyLoop is what the issue asks of the webhook: the loop was
+// busy most of its wall time and the parse held it for most of that.
+func parseHoldsBusyLoop(t *testing.T, l *Loop) {
+	if l.Busy < 0.5*l.Wall {
+		t.Errorf("busy %v of wall %v; the loop is mostly busy", l.Busy, l.Wall)
+	}
+	if b := l.Blockers[0]; b.ShareOfBusy < 0.5 {
+		t.Errorf("parse holds %v of busy; want most of it", b.ShareOfBusy)
+	}
+}
+
+func nearOracle(t *testing.T, what string, got, want float64) {
+	t.Helper()
+	if !near(got, want) {
+		t.Errorf("%s = %v, oracle %v", what, got, want)
+	}
+}
+
+func matchesSpec(f *parse.Func, spec string) bool {
+	suffix, name := spec[:strings.LastIndexByte(spec, ':')], spec[strings.LastIndexByte(spec, ':')+1:]
+	if i := strings.LastIndexByte(suffix, ':'); i >= 0 {
+		if line, err := strconv.Atoi(suffix[i+1:]); err == nil {
+			if f.Line != line {
+				return false
+			}
+			suffix = suffix[:i]
+		}
+	}
+	if f.Name != name {
+		return false
+	}
+	if suffix == "~" {
+		return f.File == "~"
+	}
+	return f.File == suffix || strings.HasSuffix(filepath.ToSlash(f.File), "/"+suffix)
+}
+
+func siteName(f *parse.Func) string {
+	if f == nil {
+		return ""
+	}
+	return f.Name
+}
+
+func blockerNames(l *Loop) []string {
+	var names []string
+	for _, b := range l.Blockers {
+		names = append(names, Label(b.Func))
+	}
+	return names
+}
+
+// loopGraph builds a small asyncio profile: funcs are "key file name calls
+// own cum", edges "caller>callee calls own cum" by key.
+func loopGraph(t *testing.T, funcs, edges []string) *parse.Profile {
+	t.Helper()
+	p := &parse.Profile{Format: parse.Pstats, Unit: "seconds"}
+	byKey := map[string]*parse.Func{}
+	for _, spec := range funcs {
+		var key string
+		f := &parse.Func{Line: 1}
+		if _, err := fmt.Sscan(spec, &key, &f.File, &f.Name, &f.Calls, &f.Own, &f.Cum); err != nil {
+			t.Fatalf("func spec %q: %v", spec, err)
+		}
+		f.Name = strings.ReplaceAll(f.Name, "·", " ") // names of built-ins hold spaces
+		f.Primitive = f.Calls
+		byKey[key] = f
+		p.Funcs = append(p.Funcs, f)
+		p.Total += f.Own
+	}
+	for _, spec := range edges {
+		var pair string
+		e := &parse.Edge{}
+		if _, err := fmt.Sscan(spec, &pair, &e.Calls, &e.Own, &e.Cum); err != nil {
+			t.Fatalf("edge spec %q: %v", spec, err)
+		}
+		caller, callee, _ := strings.Cut(pair, ">")
+		e.Caller, e.Callee, e.Primitive = byKey[caller], byKey[callee], e.Calls
+		if e.Caller == nil || e.Callee == nil {
+			t.Fatalf("edge spec %q names an unknown function", spec)
+		}
+		p.Edges = append(p.Edges, e)
+	}
+	if err := p.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestEventLoopShapes checks the walk's decisions on hand-made graphs: a
+// handler coroutine resumed 10 times calls a thin user wrapper 20 times,
+// which calls a library parse once per call.
+func TestEventLoopShapes(t *testing.T) {
+	const lib = "/usr/lib/python3.11/"
+	funcs := []string{
+		"once " + lib + "asyncio/base_events.py _run_once 10 0.01 1",
+		"select " + lib + "selectors.py select 10 0 0.1",
+		"run " + lib + "asyncio/events.py _run 20 0 0.89",
+		"ctx ~ <method·'run'·of·'_contextvars.Context'·objects> 20 0 0.89",
+		"handler app.py handler 10 0.29 0.89",
+		"wrapper app.py wrapper 20 0 0.6",
+		"parse /site-packages/lib/parse.py parse 20 0.6 0.6",
+	}
+	edges := []string{
+		"once>select 10 0 0.1", "once>run 20 0 0.89", "run>ctx 20 0 0.89",
+		"ctx>handler 10 0.29 0.89", "handler>wrapper 20 0 0.6", "wrapper>parse 20 0.6 0.6",
+	}
+	// The same, but the wrapper also runs outside the loop, called from main.
+	outFuncs := append(slices.Clone(funcs[:5]), "wrapper app.py wrapper 25 0 0.75",
+		"parse /site-packages/lib/parse.py parse 25 0.75 0.75", "main app.py main 1 0 0.15")
+	outEdges := append(slices.Clone(edges[:5]), "wrapper>parse 25 0.75 0.75", "main>wrapper 5 0 0.15")
+	type want struct {
+		name, site    string
+		calls         int64
+		cost, perStep float64
+		slow          bool
+	}
+	tests := []struct {
+		name         string
+		funcs, edges []string
+		slow         float64
+		blockers     []want
+		note         string
+	}{
+		{
+			name: "the wrapper hands the blame to parse", funcs: funcs, edges: edges,
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+		},
+		{
+			name: "two calls per step pass a lower threshold", funcs: funcs, edges: edges, slow: 0.05,
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2, slow: true}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+		},
+		{
+			name:  "a wrapper also called outside the loop is blamed whole",
+			funcs: outFuncs, edges: outEdges,
+			blockers: []want{{name: "wrapper", site: "handler", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1}},
+		},
+		{
+			name: "no callers recorded", funcs: funcs,
+			note: "subcalls=False",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := loopGraph(t, tt.funcs, tt.edges)
+			l := EventLoop(p, tt.slow, nil)
+			if l == nil {
+				t.Fatal("found no loop")
+			}
+			if l.Wall != 1 || l.Steps != 20 {
+				t.Errorf("wall %v, steps %d; want _run_once's 1 s and _run's 20 calls", l.Wall, l.Steps)
+			}
+			if len(tt.edges) > 0 && (l.Idle != 0.1 || !near(l.Busy, 0.9)) {
+				t.Errorf("idle %v, busy %v; want select's 0.1 s and the rest", l.Idle, l.Busy)
+			}
+			if len(l.Blockers) != len(tt.blockers) {
+				t.Fatalf("blockers %v, want %d", blockerNames(l), len(tt.blockers))
+			}
+			for i, w := range tt.blockers {
+				b := l.Blockers[i]
+				if b.Func.Name != w.name || siteName(b.CallSite) != w.site || b.Calls != w.calls ||
+					!near(b.Cost, w.cost) || !near(b.CallsPerStep, w.perStep) || b.ProbablySlow != w.slow {
+					t.Errorf("blocker %d: %s from %q, %d calls, cost %v, %v per step, slow %v; want %+v",
+						i+1, b.Func.Name, siteName(b.CallSite), b.Calls, b.Cost, b.CallsPerStep, b.ProbablySlow, w)
+				}
+			}
+			if tt.note != "" && !strings.Contains(strings.Join(l.Notes, "\n"), tt.note) {
+				t.Errorf("notes %q lack %q", l.Notes, tt.note)
+			}
+		})
+	}
+	t.Run("pprof profiles have no loop section", func(t *testing.T) {
+		p := loopGraph(t, funcs, edges)
+		p.Format = parse.Pprof
+		if l := EventLoop(p, 0, nil); l != nil {
+			t.Errorf("found a %s loop in a pprof profile", l.Runtime)
+		}
+	})
+}
