@@ -16,10 +16,14 @@ import (
 //
 //  1. Recognise the loop by its own frames, matched by path suffix and name,
 //     never by line (lines move between Python versions): asyncio's
-//     base_events _run_once, whose cumulative time is the loop's wall time,
-//     the selector's select under it (idle), and events.Handle._run, one call
-//     per callback or task step. trio and uvloop are recognised by their own
-//     frames (runtimes below).
+//     base_events _run_once, whose cumulative time is the loop's wall time
+//     (every iteration, even when profiling started inside the loop), the
+//     selector's select under it (idle), and events.Handle._run, one call
+//     per callback or task step. Busy is wall minus idle, so it includes the
+//     loop's own bookkeeping; the mean step is busy over steps. trio and
+//     uvloop are recognised by their own frames (runtimes below). Dumps
+//     without call counts (pyinstrument, Python 3.15's sampler) get this
+//     budget only.
 //  2. Walk down from the step dispatchers (Handle._run, Context.run,
 //     coroutine.send) through the loop's machinery and through coroutines.
 //     cProfile counts a coroutine once per resumption, and a frame's calls
@@ -34,25 +38,30 @@ import (
 //     (loop.create_future, gather, run_in_executor). Creating a coroutine
 //     object runs no frame and leaves no edge, so only awaiting does.
 //     A coroutine that awaits only C futures and tasks (a Task, a gather
-//     result) shows no such callee; unless it is a step root it is taken for
-//     a synchronous function and reported whole.
+//     result) shows no such callee and is treated as synchronous; step 3
+//     still looks through it when its time goes to a few calls.
 //  3. Everything else entered from a coroutine is synchronous work that held
 //     the loop for as long as each call lasted. The blocker is the outermost
-//     such function, so nested work is never counted twice, except that the
-//     user's own thin wrappers are looked through: a comprehension, or a
-//     function that spends most of its time in one callee called at most a
-//     few times per call, hands the blame to that callee, and the user's
-//     code becomes the call site where the fix goes. Time a coroutine spends
-//     in its own body is a blocker of its own.
+//     such function, so nested work is never counted twice, except that
+//     thin layers are looked through: a comprehension, a user function that
+//     spends most of its time in callees it calls at most a few times per
+//     call (a handler, a wrapper), or library code that spends most of its
+//     time calling back into the user's (a framework dispatching a request)
+//     hands the blame to those callees, and the user's code becomes the call
+//     site where the fix goes. Time a coroutine or a thin layer spends in
+//     its own body is a blocker of its own.
 //  4. Bound each blocker from the aggregates. A call lasted at least
 //     edge ct / edge primitive calls and at most edge ct, for every entry
 //     edge. The calls ran in at most D steps, where D sums, over the
 //     edges into a function, the smaller of the edge's calls and the steps
 //     its caller ran in (a task's outermost coroutine runs one step per
-//     call); so some step spent at least cost/D in it, and a step probably
-//     passed the slow-callback threshold when either bound reaches it.
+//     call); so some step spent at least cost/D in it. When either lower
+//     bound reaches the slow-callback threshold, some step passed it
+//     (ProbablySlow); the step's other work only adds to it.
 //
 // Tornado (5 and later) runs on asyncio's loop and is measured as asyncio.
+// Other loops (Twisted's reactor, gevent, curio) are not recognised: such
+// dumps get no loop section.
 
 // defaultSlow is asyncio's slow_callback_duration: debug mode logs a callback
 // or task step that runs longer.
@@ -69,8 +78,8 @@ const (
 	maxBlockers  = 10
 )
 
-// A user function is looked through when one callee holds at least
-// thinShare of its time with at most thinCalls calls per call of its own.
+// A layer is looked through when callees it calls at most thinCalls times
+// per call of its own hold at least thinShare of its time.
 const (
 	thinShare = 0.5
 	thinCalls = 10
@@ -84,7 +93,7 @@ func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 	if slow <= 0 {
 		slow = defaultSlow
 	}
-	if p.Format != parse.Pstats || !p.HasCalls() {
+	if p.Format != parse.Pstats {
 		return nil
 	}
 	rt := findRuntime(p)
@@ -94,6 +103,11 @@ func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 	l := &Loop{
 		Runtime: rt.name, Wall: rt.wall, Idle: rt.idle, Busy: math.Max(rt.wall-rt.idle, 0),
 		Steps: rt.steps, SlowThreshold: slow, Blockers: []Blocker{}, Notes: rt.notes,
+	}
+	if !p.HasCalls() || p.Dialect == "sampled" {
+		l.Steps = 0
+		l.Notes = append(l.Notes, fmt.Sprintf("The dump holds no call counts (it was written by %s), so only wall, idle and busy time are measured: steps, per-call figures and blockers need counts.", p.Dialect))
+		return l
 	}
 	if l.Steps > 0 {
 		l.MeanStep = l.Busy / float64(l.Steps)
@@ -110,14 +124,36 @@ func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 
 // loopRuntime is what one event-loop implementation's frames say about it.
 type loopRuntime struct {
-	name             string
-	wall, idle       float64
-	steps            int64
-	starts           []*parse.Func // frames whose callees run inside loop steps
-	machinery        func(*parse.Func) bool
-	sleep, offThread string // the runtime's own spelling of the fixes
-	notes            []string
+	name       string
+	wall, idle float64
+	steps      int64
+	starts     []*parse.Func // frames whose callees run inside loop steps
+	machinery  func(*parse.Func) bool
+	words      fixWords
+	notes      []string
 }
+
+// fixWords spell the fixes in a runtime's own API.
+type fixWords struct {
+	sleep    string // the non-blocking sleep
+	toThread string // run a blocking call on a thread
+	cpu      string // run CPU-bound work elsewhere
+	handoff  string // the APIs that hand work to threads, for notes
+	http     string // async HTTP clients
+	resolve  string // name resolution and connecting
+	process  string // subprocesses
+}
+
+var (
+	asyncioWords = fixWords{sleep: "await asyncio.sleep(...)", toThread: "await asyncio.to_thread(...)",
+		cpu: "await loop.run_in_executor(pool, ...)", handoff: "run_in_executor or to_thread",
+		http: "an async HTTP client (aiohttp, or httpx.AsyncClient)", resolve: "loop.getaddrinfo or asyncio.open_connection",
+		process: "asyncio.create_subprocess_exec"}
+	trioWords = fixWords{sleep: "await trio.sleep(...)", toThread: "await trio.to_thread.run_sync(...)",
+		cpu: "await trio.to_thread.run_sync(...)", handoff: "trio.to_thread.run_sync",
+		http: "an async HTTP client (httpx.AsyncClient)", resolve: "trio.socket.getaddrinfo or trio.open_tcp_stream",
+		process: "trio.run_process"}
+)
 
 // findRuntime recognises asyncio's default loop, trio or uvloop, in that
 // order.
@@ -135,8 +171,7 @@ func findRuntime(p *parse.Profile) *loopRuntime {
 // _run_once (every loop iteration), idle the selector wait under it, steps
 // the Handle._run calls.
 func asyncioRuntime(p *parse.Profile) *loopRuntime {
-	rt := &loopRuntime{name: "asyncio", machinery: asyncioMachinery,
-		sleep: "await asyncio.sleep(...)", offThread: "await asyncio.to_thread(...)"}
+	rt := &loopRuntime{name: "asyncio", machinery: asyncioMachinery, words: asyncioWords}
 	found := false
 	for _, f := range p.Funcs {
 		switch {
@@ -164,8 +199,7 @@ func asyncioRuntime(p *parse.Profile) *loopRuntime {
 // run() resumes once per batch of task steps, and run() waits for I/O in
 // the I/O manager's get_events between resumptions.
 func trioRuntime(p *parse.Profile) *loopRuntime {
-	rt := &loopRuntime{name: "trio", machinery: trioMachinery,
-		sleep: "await trio.sleep(...)", offThread: "await trio.to_thread.run_sync(...)"}
+	rt := &loopRuntime{name: "trio", machinery: trioMachinery, words: trioWords}
 	var busy float64
 	for _, f := range p.Funcs {
 		switch {
@@ -196,8 +230,7 @@ func trioRuntime(p *parse.Profile) *loopRuntime {
 // directly under them. The wait for I/O and the loop's own work are both in
 // those methods' own time and cannot be told apart.
 func uvloopRuntime(p *parse.Profile) *loopRuntime {
-	rt := &loopRuntime{name: "uvloop", machinery: uvloopMachinery,
-		sleep: "await asyncio.sleep(...)", offThread: "await asyncio.to_thread(...)"}
+	rt := &loopRuntime{name: "uvloop", machinery: uvloopMachinery, words: asyncioWords}
 	var busy float64
 	for _, f := range p.Funcs {
 		if f.File != "~" || !strings.Contains(f.Name, "of 'uvloop.loop.Loop' objects>") ||
@@ -239,16 +272,9 @@ func threadNotes(p *parse.Profile, rt *loopRuntime) []string {
 	case threads:
 		return []string{"Calls made on other threads are mixed into this profile (Python 3.12 and later profile every thread), so the loop's figures may include work that ran on worker threads and are not reliable."}
 	case handoff:
-		return []string{fmt.Sprintf("The loop handed work to threads (%s); cProfile saw only the thread that enabled it, so that work is not in this profile and did not hold the loop.", rt.offThreadName())}
+		return []string{fmt.Sprintf("The loop handed work to threads (%s); cProfile saw only the thread that enabled it, so that work is not in this profile and did not hold the loop.", rt.words.handoff)}
 	}
 	return nil
-}
-
-func (rt *loopRuntime) offThreadName() string {
-	if rt.name == "trio" {
-		return "trio.to_thread.run_sync"
-	}
-	return "run_in_executor or to_thread"
 }
 
 // inPackage matches a file by path suffix, never by line. With a base name
@@ -313,33 +339,29 @@ func uvloopMachinery(f *parse.Func) bool {
 }
 
 // asyncioCoroutines lists, by file in the asyncio package, the coroutines
-// and generator-based awaitables of CPython 3.7-3.13 (every async def, and
-// every def holding a yield, found by reading each version's source). An
-// edge into one of them can only come from a frame awaiting it.
+// and generator-based awaitables of CPython 3.7-3.13: every async def, and
+// every def holding a yield except as_completed (a plain generator of
+// awaitables), found by parsing each version's source with ast. An edge
+// into one of them can only come from a frame awaiting it.
 var asyncioCoroutines = map[string][]string{
-	"base_events.py": {"_connect_sock", "_create_connection_transport", "_create_server_getaddrinfo", "_ensure_resolved",
-		"_make_subprocess_transport", "_sendfile_fallback", "_sendfile_native", "_sock_sendfile_fallback",
-		"_sock_sendfile_native", "connect_accepted_socket", "connect_read_pipe", "connect_write_pipe",
-		"create_connection", "create_datagram_endpoint", "create_server", "drain", "getaddrinfo", "getnameinfo",
-		"sendfile", "serve_forever", "shutdown_asyncgens", "shutdown_default_executor", "sock_sendfile",
-		"start_serving", "start_tls", "subprocess_exec", "subprocess_shell", "wait_closed"},
+	"base_events.py":     {"_connect_sock", "_create_connection_transport", "_create_server_getaddrinfo", "_ensure_resolved", "_make_subprocess_transport", "_sendfile_fallback", "_sendfile_native", "_sock_sendfile_fallback", "_sock_sendfile_native", "connect_accepted_socket", "connect_read_pipe", "connect_write_pipe", "create_connection", "create_datagram_endpoint", "create_server", "drain", "getaddrinfo", "getnameinfo", "restore", "sendfile", "serve_forever", "shutdown_asyncgens", "shutdown_default_executor", "sock_sendfile", "start_serving", "start_tls", "subprocess_exec", "subprocess_shell", "wait_closed"},
 	"base_subprocess.py": {"_connect_pipes", "_wait"},
 	"coroutines.py":      {"coro"},
+	"events.py":          {"__aenter__", "__aexit__", "connect_accepted_socket", "connect_read_pipe", "connect_write_pipe", "create_connection", "create_datagram_endpoint", "create_server", "create_unix_connection", "create_unix_server", "getaddrinfo", "getnameinfo", "run_in_executor", "sendfile", "serve_forever", "shutdown_asyncgens", "shutdown_default_executor", "sock_accept", "sock_connect", "sock_recv", "sock_recv_into", "sock_recvfrom", "sock_recvfrom_into", "sock_sendall", "sock_sendfile", "sock_sendto", "start_serving", "start_tls", "subprocess_exec", "subprocess_shell", "wait_closed"},
 	"futures.py":         {"__await__"},
 	"locks.py":           {"__acquire_ctx", "__aenter__", "__aexit__", "__iter__", "_block", "_release", "_wait", "abort", "acquire", "reset", "wait", "wait_for"},
 	"proactor_events.py": {"_sendfile_native", "_sock_sendfile_native", "sock_accept", "sock_connect", "sock_recv", "sock_recv_into", "sock_recvfrom", "sock_recvfrom_into", "sock_sendall", "sock_sendto"},
 	"queues.py":          {"get", "join", "put"},
 	"selector_events.py": {"_accept_connection2", "_sendfile_native", "sock_accept", "sock_connect", "sock_recv", "sock_recv_into", "sock_recvfrom", "sock_recvfrom_into", "sock_sendall", "sock_sendto"},
 	"staggered.py":       {"run_one_coro", "staggered_race"},
-	"streams.py": {"__anext__", "_drain_helper", "_wait_for_data", "drain", "open_connection", "open_unix_connection",
-		"read", "readexactly", "readline", "readuntil", "start_server", "start_tls", "start_unix_server", "wait_closed"},
-	"subprocess.py":     {"_feed_stdin", "_noop", "_read_stream", "communicate", "create_subprocess_exec", "create_subprocess_shell", "wait"},
-	"taskgroups.py":     {"__aenter__", "__aexit__"},
-	"tasks.py":          {"__anext__", "__sleep0", "_cancel_and_wait", "_wait", "_wait_for_one", "_wrap_awaitable", "sleep", "wait", "wait_for"},
-	"threads.py":        {"to_thread"},
-	"timeouts.py":       {"__aenter__", "__aexit__"},
-	"unix_events.py":    {"_make_subprocess_transport", "_sock_sendfile_native", "create_unix_connection", "create_unix_server"},
-	"windows_events.py": {"_make_subprocess_transport", "accept_coro", "connect_pipe", "create_pipe_connection", "start_serving_pipe"},
+	"streams.py":         {"__anext__", "_drain_helper", "_wait_for_data", "drain", "open_connection", "open_unix_connection", "read", "readexactly", "readline", "readuntil", "start_server", "start_tls", "start_unix_server", "wait_closed"},
+	"subprocess.py":      {"_feed_stdin", "_noop", "_read_stream", "communicate", "create_subprocess_exec", "create_subprocess_shell", "wait"},
+	"taskgroups.py":      {"__aenter__", "__aexit__"},
+	"tasks.py":           {"__anext__", "__sleep0", "_cancel_and_wait", "_wait", "_wait_for_one", "_wrap_awaitable", "sleep", "wait", "wait_for"},
+	"threads.py":         {"to_thread"},
+	"timeouts.py":        {"__aenter__", "__aexit__"},
+	"unix_events.py":     {"_make_subprocess_transport", "_sock_sendfile_native", "create_unix_connection", "create_unix_server"},
+	"windows_events.py":  {"_make_subprocess_transport", "accept_coro", "connect_pipe", "create_pipe_connection", "start_serving_pipe"},
 }
 
 // awaitedResults are functions that return something to await, so their
@@ -507,27 +529,34 @@ func (w *loopWalk) kindOf(c *parse.Func) nodeKind {
 	return kindWork
 }
 
-// thin reports whether c is the user's own wrapper around its real work:
-// a comprehension, or a function with one callee that holds most of its
-// time at a few calls per call (see step 3 at the top of this file).
+// thin reports whether the walk looks through c to the work it calls: a
+// comprehension; a user function whose time goes mostly to callees it calls
+// at most thinCalls times per call of its own (a handler or wrapper, not a
+// loop over many cheap calls, which is blamed whole); or library code whose
+// time goes mostly to such calls back into the user's code (a framework
+// handing a request to its handler).
 func (w *loopWalk) thin(c *parse.Func) bool {
-	if OriginOf(c) != User {
-		return false
-	}
-	if isComprehension(c) {
+	o := OriginOf(c)
+	if o == User && isComprehension(c) {
 		return true
+	}
+	if o != User && o != ThirdParty || c.Cum <= 0 {
+		return false
 	}
 	calls := c.Primitive
 	if calls <= 0 {
 		calls = c.Calls
 	}
+	var held float64
 	for _, e := range c.Out {
-		if !isComprehension(e.Callee) && e.Callee != c &&
-			e.Cum >= thinShare*c.Cum && e.Cum > 0 && e.Calls <= thinCalls*calls {
-			return true
+		callee := e.Callee
+		if callee == c || isComprehension(callee) || e.Calls > thinCalls*calls ||
+			o == ThirdParty && OriginOf(callee) != User {
+			continue
 		}
+		held += e.Cum
 	}
-	return false
+	return held >= thinShare*c.Cum
 }
 
 // stepRoot reports whether a step dispatcher calls f: it is a task's
@@ -635,7 +664,7 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 		}
 		if !own { // a body's own time is fixed in the body itself
 			b.CallSite = w.userCaller(f)
-			b.Finding = linkFinding(f, findings)
+			b.Finding = linkFinding(f, b.Cost, findings)
 		}
 		b.Advice = w.advice(&b, own)
 		out = append(out, b)
@@ -677,22 +706,21 @@ func (w *loopWalk) userCaller(f *parse.Func) *parse.Func {
 }
 
 // linkFinding returns the index of the costliest repeated-setup finding
-// whose work f is or contains, or -1.
-func linkFinding(f *parse.Func, findings []Finding) int {
+// whose work f contains (the finding's function is f or is called under
+// it) and which accounts for at least half of cost, the time f held the
+// loop; or -1. A finding above f, or a small one inside it, is no reason
+// to call f setup.
+func linkFinding(f *parse.Func, cost float64, findings []Finding) int {
 	best := -1
 	var below map[*parse.Func]bool
 	for i, fd := range findings {
-		if fd.Func == nil {
+		if fd.Func == nil || fd.Cost < thinShare*cost || best >= 0 && fd.Cost <= findings[best].Cost {
 			continue
 		}
-		match := slices.Contains(fd.Chain, f)
-		if !match {
-			if below == nil {
-				below = reachable(f)
-			}
-			match = below[fd.Func]
+		if below == nil {
+			below = reachable(f)
 		}
-		if match && (best < 0 || fd.Cost > findings[best].Cost) {
+		if below[fd.Func] {
 			best = i
 		}
 	}
@@ -700,25 +728,28 @@ func linkFinding(f *parse.Func, findings []Finding) int {
 }
 
 // advice names the fix class for b in one sentence and, in a second, the
-// user's code where the fix goes.
+// user's code where the fix goes. Waiting comes before setup: a request
+// repeated identically is repeated work too, but the fix for time spent
+// waiting on a socket is not to cache it.
 func (w *loopWalk) advice(b *Blocker, own bool) string {
 	f := b.Func
+	words := w.rt.words
 	var fix string
 	switch {
-	case b.Finding >= 0:
-		fix = fmt.Sprintf("Cache it: every call repeats the same setup (finding %d), so build it once and reuse it, and the loop stops stalling on it.", b.Finding+1)
+	case own && OriginOf(f) == User:
+		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", Label(f), words.cpu)
 	case b.CallSite == nil && OriginOf(f) != User:
 		return fmt.Sprintf("No code of yours calls %s here: it is the library's own work inside the loop (a coroutine whose awaits leave no trace looks the same), so if it matters, look for a lighter option in the library.", f.Name)
-	case own:
-		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", Label(f), w.rt.offThreadCPU())
 	case f.File == "~" && f.Name == "<built-in method time.sleep>":
-		fix = fmt.Sprintf("Replace time.sleep with %s: time.sleep stops the whole loop.", w.rt.sleep)
+		fix = fmt.Sprintf("Replace time.sleep with %s: time.sleep stops the whole loop.", words.sleep)
 	case f.File == "~" && strings.HasPrefix(f.Name, "<method 'acquire' of '_thread."):
-		fix = fmt.Sprintf("Await the result instead of blocking on a lock or another thread's future: wrap concurrent futures with asyncio.wrap_future, or move the waiting call to %s.", w.rt.offThread)
+		fix = fmt.Sprintf("Await the result instead of blocking on a lock or another thread's future: wrap concurrent futures with asyncio.wrap_future, or move the waiting call to %s.", words.toThread)
 	case waitsOnIO(f):
-		fix = fmt.Sprintf("Use the library's async variant for this I/O, or move the call to a thread with %s.", w.rt.offThread)
+		fix = fmt.Sprintf("This call waits for I/O with the loop stopped: use %s, or move the call to a thread with %s.", words.asyncVariant(f), words.toThread)
+	case b.Finding >= 0:
+		fix = fmt.Sprintf("Cache it: every call repeats the same setup (finding %d), so build it once and reuse it, and the loop stops stalling on it.", b.Finding+1)
 	default:
-		fix = fmt.Sprintf("Move this CPU-bound call off the loop with %s (a process pool for pure-Python work, which holds the GIL), or make it cheaper.", w.rt.offThreadCPU())
+		fix = fmt.Sprintf("Move this CPU-bound call off the loop with %s (a process pool for pure-Python work, which holds the GIL), or make it cheaper.", words.cpu)
 	}
 	if b.CallSite != nil {
 		fix += " The call is in " + Label(b.CallSite) + "."
@@ -726,11 +757,18 @@ func (w *loopWalk) advice(b *Blocker, own bool) string {
 	return fix
 }
 
-func (rt *loopRuntime) offThreadCPU() string {
-	if rt.name == "trio" {
-		return "await trio.to_thread.run_sync(...)"
+// asyncVariant names the non-blocking replacement for a blocking call.
+func (fw fixWords) asyncVariant(f *parse.Func) string {
+	switch {
+	case inPackage(f.File, "urllib", "request.py"), inPackage(f.File, "http", "client.py"),
+		inPackage(f.File, "requests", ""), inPackage(f.File, "urllib3", ""), inPackage(f.File, "httpx", ""):
+		return fw.http
+	case f.Name == "getaddrinfo" || f.Name == "<built-in method _socket.getaddrinfo>" || f.Name == "create_connection" && inPackage(f.File, "", "socket.py"):
+		return fw.resolve
+	case inPackage(f.File, "", "subprocess.py") && OriginOf(f) == Stdlib:
+		return fw.process
 	}
-	return "await loop.run_in_executor(pool, ...)"
+	return "the library's async variant"
 }
 
 // blockingCalls are C functions that wait for the outside world rather than

@@ -38,9 +38,11 @@ type Limits struct {
 	MinWork                  int64
 	MinMultiple              float64
 
-	// Descend moves a shape finding from a function down to the callee
-	// that holds at least this share of its cost, so the finding names the
-	// setup rather than the handler around it.
+	// Descend moves a shape finding from a function in the user's code
+	// down to the callee that holds at least this share of its cost, so
+	// the finding names the setup rather than the handler around it. A
+	// library function that repeats identical work is already the
+	// outermost function of the setup, and the finding stays there.
 	Descend float64
 
 	// MinMissRatio is the fewest setup calls per cache lookup for a
@@ -53,6 +55,16 @@ type Limits struct {
 	// VaryingShare is the share a hit of a Pattern marked Varying needs
 	// when neither the shape nor a cache shows that the work repeats.
 	VaryingShare float64
+
+	// Explained is the share of a candidate's cost that an accepted
+	// finding inside it must cover for the candidate to be dropped as the
+	// same problem seen from further out.
+	Explained float64
+
+	// Severity: high from HighShare of the total, or from HighCost seconds
+	// at MediumShare; medium from MediumShare or MediumCost seconds; low
+	// below.
+	HighShare, MediumShare, HighCost, MediumCost float64
 
 	// MainModule is the share of the total above which a "<module>" frame
 	// is the program's main script rather than an import.
@@ -73,6 +85,11 @@ var limits = Limits{
 	MinMissRatio: 0.5,
 	MinUseRatio:  2,
 	VaryingShare: 0.2,
+	Explained:    0.5,
+	HighShare:    0.25,
+	MediumShare:  0.05,
+	HighCost:     1,
+	MediumCost:   0.25,
 	MainModule:   0.5,
 }
 
@@ -101,19 +118,25 @@ const KindRepeatedSetup = "repeated-setup"
 // For profiles with stacks but no counts (pprof), catalogued setup frames
 // under request-handling stacks, not package initialization, are reported.
 func Setup(p *parse.Profile) []Finding {
+	return setup(p, Catalog)
+}
+
+// setup is Setup with the catalog as a parameter, so tests can check what
+// the shape signals find on their own.
+func setup(p *parse.Profile, catalog []Pattern) []Finding {
 	findings := []Finding{}
 	switch {
 	case len(p.Funcs) == 0:
 	case p.HasCalls():
 		g := newCallGraph(p)
-		for _, c := range g.catalogCandidates() {
+		for _, c := range g.catalogCandidates(catalog) {
 			findings = g.accept(findings, c)
 		}
 		for _, c := range g.shapeCandidates() {
 			findings = g.accept(findings, c)
 		}
 	default:
-		findings = stackSetup(p)
+		findings = stackSetup(p, catalog)
 	}
 	slices.SortStableFunc(findings, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(b.Saving, a.Saving), cmp.Compare(b.Cost, a.Cost), strings.Compare(a.Func.String(), b.Func.String()))
@@ -218,7 +241,10 @@ func (g *callGraph) entry(f *parse.Func, inside func(*parse.Func) bool) (int64, 
 		calls += float64(edgeCalls(e)) * r
 		cost += e.Cum * r
 	}
-	return int64(math.Round(calls)), cost
+	// Edges from callers in a recursive cycle repeat the outermost calls
+	// (cProfile's per-edge primitive counts know only the caller-callee
+	// pair), so the function's own figures bound the sums.
+	return min(int64(math.Round(calls)), f.Primitive), min(cost, f.Cum)
 }
 
 // edgeCalls is the primitive calls along e, or all calls when unknown.
@@ -244,10 +270,10 @@ func costly(p *parse.Profile, cost float64) bool {
 
 // catalogCandidates returns, per catalog pattern and call site, the
 // outermost setup functions called often enough at a real cost.
-func (g *callGraph) catalogCandidates() []candidate {
+func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 	var out []candidate
-	for i := range Catalog {
-		pat := &Catalog[i]
+	for i := range catalog {
+		pat := &catalog[i]
 		isBuild := func(f *parse.Func) bool { return matchAny(pat.Build, slashed(f.File), f.Name) }
 		var roots []root
 		for _, f := range g.p.Funcs {
@@ -322,7 +348,8 @@ func slashed(file string) string { return strings.ReplaceAll(file, `\`, "/") }
 // the same work.
 type repeat struct {
 	n         int64         // the function's primitive calls, the modulus
-	members   []*parse.Func // functions only it calls (directly or not), with calls
+	members   []*parse.Func // functions only it calls (directly or not), at least n times
+	rare      int           // functions only it calls, fewer than n times (once, then cached)
 	multiples []*parse.Func // members called an exact multiple of n times
 	quotients int           // distinct multiples
 	work      int64         // calls per call made by the multiples
@@ -377,6 +404,14 @@ func repeats(f *parse.Func) repeat {
 	for _, m := range private(f) {
 		set[m] = true
 		if m.Calls <= 0 {
+			continue
+		}
+		// A function run less than once per call is work built once and
+		// cached (jinja2's lexer, re's compiled patterns) or a branch
+		// rarely taken; either way its count says nothing about whether
+		// each call repeats the same work.
+		if m.Calls < r.n {
+			r.rare++
 			continue
 		}
 		r.members = append(r.members, m)
@@ -441,7 +476,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 		for moved := true; moved; {
 			moved = false
 			for _, e := range c.root.Out {
-				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && e.Cum >= limits.Descend*c.cost {
+				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && OriginOf(c.root) == User && e.Cum >= limits.Descend*c.cost {
 					c, moved, visited[e.Callee] = next, true, true
 					break
 				}
@@ -507,7 +542,7 @@ func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 			slices.Contains(up, t.root) || t.chain[c.root] {
 			return findings
 		}
-		if down[t.root] && t.cost >= 0.5*c.cost {
+		if down[t.root] && t.cost >= limits.Explained*c.cost {
 			return findings
 		}
 	}
@@ -585,6 +620,9 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		ev = append(ev, fmt.Sprintf("%s also ran %s times from the same place, another %s; the finding's cost includes it.",
 			Label(r.f), count(r.calls), amount(p, r.cost)))
 	}
+	if others := g.otherSites(c.root, f.CallSite); len(others) > 0 {
+		ev = append(ev, "It is also reached from "+strings.Join(others, "; ")+".")
+	}
 	if n := g.importCalls(c.root); n > 0 {
 		ev = append(ev, fmt.Sprintf("Another %s calls ran while modules were imported and are not counted: setup at import runs once.", count(n)))
 	}
@@ -598,12 +636,59 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	}
 	ev = append(ev, "Call chain: "+chainNames(f.Chain)+".")
 	if c.pattern != nil {
-		ev = append(ev, c.pattern.Why)
+		ev = append(ev, c.pattern.Why, "Known upstream: "+c.pattern.Ref+".")
 	}
 	ev = append(ev, fmt.Sprintf("Doing it once would save up to %s; that is an upper bound, assuming every call built the same thing.",
 		amount(p, f.Saving)))
 	f.Evidence = ev
 	return f
+}
+
+// otherSites lists the places in the user's code, besides site, from which
+// f is reached through library code, each with the calls it makes into
+// that code, most calls first; at most three, then how many more.
+func (g *callGraph) otherSites(f, site *parse.Func) []string {
+	var found []*parse.Edge
+	seen := map[*parse.Func]bool{f: true}
+	queue := []*parse.Func{f}
+	if OriginOf(f) == User {
+		queue = nil // the user's own function: its callers are the sites
+		for _, e := range f.In {
+			if e.Caller != f && e.Caller != site && g.runtime[e.Caller.ID] > 0 {
+				found = append(found, e)
+			}
+		}
+	}
+	for len(queue) > 0 {
+		m := queue[0]
+		queue = queue[1:]
+		for _, e := range m.In {
+			c := e.Caller
+			if seen[c] || g.runtime[c.ID] == 0 {
+				continue
+			}
+			seen[c] = true
+			if OriginOf(c) == User {
+				if c != site {
+					found = append(found, e)
+				}
+				continue
+			}
+			queue = append(queue, c)
+		}
+	}
+	slices.SortStableFunc(found, func(a, b *parse.Edge) int {
+		return cmp.Or(cmp.Compare(b.Calls, a.Calls), strings.Compare(a.Caller.String(), b.Caller.String()))
+	})
+	var out []string
+	for i, e := range found {
+		if i == 3 {
+			out = append(out, fmt.Sprintf("%d more places", len(found)-3))
+			break
+		}
+		out = append(out, fmt.Sprintf("%s (%s calls of %s)", Label(e.Caller), count(e.Calls), shortName(e.Callee)))
+	}
+	return out
 }
 
 // importCalls estimates the calls of f made while importing modules.
@@ -640,10 +725,14 @@ func (r repeat) sentences(f *parse.Func) []string {
 	for _, m := range r.examples() {
 		ex = append(ex, fmt.Sprintf("%s called %s times = %s × %s calls of %s", shortName(m), count(m.Calls), count(m.Calls/r.n), count(r.n), f.Name))
 	}
-	s := fmt.Sprintf("%d of the %d functions only it calls ran an exact multiple of its %s calls (%d different multiples): %s.",
-		len(r.multiples), len(r.members), count(r.n), r.quotients, strings.Join(ex, "; "))
+	which := fmt.Sprintf("%d of the %d", len(r.multiples), len(r.members))
 	if len(r.multiples) == len(r.members) {
-		s = "Every call did the same work: " + s
+		which = fmt.Sprintf("Every call did the same work: all %d", len(r.members))
+	}
+	s := fmt.Sprintf("%s functions that only it calls, at least once per call, ran an exact multiple of its %s calls (%d different multiples): %s.",
+		which, count(r.n), r.quotients, strings.Join(ex, "; "))
+	if r.rare > 0 {
+		s += fmt.Sprintf(" %d more ran less than once per call: work done once and cached, or rarely.", r.rare)
 	}
 	out = append(out, s)
 	if r.edges > 0 && r.exact == r.edges {
@@ -756,9 +845,9 @@ func shortName(f *parse.Func) string {
 func severity(p *parse.Profile, cost, share float64) Severity {
 	secs := p.Unit == "seconds"
 	switch {
-	case share >= 0.25 || secs && cost >= 1 && share >= 0.05:
+	case share >= limits.HighShare || secs && cost >= limits.HighCost && share >= limits.MediumShare:
 		return High
-	case share >= 0.05 || secs && cost >= 0.25:
+	case share >= limits.MediumShare || secs && cost >= limits.MediumCost:
 		return Medium
 	}
 	return Low
@@ -828,12 +917,12 @@ var requestFrame = regexp.MustCompile(`ServeHTTP$|^net/http\.\(\*conn\)\.serve$|
 // package initialization is on the stack: setup under init runs once.
 // Without counts the number of repetitions is unknown, so the finding
 // rests on where the setup runs and what it costs.
-func stackSetup(p *parse.Profile) []Finding {
+func stackSetup(p *parse.Profile, catalog []Pattern) []Finding {
 	pat := make([]*Pattern, len(p.Funcs))
 	for i, f := range p.Funcs {
-		for j := range Catalog {
-			if matchAny(Catalog[j].Build, slashed(f.File), f.Name) {
-				pat[i] = &Catalog[j]
+		for j := range catalog {
+			if matchAny(catalog[j].Build, slashed(f.File), f.Name) {
+				pat[i] = &catalog[j]
 				break
 			}
 		}
@@ -925,7 +1014,7 @@ func stackSetup(p *parse.Profile) []Finding {
 		if c := initCost[k.pat]; c > 0 {
 			ev = append(ev, fmt.Sprintf("Another %s of the same setup ran during package initialization and is not counted.", amount(p, c)))
 		}
-		ev = append(ev, "Call chain: "+chainNames(f.Chain)+".", k.pat.Why,
+		ev = append(ev, "Call chain: "+chainNames(f.Chain)+".", k.pat.Why, "Known upstream: "+k.pat.Ref+".",
 			"The profile records no call counts, so how often the setup ran is unknown; doing it once would save up to its whole cost.")
 		f.Evidence = ev
 		findings = append(findings, f)

@@ -138,6 +138,7 @@ func TestSetupPstats(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(filepath.Base(tt.dump), func(t *testing.T) {
+			t.Parallel() // python3 starts slowly; the cases share nothing
 			p := loadProfile(t, tt.dump)
 			o := readOracle(t, tt.dump)
 			got := Setup(p)
@@ -189,6 +190,38 @@ func TestSetupPstats(t *testing.T) {
 			}
 			if f.Title == "" || f.Fix == "" {
 				t.Errorf("finding without title or fix: %+v", f)
+			}
+		})
+	}
+}
+
+// TestSetupShapeAlone hides the catalog: the shape signals alone must still
+// find the motivating case's setup and name it at the outermost library
+// function that repeats it, and the negative controls must stay quiet.
+func TestSetupShapeAlone(t *testing.T) {
+	tests := []struct {
+		dump     string
+		fn, site string // "" for no finding
+	}{
+		{"webhook/webhook.pstats", "yacc", "get_values"},
+		{"setup/keywords.pstats", "assemble", "tag_ticket"},
+		{"setup/config_copy.pstats", "deepcopy", "handle"},
+		{"setup/numeric.pstats", "", ""},
+		{"setup/recursion.pstats", "", ""},
+		{"setup/cached.pstats", "", ""},
+		{"setup/once.pstats", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dump, func(t *testing.T) {
+			got := setup(loadProfile(t, filepath.Join("../testdata", tt.dump)), nil)
+			if tt.fn == "" {
+				for _, f := range got {
+					t.Errorf("unexpected finding at %s:\n%s", f.Func, strings.Join(f.Evidence, "\n"))
+				}
+				return
+			}
+			if len(got) == 0 || got[0].Pattern != "shape" || got[0].Func.Name != tt.fn || got[0].CallSite == nil || got[0].CallSite.Name != tt.site {
+				t.Fatalf("findings %+v, want shape at %s from %s first", got, tt.fn, tt.site)
 			}
 		})
 	}
@@ -334,22 +367,25 @@ func handlerWith(build float64, counts [4]int64) *handGraph {
 		call(lib+":a", lib+":c", counts[2], 0.1).call(lib+":b", lib+":d", counts[3], 0.1)
 }
 
+// shapeCase is one hand-built profile and the finding it must give.
+type shapeCase struct {
+	name    string
+	graph   *handGraph
+	pattern string // "" for no finding
+	fn      string // "file:name" of the finding
+	site    string
+	calls   int64
+	cost    float64
+	quote   string // a sentence the evidence must hold
+}
+
 // TestSetupShape checks the name-independent signals on hand-built
 // profiles: exact multiples (S1) with constant edge ratios (S2), the
 // descent to the function holding the cost, the cache-miss ratio (S5), and
 // what must not count: varying counts, three calls or fewer, setup run by
 // imports.
 func TestSetupShape(t *testing.T) {
-	tests := []struct {
-		name    string
-		graph   *handGraph
-		pattern string // "" for no finding
-		fn      string // "file:name" of the finding
-		site    string
-		calls   int64
-		cost    float64
-		quote   string // a sentence the evidence must hold
-	}{
+	tests := []shapeCase{
 		{name: "exact multiples name the builder, not the handler", graph: handlerWith(0.9, [4]int64{40, 250, 10, 30}),
 			pattern: "shape", fn: lib + ":make", site: "handle", calls: 10, cost: 0.9},
 		{name: "counts that are not multiples are varying work", graph: handlerWith(0.9, [4]int64{41, 257, 13, 33})},
@@ -396,6 +432,15 @@ func TestSetupShape(t *testing.T) {
 			pattern: "P10", fn: "/usr/lib/python3.11/collections/__init__.py:namedtuple", site: "to_record", calls: 30, cost: 0.3,
 			quote: "Another 20 calls ran while modules were imported and are not counted: setup at import runs once."},
 	}
+	twoSites := newGraph(1).
+		fn(app, "<module>", 1, 1).fn(app, "to_record", 30, 0.3).fn(app, "to_row", 10, 0.1).
+		fn("/usr/lib/python3.11/collections/__init__.py", "namedtuple", 40, 0.4).
+		call(app+":<module>", app+":to_record", 30, 0.3).call(app+":<module>", app+":to_row", 10, 0.1).
+		call(app+":to_record", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 30, 0.3).
+		call(app+":to_row", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 10, 0.1)
+	tests = append(tests, shapeCase{name: "namedtuple built per request from two places", graph: twoSites, pattern: "P10",
+		fn: "/usr/lib/python3.11/collections/__init__.py:namedtuple", site: "to_record", calls: 40, cost: 0.4,
+		quote: "It is also reached from " + Label(twoSites.funcs[app+":to_row"]) + " (10 calls of namedtuple)."})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := tt.graph.profile(t)

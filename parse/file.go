@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // MaxInput is the largest input read into memory. Real pstats dumps are a
@@ -69,14 +70,17 @@ func Data(data []byte, name string, opts Options) (*Profile, error) {
 
 // Detect names the format of data from its first bytes. File names prove
 // nothing: cProfile, pprof and gprof all write ".prof" files. A marshalled
-// dict is pstats; gprof's text is refused here; everything else goes to the
-// pprof reader, which knows protobuf, gzip and the legacy formats and
-// reports ErrUnknownFormat for what it cannot read.
+// dict is pstats; so is a marshalled list or tuple, which the pstats reader
+// then refuses by name (no pprof protobuf starts with those bytes, as they
+// are tags of fields pprof does not have or wire types it does not use);
+// gprof's text is refused here; everything else goes to the pprof reader,
+// which knows protobuf, gzip and the legacy formats and reports
+// ErrUnknownFormat for what it cannot read.
 func Detect(data []byte) (Format, error) {
 	switch {
 	case len(data) == 0:
 		return "", fmt.Errorf("empty input: %w", ErrUnknownFormat)
-	case data[0] == '{' || data[0] == '{'|0x80:
+	case strings.IndexByte("{[()", data[0]&^0x80) >= 0: // FLAG_REF is 0x80
 		return Pstats, nil
 	case bytes.HasPrefix(data, []byte("Flat profile:")):
 		return "", fmt.Errorf("gprof text output is not supported: %w", ErrUnknownFormat)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -72,10 +73,11 @@ func PprofData(data []byte, name string, opts Options) (*Profile, error) {
 	if err := b.addSamples(pp, idx); err != nil {
 		return nil, &Error{File: name, Offset: -1, Err: err}
 	}
-	b.fill(p, scale)
 	if b.unsymbolized > 0 {
 		notes = append(notes, fmt.Sprintf("%d of %d locations have no function names and are shown as mapping and address", b.unsymbolized, len(pp.Location)))
 	}
+	sortStacks(b.stacks) // pp is garbage from here on
+	b.fill(p, scale)
 	if b.frameless > 0 {
 		notes = append(notes, fmt.Sprintf("%d samples have no frames; their value counts only in the total", b.frameless))
 	}
@@ -83,8 +85,57 @@ func PprofData(data []byte, name string, opts Options) (*Profile, error) {
 	if err := p.Normalize(); err != nil {
 		return nil, &Error{File: name, Offset: -1, Msg: "inconsistent profile", Err: err}
 	}
-	slices.SortFunc(p.Stacks, func(a, b Stack) int { return slices.Compare(a.Funcs, b.Funcs) })
 	return p, nil
+}
+
+// sortStacks orders stacks by their function IDs, a stack before its own
+// extensions, as slices.Compare would. Stacks share long root prefixes
+// that a comparison sort compares over and over, so this is a three-way
+// radix quicksort (Bentley and Sedgewick): each partition looks at one
+// depth only, and the stacks equal there move on to the next depth.
+func sortStacks(stacks []Stack) {
+	sortStacksFrom(stacks, 0, 2*bits.Len(uint(len(stacks))))
+}
+
+// sortStacksFrom sorts stacks that share their first depth IDs. budget
+// bounds the recursion as in introsort: once spent, a plain comparison
+// sort finishes the range.
+func sortStacksFrom(stacks []Stack, depth, budget int) {
+	for len(stacks) > 1 {
+		if len(stacks) < 12 || budget == 0 {
+			slices.SortFunc(stacks, func(a, b Stack) int { return slices.Compare(a.Funcs[depth:], b.Funcs[depth:]) })
+			return
+		}
+		pivot := idAt(stacks[len(stacks)/2], depth)
+		lt, i, gt := 0, 0, len(stacks)
+		for i < gt {
+			switch id := idAt(stacks[i], depth); {
+			case id < pivot:
+				stacks[lt], stacks[i] = stacks[i], stacks[lt]
+				lt, i = lt+1, i+1
+			case id > pivot:
+				gt--
+				stacks[i], stacks[gt] = stacks[gt], stacks[i]
+			default:
+				i++
+			}
+		}
+		sortStacksFrom(stacks[:lt], depth, budget-1)
+		sortStacksFrom(stacks[gt:], depth, budget-1)
+		if pivot < 0 {
+			return // the stacks equal to the pivot all end at depth
+		}
+		stacks, depth = stacks[lt:gt], depth+1
+	}
+}
+
+// idAt is the function at depth in s, or -1 past its end so that a stack
+// sorts before its extensions.
+func idAt(s Stack, depth int) int {
+	if depth < len(s.Funcs) {
+		return s.Funcs[depth]
+	}
+	return -1
 }
 
 // decodePprof runs the pprof library on data, gunzipping it first under
@@ -242,25 +293,24 @@ func pprofDialect(pp *profile.Profile, legacy bool) string {
 
 // stackBuilder turns pprof samples into interned stacks of function IDs and
 // then into per-function and per-edge sums. Function IDs here are indexes
-// into funcs; Normalize renumbers them later.
+// into funcs; fill drops unused functions and Normalize renumbers the rest.
 type stackBuilder struct {
 	funcs []*Func
 	// locFuncs[i] lists the functions of the location whose ID was set to
 	// i+1, outermost (physical caller) first.
-	locFuncs     [][]int32
+	locFuncs     [][]int
 	unsymbolized int
 	frameless    int
 
-	// Interned stacks: the IDs of stack i are ids[start[i]:start[i+1]],
-	// its summed raw sample value is value[i]. byHash holds the first
-	// stack with a hash, next[i] the following one with the same hash.
-	ids    []int32
-	start  []int
-	value  []float64
+	// Interned stacks, values still raw. byHash holds the first stack with
+	// a hash, next[i] the following one with the same hash or -1.
+	stacks []Stack
 	byHash map[uint64]int32
 	next   []int32
 	seed   maphash.Seed // seeded so crafted stacks cannot force collisions
 	key    []byte       // scratch: the stack being hashed, as bytes
+	block  []int        // storage the next interned stack is cut from
+	frames int          // function IDs stored in all
 	total  float64
 }
 
@@ -269,18 +319,18 @@ type stackBuilder struct {
 // functions by slice index rather than by map; pp is not used afterwards.
 func newStackBuilder(pp *profile.Profile) *stackBuilder {
 	b := &stackBuilder{
-		locFuncs: make([][]int32, len(pp.Location)),
+		locFuncs: make([][]int, len(pp.Location)),
 		byHash:   make(map[uint64]int32, len(pp.Sample)),
-		start:    []int{0},
+		stacks:   make([]Stack, 0, len(pp.Sample)),
 		seed:     maphash.MakeSeed(),
 	}
 	type funcKey struct{ name, file string }
-	byKey := make(map[funcKey]int32)
-	intern := func(name, file string, line int64, synthetic bool) int32 {
+	byKey := make(map[funcKey]int)
+	intern := func(name, file string, line int64, synthetic bool) int {
 		k := funcKey{name, file}
 		id, ok := byKey[k]
 		if !ok {
-			id = int32(len(b.funcs))
+			id = len(b.funcs)
 			byKey[k] = id
 			b.funcs = append(b.funcs, &Func{Name: name, File: file, Line: int(line), Calls: -1, Primitive: -1, Synthetic: synthetic})
 		} else if f := b.funcs[id]; line > 0 && (f.Line == 0 || int(line) < f.Line) {
@@ -290,27 +340,41 @@ func newStackBuilder(pp *profile.Profile) *stackBuilder {
 	}
 	for i, loc := range pp.Location {
 		loc.ID = uint64(i + 1)
-		ids := make([]int32, 0, max(1, len(loc.Line)))
-		symbolized := false
+		ids := make([]int, 0, max(1, len(loc.Line)))
 		for j := len(loc.Line) - 1; j >= 0; j-- {
-			fn := loc.Line[j].Function
-			if fn == nil {
-				continue
+			if fn := loc.Line[j].Function; fn != nil && cmp.Or(fn.Name, fn.SystemName) != "" {
+				ids = append(ids, intern(cmp.Or(fn.Name, fn.SystemName), fn.Filename, fn.StartLine, false))
 			}
-			name := cmp.Or(fn.Name, fn.SystemName)
-			if name == "" {
-				continue
-			}
-			symbolized = true
-			ids = append(ids, intern(name, fn.Filename, fn.StartLine, false))
 		}
-		if !symbolized {
+		if len(ids) == 0 {
 			b.unsymbolized++
-			ids = append(ids[:0], intern(addressName(loc), "", 0, true))
+			ids = append(ids, intern(addressName(loc), "", 0, true))
 		}
 		b.locFuncs[i] = ids
 	}
+	b.sortFuncs()
 	return b
+}
+
+// sortFuncs puts funcs in the order Normalize will keep, (File, Name,
+// Line), and renumbers the locations' functions to match. Stacks sorted
+// now are then already in their final order.
+func (b *stackBuilder) sortFuncs() {
+	for i, f := range b.funcs {
+		f.ID = i // the old index, until Normalize sets the final one
+	}
+	slices.SortFunc(b.funcs, func(x, y *Func) int {
+		return cmp.Or(strings.Compare(x.File, y.File), strings.Compare(x.Name, y.Name), cmp.Compare(x.Line, y.Line))
+	})
+	remap := make([]int, len(b.funcs))
+	for i, f := range b.funcs {
+		remap[f.ID] = i
+	}
+	for _, ids := range b.locFuncs {
+		for j, id := range ids {
+			ids[j] = remap[id]
+		}
+	}
 }
 
 // addressName names an unsymbolized location by its mapping's file base
@@ -334,7 +398,7 @@ const maxFrames = 1 << 25
 // sample type idx. Negative values (diff profiles) are refused: the model
 // holds costs, not differences.
 func (b *stackBuilder) addSamples(pp *profile.Profile, idx int) error {
-	var stack []int32
+	var stack []int
 	for n, s := range pp.Sample {
 		v := s.Value[idx]
 		if v == 0 {
@@ -351,7 +415,7 @@ func (b *stackBuilder) addSamples(pp *profile.Profile, idx int) error {
 				return fmt.Errorf("sample %d refers to a location missing from the location table", n)
 			}
 			stack = append(stack, b.locFuncs[loc]...)
-			if len(b.ids)+len(stack) > maxFrames {
+			if b.frames+len(stack) > maxFrames {
 				return fmt.Errorf("stacks expand to more than %d frames (inlined lines times locations); refusing a likely hostile profile", maxFrames)
 			}
 		}
@@ -359,14 +423,14 @@ func (b *stackBuilder) addSamples(pp *profile.Profile, idx int) error {
 			b.frameless++
 			continue
 		}
-		b.value[b.intern(stack)] += float64(v)
+		b.stacks[b.intern(stack)].Value += float64(v)
 	}
 	return nil
 }
 
 // intern returns the index of the stored stack equal to stack, storing a
 // copy first if there is none.
-func (b *stackBuilder) intern(stack []int32) int32 {
+func (b *stackBuilder) intern(stack []int) int32 {
 	b.key = b.key[:0]
 	for _, id := range stack {
 		b.key = binary.LittleEndian.AppendUint32(b.key, uint32(id))
@@ -375,22 +439,33 @@ func (b *stackBuilder) intern(stack []int32) int32 {
 	first, ok := b.byHash[key]
 	if ok {
 		for i := first; i >= 0; i = b.next[i] {
-			if slices.Equal(b.ids[b.start[i]:b.start[i+1]], stack) {
+			if slices.Equal(b.stacks[i].Funcs, stack) {
 				return i
 			}
 		}
-	}
-	i := int32(len(b.value))
-	if ok {
-		b.next = append(b.next, first)
 	} else {
-		b.next = append(b.next, -1)
+		first = -1
 	}
+	i := int32(len(b.stacks))
+	b.next = append(b.next, first)
 	b.byHash[key] = i
-	b.ids = append(b.ids, stack...)
-	b.start = append(b.start, len(b.ids))
-	b.value = append(b.value, 0)
+	b.stacks = append(b.stacks, Stack{Funcs: b.store(stack)})
 	return i
+}
+
+// stackBlock is how many function IDs store allocates at a time: stacks are
+// cut from shared blocks, never copied as storage grows.
+const stackBlock = 1 << 16
+
+// store copies stack into the current storage block.
+func (b *stackBuilder) store(stack []int) []int {
+	if len(b.block)+len(stack) > cap(b.block) {
+		b.block = make([]int, 0, max(stackBlock, len(stack)))
+	}
+	lo := len(b.block)
+	b.block = append(b.block, stack...)
+	b.frames += len(stack)
+	return b.block[lo:len(b.block):len(b.block)]
 }
 
 // fill sums the interned stacks into p's functions, edges and stacks. Raw
@@ -402,15 +477,20 @@ func (b *stackBuilder) fill(p *Profile, scale pprofScale) {
 	cum := make([]float64, len(b.funcs))
 	seen := make([]int32, len(b.funcs)) // stack index+1 that last counted a function
 	type edgeSum struct {
-		caller, callee int32
+		caller, callee int
 		own, cum       float64
 		seen           int32
 	}
 	var edges []edgeSum
 	edgeIndex := make(map[uint64]int32)
-	for i, v := range b.value {
-		gen := int32(i + 1)
-		stack := b.ids[b.start[i]:b.start[i+1]]
+	// lastEdge[f] is the edge last found from caller f: sorted stacks
+	// share prefixes, so it spares most map lookups.
+	lastEdge := make([]int32, len(b.funcs))
+	for i := range lastEdge {
+		lastEdge[i] = -1
+	}
+	for i, st := range b.stacks {
+		gen, v, stack := int32(i+1), st.Value, st.Funcs
 		own[stack[len(stack)-1]] += v
 		for j, id := range stack {
 			if seen[id] != gen {
@@ -420,12 +500,17 @@ func (b *stackBuilder) fill(p *Profile, scale pprofScale) {
 			if j == 0 {
 				continue
 			}
-			key := uint64(uint32(stack[j-1]))<<32 | uint64(uint32(id))
-			e, ok := edgeIndex[key]
-			if !ok {
-				e = int32(len(edges))
-				edgeIndex[key] = e
-				edges = append(edges, edgeSum{caller: stack[j-1], callee: id})
+			caller := stack[j-1]
+			e := lastEdge[caller]
+			if e < 0 || edges[e].callee != id {
+				key := uint64(caller)<<32 | uint64(id)
+				var ok bool
+				if e, ok = edgeIndex[key]; !ok {
+					e = int32(len(edges))
+					edgeIndex[key] = e
+					edges = append(edges, edgeSum{caller: caller, callee: id})
+				}
+				lastEdge[caller] = e
 			}
 			if es := &edges[e]; es.seen != gen {
 				es.seen = gen
@@ -445,15 +530,14 @@ func (b *stackBuilder) fill(p *Profile, scale pprofScale) {
 		f.Own, f.Cum = scale.of(own[i]), scale.of(cum[i])
 		p.Funcs = append(p.Funcs, f)
 	}
-	all := make([]int, len(b.ids))
-	for i, id := range b.ids {
-		all[i] = remap[id]
+	for i := range b.stacks {
+		st := &b.stacks[i]
+		st.Value = scale.of(st.Value)
+		for j, id := range st.Funcs {
+			st.Funcs[j] = remap[id]
+		}
 	}
-	p.Stacks = make([]Stack, len(b.value))
-	for i, v := range b.value {
-		lo, hi := b.start[i], b.start[i+1]
-		p.Stacks[i] = Stack{Funcs: all[lo:hi:hi], Value: scale.of(v)}
-	}
+	p.Stacks = b.stacks
 	p.Edges = make([]*Edge, len(edges))
 	for i, e := range edges {
 		p.Edges[i] = &Edge{Caller: b.funcs[e.caller], Callee: b.funcs[e.callee], Calls: -1, Primitive: -1, Own: scale.of(e.own), Cum: scale.of(e.cum)}

@@ -5,7 +5,9 @@ import (
 	"cmp"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -484,6 +486,36 @@ func TestPprofUnit(t *testing.T) {
 			s := pprofUnit(tc.unit)
 			if s.unit != tc.want || s.of(tc.raw) != tc.v {
 				t.Errorf("%v %s = %v %s, want %v %s", tc.raw, tc.unit, s.of(tc.raw), s.unit, tc.v, tc.want)
+			}
+		})
+	}
+}
+
+// TestSortStacks checks the radix quicksort against slices.Compare on
+// random stacks over a small alphabet, so prefixes and shared roots abound.
+func TestSortStacks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 5, 11, 12, 100, 5000} {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			seen := map[string]bool{}
+			var stacks []Stack
+			for len(stacks) < n {
+				s := make([]int, 1+rng.IntN(12))
+				for i := range s {
+					s[i] = rng.IntN(4)
+				}
+				if key := fmt.Sprint(s); !seen[key] { // stacks are interned: no duplicates
+					seen[key] = true
+					stacks = append(stacks, Stack{Funcs: s})
+				}
+			}
+			want := slices.Clone(stacks)
+			slices.SortFunc(want, func(a, b Stack) int { return slices.Compare(a.Funcs, b.Funcs) })
+			sortStacks(stacks)
+			for i := range want {
+				if !slices.Equal(stacks[i].Funcs, want[i].Funcs) {
+					t.Fatalf("stack %d is %v, want %v", i, stacks[i].Funcs, want[i].Funcs)
+				}
 			}
 		})
 	}

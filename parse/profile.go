@@ -105,7 +105,15 @@ func (p *Profile) Normalize() error {
 	}
 	// Keys are unique within a profile, so an unstable sort is deterministic.
 	slices.SortFunc(p.Funcs, func(a, b *Func) int {
-		return cmp.Or(strings.Compare(a.File, b.File), strings.Compare(a.Name, b.Name), cmp.Compare(a.Line, b.Line))
+		// Not cmp.Or, which would compare the names even when the files
+		// differ: this runs some 250,000 times on a 17,000-function dump.
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Line, b.Line)
 	})
 	remap := make([]int, len(p.Funcs))
 	for i, f := range p.Funcs {

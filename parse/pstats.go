@@ -407,11 +407,17 @@ func (b *statsBuilder) threadsNote() {
 	if !p.HasCalls() || p.Dialect == dialectProfile {
 		return
 	}
-	onCycle := cyclic(p)
+	var onCycle []bool // computed only if some function looks recursive
 	var n int
 	var worst *Func
 	for _, f := range p.Funcs {
-		if f.Primitive < f.Calls && !onCycle[f.ID] {
+		if f.Primitive >= f.Calls {
+			continue
+		}
+		if onCycle == nil {
+			onCycle = cyclic(p)
+		}
+		if !onCycle[f.ID] {
 			n++
 			if worst == nil || f.Calls-f.Primitive > worst.Calls-worst.Primitive {
 				worst = f

@@ -67,14 +67,13 @@ func (k oracleKey) String() string {
 
 // runOracle runs the oracle script under python on files and returns its
 // result for each file.
-func runOracle(t *testing.T, python string, files []string) map[string]oracleDump {
-	t.Helper()
+func runOracle(python string, files []string) (map[string]oracleDump, error) {
 	cmd := exec.Command(python, append([]string{"testdata/pstats_oracle.py"}, files...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("%s testdata/pstats_oracle.py: %v\n%s", python, err, stderr.Bytes())
+		return nil, fmt.Errorf("%s testdata/pstats_oracle.py: %w\n%s", python, err, stderr.Bytes())
 	}
 	dumps := map[string]oracleDump{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -82,31 +81,25 @@ func runOracle(t *testing.T, python string, files []string) map[string]oracleDum
 	for sc.Scan() {
 		var d oracleDump
 		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			t.Fatalf("oracle output: %v", err)
+			return nil, fmt.Errorf("%s oracle output: %w", python, err)
 		}
 		dumps[d.File] = d
 	}
-	return dumps
+	return dumps, nil
 }
 
-// otherPythons returns working Pythons besides python3 that can serve as
-// oracle for dumps python3 refuses: Python 2.7 for Python 2 dumps, and the
-// Python that wrote a profile-module dump, whose code object only that
-// version unmarshals. It looks on PATH and in pyenv, whose shims fail unless
-// the version is active, so it asks pyenv for the real paths.
+// otherPythons lists Pythons besides python3 that may serve as oracle for
+// dumps python3 refuses: Python 2.7 for Python 2 dumps, and the Python that
+// wrote a profile-module dump, whose code object only that version
+// unmarshals. It looks on PATH and in pyenv, whose shims fail unless the
+// version is active, so it asks pyenv for the real paths.
 func otherPythons() []string {
 	candidates := []string{"python2.7", "python2"}
 	if root, err := exec.Command("pyenv", "root").Output(); err == nil {
 		m, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(root)), "versions", "*", "bin", "python"))
 		candidates = append(candidates, m...)
 	}
-	var found []string
-	for _, c := range candidates {
-		if exec.Command(c, "-c", "import pstats").Run() == nil {
-			found = append(found, c)
-		}
-	}
-	return found
+	return candidates
 }
 
 // TestPstatsOracle checks every function's counts and times, and every
@@ -118,26 +111,31 @@ func TestPstatsOracle(t *testing.T) {
 		t.Skip("python3 is not installed")
 	}
 	files := pstatsDumps(t)
-	oracle := runOracle(t, python3, files)
+	oracle, err := runOracle(python3, files)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var refused []string // dumps python3 cannot load
 	for _, f := range files {
 		if oracle[f].Error != "" {
 			refused = append(refused, f)
 		}
 	}
+	retry := refused
 	for _, python := range otherPythons() {
-		var retry []string
-		for _, f := range refused {
-			if oracle[f].Error != "" {
-				retry = append(retry, f)
-			}
-		}
 		if len(retry) == 0 {
 			break
 		}
-		for f, d := range runOracle(t, python, retry) {
-			if d.Error == "" {
+		found, err := runOracle(python, retry)
+		if err != nil {
+			continue // not installed, or not working
+		}
+		retry = retry[:0:0]
+		for _, f := range refused {
+			if d := found[f]; d.File != "" && d.Error == "" {
 				oracle[f] = d
+			} else if oracle[f].Error != "" {
+				retry = append(retry, f)
 			}
 		}
 	}
@@ -467,6 +465,28 @@ func TestPstatsPython2External(t *testing.T) {
 				t.Errorf("dialect %s, %d functions, %d edges, total %v, calls %d/%d; python2.7 pstats: %s, %d, %d, %v, %d/%d",
 					p.Dialect, len(p.Funcs), len(p.Edges), p.Total, calls, prim,
 					tc.dialect, tc.funcs, tc.edges, tc.total, tc.totalCalls, tc.primCalls)
+			}
+		})
+	}
+}
+
+// TestPstatsSniffed checks that marshalled containers other than a dict
+// reach the pstats reader, which names what they are, rather than the
+// pprof reader's "unknown profile format".
+func TestPstatsSniffed(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		msg  string
+	}{
+		{"list", m('[', 1, mInt(1)), "bad.prof: byte 0x0: marshalled list of 1, want the pstats dict of functions"},
+		{"flagged tuple", flagged(m(')', byte(0))), "bad.prof: byte 0x0: marshalled tuple of 0, want the pstats dict of functions"},
+		{"tuple", mTuple(mInt(1)), "bad.prof: byte 0x0: marshalled tuple of 1, want the pstats dict of functions"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Data(tc.in, "bad.prof", Options{})
+			if err == nil || err.Error() != tc.msg {
+				t.Errorf("error %v, want %s", err, tc.msg)
 			}
 		})
 	}

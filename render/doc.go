@@ -7,6 +7,10 @@
 //     (findings, event loop), listing last;
 //   - JSON and JSONLine: every function, edge, finding and the loop budget,
 //     numbers exactly as recorded, deterministic;
+//   - Flame: a self-contained interactive SVG flame graph of the stacks
+//     analyze.Stacks builds (recorded, or rebuilt from pstats edges);
+//   - Folded: the same stacks as folded lines with integer values, for
+//     flamegraph.pl, inferno and speedscope;
 //   - Markdown: the same verdict-first report as GitHub-flavored Markdown to
 //     paste into an issue, long parts collapsed in <details> blocks;
 //

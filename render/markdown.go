@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -265,15 +266,25 @@ func mdDetails(b *bytes.Buffer, summary string, body func()) {
 	b.WriteString("\n</details>\n")
 }
 
-// mdSpecial holds the characters that mean something in inline Markdown or
-// HTML; prose escapes each with a backslash, which CommonMark allows for
-// any ASCII punctuation.
-const mdSpecial = "\\`*_[]<>|~&#"
+// mdSpecial holds the characters that mean something anywhere in inline
+// Markdown or HTML; prose escapes each with a backslash, which CommonMark
+// allows for any ASCII punctuation.
+const mdSpecial = "\\`*_[]<>|~&"
 
-// mdText escapes s for use as Markdown prose on one line.
+// mdLeading matches what turns the start of a line into a heading, a list
+// item or a setext underline: "# ", "- ", "+ ", "=", "1. ", "2) ".
+var mdLeading = regexp.MustCompile(`^(?:[#+=-]|[0-9]+[.)])`)
+
+// mdText escapes s for use as Markdown prose on one line, at its start or
+// after a list marker.
 func mdText(s string) string {
+	s = oneLine(s)
 	var b strings.Builder
-	for _, c := range oneLine(s) {
+	if m := mdLeading.FindString(s); m != "" {
+		b.WriteString(m[:len(m)-1] + "\\" + m[len(m)-1:])
+		s = s[len(m):]
+	}
+	for _, c := range s {
 		if strings.ContainsRune(mdSpecial, c) {
 			b.WriteByte('\\')
 		}

@@ -74,9 +74,10 @@ func trickyReport(t *testing.T, opts analyze.Options) *analyze.Report {
 		Kind: "repeated-setup", Pattern: "ply-yacc", Severity: analyze.High,
 		Func: yacc, CallSite: find(p, "handle|request"), Chain: []*parse.Func{find(p, "parse"), yacc},
 		Calls: 30, Cost: 0.6, PerCall: 0.02, Share: 0.6 / p.Total,
-		Title:    "Repeated parser-table build (ply/yacc)",
-		Evidence: []string{"lr0_goto 29,520 calls = 984 × 30", "table built from <grammar> *each* time"},
-		Fix:      "parse each JSONPath expression once and reuse it; jsonpath_rw rebuilds its LALR table on every parse()",
+		Title: "Repeated parser-table build (ply/yacc)",
+		Evidence: []string{"lr0_goto 29,520 calls = 984 × 30", "table built from <grammar> *each* time",
+			"# not a heading", "- not a list", "12. not a list either", "see issue #69 & <b>"},
+		Fix: "parse each JSONPath expression once and reuse it; jsonpath_rw rebuilds its LALR table on every parse()",
 	}}
 	r.Loop = &analyze.Loop{Runtime: "asyncio", Wall: 1.2, Idle: 0.2, Busy: 1.0, Steps: 40, MeanStep: 0.025, SlowThreshold: 0.1,
 		Blockers: []analyze.Blocker{{Func: find(p, "parse"), CallSite: find(p, "handle|request"), Calls: 30, Cost: 0.7, PerCall: 0.7 / 30,
@@ -196,7 +197,8 @@ func checkRendered(t *testing.T, r *analyze.Report, out string) {
 	if n := strings.Count(out, "<details>"); n != 2 {
 		t.Errorf("%d <details> blocks, want 2", n)
 	}
-	for _, s := range []string{"<h3>1. Repeated parser-table build (ply/yacc)", "table built from &lt;grammar&gt; *each* time", "jsonpath_rw rebuilds"} {
+	for _, s := range []string{"<h3>1. Repeated parser-table build (ply/yacc)", "table built from &lt;grammar&gt; *each* time", "jsonpath_rw rebuilds",
+		"<li># not a heading</li>", "<li>- not a list</li>", "<li>12. not a list either</li>", "<li>see issue #69 &amp; &lt;b&gt;</li>"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("rendered HTML lacks %q:\n%s", s, out)
 		}

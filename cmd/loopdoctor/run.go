@@ -43,6 +43,8 @@ loop, and where the time went.
 
 Usage:
   loopdoctor analyze [flags] FILE...   report on one or more profiles
+  loopdoctor diff [flags] BASE NEW     compare two profiles (before/after a fix)
+  loopdoctor convert --to FORMAT FILE  write a profile as pprof, speedscope or folded
   loopdoctor version                   print the version
   loopdoctor help [command]            show help
 
@@ -65,12 +67,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "analyze":
 		return analyzeCommand(rest, stdin, stdout, stderr)
+	case "diff":
+		return diffCommand(rest, stdin, stdout, stderr)
+	case "convert":
+		return convertCommand(rest, stdin, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "loopdoctor %s (%s)\n", version, runtime.Version())
 		return nil
 	case "help", "-h", "--help":
-		if len(rest) > 0 && rest[0] == "analyze" {
-			return analyzeCommand([]string{"--help"}, stdin, stdout, stderr)
+		if len(rest) > 0 && slices.Contains([]string{"analyze", "diff", "convert"}, rest[0]) {
+			return run([]string{rest[0], "--help"}, stdin, stdout, stderr)
 		}
 		fmt.Fprint(stdout, mainUsage)
 		return nil

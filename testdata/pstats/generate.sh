@@ -29,6 +29,9 @@ done
 # Threads under cProfile on 3.12, whose overlapping calls look like recursion.
 "$PYENV/3.12.1/bin/python" -m cProfile -o threads-3.12.pstats threads.py
 
+# Python 2's profile module given a code object (2.x code layout).
+"$PYENV/2.7.18/bin/python" profile_code.py profile-code-2.7.pstats
+
 # yappi's pstat export.
 /usr/bin/python3 yappi_export.py yappi.pstats
 

@@ -1,0 +1,444 @@
+package render
+
+import (
+	"bufio"
+	_ "embed" // flame.js and flame.css
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// The flame graph's script and style, written for loopdoctor (the
+// flamegraph.pl and inferno assets are CDDL-licensed and not used).
+var (
+	//go:embed flame.js
+	flameJS string
+	//go:embed flame.css
+	flameCSS string
+)
+
+// FlameOptions shape the flame graph. The zero value draws a 1200 px wide
+// graph, root at the bottom, titled after the input, with frames down to
+// 0.1 px.
+type FlameOptions struct {
+	Width    int     // image width in px; 0 means 1200
+	Title    string  // "" means one derived from the profile's source
+	MinWidth float64 // frames narrower than this many px are merged into their parent; 0 means 0.1
+	Inverted bool    // draw an icicle graph: root at the top, callees below
+}
+
+// Layout of the graph, in px.
+const (
+	frameHeight = 16
+	flamePad    = 10  // left and right margin
+	legendTop   = 47  // the legend's first row, below title and subtitle
+	legendRow   = 16  // height of a legend row
+	flameFoot   = 26  // details line below
+	charWidth   = 6.6 // advance of the 11 px monospace label font
+	minWidthPx  = 200 // narrower graphs have no room for the controls
+
+	// maxFlameFrames keeps the SVG under 3 MB whatever the profile: each
+	// frame costs about 90 bytes of markup and data. Stacks raises the
+	// pruning threshold until the tree fits.
+	maxFlameFrames = 30000
+)
+
+// Frame flags in the embedded data.
+const (
+	flagEstimated = 1 << iota
+	flagFinding
+)
+
+// Flame writes the report's stacks as a self-contained interactive SVG
+// flame graph: hover for details, click to zoom, a search box that
+// highlights matching frames and sums their share. Colours come from a hash
+// of the function name within a palette chosen by the code's origin, so a
+// function has the same colour in every graph. Frames whose width is an
+// estimate (pstats stacks reconstructed from one-level edges) are drawn
+// pale; frames of functions with repeated-setup findings are outlined. The
+// output depends only on the report and options, byte for byte.
+func Flame(w io.Writer, r *analyze.Report, opts FlameOptions) error {
+	width := opts.Width
+	if width == 0 {
+		width = 1200
+	}
+	if width < minWidthPx {
+		return fmt.Errorf("flame graph width %d px is below the minimum of %d", width, minWidthPx)
+	}
+	minWidth := opts.MinWidth
+	if minWidth == 0 {
+		minWidth = 0.1
+	}
+	if minWidth < 0 || math.IsNaN(minWidth) {
+		return errors.New("flame graph minimum frame width must be positive")
+	}
+	p := r.Profile
+	plot := float64(width - 2*flamePad)
+	s := analyze.Stacks(p, analyze.StackOptions{MinShare: minWidth / plot, MaxFrames: maxFlameFrames})
+	g := newFlameGraph(r, s, width, opts)
+
+	bw := bufio.NewWriter(w)
+	g.write(bw, opts.Title)
+	return bw.Flush()
+}
+
+// flameGraph is a laid-out stack set.
+type flameGraph struct {
+	r        *analyze.Report
+	s        *analyze.StackSet
+	width    int
+	height   int
+	plot     float64
+	top      int // the frames start here, below the header
+	maxDepth int
+	inverted bool
+	x        []float64 // left edge of each frame, px
+	findings map[*parse.Func]string
+}
+
+func newFlameGraph(r *analyze.Report, s *analyze.StackSet, width int, opts FlameOptions) *flameGraph {
+	g := &flameGraph{r: r, s: s, width: width, plot: float64(width - 2*flamePad), inverted: opts.Inverted,
+		x: make([]float64, len(s.Frames)), findings: make(map[*parse.Func]string)}
+	used := make([]float64, len(s.Frames))
+	for i, f := range s.Frames {
+		g.maxDepth = max(g.maxDepth, f.Depth)
+		if f.Parent >= 0 {
+			g.x[i] = g.x[f.Parent] + used[f.Parent]
+			used[f.Parent] += g.px(f.Value)
+		}
+	}
+	for _, f := range r.Findings {
+		if _, ok := g.findings[f.Func]; !ok && f.Func != nil {
+			g.findings[f.Func] = fmt.Sprintf("%s (%s): %s", f.Kind, f.Severity, f.Title)
+		}
+	}
+	g.top = g.legend().bottom + 32
+	g.height = g.top + (g.maxDepth+1)*frameHeight + flameFoot
+	return g
+}
+
+// px converts a value to a width in px.
+func (g *flameGraph) px(v float64) float64 {
+	if g.s.Total <= 0 {
+		return 0
+	}
+	return v / g.s.Total * g.plot
+}
+
+// y is the top of the frames at depth.
+func (g *flameGraph) y(depth int) int {
+	if g.inverted {
+		return g.top + depth*frameHeight
+	}
+	return g.top + (g.maxDepth-depth)*frameHeight
+}
+
+func (g *flameGraph) write(w *bufio.Writer, title string) {
+	p := g.r.Profile
+	if title == "" {
+		title = "Flame graph of " + filepath.Base(p.Source)
+		if g.inverted {
+			title = "Icicle graph of " + filepath.Base(p.Source)
+		}
+	}
+	mid := g.width / 2
+	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8" standalone="no"?>
+<svg xmlns="http://www.w3.org/2000/svg" version="1.1" id="ldflame" width="%d" height="%d" viewBox="0 0 %d %d">
+<style>%s</style>
+<rect class="bg" width="100%%" height="100%%"/>
+<text id="ld-title" x="%d" y="22">%s</text>
+<text id="ld-sub" x="%d" y="40">%s</text>
+`, g.width, g.height, g.width, g.height, flameCSS, mid, xmlText(fitText(title, g.plot, 10.2)), mid, xmlText(fitText(g.subtitle(), g.plot, charWidth)))
+	g.writeLegend(w)
+	search := min(250, g.width/3)
+	fmt.Fprintf(w, `<text id="ld-reset" class="ctl hidden" x="%d" y="%d">⟲ Reset zoom</text>
+<text id="ld-matched" x="%d" y="%d"></text>
+<foreignObject x="%d" y="%d" width="%d" height="22"><input xmlns="http://www.w3.org/1999/xhtml" id="ld-search" type="text" placeholder="Search: regular expression" spellcheck="false"/></foreignObject>
+`, flamePad, g.top-11, g.width-flamePad-search-8, g.top-11, g.width-flamePad-search, g.top-27, search)
+
+	w.WriteString(`<g id="ld-frames">` + "\n")
+	var outlined []int
+	for i, f := range g.s.Frames {
+		fmt.Fprintf(w, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"`,
+			coord(flamePad+g.x[i]), g.y(f.Depth), coord(g.rectWidth(g.px(f.Value))), frameHeight-1, frameColor(f.Func))
+		if f.Estimated {
+			w.WriteString(` class="e"`)
+		}
+		w.WriteString("/>\n")
+		if _, ok := g.findings[f.Func]; ok && f.Func != nil {
+			outlined = append(outlined, i)
+		}
+	}
+	w.WriteString("</g>\n<g id=\"ld-outlines\">\n")
+	for _, i := range outlined {
+		f := g.s.Frames[i]
+		fmt.Fprintf(w, `<rect data-i="%d" x="%s" y="%d" width="%s" height="%d"/>`+"\n",
+			i, coord(flamePad+g.x[i]), g.y(f.Depth), coord(g.rectWidth(g.px(f.Value))), frameHeight-1)
+	}
+	w.WriteString("</g>\n<g id=\"ld-labels\">\n")
+	for i, f := range g.s.Frames {
+		if text := fitFrame(frameName(f.Func), g.px(f.Value)); text != "" {
+			fmt.Fprintf(w, `<text x="%s" y="%d">%s</text>`+"\n", coord(flamePad+g.x[i]+3), g.y(f.Depth)+frameHeight-5, xmlText(text))
+		}
+	}
+	fmt.Fprintf(w, `</g>
+<text id="ld-details" x="%d" y="%d"> </text>
+<g id="ld-tip" class="hidden"><rect rx="3"/><text></text></g>
+<script><![CDATA[
+var LDFLAME = `, flamePad, g.height-9)
+	g.writeData(w)
+	w.WriteString(";\n")
+	w.WriteString(flameJS)
+	w.WriteString("]]></script>\n</svg>\n")
+}
+
+// rectWidth leaves a hairline gap between neighbouring frames.
+func (g *flameGraph) rectWidth(w float64) float64 {
+	if w > 1 {
+		return w - 0.5
+	}
+	return w
+}
+
+func (g *flameGraph) subtitle() string {
+	p := g.r.Profile
+	parts := []string{string(p.Format)}
+	if p.Dialect != "" {
+		parts[0] += " (" + p.Dialect + ")"
+	}
+	if p.SampleType != "" {
+		parts = append(parts, p.SampleType)
+	}
+	parts = append(parts, "total "+Value(g.s.Total, p.Unit), Count(int64(len(g.s.Frames)))+" frames")
+	if g.s.Exact {
+		parts = append(parts, "recorded stacks")
+	} else {
+		parts = append(parts, "stacks rebuilt from one-level callers: pale widths are estimates")
+	}
+	if g.s.Scale < 0.99 {
+		parts = append(parts, fmt.Sprintf("roots scaled by %.3g to fit the total", g.s.Scale))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// legendEntry is one sample swatch and its label, placed.
+type legendEntry struct {
+	class, fill, label string
+	x, y               int
+}
+
+// legendLayout is the legend's entries and the y below its last row.
+type legendLayout struct {
+	entries []legendEntry
+	bottom  int
+}
+
+// legend explains the colours, the pale fill and the outline, in as many
+// rows as the width needs.
+func (g *flameGraph) legend() legendLayout {
+	entries := []legendEntry{
+		{fill: paletteSample(analyze.User), label: "your code"},
+		{fill: paletteSample(analyze.Stdlib), label: "standard library"},
+		{fill: paletteSample(analyze.ThirdParty), label: "third-party"},
+		{fill: paletteSample(analyze.Native), label: "built-in/runtime"},
+	}
+	if !g.s.Exact {
+		entries = append(entries, legendEntry{class: "e", fill: paletteSample(analyze.User), label: "estimated"})
+	}
+	if len(g.findings) > 0 {
+		entries = append(entries, legendEntry{class: "x", fill: "#ffffff", label: "repeated setup"})
+	}
+	x, y := flamePad, legendTop
+	for i := range entries {
+		w := 16 + int(float64(utf8.RuneCountInString(entries[i].label))*charWidth) + 14
+		if x > flamePad && x+w > g.width-flamePad {
+			x, y = flamePad, y+legendRow
+		}
+		entries[i].x, entries[i].y = x, y
+		x += w
+	}
+	return legendLayout{entries, y + legendRow}
+}
+
+func (g *flameGraph) writeLegend(w *bufio.Writer) {
+	w.WriteString(`<g id="ld-legend">`)
+	for _, e := range g.legend().entries {
+		class := ""
+		if e.class != "" {
+			class = ` class="` + e.class + `"`
+		}
+		fmt.Fprintf(w, `<rect x="%d" y="%d" width="12" height="10" fill="%s"%s/><text x="%d" y="%d">%s</text>`,
+			e.x, e.y, e.fill, class, e.x+16, e.y+9, xmlText(e.label))
+	}
+	w.WriteString("</g>\n")
+}
+
+// flameData is what the script needs: per function its display name,
+// location, calls and finding; per frame four integers.
+type flameData struct {
+	Unit     string  `json:"unit"`
+	Scale    float64 `json:"scale"` // frame values are value×scale, rounded
+	Plot     float64 `json:"plot"`
+	Pad      int     `json:"pad"`
+	Top      int     `json:"top"`
+	Height   int     `json:"fh"`
+	MaxDepth int     `json:"maxDepth"`
+	Inverted bool    `json:"inverted"`
+	Estimate bool    `json:"estimate"`
+
+	// Funcs holds [name, location, calls, finding] per function.
+	Funcs [][4]string `json:"funcs"`
+	// Frames holds func index, depth, value and flags per frame.
+	Frames []int64 `json:"frames"`
+}
+
+func (g *flameGraph) writeData(w *bufio.Writer) {
+	scale, _ := integerUnit(g.s.Unit)
+	d := flameData{Unit: g.s.Unit, Scale: scale, Plot: g.plot, Pad: flamePad, Top: g.top, Height: frameHeight,
+		MaxDepth: g.maxDepth, Inverted: g.inverted, Estimate: !g.s.Exact,
+		Funcs: [][4]string{}, Frames: make([]int64, 0, 4*len(g.s.Frames))}
+	index := make(map[*parse.Func]int)
+	for _, f := range g.s.Frames {
+		i, ok := index[f.Func]
+		if !ok {
+			i = len(d.Funcs)
+			index[f.Func] = i
+			d.Funcs = append(d.Funcs, g.funcInfo(f.Func))
+		}
+		var flags int64
+		if f.Estimated {
+			flags |= flagEstimated
+		}
+		if _, ok := g.findings[f.Func]; ok && f.Func != nil {
+			flags |= flagFinding
+		}
+		d.Frames = append(d.Frames, int64(i), int64(f.Depth), int64(math.Round(f.Value*scale)), flags)
+	}
+	// json.Marshal escapes <, > and &, so the data cannot close the CDATA
+	// section or the script.
+	b, _ := json.Marshal(d)
+	w.Write(b)
+}
+
+func (g *flameGraph) funcInfo(f *parse.Func) [4]string {
+	if f == nil {
+		return [4]string{"all", "", "", ""}
+	}
+	loc := analyze.ShortFile(f.File)
+	switch {
+	case f.File == "~" || f.File == "":
+		loc = "built-in"
+	case f.Line > 0:
+		loc += ":" + strconv.Itoa(f.Line)
+	}
+	calls := ""
+	if f.Calls >= 0 {
+		calls = Calls(f.Calls, f.Primitive)
+	}
+	return [4]string{frameName(f), loc, calls, g.findings[f]}
+}
+
+// frameName is the text drawn in a frame: the function name, with the file
+// added for names that say little alone (<module>, <lambda>, <listcomp>).
+func frameName(f *parse.Func) string {
+	switch {
+	case f == nil:
+		return "all"
+	case f.File == "~" || f.File == "":
+		return analyze.Label(f)
+	case strings.HasPrefix(f.Name, "<"):
+		return f.Name + " " + filepath.Base(f.File)
+	}
+	return f.Name
+}
+
+// fitFrame truncates name to the characters that fit in a frame w px
+// wide, or returns "" when fewer than three fit. The script does the same
+// after a zoom.
+func fitFrame(name string, w float64) string {
+	if int((w-6)/charWidth) < 3 {
+		return ""
+	}
+	return fitText(name, w-6, charWidth)
+}
+
+// fitText truncates s to the characters of advance char that fit in w px.
+func fitText(s string, w, char float64) string {
+	fit := max(int(w/char), 2)
+	if utf8.RuneCountInString(s) <= fit {
+		return s
+	}
+	return string([]rune(s)[:fit-2]) + ".."
+}
+
+// Palettes by origin: hue range start and span in degrees, saturation and
+// lightness ranges in percent. Warm for the user's code, where fixes go.
+var palettes = map[analyze.Origin][6]float64{
+	analyze.User:       {8, 32, 70, 20, 52, 12},
+	analyze.Stdlib:     {192, 36, 45, 20, 58, 12},
+	analyze.ThirdParty: {80, 60, 38, 20, 48, 12},
+	analyze.Native:     {240, 60, 8, 14, 60, 14},
+}
+
+// frameColor picks a colour from a hash of the function name within its
+// origin's palette.
+func frameColor(f *parse.Func) string {
+	if f == nil {
+		return "#c8c8c8"
+	}
+	h := fnv.New32a()
+	h.Write([]byte(f.Name))
+	v := h.Sum32()
+	pal := palettes[analyze.OriginOf(f)]
+	hue := pal[0] + float64(v%1024)/1024*pal[1]
+	sat := pal[2] + float64((v>>10)%256)/256*pal[3]
+	light := pal[4] + float64((v>>18)%256)/256*pal[5]
+	return hsl(hue, sat/100, light/100)
+}
+
+func paletteSample(o analyze.Origin) string {
+	pal := palettes[o]
+	return hsl(pal[0]+pal[1]/2, (pal[2]+pal[3]/2)/100, (pal[4]+pal[5]/2)/100)
+}
+
+// hsl converts a colour to #rrggbb.
+func hsl(h, s, l float64) string {
+	c := (1 - math.Abs(2*l-1)) * s
+	hp := math.Mod(h, 360) / 60
+	x := c * (1 - math.Abs(math.Mod(hp, 2)-1))
+	var r, g, b float64
+	switch {
+	case hp < 1:
+		r, g = c, x
+	case hp < 2:
+		r, g = x, c
+	case hp < 3:
+		g, b = c, x
+	case hp < 4:
+		g, b = x, c
+	case hp < 5:
+		r, b = x, c
+	default:
+		r, b = c, x
+	}
+	m := l - c/2
+	to := func(v float64) int { return int(math.Round((v + m) * 255)) }
+	return fmt.Sprintf("#%02x%02x%02x", to(r), to(g), to(b))
+}
+
+// coord prints a coordinate with one decimal, the precision a screen needs.
+func coord(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+func xmlText(s string) string { return xmlEscaper.Replace(s) }
