@@ -181,3 +181,36 @@ func TestCompareUnits(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// TestComparePprof checks the pprof rules: functions match by name and
+// file whatever their start line, and without call counts the calls delta
+// stays 0.
+func TestComparePprof(t *testing.T) {
+	build := func(line int, own float64) *parse.Profile {
+		p := &parse.Profile{Source: "p", Format: parse.Pprof, Unit: "seconds", SampleType: "cpu", Total: 1}
+		main := &parse.Func{Name: "main.main", File: "main.go", Line: 3, Calls: -1, Primitive: -1, Cum: 1, Own: 1 - own}
+		work := &parse.Func{Name: "main.work", File: "main.go", Line: line, Calls: -1, Primitive: -1, Cum: own, Own: own}
+		p.Funcs = []*parse.Func{main, work}
+		p.Edges = []*parse.Edge{{Caller: main, Callee: work, Calls: -1, Primitive: -1, Cum: own}}
+		p.Stacks = []parse.Stack{{Funcs: []int{0}, Value: 1 - own}, {Funcs: []int{0, 1}, Value: own}}
+		if err := p.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	d, err := Compare(build(10, 0.75), build(14, 0.25), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Functions) != 2 {
+		t.Fatalf("%d functions, want main.main and main.work paired", len(d.Functions))
+	}
+	for _, fd := range d.Functions {
+		if fd.Base == nil || fd.New == nil || fd.Moved || fd.Calls != 0 {
+			t.Errorf("%s: base %v new %v moved %v Δcalls %d", fd.Func(), fd.Base, fd.New, fd.Moved, fd.Calls)
+		}
+	}
+	if w := d.Functions[0]; w.Func().Name != "main.work" || w.Cum != -0.5 || w.Own != -0.5 || w.NewCumShare != 0.25 {
+		t.Errorf("largest change %s Δcum %v Δown %v share %v, want main.work -0.5 -0.5 0.25", w.Func(), w.Cum, w.Own, w.NewCumShare)
+	}
+}

@@ -363,6 +363,7 @@ func (b *statsBuilder) dialect() {
 		b.note("call counts are unknown (-1): pyinstrument exports times only")
 	case b.swapped():
 		p.Dialect = dialectYappi
+		b.note("written by yappi, which puts calls before primitive calls (the reverse of cProfile; swapped back here) and merges all threads")
 		for _, f := range p.Funcs {
 			f.Calls, f.Primitive = f.Primitive, f.Calls
 		}

@@ -13,6 +13,9 @@
 //     flamegraph.pl, inferno and speedscope;
 //   - Markdown: the same verdict-first report as GitHub-flavored Markdown to
 //     paste into an issue, long parts collapsed in <details> blocks;
+//   - DiffText, DiffMarkdown and DiffJSON: an *analyze.Diff of two runs;
+//   - Pprof and Speedscope: a profile's Samples (recorded stacks, or
+//     reconstructed ones with exact own values) for other tools.
 //
 // Renderers read only analyze types and never change them.
 package render

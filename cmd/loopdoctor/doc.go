@@ -3,6 +3,8 @@
 // Usage:
 //
 //	loopdoctor analyze [flags] FILE...
+//	loopdoctor diff [flags] BASE NEW
+//	loopdoctor convert --to pprof|speedscope|folded [flags] FILE
 //	loopdoctor version
 //	loopdoctor help [command]
 //
@@ -18,7 +20,13 @@
 //     and their callers or callees (--callers, --callees).
 //
 // --format json writes every function, edge and finding exactly as
-// recorded (one document per line when several files are given).
+// recorded (one document per line when several files are given);
+// --format markdown writes a report to paste into an issue; --merge
+// analyzes all FILEs as one run.
+//
+// diff compares two runs of one program: each function's change in calls,
+// own and cumulative time, and the findings that disappeared, appeared or
+// changed. convert writes a profile as pprof, speedscope or folded stacks.
 //
 // Exit status: 0 success; 1 an input could not be read (each such file
 // gets one line on standard error, and the others are still reported);
