@@ -68,6 +68,22 @@ type StackSet struct {
 	Frames []Frame
 }
 
+// Paths returns the frames with self value as call paths, root first and
+// without the synthetic root, each with its self value: the form pprof and
+// speedscope files and folded stacks store. They add up to Total, less the
+// synthetic root's own self value.
+func (s *StackSet) Paths() []parse.Stack {
+	var paths []parse.Stack
+	var ids []int
+	for _, f := range s.Frames[1:] {
+		ids = append(ids[:f.Depth-1], f.Func.ID)
+		if f.Self > 0 {
+			paths = append(paths, parse.Stack{Funcs: slices.Clone(ids), Value: f.Self})
+		}
+	}
+	return paths
+}
+
 // Frame is one function on one call path.
 type Frame struct {
 	Func   *parse.Func // nil for the synthetic root
@@ -79,8 +95,9 @@ type Frame struct {
 	Self  float64 // Value minus the children's values
 
 	// Estimated is set when the value is a proportional split: some
-	// function on the path, this one included, has more than one caller,
-	// or a caller's children had to be scaled down to fit in it.
+	// function above it on the path has more than one caller, it sits in
+	// a recursive cycle's made-up nesting, or its siblings had to be
+	// scaled down to fit in their parent.
 	Estimated bool
 }
 
@@ -546,14 +563,17 @@ func (w *walker) enter(f *parse.Func, budget float64, depth int, est bool) *node
 	if len(w.g.scc.members[c]) > 1 {
 		s = w.g.spanFrom(f)
 	}
-	return w.member(f, s, k, budget, depth, est || w.g.multi[f.ID])
+	return w.member(f, s, k, budget, depth, est, est || w.g.multi[f.ID])
 }
 
 // member builds the frame of f worth value, scaling the recorded values
 // of its component by k, and its subtree: its edges out of the component
 // and, in a recursive component, its spanning-tree children, which are
-// marked estimated since the tree's nesting is made up.
-func (w *walker) member(f *parse.Func, s *span, k, value float64, depth int, est bool) *node {
+// marked estimated since the tree's nesting is made up. est marks the
+// frame, below marks its children: a function with several callers gets
+// an exact value from its edge, but how its callees split among its
+// callers is an estimate.
+func (w *walker) member(f *parse.Func, s *span, k, value float64, depth int, est, below bool) *node {
 	g, t := w.g, w.t
 	t.frames++
 	n := &node{fn: f, value: value, scale: 1, est: est}
@@ -571,13 +591,13 @@ func (w *walker) member(f *parse.Func, s *span, k, value float64, depth int, est
 			continue
 		}
 		if v := g.value(e) * k; v > 0 && keep(v) {
-			n.kids = append(n.kids, w.enter(e.Callee, v, depth+1, est))
+			n.kids = append(n.kids, w.enter(e.Callee, v, depth+1, below))
 		}
 	}
 	if s != nil {
 		for _, m := range s.kids[f.ID] {
 			if v := s.content[m.ID] * k; v > 0 && keep(v) {
-				n.kids = append(n.kids, w.member(m, s, k, v, depth+1, true))
+				n.kids = append(n.kids, w.member(m, s, k, v, depth+1, true, true))
 			}
 		}
 	}

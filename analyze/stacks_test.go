@@ -131,15 +131,18 @@ ROOT;main;a;b 3 3
 ROOT;main;c 4 4
 `,
 	}, {
-		name:   "shared callee",
-		reason: "c is split among a and b by edge cumulative time, and marked estimated",
-		run:    []call{c("main", 1, c("a", 1, c("c", 4)), c("b", 1, c("c", 2), c("c", 1)))},
+		name: "shared callee",
+		reason: "c's frames are exact, its edges say how long each caller spent in it; " +
+			"how c's callee d splits between them is estimated in proportion (truly all under a)",
+		run: []call{c("main", 1, c("a", 1, c("c", 3, c("d", 1))), c("b", 1, c("c", 2), c("c", 1)))},
 		want: `ROOT 10 0
 ROOT;main 10 1
 ROOT;main;a 5 1
-ROOT;main;a;c 4 4 est
+ROOT;main;a;c 4 3.42857143
+ROOT;main;a;c;d 0.571428571 0.571428571 est
 ROOT;main;b 4 1
-ROOT;main;b;c 3 3 est
+ROOT;main;b;c 3 2.57142857
+ROOT;main;b;c;d 0.428571429 0.428571429 est
 `,
 	}, {
 		name:   "direct recursion",
@@ -167,8 +170,8 @@ ROOT;main;p;q 1 1 est
 		run:    []call{c("f", 2), c("main", 1, c("f", 3))},
 		want: `ROOT 6 0
 ROOT;main 4 1
-ROOT;main;f 3 3 est
-ROOT;f 2 2 est
+ROOT;main;f 3 3
+ROOT;f 2 2
 `,
 	}}
 	for _, tt := range tests {
@@ -417,11 +420,15 @@ var knownOff = map[string]string{
 	"large.pstats": "24 of CPython's test modules: main's cumulative time (117 s) exceeds the sum " +
 		"of own times (83 s), so the roots are scaled by 0.71 and the widths below them no longer " +
 		"match the recorded cumulative times; the dump does not say where the 34 s went",
-	"profile-2.7.pstats": "the profile module records no edge times: the reader shares each time " +
-		"among callers by call count, which misplaces recursive functions' time",
-	"threads-3.12.pstats":  threads,
-	"executor-3.12.pstats": threads,
+	"profile-2.7.pstats":      profileModule,
+	"profile-code-2.7.pstats": profileModule,
+	"threads-3.12.pstats":     threads,
+	"executor-3.12.pstats":    threads,
 }
+
+// profileModule explains dumps of the pure-Python profile module.
+const profileModule = "the profile module records no edge times: the reader shares each time " +
+	"among callers by call count, recursive calls included, which misplaces recursive functions' time"
 
 // threads explains dumps of several threads profiled into one stack.
 const threads = "cProfile on Python 3.12+ profiles every thread into one stack, so callers and " +
@@ -457,5 +464,21 @@ func TestStacksRealDumps(t *testing.T) {
 				t.Error(miss)
 			}
 		})
+	}
+}
+
+func TestStacksPaths(t *testing.T) {
+	stacks := map[string]float64{"a;b": 3, "a;b;c": 2, "a;c": 1, "b": 4, "a;b;a": 0.5, "a": 0.25}
+	p := recorded(stacks)
+	got := map[string]float64{}
+	for _, path := range Stacks(p, StackOptions{}).Paths() {
+		var names []string
+		for _, id := range path.Funcs {
+			names = append(names, p.Funcs[id].Name)
+		}
+		got[strings.Join(names, ";")] += path.Value
+	}
+	if !maps.Equal(got, stacks) {
+		t.Errorf("Paths() = %v, want the recorded stacks %v", got, stacks)
 	}
 }

@@ -17,6 +17,7 @@ func TestFlameGolden(t *testing.T) {
 		golden string
 	}{
 		{"finding outlined", "setup/config_copy.pstats", FlameOptions{}, "config_copy.svg"},
+		{"pprof cpu", "pprof/cpu/cpu.pb.gz", FlameOptions{}, "cpu.svg"},
 		{"icicle, narrow, titled", "pstats/recursive-3.11.pstats",
 			FlameOptions{Width: 600, Title: "recursion <&>", MinWidth: 2, Inverted: true}, "recursive-3.11.inverted.svg"},
 	}

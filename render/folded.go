@@ -20,25 +20,21 @@ import (
 func Folded(w io.Writer, r *analyze.Report) error {
 	s := analyze.Stacks(r.Profile, analyze.StackOptions{})
 	scale, _ := integerUnit(s.Unit)
-	names := make(map[*parse.Func]string)
-	var path []string
+	names := make([]string, len(r.Profile.Funcs))
 	bw := bufio.NewWriter(w)
-	for _, f := range s.Frames[1:] {
-		name, ok := names[f.Func]
-		if !ok {
-			name = foldedName(f.Func)
-			names[f.Func] = name
-		}
-		path = append(path[:f.Depth-1], name)
-		v := math.Round(f.Self * scale)
+	for _, path := range s.Paths() {
+		v := math.Round(path.Value * scale)
 		if v < 1 {
 			continue
 		}
-		for i, n := range path {
+		for i, id := range path.Funcs {
+			if names[id] == "" {
+				names[id] = foldedName(r.Profile.Funcs[id], r.Profile.Format)
+			}
 			if i > 0 {
 				bw.WriteByte(';')
 			}
-			bw.WriteString(n)
+			bw.WriteString(names[id])
 		}
 		bw.WriteByte(' ')
 		bw.WriteString(strconv.FormatFloat(v, 'f', 0, 64))
@@ -57,9 +53,17 @@ func integerUnit(unit string) (float64, string) {
 	return 1, unit
 }
 
-// foldedName is a frame's display label without the characters the folded
-// format reserves: ';' separates frames and a newline ends the line.
-var foldedName = func() func(*parse.Func) string {
+// foldedName names a frame without the characters the folded format
+// reserves: ';' separates frames and a newline ends the line. Python names
+// repeat across files (__init__, <module>), so pstats frames carry their
+// file and line as well; pprof names are package-qualified and stand alone,
+// as in pprof's own views.
+var foldedName = func() func(*parse.Func, parse.Format) string {
 	r := strings.NewReplacer(";", ",", "\n", " ", "\r", " ")
-	return func(f *parse.Func) string { return r.Replace(analyze.Label(f)) }
+	return func(f *parse.Func, format parse.Format) string {
+		if format == parse.Pprof && f.Name != "" {
+			return r.Replace(f.Name)
+		}
+		return r.Replace(analyze.Label(f))
+	}
 }()

@@ -54,6 +54,8 @@ func TestFolded(t *testing.T) {
 		{"direct and mutual recursion", dumpReport(t, "pstats/recursive-3.11.pstats"), "recursive-3.11.folded"},
 		{"finding", dumpReport(t, "setup/config_copy.pstats"), "config_copy.folded"},
 		{"reserved characters and counts", odd, "reserved.folded"},
+		{"pprof cpu, exact", dumpReport(t, "pprof/cpu/cpu.pb.gz"), "cpu.folded"},
+		{"pprof heap, bytes", dumpReport(t, "pprof/heap/heap.pb.gz"), "heap.folded"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
