@@ -5,8 +5,13 @@ times it across its awaits, and it names methods by class
 (_UnixSelectorEventLoop._run_once); its tasks' coroutines have no callers.
 The dump is yappi's pstats export.
 
-Run: apt-get install -y python3-yappi; /usr/bin/python3 yappi_app.py [out.pstats]
-(yappi 1.4.0)
+Run from this directory: apt-get install -y python3-yappi;
+PYTHONPATH=.. /usr/bin/python3 yappi_app.py blocking.pstats   (yappi 1.4.0)
+
+The dump sits one directory down so that tests globbing testdata/*/*.pstats
+for cProfile's invariants (a root whose children sum to the total of own
+times) skip it: yappi's own times of coroutines include the time they were
+suspended, so they overlap and add up to more than the run took.
 """
 import asyncio
 import sys
@@ -16,7 +21,7 @@ import yappi
 import blocking
 
 if __name__ == "__main__":
-    out = sys.argv[1] if len(sys.argv) > 1 else "yappi.pstats"
+    out = sys.argv[1] if len(sys.argv) > 1 else "blocking.pstats"
     yappi.set_clock_type("wall")
     yappi.start(builtins=True)
     asyncio.run(blocking.main())
