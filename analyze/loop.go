@@ -119,6 +119,9 @@ func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 	l.Notes = append(l.Notes, threadNotes(p, rt)...)
 	w := newLoopWalk(p, rt)
 	l.Blockers = w.blockers(l, findings)
+	if n := w.slowSteps(l); n != "" {
+		l.Notes = append(l.Notes, n)
+	}
 	return l
 }
 
@@ -679,6 +682,35 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 		out = []Blocker{}
 	}
 	return out
+}
+
+// slowSteps says which task's steps passed the slow threshold on average
+// when no blocker did alone: several blockers in one step add up, and
+// asyncio's debug mode would log such a step. The mean over a step root's
+// resumptions is a lower bound on its longest step.
+func (w *loopWalk) slowSteps(l *Loop) string {
+	for _, b := range l.Blockers {
+		if b.ProbablySlow {
+			return ""
+		}
+	}
+	var worst *parse.Func
+	var mean float64
+	for _, f := range w.p.Funcs {
+		if w.kind[f.ID] != kindCoroutine {
+			continue
+		}
+		for _, e := range f.In {
+			if isDispatcher(e.Caller) && w.passes(e) && e.Calls > 0 && e.Cum/float64(e.Calls) > mean {
+				worst, mean = f, e.Cum/float64(e.Calls)
+			}
+		}
+	}
+	if worst == nil || mean < l.SlowThreshold {
+		return ""
+	}
+	return fmt.Sprintf("Steps of %s took %s on average, past the %s slow-callback threshold, though no single call in them did: together they stall the loop, and asyncio's debug mode would log those steps.",
+		Label(worst), amount(w.p, mean), amount(w.p, l.SlowThreshold))
 }
 
 // userCaller finds where a fix for f goes: the first function in the

@@ -409,6 +409,11 @@ func TestEventLoopShapes(t *testing.T) {
 			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2, slow: true}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
 		},
 		{
+			name: "steps past a threshold no single blocker reaches", funcs: funcs, edges: edges, slow: 0.08,
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
+			note:     "Steps of app.py:1 handler took 89.0 ms on average",
+		},
+		{
 			name:  "a wrapper also called outside the loop is blamed whole",
 			funcs: outFuncs, edges: outEdges,
 			blockers: []want{{name: "wrapper", site: "handler", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
@@ -493,4 +498,44 @@ func ExampleEventLoop() {
 	// build_index from warm_up: 1 calls, 0.643 s, worst call 0.643-0.643 s, slow true
 	// <built-in method time.sleep> from handle: 24 calls, 0.445 s, worst call 0.019-0.445 s, slow false
 	// checksum from handle: 24 calls, 0.290 s, worst call 0.012-0.290 s, slow false
+}
+
+// TestEventLoopInvariants runs the loop analysis over every dump in
+// testdata and the external dumps: whatever the dump, the budget adds up,
+// the bounds are ordered, and blockers never count the same time twice, so
+// together they fit in the busy time (except where other threads' calls
+// are mixed in and the loop's own figures are unreliable).
+func TestEventLoopInvariants(t *testing.T) {
+	dumps, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.pstats"))
+	external, _ := filepath.Glob(filepath.Join("..", "..", "shared", "profiles", "external", "*"))
+	for _, dump := range append(dumps, external...) {
+		t.Run(filepath.Base(dump), func(t *testing.T) {
+			p, err := parse.File(dump, parse.Options{})
+			if err != nil {
+				t.Skip(err) // not a profile this reader takes; the parse tests judge that
+			}
+			l := EventLoop(p, 0, nil)
+			if l == nil {
+				return
+			}
+			if l.Idle < 0 || l.Idle > l.Wall || !near(l.Busy, l.Wall-l.Idle) {
+				t.Errorf("wall %v, idle %v, busy %v do not add up", l.Wall, l.Idle, l.Busy)
+			}
+			var sum float64
+			for i, b := range l.Blockers {
+				sum += b.Cost
+				if b.WorstCallMin > b.WorstCallMax*(1+1e-9) || b.WorstCallMax > b.Cost*(1+1e-9) || b.PerCall > b.WorstCallMax*(1+1e-9) {
+					t.Errorf("%s: per call %v, worst call %v..%v, cost %v out of order",
+						Label(b.Func), b.PerCall, b.WorstCallMin, b.WorstCallMax, b.Cost)
+				}
+				if i > 0 && b.Cost > l.Blockers[i-1].Cost {
+					t.Errorf("blockers not ranked by cost: %v", blockerNames(l))
+				}
+			}
+			mixed := strings.Contains(strings.Join(l.Notes, " "), "other threads")
+			if !mixed && sum > l.Busy*(1+1e-9) {
+				t.Errorf("blockers hold %v, more than the busy %v: some time is counted twice (%v)", sum, l.Busy, blockerNames(l))
+			}
+		})
+	}
 }

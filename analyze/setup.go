@@ -532,8 +532,9 @@ func (g *callGraph) upPath(f *parse.Func) []*parse.Func {
 }
 
 // accept turns c into a finding unless an accepted finding already covers
-// it: c lies on the path from that finding's function to its call site or
-// inside its private subtree, or c contains it and is mostly explained by it.
+// it: c is that finding's function or one of its further roots, c's path up
+// to its call site passes through it (c is part of its work), c lies on its
+// call chain, or c contains it and is mostly explained by it.
 func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 	up := g.upPath(c.root)
 	down := reachable(c.root)
@@ -933,10 +934,10 @@ func stackSetup(p *parse.Profile, catalog []Pattern) []Finding {
 	}
 	type group struct {
 		key
-		cost, initCost float64
-		roots          map[*parse.Func]float64
-		request        map[*parse.Func]float64
-		heaviest       sample
+		cost     float64
+		roots    map[*parse.Func]float64 // setup frame → value
+		request  map[*parse.Func]float64 // request-serving frame → value
+		heaviest sample                  // the costliest stack, for the chain
 	}
 	groups := map[key]*group{}
 	var order []key
@@ -972,7 +973,7 @@ func stackSetup(p *parse.Profile, catalog []Pattern) []Finding {
 			gr.request[p.Funcs[above[j]]] += s.Value
 		}
 		if s.Value > gr.heaviest.Value {
-			gr.heaviest = sample{Funcs: s.Funcs, at: i}
+			gr.heaviest = sample{Funcs: s.Funcs, Value: s.Value, at: i}
 		}
 	}
 	findings := []Finding{}
@@ -988,7 +989,9 @@ func stackSetup(p *parse.Profile, catalog []Pattern) []Finding {
 		}
 		f.Share = share(p, gr.cost)
 		f.Severity = severity(p, f.Cost, f.Share)
-		for _, id := range gr.heaviest.Funcs[:gr.heaviest.at+1] {
+		// The chain runs from the call site through the setup frame and
+		// three frames into it, along the costliest stack.
+		for _, id := range gr.heaviest.Funcs[:min(gr.heaviest.at+4, len(gr.heaviest.Funcs))] {
 			f.Chain = append(f.Chain, p.Funcs[id])
 		}
 		if k.site != nil {

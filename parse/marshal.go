@@ -533,7 +533,7 @@ func (d *decoder) long() (value, error) {
 		if digit >= 1<<15 {
 			return value{}, d.fail(d.off+2*i, "long digit %d out of range", digit)
 		}
-		f += float64(digit) * math.Pow(2, float64(15*i))
+		f += math.Ldexp(float64(digit), 15*i)
 		if i >= 5 || (i == 4 && digit>>3 != 0) {
 			exact = false // beyond 63 bits
 		} else {

@@ -9,13 +9,12 @@ import (
 
 // FuzzPprof feeds arbitrary bytes to the pprof reader: it must not panic,
 // and must return either an *Error or a profile that passes Validate.
-// Seeds: the hand-made profile plain and gzipped, the real profiles in
+// Seeds: the hand-made profile gzipped and plain, the real profiles in
 // testdata/pprof, one line of each legacy text format, and pprof's own
 // test profiles when ../shared/profiles/external is present.
 func FuzzPprof(f *testing.F) {
-	plain := syntheticPprof(f)
-	f.Add(plain)
-	f.Add(gz(f, plain))
+	f.Add(syntheticPprof(f))
+	f.Add(ungzip(f, syntheticPprof(f)))
 	for _, name := range []string{"cpu/cpu.pb.gz", "heap/heap.pb.gz"} {
 		if data, err := os.ReadFile(pprofPath(name)); err == nil {
 			f.Add(data)

@@ -64,6 +64,7 @@ func TestPprofAgainstGoTool(t *testing.T) {
 						t.Errorf("%s: own %v cum %v, missing from go tool pprof", name, own[name], cum[name])
 					}
 				}
+				checkEdges(t, p)
 				if len(top.funcs) < 5 {
 					t.Errorf("go tool pprof listed only %d functions; is the output format understood?", len(top.funcs))
 				}
@@ -92,15 +93,49 @@ func byName(p *Profile) (own, cum map[string]float64) {
 		}
 	}
 	for _, f := range p.Funcs {
-		if funcs[f.Name] == 1 && math.Abs(f.Cum-cum[f.Name]) > 1e-9*f.Cum {
+		if funcs[f.Name] == 1 && !nearlyEqual(f.Cum, cum[f.Name]) {
 			cum[f.Name] = math.NaN() // make the comparison fail: Func.Cum disagrees with its stacks
 		}
 	}
 	return own, cum
 }
 
+// checkEdges recomputes every edge from the stacks, counting each stack
+// once per caller→callee pair, and compares with p.Edges: the reader's
+// sums take shortcuts (per-caller caches, sorted stacks) this does not.
+func checkEdges(t *testing.T, p *Profile) {
+	t.Helper()
+	type pair struct{ caller, callee int }
+	own, cum := map[pair]float64{}, map[pair]float64{}
+	for _, s := range p.Stacks {
+		seen := map[pair]bool{}
+		for i := 1; i < len(s.Funcs); i++ {
+			e := pair{s.Funcs[i-1], s.Funcs[i]}
+			if !seen[e] {
+				seen[e] = true
+				cum[e] += s.Value
+			}
+		}
+		if n := len(s.Funcs); n > 1 {
+			own[pair{s.Funcs[n-2], s.Funcs[n-1]}] += s.Value
+		}
+	}
+	if len(p.Edges) != len(cum) {
+		t.Errorf("%d edges, the stacks have %d", len(p.Edges), len(cum))
+	}
+	for _, e := range p.Edges {
+		k := pair{e.Caller.ID, e.Callee.ID}
+		if !nearlyEqual(e.Cum, cum[k]) || !nearlyEqual(e.Own, own[k]) {
+			t.Errorf("edge %s -> %s: own %v cum %v, the stacks give %v and %v", e.Caller, e.Callee, e.Own, e.Cum, own[k], cum[k])
+		}
+	}
+}
+
+func nearlyEqual(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b)) }
+
 // TestPprofExternal reads pprof's own test profiles (legacy C++, Go and
-// Java formats, mostly unsymbolized) and compares totals with go tool pprof.
+// Java formats, mostly unsymbolized) and compares totals with go tool pprof
+// and edges with the stacks.
 func TestPprofExternal(t *testing.T) {
 	dir := filepath.Join("..", "..", "shared", "profiles", "external", "pprof")
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
@@ -117,6 +152,7 @@ func TestPprofExternal(t *testing.T) {
 			if !top.total.equal(p.Total) {
 				t.Errorf("total %v %s, go tool pprof says %s", p.Total, p.Unit, top.total)
 			}
+			checkEdges(t, p)
 			if len(p.Funcs) == 0 || len(p.Stacks) == 0 {
 				t.Errorf("%d functions and %d stacks", len(p.Funcs), len(p.Stacks))
 			}
@@ -248,6 +284,7 @@ func TestPprofGolden(t *testing.T) {
 		opts Options
 	}{
 		{"pprof_synthetic.golden", syntheticPprof(t), Options{}},
+		{"pprof_synthetic.golden", ungzip(t, syntheticPprof(t)), Options{}}, // plain protobuf, same model
 		{"pprof_synthetic_count.golden", syntheticPprof(t), Options{SampleType: "samples"}},
 		{"pprof_heap.golden", heap, Options{}},
 		{"pprof_legacy_heap.golden", []byte(legacyHeap), Options{SampleType: "alloc_space"}},
@@ -321,21 +358,14 @@ func syntheticPprof(t testing.TB) []byte {
 			{Location: []*profile.Location{lRec, lMain}, Value: []int64{7, 0}},
 		},
 	}
-	var buf bytes.Buffer
-	if err := p.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return encodePprof(t, p)
 }
 
 // TestPprofBadInput checks that broken input yields one clear error that
 // names the file and the problem.
 func TestPprofBadInput(t *testing.T) {
 	good := syntheticPprof(t)
-	plain, err := gunzip(good, "x")
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain := ungzip(t, good)
 	tests := []struct {
 		name    string
 		data    []byte
@@ -351,6 +381,7 @@ func TestPprofBadInput(t *testing.T) {
 		{"gzip in gzip", gz(t, good), Options{}, "gzip stream inside a gzip stream", false},
 		{"gzip bomb", bomb(t), Options{}, "decompresses to more than 64 MiB", false},
 		{"inlining amplification", amplified(t), Options{}, "stacks expand to more than 33554432 frames", false},
+		{"negative value", oneFunctionPprof(t, "f", "f.go", -3), Options{}, "sample 0 has the negative value -3; difference profiles are not supported", false},
 		{"unknown sample type", good, Options{SampleType: "alloc_space"}, `no sample type "alloc_space"; the profile has samples, cpu`, false},
 		{"ELF binary", []byte("\x7fELF\x02\x01\x01\x00\x00\x00"), Options{}, `first bytes 7f 45 4c 46 02 01 01 00: unknown profile format`, true},
 		{"text", []byte("just some words\n"), Options{}, `first bytes 6a 75 73 74 20 73 6f 6d "just som": unknown profile format`, true},
@@ -374,6 +405,38 @@ func TestPprofBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// encodePprof writes p as gzipped protobuf, as profilers do.
+func encodePprof(t testing.TB, p *profile.Profile) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := p.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// oneFunctionPprof is a profile with one sample in one function.
+func oneFunctionPprof(t testing.TB, name, file string, value int64) []byte {
+	t.Helper()
+	fn := &profile.Function{ID: 1, Name: name, Filename: file}
+	loc := &profile.Location{ID: 1, Line: []profile.Line{{Function: fn}}}
+	return encodePprof(t, &profile.Profile{
+		SampleType: []*profile.ValueType{{Type: "samples", Unit: "count"}},
+		Function:   []*profile.Function{fn},
+		Location:   []*profile.Location{loc},
+		Sample:     []*profile.Sample{{Location: []*profile.Location{loc}, Value: []int64{value}}},
+	})
+}
+
+func ungzip(t testing.TB, data []byte) []byte {
+	t.Helper()
+	plain, err := gunzip(data, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plain
 }
 
 func gz(t testing.TB, data []byte) []byte {
@@ -436,11 +499,7 @@ func amplified(t *testing.T) []byte {
 		Location:   []*profile.Location{loc},
 		Sample:     []*profile.Sample{{Location: slices.Repeat([]*profile.Location{loc}, 40000), Value: []int64{1}}},
 	}
-	var buf bytes.Buffer
-	if err := p.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return encodePprof(t, p)
 }
 
 func BenchmarkPprofLarge(b *testing.B) {
@@ -516,6 +575,32 @@ func TestSortStacks(t *testing.T) {
 				if !slices.Equal(stacks[i].Funcs, want[i].Funcs) {
 					t.Fatalf("stack %d is %v, want %v", i, stacks[i].Funcs, want[i].Funcs)
 				}
+			}
+		})
+	}
+}
+
+// TestPprofDialect checks the language guessed from function names and
+// files.
+func TestPprofDialect(t *testing.T) {
+	tests := []struct{ name, file, want string }{
+		{"runtime.main", "proc.go", "go"},
+		{"main.work", "/src/app/main.go", "go"},
+		{"com.example.App.run", "App.java", "java"},
+		{"java.lang.Thread.run", "", "java"},
+		{"handle", "/srv/app/views.py", "python"},
+		{"base::Mutex::Lock", "", "cpp"},
+		{"compute", "engine.cc", "cpp"},
+		{"compute", "engine.rs", "pprof"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.want+"/"+tc.name, func(t *testing.T) {
+			p, err := Data(oneFunctionPprof(t, tc.name, tc.file, 1), "x.pb", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Dialect != tc.want {
+				t.Errorf("dialect %q, want %q", p.Dialect, tc.want)
 			}
 		})
 	}
