@@ -189,7 +189,7 @@ func analyzeCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 			}
 			continue
 		}
-		if i > 0 && af.format == "table" {
+		if i > 0 && af.format != "json" { // a blank line also ends Markdown's <details> block
 			fmt.Fprintln(out)
 		}
 		if err := write(out, res.report); err != nil {
