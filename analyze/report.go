@@ -37,7 +37,7 @@ type Report struct {
 	Callers []Relation // one per function matching Options.Callers
 	Callees []Relation // one per function matching Options.Callees
 
-	Findings []Finding // most expensive first; never nil
+	Findings []Finding // largest Saving first; never nil
 	Loop     *Loop     // nil when the profile holds no event loop
 }
 

@@ -532,8 +532,9 @@ func (g *callGraph) upPath(f *parse.Func) []*parse.Func {
 }
 
 // accept turns c into a finding unless an accepted finding already covers
-// it: c lies on the path from that finding's function to its call site or
-// inside its private subtree, or c contains it and is mostly explained by it.
+// it: c is that finding's function or one of its further roots, c's path up
+// to its call site passes through it (c is part of its work), c lies on its
+// call chain, or c contains it and is mostly explained by it.
 func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 	up := g.upPath(c.root)
 	down := reachable(c.root)
@@ -784,8 +785,12 @@ func useRatio(p *parse.Profile, up []*parse.Func, c candidate) string {
 		return ""
 	}
 	ratio := build.Cum / use.Cum
-	return fmt.Sprintf("It costs %s× as much as the rest of %s's work: its heaviest other call, %s, took %s.",
-		strconv.FormatFloat(ratio, 'f', max(0, 1-int(math.Log10(ratio))), 64), parent.Name, Label(use.Callee), amount(p, use.Cum))
+	times := strconv.FormatFloat(ratio, 'f', max(0, 1-int(math.Log10(ratio))), 64) + "×"
+	if ratio > 1000 {
+		times = "over 1,000×"
+	}
+	return fmt.Sprintf("It costs %s as much as the rest of %s's work: its heaviest other call, %s, took %s.",
+		times, parent.Name, Label(use.Callee), amount(p, use.Cum))
 }
 
 // heaviestDescent follows f's heaviest callees inside its private subtree
@@ -876,6 +881,8 @@ func amount(p *parse.Profile, v float64) string {
 			return sig3(v*1e3) + " ms"
 		case v >= 1e-6:
 			return sig3(v*1e6) + " µs"
+		case v >= 1e-9:
+			return sig3(v*1e9) + " ns"
 		}
 		return fmt.Sprintf("%.3g s", v)
 	case "bytes":
@@ -933,10 +940,10 @@ func stackSetup(p *parse.Profile, catalog []Pattern) []Finding {
 	}
 	type group struct {
 		key
-		cost, initCost float64
-		roots          map[*parse.Func]float64
-		request        map[*parse.Func]float64
-		heaviest       sample
+		cost     float64
+		roots    map[*parse.Func]float64 // setup frame → value
+		request  map[*parse.Func]float64 // request-serving frame → value
+		heaviest sample                  // the costliest stack, for the chain
 	}
 	groups := map[key]*group{}
 	var order []key
@@ -972,7 +979,7 @@ func stackSetup(p *parse.Profile, catalog []Pattern) []Finding {
 			gr.request[p.Funcs[above[j]]] += s.Value
 		}
 		if s.Value > gr.heaviest.Value {
-			gr.heaviest = sample{Funcs: s.Funcs, at: i}
+			gr.heaviest = sample{Funcs: s.Funcs, Value: s.Value, at: i}
 		}
 	}
 	findings := []Finding{}
@@ -988,7 +995,9 @@ func stackSetup(p *parse.Profile, catalog []Pattern) []Finding {
 		}
 		f.Share = share(p, gr.cost)
 		f.Severity = severity(p, f.Cost, f.Share)
-		for _, id := range gr.heaviest.Funcs[:gr.heaviest.at+1] {
+		// The chain runs from the call site through the setup frame and
+		// three frames into it, along the costliest stack.
+		for _, id := range gr.heaviest.Funcs[:min(gr.heaviest.at+4, len(gr.heaviest.Funcs))] {
 			f.Chain = append(f.Chain, p.Funcs[id])
 		}
 		if k.site != nil {

@@ -27,7 +27,7 @@ var pprofTestdata = []struct {
 }{
 	{"cpu/cpu.pb.gz", []string{"", "samples"}},
 	{"heap/heap.pb.gz", []string{"", "alloc_objects", "alloc_space", "inuse_objects"}},
-	// go tool pprof needs seconds for this one, so only the default type.
+	// go tool pprof takes seconds on this one, so only the default type.
 	{"allocs/allocs.pb.gz", []string{""}},
 }
 
@@ -49,7 +49,10 @@ func TestPprofAgainstGoTool(t *testing.T) {
 				if st != "" && p.SampleType != st {
 					t.Fatalf("sample type %q, want %q", p.SampleType, st)
 				}
-				top := goToolTop(t, pprofPath(tc.file), p.SampleType, p.Unit)
+				top := goToolTop(t, pprofPath(tc.file), st, p.Unit)
+				if top.sampleType != p.SampleType {
+					t.Errorf("sample type %q, go tool pprof shows %q", p.SampleType, top.sampleType)
+				}
 				if !top.total.equal(p.Total) {
 					t.Errorf("total %v, go tool pprof says %s", p.Total, top.total)
 				}
@@ -64,6 +67,7 @@ func TestPprofAgainstGoTool(t *testing.T) {
 						t.Errorf("%s: own %v cum %v, missing from go tool pprof", name, own[name], cum[name])
 					}
 				}
+				checkEdges(t, p)
 				if len(top.funcs) < 5 {
 					t.Errorf("go tool pprof listed only %d functions; is the output format understood?", len(top.funcs))
 				}
@@ -92,15 +96,49 @@ func byName(p *Profile) (own, cum map[string]float64) {
 		}
 	}
 	for _, f := range p.Funcs {
-		if funcs[f.Name] == 1 && math.Abs(f.Cum-cum[f.Name]) > 1e-9*f.Cum {
+		if funcs[f.Name] == 1 && !nearlyEqual(f.Cum, cum[f.Name]) {
 			cum[f.Name] = math.NaN() // make the comparison fail: Func.Cum disagrees with its stacks
 		}
 	}
 	return own, cum
 }
 
+// checkEdges recomputes every edge from the stacks, counting each stack
+// once per caller→callee pair, and compares with p.Edges: the reader's
+// sums take shortcuts (per-caller caches, sorted stacks) this does not.
+func checkEdges(t *testing.T, p *Profile) {
+	t.Helper()
+	type pair struct{ caller, callee int }
+	own, cum := map[pair]float64{}, map[pair]float64{}
+	for _, s := range p.Stacks {
+		seen := map[pair]bool{}
+		for i := 1; i < len(s.Funcs); i++ {
+			e := pair{s.Funcs[i-1], s.Funcs[i]}
+			if !seen[e] {
+				seen[e] = true
+				cum[e] += s.Value
+			}
+		}
+		if n := len(s.Funcs); n > 1 {
+			own[pair{s.Funcs[n-2], s.Funcs[n-1]}] += s.Value
+		}
+	}
+	if len(p.Edges) != len(cum) {
+		t.Errorf("%d edges, the stacks have %d", len(p.Edges), len(cum))
+	}
+	for _, e := range p.Edges {
+		k := pair{e.Caller.ID, e.Callee.ID}
+		if !nearlyEqual(e.Cum, cum[k]) || !nearlyEqual(e.Own, own[k]) {
+			t.Errorf("edge %s -> %s: own %v cum %v, the stacks give %v and %v", e.Caller, e.Callee, e.Own, e.Cum, own[k], cum[k])
+		}
+	}
+}
+
+func nearlyEqual(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a), math.Abs(b)) }
+
 // TestPprofExternal reads pprof's own test profiles (legacy C++, Go and
-// Java formats, mostly unsymbolized) and compares totals with go tool pprof.
+// Java formats, mostly unsymbolized) and compares totals with go tool pprof
+// and edges with the stacks.
 func TestPprofExternal(t *testing.T) {
 	dir := filepath.Join("..", "..", "shared", "profiles", "external", "pprof")
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
@@ -113,10 +151,14 @@ func TestPprofExternal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			top := goToolTop(t, file, p.SampleType, p.Unit)
+			top := goToolTop(t, file, "", p.Unit)
+			if top.sampleType != p.SampleType {
+				t.Errorf("sample type %q, go tool pprof shows %q", p.SampleType, top.sampleType)
+			}
 			if !top.total.equal(p.Total) {
 				t.Errorf("total %v %s, go tool pprof says %s", p.Total, p.Unit, top.total)
 			}
+			checkEdges(t, p)
 			if len(p.Funcs) == 0 || len(p.Stacks) == 0 {
 				t.Errorf("%d functions and %d stacks", len(p.Funcs), len(p.Stacks))
 			}
@@ -173,8 +215,9 @@ func parseQuantity(t *testing.T, s string) quantity {
 }
 
 type topResult struct {
-	total quantity
-	funcs map[string]struct{ flat, cum quantity }
+	sampleType string
+	total      quantity
+	funcs      map[string]struct{ flat, cum quantity }
 }
 
 var (
@@ -182,15 +225,19 @@ var (
 	pprofInlineLabel = regexp.MustCompile(` \((partial-)?inline\)$`)
 )
 
-// goToolTop runs go tool pprof -top on file for one sample type, asking for
-// nanoseconds or bytes so values print as exact integers, and parses it.
+// goToolTop runs go tool pprof -top on file for one sample type ("" for
+// pprof's default), asking for nanoseconds or bytes so values print as
+// exact integers, and parses it.
 func goToolTop(t *testing.T, file, sampleType, unit string) topResult {
 	t.Helper()
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go tool pprof is the oracle and go is not on PATH")
 	}
-	args := []string{"tool", "pprof", "-top", "-nodefraction=0", "-edgefraction=0", "-nodecount=100000", "-symbolize=none", "-sample_index=" + sampleType}
+	args := []string{"tool", "pprof", "-top", "-nodefraction=0", "-edgefraction=0", "-nodecount=100000", "-symbolize=none"}
+	if sampleType != "" {
+		args = append(args, "-sample_index="+sampleType)
+	}
 	switch unit {
 	case "seconds":
 		args = append(args, "-unit=ns")
@@ -205,6 +252,9 @@ func goToolTop(t *testing.T, file, sampleType, unit string) topResult {
 	lines := strings.Split(string(out), "\n")
 	body := false
 	for _, line := range lines {
+		if typ, ok := strings.CutPrefix(line, "Type: "); ok {
+			res.sampleType = typ
+		}
 		if m := pprofTotalLine.FindStringSubmatch(line); m != nil {
 			res.total = parseQuantity(t, m[1])
 		}
@@ -251,6 +301,7 @@ func TestPprofGolden(t *testing.T) {
 		{"pprof_synthetic.golden", ungzip(t, syntheticPprof(t)), Options{}}, // plain protobuf, same model
 		{"pprof_synthetic_count.golden", syntheticPprof(t), Options{SampleType: "samples"}},
 		{"pprof_heap.golden", heap, Options{}},
+		{"pprof_zero.golden", oneFunctionPprof(t, "f", "f.go", 0), Options{}},
 		{"pprof_legacy_heap.golden", []byte(legacyHeap), Options{SampleType: "alloc_space"}},
 	}
 	for _, tc := range tests {

@@ -238,3 +238,16 @@ func TestMerge(t *testing.T) {
 		})
 	}
 }
+
+// TestMarkdownManyFiles checks that reports of several files stay apart:
+// each Markdown report ends in a <details> HTML block, which only a blank
+// line closes, so without one the next report would be swallowed by it.
+func TestMarkdownManyFiles(t *testing.T) {
+	stdout, stderr, code := cli(t, "", "analyze", "-f", "md", before, after)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "</details>\n\n**loopdoctor:** `"+after+"`") {
+		t.Errorf("second report does not start a paragraph of its own:\n%s", stdout)
+	}
+}

@@ -173,3 +173,36 @@ print(json.dumps({"total": s.total_tt, "funcs": out}))
 		}
 	}
 }
+
+// TestFlameGraphCommand checks that "flamegraph" is "analyze --format svg",
+// that the SVG is deterministic, and that --format folded and the flame
+// flags reach the renderers.
+func TestFlameGraphCommand(t *testing.T) {
+	short, stderr, code := cli(t, "", "flamegraph", "--title", "webhook", webhook)
+	if code != 0 {
+		t.Fatalf("flamegraph: exit %d: %s", code, stderr)
+	}
+	long, _, _ := cli(t, "", "analyze", "--format", "svg", "--title", "webhook", webhook)
+	if short != long {
+		t.Error("flamegraph and analyze --format svg differ, or the SVG is not deterministic")
+	}
+	if !strings.HasPrefix(short, "<?xml") && !strings.HasPrefix(short, "<svg") || !strings.Contains(short, ">webhook<") {
+		t.Errorf("not an SVG titled webhook: %.200s", short)
+	}
+	narrow, _, _ := cli(t, "", "flamegraph", "--width", "600", "--inverted", webhook)
+	if narrow == short || !strings.Contains(narrow, `width="600"`) {
+		t.Errorf("--width 600 --inverted did not change the SVG width: %.300s", narrow)
+	}
+	folded, _, code := cli(t, "", "analyze", "-f", "folded", webhook)
+	if code != 0 || !strings.Contains(folded, "ply/yacc.py:3216 yacc ") {
+		t.Errorf("folded output lacks the yacc frame (exit %d): %.300s", code, folded)
+	}
+	for _, args := range [][]string{
+		{"flamegraph", "--width", "10", webhook},
+		{"analyze", "-f", "svg", webhook, webhook},
+	} {
+		if _, stderr, code := cli(t, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr)
+		}
+	}
+}

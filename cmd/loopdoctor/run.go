@@ -43,6 +43,7 @@ loop, and where the time went.
 
 Usage:
   loopdoctor analyze [flags] FILE...   report on one or more profiles
+  loopdoctor flamegraph FILE -o F.svg  draw an interactive flame graph
   loopdoctor diff [flags] BASE NEW     compare two profiles (before/after a fix)
   loopdoctor convert --to FORMAT FILE  write a profile as pprof, speedscope or folded
   loopdoctor version                   print the version
@@ -52,7 +53,8 @@ Examples:
   loopdoctor analyze dump.prof
   loopdoctor analyze -f json dump.prof | jq '.findings[0].title'
   loopdoctor analyze -f markdown dump.prof > issue.md
-  python3 -m cProfile -o - app.py | loopdoctor analyze -
+  loopdoctor flamegraph dump.prof -o flame.svg
+  ssh host cat /tmp/dump.prof | loopdoctor analyze -
 
 Exit status: 0 success, 1 an input could not be read, 2 usage error,
 3 a --fail-on gate tripped.
@@ -67,6 +69,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "analyze":
 		return analyzeCommand(rest, stdin, stdout, stderr)
+	case "flamegraph":
+		if slices.Contains(rest, "-h") || slices.Contains(rest, "--help") {
+			fmt.Fprint(stdout, flamegraphUsage)
+			return nil
+		}
+		return analyzeCommand(append([]string{"--format", "svg"}, rest...), stdin, stdout, stderr)
 	case "diff":
 		return diffCommand(rest, stdin, stdout, stderr)
 	case "convert":
@@ -75,7 +83,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "loopdoctor %s (%s)\n", version, runtime.Version())
 		return nil
 	case "help", "-h", "--help":
-		if len(rest) > 0 && slices.Contains([]string{"analyze", "diff", "convert"}, rest[0]) {
+		if len(rest) > 0 && slices.Contains([]string{"analyze", "flamegraph", "diff", "convert"}, rest[0]) {
 			return run([]string{rest[0], "--help"}, stdin, stdout, stderr)
 		}
 		fmt.Fprint(stdout, mainUsage)
@@ -87,6 +95,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usagef("unknown command %q", cmd)
 	}
 }
+
+const flamegraphUsage = `Usage: loopdoctor flamegraph [flags] FILE -o flame.svg
+
+Writes an interactive flame graph of FILE as one self-contained SVG: hover
+a frame for its numbers, click to zoom, search with a regular expression.
+pprof stacks are exact; pstats stacks are rebuilt from one-level caller
+edges, and frames whose width is an estimate are drawn pale. Frames of
+repeated-setup findings are outlined.
+
+It is short for "loopdoctor analyze --format svg" and takes the same flags,
+among them --width, --title, --min-width, --inverted, --sample and --merge.
+
+Examples:
+  loopdoctor flamegraph dump.prof -o flame.svg
+  loopdoctor flamegraph --inverted --width 1600 cpu.pb.gz -o icicle.svg
+`
 
 const analyzeUsage = `Usage: loopdoctor analyze [flags] FILE...
 
@@ -117,6 +141,7 @@ type analyzeFlags struct {
 	failOn      analyze.Severity
 	failOnShare float64
 	merge       bool
+	flame       render.FlameOptions
 }
 
 func analyzeCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -131,7 +156,7 @@ func analyzeCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 	if af.merge {
 		outputs = 1
 	}
-	write, err := formatter(af.format, outputs)
+	write, err := formatter(af.format, outputs, af.flame)
 	if err != nil {
 		return err
 	}
@@ -164,7 +189,7 @@ func analyzeCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 			}
 			continue
 		}
-		if i > 0 && af.format == "table" {
+		if i > 0 && af.format != "json" { // a blank line also ends Markdown's <details> block
 			fmt.Fprintln(out)
 		}
 		if err := write(out, res.report); err != nil {
@@ -194,7 +219,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 		fmt.Fprint(stderr, "\nExit status: 0 success, 1 an input could not be read, 2 usage error,\n3 a --fail-on gate tripped.\n")
 	}
 	var af analyzeFlags
-	fs.StringVarP(&af.format, "format", "f", "table", "output format: table, json or markdown")
+	fs.StringVarP(&af.format, "format", "f", "table", "output format: table, json, markdown, svg (flame graph) or folded (stacks)")
 	fs.StringVarP(&af.output, "output", "o", "", "write the report to this file instead of standard output")
 	sortKey := fs.StringP("sort", "s", "cum", "rank functions by: "+strings.Join(analyze.KeyNames(), ", "))
 	fs.IntVarP(&af.opts.Top, "top", "n", 20, "rows in the function table (0 for all)")
@@ -206,6 +231,10 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 	slow := fs.Duration("slow", 100*time.Millisecond, "asyncio's slow-callback threshold")
 	failOn := fs.String("fail-on", "", "exit 3 when a finding of this severity or worse exists: high, medium or low")
 	fs.Float64Var(&af.failOnShare, "fail-on-share", 0, "exit 3 when a finding costs at least this share of the total (0 to 1)")
+	fs.IntVar(&af.flame.Width, "width", 1200, "svg: image width in pixels")
+	fs.StringVar(&af.flame.Title, "title", "", "svg: title (default: derived from the file name)")
+	fs.Float64Var(&af.flame.MinWidth, "min-width", 0.1, "svg: frames narrower than this many pixels are merged into their parent")
+	fs.BoolVar(&af.flame.Inverted, "inverted", false, "svg: draw an icicle graph, root at the top")
 	fs.BoolVar(&af.merge, "merge", false, "analyze all FILEs as one run of the same program, summing them as pstats.Stats.add does")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
@@ -245,6 +274,12 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 	default:
 		return nil, nil, usagef("--fail-on must be high, medium or low, not %q", *failOn)
 	}
+	if af.flame.Width < 200 {
+		return nil, nil, usagef("--width must be at least 200 pixels")
+	}
+	if af.flame.MinWidth < 0 {
+		return nil, nil, usagef("--min-width must be 0 or more")
+	}
 	if af.failOnShare < 0 || af.failOnShare > 1 {
 		return nil, nil, usagef("--fail-on-share must be in [0, 1]")
 	}
@@ -258,20 +293,28 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 	return &af, files, nil
 }
 
-// formatter resolves --format once, before any file is read.
-func formatter(name string, files int) (func(io.Writer, *analyze.Report) error, error) {
+// formatter resolves --format once, before any file is read. outputs is
+// the number of reports that will be written.
+func formatter(name string, outputs int, flame render.FlameOptions) (func(io.Writer, *analyze.Report) error, error) {
 	switch name {
 	case "table", "text":
 		return render.Text, nil
 	case "json":
-		if files > 1 {
+		if outputs > 1 {
 			return render.JSONLine, nil
 		}
 		return render.JSON, nil
 	case "markdown", "md":
 		return render.Markdown, nil
+	case "folded":
+		return render.Folded, nil
+	case "svg":
+		if outputs > 1 {
+			return nil, usagef("--format svg draws one profile: give one FILE, or --merge to draw several as one")
+		}
+		return func(w io.Writer, r *analyze.Report) error { return render.Flame(w, r, flame) }, nil
 	}
-	return nil, usagef("--format must be table, json or markdown, not %q", name)
+	return nil, usagef("--format must be table, json, markdown, svg or folded, not %q", name)
 }
 
 type result struct {
