@@ -106,7 +106,11 @@ func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 	}
 	if !p.HasCalls() || p.Dialect == "sampled" {
 		l.Steps = 0
-		l.Notes = append(l.Notes, fmt.Sprintf("The dump holds no call counts (it was written by %s), so only wall, idle and busy time are measured: steps, per-call figures and blockers need counts.", p.Dialect))
+		writer := p.Dialect
+		if writer == "sampled" {
+			writer = "Python's sampling profiler, whose counts are samples"
+		}
+		l.Notes = append(l.Notes, fmt.Sprintf("The dump holds no call counts (it was written by %s), so only wall, idle and busy time are measured: steps, per-call figures and blockers need counts.", writer))
 		return l
 	}
 	if l.Steps > 0 {
