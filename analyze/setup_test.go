@@ -593,3 +593,64 @@ func TestSetupInvariants(t *testing.T) {
 		})
 	}
 }
+
+// TestCatalog checks the catalog as data: every pattern of
+// SETUP-PATTERNS.md is there once, complete.
+func TestCatalog(t *testing.T) {
+	seen := map[string]bool{}
+	for _, pat := range Catalog {
+		if seen[pat.ID] {
+			t.Errorf("pattern %s twice", pat.ID)
+		}
+		seen[pat.ID] = true
+		if pat.Title == "" || pat.Why == "" || pat.Fix == "" || pat.Ref == "" || len(pat.Build) == 0 {
+			t.Errorf("pattern %s is incomplete", pat.ID)
+		}
+		for _, fs := range append(slices.Clone(pat.Build), pat.Lookup...) {
+			if len(fs.Names) == 0 || strings.Contains(fs.File, ":") { // no "file:line" specs: lines move between versions
+				t.Errorf("pattern %s: frames %+v", pat.ID, fs)
+			}
+		}
+	}
+	for i := 1; i <= 18; i++ {
+		if !seen[fmt.Sprintf("P%d", i)] {
+			t.Errorf("pattern P%d missing", i)
+		}
+	}
+	for i := 1; i <= 7; i++ {
+		if !seen[fmt.Sprintf("G%d", i)] {
+			t.Errorf("pattern G%d missing", i)
+		}
+	}
+}
+
+// TestFramesMatch checks how catalog frames match functions: by path
+// suffix at a directory boundary, by exact built-in name, by Go symbol
+// (closures included), never by line.
+func TestFramesMatch(t *testing.T) {
+	tests := []struct {
+		frames     Frames
+		file, name string
+		want       bool
+	}{
+		{Frames{"ply/yacc.py", []string{"yacc"}}, "/usr/lib/python3/dist-packages/ply/yacc.py", "yacc", true},
+		{Frames{"ply/yacc.py", []string{"yacc"}}, "ply/yacc.py", "yacc", true},
+		{Frames{"ply/yacc.py", []string{"yacc"}}, "/srv/myply/yacc.py", "yacc", false},
+		{Frames{"ply/yacc.py", []string{"yacc"}}, "/usr/lib/python3/dist-packages/ply/yacc.py", "lr0_goto", false},
+		{Frames{"re.py", []string{"_compile"}}, "/usr/lib/python2.7/sre.py", "_compile", false},
+		{Frames{"_strptime.py", []string{"compile"}}, "/usr/lib/python3.13/_strptime.py", "TimeRE.compile", true},
+		{Frames{"ssl.py", []string{"create_default_context"}}, `C:\Python311\Lib\ssl.py`, "create_default_context", true},
+		{Frames{"~", []string{"<built-in method builtins.exec>"}}, "~", "<built-in method builtins.exec>", true},
+		{Frames{"~", []string{"<built-in method builtins.exec>"}}, "/x/builtins.py", "<built-in method builtins.exec>", false},
+		{Frames{"", []string{"regexp.MustCompile"}}, "/usr/local/go/src/regexp/regexp.go", "regexp.MustCompile", true},
+		{Frames{"", []string{"regexp.MustCompile"}}, "", "regexp.MustCompile.func1", true},
+		{Frames{"", []string{"regexp.Compile"}}, "", "regexp.CompilePOSIX", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+" "+tt.name, func(t *testing.T) {
+			if got := tt.frames.match(slashed(tt.file), tt.name); got != tt.want {
+				t.Errorf("%+v matches %s %s: %v, want %v", tt.frames, tt.file, tt.name, got, tt.want)
+			}
+		})
+	}
+}

@@ -286,8 +286,9 @@ type edgeGraph struct {
 
 	// content is, per component, the value its activations hold: its
 	// members' own values plus their edges out of the component. Each
-	// entry into a component is given a share of it in proportion.
-	content []float64
+	// entry into a component is given a share of it in proportion. local
+	// is each function's part of it.
+	content, local []float64
 
 	// extra is what an edge into a widened function gains (see
 	// StackSet.Widened); widened lists those functions.
@@ -311,8 +312,8 @@ type rootFunc struct {
 // largest edges, holding its own value, its edges out of the component and
 // its subtree.
 type span struct {
-	kids    map[int][]*parse.Func
-	content map[int]float64
+	kids    [][]*parse.Func // by position in the component's members
+	content []float64       // likewise
 }
 
 func newEdgeGraph(p *parse.Profile) *edgeGraph {
@@ -337,15 +338,16 @@ func newEdgeGraph(p *parse.Profile) *edgeGraph {
 	of := g.scc.of
 
 	g.widen()
-	g.content = make([]float64, len(g.scc.members))
+	g.content, g.local = make([]float64, len(g.scc.members)), make([]float64, n)
 	for c, members := range g.scc.members {
 		for _, m := range members {
-			g.content[c] += m.Own
+			g.local[m.ID] = m.Own
 			for _, e := range g.out[m.ID] {
 				if of[e.Callee.ID] != c {
-					g.content[c] += g.value(e)
+					g.local[m.ID] += g.value(e)
 				}
 			}
+			g.content[c] += g.local[m.ID]
 		}
 		if f := members[0]; len(members) == 1 {
 			// Time the edges do not account for (built-ins left out of
@@ -478,32 +480,29 @@ func (g *edgeGraph) spanFrom(entry *parse.Func) *span {
 	if s := g.spans[entry.ID]; s != nil {
 		return s
 	}
-	c := g.scc.of[entry.ID]
-	s := &span{kids: make(map[int][]*parse.Func), content: make(map[int]float64)}
-	seen := map[int]bool{entry.ID: true}
+	c, at := g.scc.of[entry.ID], g.scc.at
+	n := len(g.scc.members[c])
+	s := &span{kids: make([][]*parse.Func, n), content: make([]float64, n)}
+	seen := make([]bool, n)
+	seen[at[entry.ID]] = true
 	order := []*parse.Func{entry}
 	for i := 0; i < len(order); i++ {
 		m := order[i]
 		for _, e := range g.out[m.ID] {
-			if k := e.Callee; g.scc.of[k.ID] == c && !seen[k.ID] {
-				seen[k.ID] = true
-				s.kids[m.ID] = append(s.kids[m.ID], k)
+			if k := e.Callee; g.scc.of[k.ID] == c && !seen[at[k.ID]] {
+				seen[at[k.ID]] = true
+				s.kids[at[m.ID]] = append(s.kids[at[m.ID]], k)
 				order = append(order, k)
 			}
 		}
 	}
 	for i := len(order) - 1; i >= 0; i-- {
-		m := order[i]
-		v := m.Own
-		for _, e := range g.out[m.ID] {
-			if g.scc.of[e.Callee.ID] != c {
-				v += g.value(e)
-			}
+		m := at[order[i].ID]
+		v := g.local[order[i].ID]
+		for _, k := range s.kids[m] {
+			v += s.content[at[k.ID]]
 		}
-		for _, k := range s.kids[m.ID] {
-			v += s.content[k.ID]
-		}
-		s.content[m.ID] = v
+		s.content[m] = v
 	}
 	g.spans[entry.ID] = s
 	return s
@@ -595,8 +594,8 @@ func (w *walker) member(f *parse.Func, s *span, k, value float64, depth int, est
 		}
 	}
 	if s != nil {
-		for _, m := range s.kids[f.ID] {
-			if v := s.content[m.ID] * k; v > 0 && keep(v) {
+		for _, m := range s.kids[g.scc.at[f.ID]] {
+			if v := s.content[g.scc.at[m.ID]] * k; v > 0 && keep(v) {
 				n.kids = append(n.kids, w.member(m, s, k, v, depth+1, true, true))
 			}
 		}
@@ -621,9 +620,9 @@ func (w *walker) member(f *parse.Func, s *span, k, value float64, depth int, est
 
 // sccs are the strongly connected components of a call graph.
 type sccs struct {
-	of                []int // component of each function
-	members           [][]*parse.Func
-	calledFromOutside []bool
+	of      []int // component of each function
+	at      []int // position of each function in its component's members
+	members [][]*parse.Func
 }
 
 // recursive reports whether f can call itself, directly or not.
@@ -636,7 +635,7 @@ func (s sccs) recursive(f *parse.Func) bool {
 // overflow the stack.
 func components(funcs []*parse.Func, out [][]*parse.Edge) sccs {
 	n := len(out)
-	s := sccs{of: make([]int, n)}
+	s := sccs{of: make([]int, n), at: make([]int, n)}
 	index := make([]int, n)
 	low := make([]int, n)
 	onStack := make([]bool, n)
@@ -687,6 +686,7 @@ func components(funcs []*parse.Func, out [][]*parse.Edge) sccs {
 					stack = stack[:len(stack)-1]
 					onStack[u] = false
 					s.of[u] = c
+					s.at[u] = len(members)
 					members = append(members, funcs[u])
 					if u == v {
 						break
@@ -696,6 +696,5 @@ func components(funcs []*parse.Func, out [][]*parse.Edge) sccs {
 			}
 		}
 	}
-	s.calledFromOutside = make([]bool, len(s.members))
 	return s
 }

@@ -482,3 +482,15 @@ func TestStacksPaths(t *testing.T) {
 		t.Errorf("Paths() = %v, want the recorded stacks %v", got, stacks)
 	}
 }
+
+// BenchmarkStacksLarge reconstructs the stacks of the 17,000-function dump
+// at the flame graph's default pruning (0.1 px of 1180 px).
+func BenchmarkStacksLarge(b *testing.B) {
+	p, err := parse.File("../testdata/pstats/large.pstats", parse.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		Stacks(p, StackOptions{MinShare: 0.1 / 1180, MaxFrames: 30000})
+	}
+}

@@ -74,12 +74,15 @@ func PprofData(data []byte, name string, opts Options) (*Profile, error) {
 		return nil, &Error{File: name, Offset: -1, Err: err}
 	}
 	if b.unsymbolized > 0 {
-		notes = append(notes, fmt.Sprintf("%d of %d locations have no function names and are shown as mapping and address", b.unsymbolized, len(pp.Location)))
+		notes = append(notes, fmt.Sprintf("locations without function names, shown as mapping and address: %d of %d", b.unsymbolized, len(pp.Location)))
 	}
 	sortStacks(b.stacks) // pp is garbage from here on
 	b.fill(p, scale)
 	if b.frameless > 0 {
-		notes = append(notes, fmt.Sprintf("%d samples have no frames; their value counts only in the total", b.frameless))
+		notes = append(notes, fmt.Sprintf("samples without frames, counted only in the total: %d", b.frameless))
+	}
+	if b.total == 0 {
+		notes = append(notes, fmt.Sprintf("every sample's %s value is zero", st.Type))
 	}
 	p.Notes = notes
 	if err := p.Normalize(); err != nil {

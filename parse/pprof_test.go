@@ -287,6 +287,7 @@ func TestPprofGolden(t *testing.T) {
 		{"pprof_synthetic.golden", ungzip(t, syntheticPprof(t)), Options{}}, // plain protobuf, same model
 		{"pprof_synthetic_count.golden", syntheticPprof(t), Options{SampleType: "samples"}},
 		{"pprof_heap.golden", heap, Options{}},
+		{"pprof_zero.golden", oneFunctionPprof(t, "f", "f.go", 0), Options{}},
 		{"pprof_legacy_heap.golden", []byte(legacyHeap), Options{SampleType: "alloc_space"}},
 	}
 	for _, tc := range tests {
