@@ -785,8 +785,12 @@ func useRatio(p *parse.Profile, up []*parse.Func, c candidate) string {
 		return ""
 	}
 	ratio := build.Cum / use.Cum
-	return fmt.Sprintf("It costs %s× as much as the rest of %s's work: its heaviest other call, %s, took %s.",
-		strconv.FormatFloat(ratio, 'f', max(0, 1-int(math.Log10(ratio))), 64), parent.Name, Label(use.Callee), amount(p, use.Cum))
+	times := strconv.FormatFloat(ratio, 'f', max(0, 1-int(math.Log10(ratio))), 64) + "×"
+	if ratio > 1000 {
+		times = "over 1,000×"
+	}
+	return fmt.Sprintf("It costs %s as much as the rest of %s's work: its heaviest other call, %s, took %s.",
+		times, parent.Name, Label(use.Callee), amount(p, use.Cum))
 }
 
 // heaviestDescent follows f's heaviest callees inside its private subtree
@@ -877,6 +881,8 @@ func amount(p *parse.Profile, v float64) string {
 			return sig3(v*1e3) + " ms"
 		case v >= 1e-6:
 			return sig3(v*1e6) + " µs"
+		case v >= 1e-9:
+			return sig3(v*1e9) + " ns"
 		}
 		return fmt.Sprintf("%.3g s", v)
 	case "bytes":

@@ -654,3 +654,21 @@ func TestFramesMatch(t *testing.T) {
 		})
 	}
 }
+
+// TestSetupNumbers checks how findings print numbers for people.
+func TestSetupNumbers(t *testing.T) {
+	secs := &parse.Profile{Unit: "seconds"}
+	bytes := &parse.Profile{Unit: "bytes"}
+	tests := []struct{ got, want string }{
+		{count(118080), "118,080"}, {count(984), "984"}, {count(1000000), "1,000,000"}, {count(-1200), "-1,200"},
+		{amount(secs, 0.455), "0.455 s"}, {amount(secs, 0.0152), "15.2 ms"}, {amount(secs, 0.021), "21.0 ms"},
+		{amount(secs, 0.00710), "7.10 ms"}, {amount(secs, 89e-6), "89.0 µs"}, {amount(secs, 961e-9), "961 ns"},
+		{amount(bytes, 754043838), "754 MB"}, {amount(bytes, 512), "512 B"},
+		{percent(0.6), "60 %"}, {percent(0.004), "0.4 %"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}

@@ -27,7 +27,7 @@ var pprofTestdata = []struct {
 }{
 	{"cpu/cpu.pb.gz", []string{"", "samples"}},
 	{"heap/heap.pb.gz", []string{"", "alloc_objects", "alloc_space", "inuse_objects"}},
-	// go tool pprof needs seconds for this one, so only the default type.
+	// go tool pprof takes seconds on this one, so only the default type.
 	{"allocs/allocs.pb.gz", []string{""}},
 }
 
@@ -49,7 +49,10 @@ func TestPprofAgainstGoTool(t *testing.T) {
 				if st != "" && p.SampleType != st {
 					t.Fatalf("sample type %q, want %q", p.SampleType, st)
 				}
-				top := goToolTop(t, pprofPath(tc.file), p.SampleType, p.Unit)
+				top := goToolTop(t, pprofPath(tc.file), st, p.Unit)
+				if top.sampleType != p.SampleType {
+					t.Errorf("sample type %q, go tool pprof shows %q", p.SampleType, top.sampleType)
+				}
 				if !top.total.equal(p.Total) {
 					t.Errorf("total %v, go tool pprof says %s", p.Total, top.total)
 				}
@@ -148,7 +151,10 @@ func TestPprofExternal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			top := goToolTop(t, file, p.SampleType, p.Unit)
+			top := goToolTop(t, file, "", p.Unit)
+			if top.sampleType != p.SampleType {
+				t.Errorf("sample type %q, go tool pprof shows %q", p.SampleType, top.sampleType)
+			}
 			if !top.total.equal(p.Total) {
 				t.Errorf("total %v %s, go tool pprof says %s", p.Total, p.Unit, top.total)
 			}
@@ -209,8 +215,9 @@ func parseQuantity(t *testing.T, s string) quantity {
 }
 
 type topResult struct {
-	total quantity
-	funcs map[string]struct{ flat, cum quantity }
+	sampleType string
+	total      quantity
+	funcs      map[string]struct{ flat, cum quantity }
 }
 
 var (
@@ -218,15 +225,19 @@ var (
 	pprofInlineLabel = regexp.MustCompile(` \((partial-)?inline\)$`)
 )
 
-// goToolTop runs go tool pprof -top on file for one sample type, asking for
-// nanoseconds or bytes so values print as exact integers, and parses it.
+// goToolTop runs go tool pprof -top on file for one sample type ("" for
+// pprof's default), asking for nanoseconds or bytes so values print as
+// exact integers, and parses it.
 func goToolTop(t *testing.T, file, sampleType, unit string) topResult {
 	t.Helper()
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go tool pprof is the oracle and go is not on PATH")
 	}
-	args := []string{"tool", "pprof", "-top", "-nodefraction=0", "-edgefraction=0", "-nodecount=100000", "-symbolize=none", "-sample_index=" + sampleType}
+	args := []string{"tool", "pprof", "-top", "-nodefraction=0", "-edgefraction=0", "-nodecount=100000", "-symbolize=none"}
+	if sampleType != "" {
+		args = append(args, "-sample_index="+sampleType)
+	}
 	switch unit {
 	case "seconds":
 		args = append(args, "-unit=ns")
@@ -241,6 +252,9 @@ func goToolTop(t *testing.T, file, sampleType, unit string) topResult {
 	lines := strings.Split(string(out), "\n")
 	body := false
 	for _, line := range lines {
+		if typ, ok := strings.CutPrefix(line, "Type: "); ok {
+			res.sampleType = typ
+		}
 		if m := pprofTotalLine.FindStringSubmatch(line); m != nil {
 			res.total = parseQuantity(t, m[1])
 		}
