@@ -117,6 +117,9 @@ func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 		return l
 	}
 	l.Notes = append(l.Notes, threadNotes(p, rt)...)
+	if p.Dialect == "yappi" {
+		l.Notes = append(l.Notes, "yappi counts a coroutine once per call and times it across its awaits, so coroutines' own time is not blamed and each blocker's calls are spread over all of the loop's steps.")
+	}
 	w := newLoopWalk(p, rt)
 	l.Blockers = w.blockers(l, findings)
 	if n := w.slowSteps(l); n != "" {
@@ -178,16 +181,16 @@ func asyncioRuntime(p *parse.Profile) *loopRuntime {
 	found := false
 	for _, f := range p.Funcs {
 		switch {
-		case inPackage(f.File, "asyncio", "base_events.py") && f.Name == "_run_once":
+		case inPackage(f.File, "asyncio", "base_events.py") && funcName(f) == "_run_once":
 			found = true
 			rt.wall += f.Cum
 			for _, e := range f.Out {
 				// selectors.py's select, or the proactor's on Windows.
-				if e.Callee.Name == "select" && e.Callee.File != "~" {
+				if funcName(e.Callee) == "select" && !cFunc(e.Callee) {
 					rt.idle += e.Cum
 				}
 			}
-		case inPackage(f.File, "asyncio", "events.py") && f.Name == "_run":
+		case inPackage(f.File, "asyncio", "events.py") && funcName(f) == "_run":
 			rt.steps += f.Calls
 			rt.starts = append(rt.starts, f)
 		}
@@ -206,18 +209,18 @@ func trioRuntime(p *parse.Profile) *loopRuntime {
 	var busy float64
 	for _, f := range p.Funcs {
 		switch {
-		case inPackage(f.File, "trio/_core", "_run.py") && f.Name == "unrolled_run":
+		case inPackage(f.File, "trio/_core", "_run.py") && funcName(f) == "unrolled_run":
 			rt.starts = append(rt.starts, f)
 			busy += f.Cum
 			for _, e := range f.Out {
 				switch {
 				case isContextRun(e.Callee):
 					rt.steps += e.Calls
-				case e.Callee.Name == "get_events":
+				case funcName(e.Callee) == "get_events":
 					busy -= e.Cum // waited inside the generator: idle, counted below
 				}
 			}
-		case inPackage(f.File, "trio/_core", "_io_*.py") && f.Name == "get_events":
+		case inPackage(f.File, "trio/_core", "_io_*.py") && funcName(f) == "get_events":
 			rt.idle += f.Cum
 		}
 	}
@@ -236,7 +239,7 @@ func uvloopRuntime(p *parse.Profile) *loopRuntime {
 	rt := &loopRuntime{name: "uvloop", machinery: uvloopMachinery, words: asyncioWords}
 	var busy float64
 	for _, f := range p.Funcs {
-		if f.File != "~" || !strings.Contains(f.Name, "of 'uvloop.loop.Loop' objects>") ||
+		if !cFunc(f) || !strings.Contains(f.Name, "of 'uvloop.loop.Loop' objects>") ||
 			!(strings.HasPrefix(f.Name, "<method 'run_until_complete' ") || strings.HasPrefix(f.Name, "<method 'run_forever' ")) {
 			continue
 		}
@@ -262,12 +265,12 @@ func threadNotes(p *parse.Profile, rt *loopRuntime) []string {
 	var threads, handoff bool
 	for _, f := range p.Funcs {
 		switch {
-		case f.Calls > 0 && (inPackage(f.File, "concurrent/futures", "thread.py") && f.Name == "_worker" ||
-			inPackage(f.File, "", "threading.py") && f.Name == "_bootstrap_inner"):
+		case f.Calls > 0 && (inPackage(f.File, "concurrent/futures", "thread.py") && funcName(f) == "_worker" ||
+			inPackage(f.File, "", "threading.py") && funcName(f) == "_bootstrap_inner"):
 			threads = true
-		case f.Calls > 0 && (inPackage(f.File, "asyncio", "base_events.py") && f.Name == "run_in_executor" ||
-			inPackage(f.File, "asyncio", "threads.py") && f.Name == "to_thread" ||
-			inPackage(f.File, "trio", "_threads.py") && f.Name == "to_thread_run_sync"):
+		case f.Calls > 0 && (inPackage(f.File, "asyncio", "base_events.py") && funcName(f) == "run_in_executor" ||
+			inPackage(f.File, "asyncio", "threads.py") && funcName(f) == "to_thread" ||
+			inPackage(f.File, "trio", "_threads.py") && funcName(f) == "to_thread_run_sync"):
 			handoff = true
 		}
 	}
@@ -298,16 +301,50 @@ func inPackage(file, dir, base string) bool {
 	return ok && (dir == "" || strings.HasSuffix(d, "/"+dir))
 }
 
+// cFunc reports whether f is a C function: cProfile's file "~", the
+// profile module's "" and yappi's "__builtin__" or bare module name, all
+// with line 0.
+func cFunc(f *parse.Func) bool {
+	return f.File == "~" || f.Line == 0 && (f.File == "" || f.File == "__builtin__" ||
+		!strings.ContainsAny(f.File, `/\.<`))
+}
+
+// cName spells a C function as cProfile does, turning yappi's module
+// functions ("time", 0, "sleep") into "<built-in method time.sleep>".
+func cName(f *parse.Func) string {
+	if !cFunc(f) || f.File == "~" || f.File == "" || f.File == "__builtin__" || strings.HasPrefix(f.Name, "<") {
+		return f.Name
+	}
+	return "<built-in method " + f.File + "." + f.Name + ">"
+}
+
+// funcName is a Python function's name without the class that yappi puts
+// before it ("_UnixSelectorEventLoop._run_once").
+func funcName(f *parse.Func) string {
+	if cFunc(f) || strings.HasPrefix(f.Name, "<") {
+		return f.Name
+	}
+	return f.Name[strings.LastIndexByte(f.Name, '.')+1:]
+}
+
+// origin is OriginOf, also knowing yappi's spelling of C functions.
+func origin(f *parse.Func) Origin {
+	if cFunc(f) {
+		return Native
+	}
+	return OriginOf(f)
+}
+
 // isContextRun matches contextvars.Context.run: "<method 'run' of
 // '_contextvars.Context' objects>" (3.8+) or "... of 'Context' objects>".
 func isContextRun(f *parse.Func) bool {
-	return f.File == "~" && strings.HasPrefix(f.Name, "<method 'run' of ") && strings.HasSuffix(f.Name, "Context' objects>")
+	return cFunc(f) && strings.HasPrefix(f.Name, "<method 'run' of ") && strings.HasSuffix(f.Name, "Context' objects>")
 }
 
 // isCoroutineDriver matches coroutine.send and throw, how pure-Python tasks
 // and trio resume a coroutine.
 func isCoroutineDriver(f *parse.Func) bool {
-	return f.File == "~" && (strings.HasPrefix(f.Name, "<method 'send' of 'coroutine'") || strings.HasPrefix(f.Name, "<method 'throw' of 'coroutine'"))
+	return cFunc(f) && (strings.HasPrefix(f.Name, "<method 'send' of 'coroutine'") || strings.HasPrefix(f.Name, "<method 'throw' of 'coroutine'"))
 }
 
 // isDispatcher reports whether the Python functions f calls are task steps
@@ -317,18 +354,19 @@ func isDispatcher(f *parse.Func) bool {
 	case isContextRun(f), isCoroutineDriver(f):
 		return true
 	case inPackage(f.File, "asyncio", "events.py"):
-		return f.Name == "_run" // before 3.7, Handle._run called the callback itself
+		return funcName(f) == "_run" // before 3.7, Handle._run called the callback itself
 	case inPackage(f.File, "asyncio", "tasks.py"):
-		return f.Name == "__step" || f.Name == "_step" || f.Name == "__step_run_and_handle_result"
+		n := funcName(f)
+		return n == "__step" || n == "_step" || n == "__step_run_and_handle_result"
 	case inPackage(f.File, "trio/_core", "_run.py"):
-		return f.Name == "unrolled_run"
+		return funcName(f) == "unrolled_run"
 	}
-	return f.File == "~" && strings.Contains(f.Name, "of 'uvloop.loop.Loop' objects>")
+	return cFunc(f) && strings.Contains(f.Name, "of 'uvloop.loop.Loop' objects>")
 }
 
 func asyncioMachinery(f *parse.Func) bool {
 	return isContextRun(f) || isCoroutineDriver(f) || inPackage(f.File, "asyncio", "") ||
-		inPackage(f.File, "", "selectors.py") && OriginOf(f) == Stdlib
+		inPackage(f.File, "", "selectors.py") && origin(f) == Stdlib
 }
 
 func trioMachinery(f *parse.Func) bool {
@@ -338,7 +376,7 @@ func trioMachinery(f *parse.Func) bool {
 
 func uvloopMachinery(f *parse.Func) bool {
 	return asyncioMachinery(f) || inPackage(f.File, "uvloop", "") ||
-		f.File == "~" && strings.Contains(f.Name, "'uvloop.")
+		cFunc(f) && strings.Contains(f.Name, "'uvloop.")
 }
 
 // asyncioCoroutines lists, by file in the asyncio package, the coroutines
@@ -380,7 +418,7 @@ var awaitedResults = map[string][]string{
 // awaitsSomething reports whether a call of f marks its caller as a
 // coroutine (see step 2 at the top of this file).
 func awaitsSomething(f *parse.Func) bool {
-	if f.File == "~" {
+	if cFunc(f) {
 		return strings.Contains(f.Name, "of 'uvloop.loop.Loop' objects>") &&
 			(strings.HasPrefix(f.Name, "<method 'create_future' ") || strings.HasPrefix(f.Name, "<method 'run_in_executor' "))
 	}
@@ -391,7 +429,8 @@ func awaitsSomething(f *parse.Func) bool {
 		return false
 	}
 	base := path.Base(slashed(f.File))
-	return slices.Contains(asyncioCoroutines[base], f.Name) || slices.Contains(awaitedResults[base], f.Name)
+	name := funcName(f)
+	return slices.Contains(asyncioCoroutines[base], name) || slices.Contains(awaitedResults[base], name)
 }
 
 // nodeKind is how the walk treats a function inside loop steps.
@@ -414,10 +453,16 @@ type loopWalk struct {
 	demoted  []bool // thin wrappers also called from outside the loop
 	steps    []float64
 	visiting []bool
+
+	// resumptions is false for yappi, which counts a coroutine once per
+	// call and times it across its awaits: a coroutine's own time then
+	// includes waiting, and its calls are not steps.
+	resumptions bool
 }
 
 func newLoopWalk(p *parse.Profile, rt *loopRuntime) *loopWalk {
-	w := &loopWalk{p: p, rt: rt, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs))}
+	w := &loopWalk{p: p, rt: rt, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs)),
+		resumptions: p.Dialect != "yappi"}
 	w.findAwaiting()
 	// Classify, then demote thin wrappers that are also called from outside
 	// loop steps (their callees' numbers would mix both), until stable.
@@ -452,7 +497,7 @@ func newLoopWalk(p *parse.Profile, rt *loopRuntime) *loopWalk {
 func (w *loopWalk) findAwaiting() {
 	var queue []*parse.Func
 	mark := func(f *parse.Func) {
-		if !w.awaits[f.ID] && f.File != "~" {
+		if !w.awaits[f.ID] && !cFunc(f) {
 			w.awaits[f.ID] = true
 			queue = append(queue, f)
 		}
@@ -483,6 +528,16 @@ func (w *loopWalk) classify() {
 			stack = append(stack, f)
 		}
 	}
+	if !w.resumptions {
+		// Without its builtins, yappi records no caller for a task's
+		// outermost coroutine: take every caller-less coroutine for one.
+		for _, f := range w.p.Funcs {
+			if len(f.In) == 0 && w.awaits[f.ID] && !w.rt.machinery(f) {
+				w.kind[f.ID] = kindCoroutine
+				stack = append(stack, f)
+			}
+		}
+	}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -510,10 +565,10 @@ func (w *loopWalk) passes(e *parse.Edge) bool {
 		return false
 	case kindMachinery:
 		c := e.Callee
-		if w.rt.machinery(c) || isDispatcher(e.Caller) && c.File != "~" {
+		if w.rt.machinery(c) || isDispatcher(e.Caller) && !cFunc(c) {
 			return true
 		}
-		o := OriginOf(c)
+		o := origin(c)
 		return o == User || o == ThirdParty
 	}
 	return true
@@ -539,7 +594,7 @@ func (w *loopWalk) kindOf(c *parse.Func) nodeKind {
 // time goes mostly to such calls back into the user's code (a framework
 // handing a request to its handler).
 func (w *loopWalk) thin(c *parse.Func) bool {
-	o := OriginOf(c)
+	o := origin(c)
 	if o == User && isComprehension(c) {
 		return true
 	}
@@ -554,7 +609,7 @@ func (w *loopWalk) thin(c *parse.Func) bool {
 	for _, e := range c.Out {
 		callee := e.Callee
 		if callee == c || isComprehension(callee) || e.Calls > thinCalls*calls ||
-			o == ThirdParty && OriginOf(callee) != User {
+			o == ThirdParty && origin(callee) != User {
 			continue
 		}
 		held += e.Cum
@@ -565,7 +620,7 @@ func (w *loopWalk) thin(c *parse.Func) bool {
 // stepRoot reports whether a step dispatcher calls f: it is a task's
 // outermost coroutine or a callback, walked through either way.
 func stepRoot(f *parse.Func) bool {
-	if f.File == "~" {
+	if cFunc(f) {
 		return false
 	}
 	for _, e := range f.In {
@@ -593,8 +648,8 @@ func (w *loopWalk) stepsOf(f *parse.Func) float64 {
 		return w.steps[f.ID]
 	}
 	total := float64(w.rt.steps)
-	if slices.Contains(w.rt.starts, f) || w.visiting[f.ID] {
-		return total // a start, or recursion: no tighter bound
+	if !w.resumptions || slices.Contains(w.rt.starts, f) || w.visiting[f.ID] {
+		return total // calls are not steps, a start, or recursion: no tighter bound
 	}
 	w.visiting[f.ID] = true
 	var n float64
@@ -626,7 +681,7 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 			continue
 		}
 		own := k != kindWork
-		if own && OriginOf(f) == Native {
+		if own && (origin(f) == Native || !w.resumptions) {
 			continue
 		}
 		b := Blocker{Func: f, Finding: -1}
@@ -730,7 +785,7 @@ func (w *loopWalk) userCaller(f *parse.Func) *parse.Func {
 			return nil
 		}
 		cur = best.Caller
-		if OriginOf(cur) == User {
+		if origin(cur) == User {
 			return cur
 		}
 		seen[cur] = true
@@ -768,13 +823,13 @@ func (w *loopWalk) advice(b *Blocker, own bool) string {
 	words := w.rt.words
 	var fix string
 	switch {
-	case own && OriginOf(f) == User:
+	case own && origin(f) == User:
 		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", Label(f), words.cpu)
-	case b.CallSite == nil && OriginOf(f) != User:
+	case b.CallSite == nil && origin(f) != User:
 		return fmt.Sprintf("No code of yours calls %s here: it is the library's own work inside the loop (a coroutine whose awaits leave no trace looks the same), so if it matters, look for a lighter option in the library.", f.Name)
-	case f.File == "~" && f.Name == "<built-in method time.sleep>":
+	case cName(f) == "<built-in method time.sleep>":
 		fix = fmt.Sprintf("Replace time.sleep with %s: time.sleep stops the whole loop.", words.sleep)
-	case f.File == "~" && strings.HasPrefix(f.Name, "<method 'acquire' of '_thread."):
+	case strings.HasPrefix(cName(f), "<method 'acquire' of '_thread."):
 		fix = fmt.Sprintf("Await the result instead of blocking on a lock or another thread's future: wrap concurrent futures with asyncio.wrap_future, or move the waiting call to %s.", words.toThread)
 	case waitsOnIO(f):
 		fix = fmt.Sprintf("This call waits for I/O with the loop stopped: use %s, or move the call to a thread with %s.", words.asyncVariant(f), words.toThread)
@@ -795,9 +850,9 @@ func (fw fixWords) asyncVariant(f *parse.Func) string {
 	case inPackage(f.File, "urllib", "request.py"), inPackage(f.File, "http", "client.py"),
 		inPackage(f.File, "requests", ""), inPackage(f.File, "urllib3", ""), inPackage(f.File, "httpx", ""):
 		return fw.http
-	case f.Name == "getaddrinfo" || f.Name == "<built-in method _socket.getaddrinfo>" || f.Name == "create_connection" && inPackage(f.File, "", "socket.py"):
+	case funcName(f) == "getaddrinfo" || cName(f) == "<built-in method _socket.getaddrinfo>" || funcName(f) == "create_connection" && inPackage(f.File, "", "socket.py"):
 		return fw.resolve
-	case inPackage(f.File, "", "subprocess.py") && OriginOf(f) == Stdlib:
+	case inPackage(f.File, "", "subprocess.py") && origin(f) == Stdlib:
 		return fw.process
 	}
 	return "the library's async variant"
@@ -820,13 +875,13 @@ var blockingCalls = []string{
 // or by any function reachable from it, an estimate that can only
 // overstate when those functions are also called from elsewhere.
 func waitsOnIO(f *parse.Func) bool {
-	if f.File == "~" {
-		return slices.Contains(blockingCalls, f.Name)
+	if cFunc(f) {
+		return slices.Contains(blockingCalls, cName(f))
 	}
 	inside := reachable(f)
 	var wait float64
 	for g := range inside {
-		if g.File != "~" || !slices.Contains(blockingCalls, g.Name) {
+		if !cFunc(g) || !slices.Contains(blockingCalls, cName(g)) {
 			continue
 		}
 		for _, e := range g.In {

@@ -111,6 +111,15 @@ func TestEventLoop(t *testing.T) {
 			},
 		},
 		{
+			name: "the blocking app under yappi", dump: "loop/yappi/blocking.pstats", runtime: "asyncio",
+			note: "yappi counts a coroutine once per call",
+			blockers: []wantBlocker{
+				{fn: "time:sleep", site: "handle", advice: "sleep("},
+				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true, advice: "run_in_executor"},
+				{fn: "loop/blocking.py:checksum", site: "handle", advice: "run_in_executor"},
+			},
+		},
+		{
 			name: "healthy app awaiting I/O", dump: "loop/healthy.pstats", runtime: "asyncio",
 			more: func(t *testing.T, l *Loop) {
 				if l.Idle < 0.8*l.Wall {
@@ -507,6 +516,8 @@ func ExampleEventLoop() {
 // are mixed in and the loop's own figures are unreliable).
 func TestEventLoopInvariants(t *testing.T) {
 	dumps, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*.pstats"))
+	deeper, _ := filepath.Glob(filepath.Join("..", "testdata", "*", "*", "*.pstats"))
+	dumps = append(dumps, deeper...)
 	external, _ := filepath.Glob(filepath.Join("..", "..", "shared", "profiles", "external", "*"))
 	for _, dump := range append(dumps, external...) {
 		t.Run(filepath.Base(dump), func(t *testing.T) {

@@ -19,6 +19,11 @@ import pstats
 import sys
 
 
+def named(key, name):
+    """yappi puts the class before a method's name: Handle._run."""
+    return key[2] == name or key[0] not in ("~", "__builtin__") and key[2].endswith("." + name)
+
+
 def matches(key, spec):
     suffix, _, name = spec.rpartition(":")
     head, _, line = suffix.rpartition(":")
@@ -27,7 +32,7 @@ def matches(key, spec):
             return False
         suffix = head
     fn = key[0].replace("\\", "/")
-    return key[2] == name and (fn == suffix if suffix == "~" else fn.endswith("/" + suffix) or fn == suffix)
+    return named(key, name) and (fn == suffix if suffix == "~" else fn.endswith("/" + suffix) or fn == suffix)
 
 
 def keys(stats, spec):
@@ -44,12 +49,12 @@ def figures(dump, specs):
     if run_once:
         out["runtime"] = "asyncio"
         out["wall"] = sum(stats[k][3] for k in run_once)
-        out["idle"] = sum(v[3] for k, s in stats.items() if k[2] == "select" and k[0] != "~"
+        out["idle"] = sum(v[3] for k, s in stats.items() if named(k, "select") and k[1] != 0
                           for c, v in s[4].items() if c in run_once)
         out["steps"] = sum(stats[k][1] for k in keys(stats, "asyncio/events.py:_run"))
     elif unrolled:
         out["runtime"] = "trio"
-        waits = [k for k in stats if k[2] == "get_events" and "/trio/_core/_io_" in k[0].replace("\\", "/")]
+        waits = [k for k in stats if named(k, "get_events") and "/trio/_core/_io_" in k[0].replace("\\", "/")]
         out["idle"] = sum(stats[k][3] for k in waits)
         inside = sum(v[3] for k in waits for c, v in stats[k][4].items() if c in unrolled)
         out["wall"] = sum(stats[k][3] for k in unrolled) - inside + out["idle"]
