@@ -47,18 +47,21 @@ type StackSet struct {
 
 	// Scale is the factor the roots' values were multiplied by to fit in
 	// the total, and so every reconstructed value with them: 1 unless the
-	// roots' cumulative values claim more than the sum of own values, as
-	// when the profiled program ran another profiler and cProfile's
-	// timers kept running while it was switched off.
+	// roots' cumulative values claim more than the sum of own values,
+	// which happens when the dump lost own time (see Widened), mixes
+	// threads, or has timings that do not add up. Below 0.99 the roots
+	// count as estimates.
 	Scale float64
 
 	// Widened lists functions whose edges to callees claim more than
 	// their cumulative value, in function order. pstats keys functions
 	// by file, line and name, so code objects that share a label (every
-	// exec'd string is <string>:1(<module>)) overwrite each other's
-	// totals while their edges add up. Such a function is given the sum
-	// of its own value and its edges, and its callers' edges to it are
-	// scaled up to match, so its callees keep their recorded values.
+	// exec'd string is <string>:1(<module>), every namedtuple __new__
+	// <string>:1(<lambda>)) overwrite each other's totals and callers
+	// while their edges to callees add up. Such a function is given the
+	// sum of its own value and its edges, and each edge into it grows by
+	// what it lacks as far as the caller has time its own value and edges
+	// do not account for, which is where the lost objects' calls went.
 	Widened []*parse.Func
 
 	// Frames in depth-first preorder. Frames[0] is a synthetic root with

@@ -378,8 +378,9 @@ func TestPstatsRandom(t *testing.T) {
 // TestPstatsDialectsBuilt reads dialects no program on this machine can
 // write, built here in the shape their writers produce: Python 3.15's
 // sampling profiler (Lib/profiling/sampling/pstats_collector.py: one row
-// per executing line, int callers, a ("__sampled__",) marker) and
-// pyinstrument's pstats renderer (every count -1, times from int 0).
+// per executing line, int callers, a ("__sampled__",) marker), Python
+// 2.5's pstats.add of two dumps (8-tuple callers) and pyinstrument's
+// pstats renderer (every count -1, times from int 0).
 // Times are binary fractions so that the expected sums are exact.
 func TestPstatsDialectsBuilt(t *testing.T) {
 	for _, tc := range []struct {
@@ -401,6 +402,19 @@ note sampled by Python's statistical profiler: times are samples times the sampl
 func 0 a.py:12(f) calls -1/-1 own 0.75 cum 1
 func 1 a.py:30(main) calls -1/-1 own 0 cum 1
 edge 1 -> 0 calls -1/-1 own 0.75 cum 1 estimated
+`,
+		},
+		{
+			"merged by Python 2.5 from two dumps",
+			mDict(
+				mKey("a.py", 3, "f"), mTuple(mInt(6), mInt(6), mFloat(0.5), mFloat(1), mDict(mKey("a.py", 1, "main"), m('(', 8, mInt(2), mInt(2), mFloat(0.25), mFloat(0.5), mInt(4), mInt(4), mFloat(0.25), mFloat(0.5)))),
+				mKey("a.py", 1, "main"), mStats(2, 2, 0, 1, mDict()),
+			),
+			`format pstats dialect merged unit seconds total 0.5
+note caller stats of merged dumps were concatenated by Python 2.5's pstats.add; they are summed
+func 0 a.py:3(f) calls 6/6 own 0.5 cum 1
+func 1 a.py:1(main) calls 2/2 own 0 cum 1
+edge 1 -> 0 calls 6/6 own 0.5 cum 1
 `,
 		},
 		{

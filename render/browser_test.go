@@ -39,6 +39,11 @@ window.addEventListener('load', function () {
   out.matched = document.getElementById('ld-matched').textContent;
   out.highlighted = document.querySelectorAll('#ld-frames rect.m').length;
   var k = %d, before = rects[k].getAttribute('width');
+  var box = rects[k].getBoundingClientRect(), tip = document.getElementById('ld-tip');
+  rects[k].dispatchEvent(new MouseEvent('mousemove',
+    {bubbles: true, clientX: box.left + box.width / 2, clientY: box.top + box.height / 2}));
+  out.tipShown = !tip.classList.contains('hidden');
+  out.tip = Array.prototype.map.call(tip.getElementsByTagName('tspan'), function (t) { return t.textContent; }).join('\n');
   rects[k].dispatchEvent(new MouseEvent('click', {bubbles: true}));
   out.zoomedWidth = +rects[k].getAttribute('width');
   out.zoomedShown = shown();
@@ -60,6 +65,8 @@ type browserResult struct {
 	ZoomedWidth                float64
 	ZoomedShown                int
 	ResetVisible, Restored     bool
+	TipShown                   bool
+	Tip                        string
 }
 
 // chromium finds Debian's chromium, skipping the test without it unless
@@ -120,6 +127,23 @@ func TestFlameInBrowser(t *testing.T) {
 			}
 			if !got.Restored {
 				t.Errorf("reset did not restore the full view")
+			}
+			f := s.Frames[zoom]
+			share := fmt.Sprintf("%.2f%% of total", f.Value/s.Total*100) // as flame.js's percent()
+			if f.Value >= s.Total/10 {
+				share = fmt.Sprintf("%.1f%% of total", f.Value/s.Total*100)
+			}
+			wantTip := []string{(&flameGraph{}).funcInfo(f.Func)[0], share}
+			if f.Estimated {
+				wantTip = append(wantTip, "estimated")
+			}
+			for _, w := range wantTip {
+				if !got.TipShown || !strings.Contains(got.Tip, w) {
+					t.Errorf("hovering frame %d showed %v %q, want it to say %q", zoom, got.TipShown, got.Tip, w)
+				}
+			}
+			if strings.Contains(got.Tip, "estimated") != f.Estimated {
+				t.Errorf("hovering frame %d: tooltip %q, frame estimated %v", zoom, got.Tip, f.Estimated)
 			}
 		})
 	}

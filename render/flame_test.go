@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/parse"
 )
 
 func TestFlameGolden(t *testing.T) {
@@ -142,5 +143,25 @@ func BenchmarkFlameRender(b *testing.B) {
 		if err := Flame(&bytes.Buffer{}, r, FlameOptions{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestFlameEmpty draws a profile with no functions: the root alone, and no
+// folded lines.
+func TestFlameEmpty(t *testing.T) {
+	p := &parse.Profile{Source: "empty.prof", Format: parse.Pstats, Dialect: "cprofile", Unit: "seconds"}
+	if err := p.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	r := analyze.Analyze(p, analyze.Options{})
+	var svg, folded bytes.Buffer
+	if err := Flame(&svg, r, FlameOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if all, _ := rects(svg.String(), ""); all != 1 || !strings.HasSuffix(svg.String(), "</svg>\n") {
+		t.Errorf("empty profile: %d frames drawn, want the root alone in a complete SVG", all)
+	}
+	if err := Folded(&folded, r); err != nil || folded.Len() != 0 {
+		t.Errorf("empty profile: folded %q, %v; want nothing", folded.String(), err)
 	}
 }
