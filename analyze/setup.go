@@ -108,10 +108,11 @@ const KindRepeatedSetup = "repeated-setup"
 //     imports, so setup done once while importing is not counted.
 //  2. For each catalog pattern, find its outermost setup functions and
 //     keep those called at least MinCalls times at a real cost, with the
-//     cache-miss ratio as proof when the library has a cache.
+//     cache-miss ratio as proof when the library has a cache, and the
+//     shape's proof for functions that also run on varying inputs.
 //  3. Find uncatalogued setup by shape: functions whose private subtree
-//     runs exact multiples of their call count, then move down to the
-//     callee that holds most of the cost.
+//     runs exact multiples of their call count; from a user's handler,
+//     move down to the callee that holds most of the cost.
 //  4. Drop findings inside or explained by a bigger one, and rank by the
 //     saving cost × (1 − 1/calls), an upper bound.
 //

@@ -74,7 +74,7 @@ func PprofData(data []byte, name string, opts Options) (*Profile, error) {
 		return nil, &Error{File: name, Offset: -1, Err: err}
 	}
 	if b.unsymbolized > 0 {
-		notes = append(notes, fmt.Sprintf("locations without function names, shown as mapping and address: %d of %d", b.unsymbolized, len(pp.Location)))
+		notes = append(notes, fmt.Sprintf("no function names at %d of %d locations, shown as mapping and address", b.unsymbolized, len(pp.Location)))
 	}
 	sortStacks(b.stacks) // pp is garbage from here on
 	b.fill(p, scale)
