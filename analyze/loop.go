@@ -117,6 +117,9 @@ func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 		return l
 	}
 	l.Notes = append(l.Notes, threadNotes(p, rt)...)
+	if p.Dialect == "profile" {
+		l.Notes = append(l.Notes, "The profile module times with time.process_time unless given another timer, so time spent waiting (time.sleep, blocking I/O) is likely missing from these figures: only CPU time is.")
+	}
 	if p.Dialect == "yappi" {
 		l.Notes = append(l.Notes, "yappi counts a coroutine once per call and times it across its awaits, so coroutines' own time is not blamed and each blocker's calls are spread over all of the loop's steps.")
 	}
@@ -336,9 +339,11 @@ func origin(f *parse.Func) Origin {
 }
 
 // isContextRun matches contextvars.Context.run: "<method 'run' of
-// '_contextvars.Context' objects>" (3.8+) or "... of 'Context' objects>".
+// '_contextvars.Context' objects>" (3.8+), "... of 'Context' objects>"
+// (3.7), or the profile module's bare "run".
 func isContextRun(f *parse.Func) bool {
-	return cFunc(f) && strings.HasPrefix(f.Name, "<method 'run' of ") && strings.HasSuffix(f.Name, "Context' objects>")
+	return cFunc(f) && (strings.HasPrefix(f.Name, "<method 'run' of ") && strings.HasSuffix(f.Name, "Context' objects>") ||
+		f.File == "" && f.Name == "run")
 }
 
 // isCoroutineDriver matches coroutine.send and throw, how pure-Python tasks
