@@ -117,6 +117,9 @@ func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 		return l
 	}
 	l.Notes = append(l.Notes, threadNotes(p, rt)...)
+	if p.Dialect == "profile" {
+		l.Notes = append(l.Notes, "The profile module times with time.process_time unless given another timer, so time spent waiting (time.sleep, blocking I/O) is likely missing from these figures: only CPU time is.")
+	}
 	if p.Dialect == "yappi" {
 		l.Notes = append(l.Notes, "yappi counts a coroutine once per call and times it across its awaits, so coroutines' own time is not blamed and each blocker's calls are spread over all of the loop's steps.")
 	}
@@ -336,9 +339,11 @@ func origin(f *parse.Func) Origin {
 }
 
 // isContextRun matches contextvars.Context.run: "<method 'run' of
-// '_contextvars.Context' objects>" (3.8+) or "... of 'Context' objects>".
+// '_contextvars.Context' objects>" (3.8+), "... of 'Context' objects>"
+// (3.7), or the profile module's bare "run".
 func isContextRun(f *parse.Func) bool {
-	return cFunc(f) && strings.HasPrefix(f.Name, "<method 'run' of ") && strings.HasSuffix(f.Name, "Context' objects>")
+	return cFunc(f) && (strings.HasPrefix(f.Name, "<method 'run' of ") && strings.HasSuffix(f.Name, "Context' objects>") ||
+		f.File == "" && f.Name == "run")
 }
 
 // isCoroutineDriver matches coroutine.send and throw, how pure-Python tasks
@@ -724,7 +729,7 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 			b.CallSite = w.userCaller(f)
 			b.Finding = linkFinding(f, b.Cost, findings)
 		}
-		b.Advice = w.advice(&b, own)
+		b.Advice = w.advice(&b, own, findings)
 		out = append(out, b)
 	}
 	slices.SortFunc(out, func(a, b Blocker) int {
@@ -818,7 +823,7 @@ func linkFinding(f *parse.Func, cost float64, findings []Finding) int {
 // user's code where the fix goes. Waiting comes before setup: a request
 // repeated identically is repeated work too, but the fix for time spent
 // waiting on a socket is not to cache it.
-func (w *loopWalk) advice(b *Blocker, own bool) string {
+func (w *loopWalk) advice(b *Blocker, own bool, findings []Finding) string {
 	f := b.Func
 	words := w.rt.words
 	var fix string
@@ -834,7 +839,7 @@ func (w *loopWalk) advice(b *Blocker, own bool) string {
 	case waitsOnIO(f):
 		fix = fmt.Sprintf("This call waits for I/O with the loop stopped: use %s, or move the call to a thread with %s.", words.asyncVariant(f), words.toThread)
 	case b.Finding >= 0:
-		fix = fmt.Sprintf("Cache it: every call repeats the same setup (finding %d), so build it once and reuse it, and the loop stops stalling on it.", b.Finding+1)
+		fix = fmt.Sprintf("Cache it: every call repeats the same setup in %s (finding %d), so build it once and reuse it, and the loop stops stalling on it.", Label(findings[b.Finding].Func), b.Finding+1)
 	default:
 		fix = fmt.Sprintf("Move this CPU-bound call off the loop with %s (a process pool for pure-Python work, which holds the GIL), or make it cheaper.", words.cpu)
 	}

@@ -120,6 +120,14 @@ func TestEventLoop(t *testing.T) {
 			},
 		},
 		{
+			name: "the blocking app under the profile module", dump: "loop/profile/blocking.pstats", runtime: "asyncio",
+			note: "time.process_time",
+			blockers: []wantBlocker{
+				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true, advice: "run_in_executor"},
+				{fn: "loop/blocking.py:checksum", site: "handle", advice: "run_in_executor"},
+			},
+		},
+		{
 			name: "healthy app awaiting I/O", dump: "loop/healthy.pstats", runtime: "asyncio",
 			more: func(t *testing.T, l *Loop) {
 				if l.Idle < 0.8*l.Wall {

@@ -135,28 +135,33 @@ func (d *decoder) fail(off int, format string, args ...any) error {
 	return &errMarshal{off: off, msg: fmt.Sprintf(format, args...)}
 }
 
+// need checks that n more bytes remain. It is small enough to inline, which
+// matters as it runs for every object; the message is built elsewhere.
 func (d *decoder) need(n int, what string) error {
-	if n < 0 || n > len(d.data)-d.off {
-		return d.fail(d.off, "%s needs %d bytes, %d left: truncated", what, n, len(d.data)-d.off)
+	if uint(n) <= uint(len(d.data)-d.off) {
+		return nil
 	}
-	return nil
+	return d.truncated(n, what)
+}
+
+func (d *decoder) truncated(n int, what string) error {
+	return d.fail(d.off, "%s needs %d bytes, %d left: truncated", what, n, len(d.data)-d.off)
 }
 
 func (d *decoder) byte(what string) (byte, error) {
-	if err := d.need(1, what); err != nil {
-		return 0, err
+	if d.off < len(d.data) {
+		d.off++
+		return d.data[d.off-1], nil
 	}
-	d.off++
-	return d.data[d.off-1], nil
+	return 0, d.truncated(1, what)
 }
 
 func (d *decoder) int32(what string) (int32, error) {
-	if err := d.need(4, what); err != nil {
-		return 0, err
+	if b := d.data[d.off:]; len(b) >= 4 {
+		d.off += 4
+		return int32(binary.LittleEndian.Uint32(b)), nil
 	}
-	v := int32(binary.LittleEndian.Uint32(d.data[d.off:]))
-	d.off += 4
-	return v, nil
+	return 0, d.truncated(4, what)
 }
 
 // count reads an int32 element count and checks that the remaining input
@@ -264,10 +269,11 @@ func (d *decoder) decode() (value, error) {
 // object reads one object. null reports TYPE_NULL ('0'), which ends a dict.
 func (d *decoder) object() (v value, null bool, err error) {
 	at := d.off
-	code, err := d.byte("type code")
-	if err != nil {
-		return value{}, false, err
+	if at >= len(d.data) {
+		return value{}, false, d.truncated(1, "type code")
 	}
+	code := d.data[at]
+	d.off++
 	flag := code&0x80 != 0
 	typ := code &^ 0x80
 

@@ -88,7 +88,9 @@ func Flame(w io.Writer, r *analyze.Report, opts FlameOptions) error {
 	g := newFlameGraph(r, s, width, opts)
 
 	bw := bufio.NewWriter(w)
-	g.write(bw, opts.Title)
+	if err := g.write(bw, opts.Title); err != nil {
+		return err
+	}
 	return bw.Flush()
 }
 
@@ -143,7 +145,7 @@ func (g *flameGraph) y(depth int) int {
 	return g.top + (g.maxDepth-depth)*frameHeight
 }
 
-func (g *flameGraph) write(w *bufio.Writer, title string) {
+func (g *flameGraph) write(w *bufio.Writer, title string) error {
 	p := g.r.Profile
 	if title == "" {
 		title = "Flame graph of " + filepath.Base(p.Source)
@@ -196,10 +198,13 @@ func (g *flameGraph) write(w *bufio.Writer, title string) {
 <g id="ld-tip" class="hidden"><rect rx="3"/><text></text></g>
 <script><![CDATA[
 var LDFLAME = `, flamePad, g.height-9)
-	g.writeData(w)
+	if err := g.writeData(w); err != nil {
+		return err
+	}
 	w.WriteString(";\n")
 	w.WriteString(flameJS)
 	w.WriteString("]]></script>\n</svg>\n")
+	return nil
 }
 
 // rectWidth leaves a hairline gap between neighbouring frames.
@@ -302,7 +307,7 @@ type flameData struct {
 	Frames []int64 `json:"frames"`
 }
 
-func (g *flameGraph) writeData(w *bufio.Writer) {
+func (g *flameGraph) writeData(w *bufio.Writer) error {
 	scale, _ := integerUnit(g.s.Unit)
 	d := flameData{Unit: g.s.Unit, Scale: scale, Plot: g.plot, Pad: flamePad, Top: g.top, Height: frameHeight,
 		MaxDepth: g.maxDepth, Inverted: g.inverted, Estimate: !g.s.Exact,
@@ -326,8 +331,12 @@ func (g *flameGraph) writeData(w *bufio.Writer) {
 	}
 	// json.Marshal escapes <, > and &, so the data cannot close the CDATA
 	// section or the script.
-	b, _ := json.Marshal(d)
-	w.Write(b)
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("flame graph data: %w", err)
+	}
+	_, err = w.Write(b)
+	return err
 }
 
 func (g *flameGraph) funcInfo(f *parse.Func) [4]string {

@@ -39,8 +39,19 @@ def keys(stats, spec):
     return [k for k in stats if matches(k, spec)]
 
 
+def edges(stats):
+    """Each function's callers as (nc, cc, tt, ct) tuples. The profile
+    module records only a call count per caller; give that caller its share
+    of the function's times, as gprof2dot does."""
+    out = {}
+    for k, (cc, nc, tt, ct, callers) in stats.items():
+        out[k] = {c: v if isinstance(v, tuple) else (v, v, v / nc * tt, v / nc * ct) for c, v in callers.items()}
+    return out
+
+
 def figures(dump, specs):
     stats = pstats.Stats(dump).stats
+    callers = edges(stats)
     out = {"funcs": {}}
     run_once = keys(stats, "asyncio/base_events.py:_run_once")
     unrolled = keys(stats, "trio/_core/_run.py:unrolled_run")
@@ -49,21 +60,21 @@ def figures(dump, specs):
     if run_once:
         out["runtime"] = "asyncio"
         out["wall"] = sum(stats[k][3] for k in run_once)
-        out["idle"] = sum(v[3] for k, s in stats.items() if named(k, "select") and k[1] != 0
-                          for c, v in s[4].items() if c in run_once)
+        out["idle"] = sum(v[3] for k in stats if named(k, "select") and k[1] != 0
+                          for c, v in callers[k].items() if c in run_once)
         out["steps"] = sum(stats[k][1] for k in keys(stats, "asyncio/events.py:_run"))
     elif unrolled:
         out["runtime"] = "trio"
         waits = [k for k in stats if named(k, "get_events") and "/trio/_core/_io_" in k[0].replace("\\", "/")]
         out["idle"] = sum(stats[k][3] for k in waits)
-        inside = sum(v[3] for k in waits for c, v in stats[k][4].items() if c in unrolled)
+        inside = sum(v[3] for k in waits for c, v in callers[k].items() if c in unrolled)
         out["wall"] = sum(stats[k][3] for k in unrolled) - inside + out["idle"]
-        out["steps"] = sum(v[0] for k, s in stats.items() if k[0] == "~" and k[2].startswith("<method 'run' of ")
-                           and k[2].endswith("Context' objects>") for c, v in s[4].items() if c in unrolled)
+        out["steps"] = sum(v[0] for k in stats if k[0] == "~" and k[2].startswith("<method 'run' of ")
+                           and k[2].endswith("Context' objects>") for c, v in callers[k].items() if c in unrolled)
     elif uvloop:
         out["runtime"] = "uvloop"
         out["wall"] = sum(stats[k][3] for k in uvloop)
-        under = [v for s in stats.values() for c, v in s[4].items() if c in uvloop]
+        under = [v for k in stats for c, v in callers[k].items() if c in uvloop]
         out["idle"] = out["wall"] - sum(v[3] for v in under)
         out["steps"] = sum(v[0] for v in under)
     else:
@@ -71,12 +82,12 @@ def figures(dump, specs):
     if out["runtime"]:
         out["busy"] = out["wall"] - out["idle"]
     for spec in specs:
-        edges = [v for k in keys(stats, spec) for v in stats[k][4].values()]
+        into = [v for k in keys(stats, spec) for v in callers[k].values()]
         out["funcs"][spec] = {
-            "calls": sum(v[0] for v in edges),
-            "cost": sum(v[3] for v in edges),
-            "worst_min": max(v[3] / (v[1] or v[0]) for v in edges),
-            "worst_max": max(v[3] for v in edges),
+            "calls": sum(v[0] for v in into),
+            "cost": sum(v[3] for v in into),
+            "worst_min": max(v[3] / (v[1] or v[0]) for v in into),
+            "worst_max": max(v[3] for v in into),
         }
     return out
 
