@@ -299,7 +299,6 @@ type flameData struct {
 	Height   int     `json:"fh"`
 	MaxDepth int     `json:"maxDepth"`
 	Inverted bool    `json:"inverted"`
-	Estimate bool    `json:"estimate"`
 
 	// Funcs holds [name, location, calls, finding] per function.
 	Funcs [][4]string `json:"funcs"`
@@ -310,7 +309,7 @@ type flameData struct {
 func (g *flameGraph) writeData(w *bufio.Writer) error {
 	scale, _ := integerUnit(g.s.Unit)
 	d := flameData{Unit: g.s.Unit, Scale: scale, Plot: g.plot, Pad: flamePad, Top: g.top, Height: frameHeight,
-		MaxDepth: g.maxDepth, Inverted: g.inverted, Estimate: !g.s.Exact,
+		MaxDepth: g.maxDepth, Inverted: g.inverted,
 		Funcs: [][4]string{}, Frames: make([]int64, 0, 4*len(g.s.Frames))}
 	index := make(map[*parse.Func]int)
 	for _, f := range g.s.Frames {
