@@ -170,9 +170,15 @@ func (g *flameGraph) write(w *bufio.Writer, title string) error {
 
 	w.WriteString(`<g id="ld-frames">` + "\n")
 	var outlined []int
+	colors := make(map[*parse.Func]string) // a function's colour, once computed
 	for i, f := range g.s.Frames {
+		color, ok := colors[f.Func]
+		if !ok {
+			color = frameColor(f.Func)
+			colors[f.Func] = color
+		}
 		fmt.Fprintf(w, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"`,
-			coord(flamePad+g.x[i]), g.y(f.Depth), coord(g.rectWidth(g.px(f.Value))), frameHeight-1, frameColor(f.Func))
+			coord(flamePad+g.x[i]), g.y(f.Depth), coord(g.rectWidth(g.px(f.Value))), frameHeight-1, color)
 		if f.Estimated {
 			w.WriteString(` class="e"`)
 		}
