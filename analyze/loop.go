@@ -729,7 +729,7 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 			b.CallSite = w.userCaller(f)
 			b.Finding = linkFinding(f, b.Cost, findings)
 		}
-		b.Advice = w.advice(&b, own)
+		b.Advice = w.advice(&b, own, findings)
 		out = append(out, b)
 	}
 	slices.SortFunc(out, func(a, b Blocker) int {
@@ -823,7 +823,7 @@ func linkFinding(f *parse.Func, cost float64, findings []Finding) int {
 // user's code where the fix goes. Waiting comes before setup: a request
 // repeated identically is repeated work too, but the fix for time spent
 // waiting on a socket is not to cache it.
-func (w *loopWalk) advice(b *Blocker, own bool) string {
+func (w *loopWalk) advice(b *Blocker, own bool, findings []Finding) string {
 	f := b.Func
 	words := w.rt.words
 	var fix string
@@ -839,7 +839,7 @@ func (w *loopWalk) advice(b *Blocker, own bool) string {
 	case waitsOnIO(f):
 		fix = fmt.Sprintf("This call waits for I/O with the loop stopped: use %s, or move the call to a thread with %s.", words.asyncVariant(f), words.toThread)
 	case b.Finding >= 0:
-		fix = fmt.Sprintf("Cache it: every call repeats the same setup (finding %d), so build it once and reuse it, and the loop stops stalling on it.", b.Finding+1)
+		fix = fmt.Sprintf("Cache it: every call repeats the same setup in %s (finding %d), so build it once and reuse it, and the loop stops stalling on it.", Label(findings[b.Finding].Func), b.Finding+1)
 	default:
 		fix = fmt.Sprintf("Move this CPU-bound call off the loop with %s (a process pool for pure-Python work, which holds the GIL), or make it cheaper.", words.cpu)
 	}

@@ -244,3 +244,63 @@ func checkColumn(t *testing.T, name string, table [][]string, want []string) {
 		}
 	}
 }
+
+// FuzzMarkdownCell renders a table whose only cell is a code span made by
+// mdCode, with its pipes escaped as mdTable does, and checks that GFM
+// shows exactly the text that went in: no name can split a row, end the
+// span early or turn into markup.
+func FuzzMarkdownCell(f *testing.F) {
+	for _, s := range []string{"a|b", "`x`", "a``b", `esc\|pipe`, `x\`, "<b>*_~", " lead", "trail ", "`", "|", "\\", "a | `b` | c"} {
+		f.Add(s)
+	}
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range s {
+			if c < ' ' || c > '~' {
+				return // printable ASCII: what names are made of, and what GFM leaves unchanged
+			}
+		}
+		if strings.Trim(s, " ") == "" {
+			return // a code span of spaces alone is not a name
+		}
+		var b bytes.Buffer
+		mdTable(&b, []string{"function"}, [][]string{{mdCode(s)}})
+		var out bytes.Buffer
+		if err := md.Convert(b.Bytes(), &out); err != nil {
+			t.Fatal(err)
+		}
+		tables := renderedTables(out.String())
+		if len(tables) != 1 || len(tables[0]) != 2 || len(tables[0][1]) != 1 || tables[0][1][0] != s {
+			t.Errorf("cell %q rendered as %q from:\n%s", s, tables, b.String())
+		}
+	})
+}
+
+// FuzzMarkdownText renders mdText's output as a list item, where finding
+// evidence goes, and checks that GFM shows exactly the text that went in.
+func FuzzMarkdownText(f *testing.F) {
+	for _, s := range []string{"# x", "- x", "12. x", "1) x", "*a* _b_", "<b>", "&amp;", "a\\", "`c`", "~~s~~", "[l](u)", "=", "x | y"} {
+		f.Add(s)
+	}
+	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
+	li := regexp.MustCompile(`(?s)^<ul>\n<li>(.*)</li>\n</ul>\n$`)
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range s {
+			if c < ' ' || c > '~' {
+				return
+			}
+		}
+		if s != strings.TrimSpace(s) || s == "" {
+			return // prose is trimmed before it is written
+		}
+		var out bytes.Buffer
+		src := "- " + mdText(s) + "\n"
+		if err := md.Convert([]byte(src), &out); err != nil {
+			t.Fatal(err)
+		}
+		m := li.FindStringSubmatch(out.String())
+		if m == nil || html.UnescapeString(tagRE.ReplaceAllString(m[1], "")) != s {
+			t.Errorf("%q rendered as %q from %q", s, out.String(), src)
+		}
+	})
+}
