@@ -106,7 +106,11 @@ func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 	}
 	if !p.HasCalls() || p.Dialect == "sampled" {
 		l.Steps = 0
-		l.Notes = append(l.Notes, fmt.Sprintf("The dump holds no call counts (it was written by %s), so only wall, idle and busy time are measured: steps, per-call figures and blockers need counts.", p.Dialect))
+		writer := p.Dialect
+		if writer == "sampled" {
+			writer = "Python's sampling profiler, whose counts are samples"
+		}
+		l.Notes = append(l.Notes, fmt.Sprintf("The dump holds no call counts (it was written by %s), so only wall, idle and busy time are measured: steps, per-call figures and blockers need counts.", writer))
 		return l
 	}
 	if l.Steps > 0 {
@@ -445,7 +449,7 @@ const (
 	kindOutside   nodeKind = iota // not reached from a loop step
 	kindMachinery                 // the loop's own code: walked through, never blamed
 	kindCoroutine                 // walked through; its own time is a blocker
-	kindThin                      // a thin user wrapper: walked through like a coroutine
+	kindThin                      // a thin layer (wrapper, handler, dispatch): walked through
 	kindWork                      // synchronous work: blamed whole
 )
 
@@ -455,7 +459,7 @@ type loopWalk struct {
 	rt       *loopRuntime
 	awaits   []bool // the function awaits: a coroutine wherever it runs
 	kind     []nodeKind
-	demoted  []bool // thin wrappers also called from outside the loop
+	demoted  []bool // thin layers also called from outside the loop
 	steps    []float64
 	visiting []bool
 
@@ -469,7 +473,7 @@ func newLoopWalk(p *parse.Profile, rt *loopRuntime) *loopWalk {
 	w := &loopWalk{p: p, rt: rt, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs)),
 		resumptions: p.Dialect != "yappi"}
 	w.findAwaiting()
-	// Classify, then demote thin wrappers that are also called from outside
+	// Classify, then demote thin layers that are also called from outside
 	// loop steps (their callees' numbers would mix both), until stable.
 	for {
 		w.classify()
