@@ -216,6 +216,7 @@ type candidate struct {
 	rep     repeat
 	lookups int64 // calls of the cache lookups in front of root, if any
 
+	use   *parse.Edge          // for shape findings, the varying work beside the setup
 	chain map[*parse.Func]bool // the finding's call chain, once accepted
 }
 
@@ -474,22 +475,75 @@ func (g *callGraph) shapeCandidates() []candidate {
 			continue
 		}
 		visited := map[*parse.Func]bool{f: true}
+		levels := []*parse.Func{f}
 		for moved := true; moved; {
 			moved = false
 			for _, e := range c.root.Out {
 				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && OriginOf(c.root) == User && e.Cum >= limits.Descend*c.cost {
 					c, moved, visited[e.Callee] = next, true, true
+					levels = append(levels, e.Callee)
 					break
 				}
 			}
 		}
-		if !seen[c.root] {
-			seen[c.root] = true
+		if seen[c.root] {
+			continue
+		}
+		seen[c.root] = true
+		// The varying use may sit beside the setup or beside any handler
+		// the finding moved down from.
+		for i := len(levels) - 1; i >= 0 && c.use == nil; i-- {
+			c.use = g.consumer(levels[i])
+		}
+		if c.use != nil {
 			out = append(out, c)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b candidate) int { return cmp.Compare(b.cost, a.cost) })
 	return out
+}
+
+// consumer finds the use beside a setup (S4): a function that f's caller
+// calls exactly as often as f and whose work varies from call to call. The
+// same structure of calls on every call is also what a fixed-size
+// computation on changing values looks like (a simulation step, a hash
+// block); only a varying consumer next to it shows that f builds something
+// constant for work that is not.
+func (g *callGraph) consumer(f *parse.Func) *parse.Edge {
+	var build *parse.Edge
+	for _, e := range f.In {
+		if e.Caller != f && g.runtime[e.Caller.ID] > 0 && (build == nil || e.Cum > build.Cum) {
+			build = e
+		}
+	}
+	if build == nil {
+		return nil
+	}
+	var best *parse.Edge
+	for _, e := range build.Caller.Out {
+		u := e.Callee
+		if u == f || u == build.Caller || e.Calls != build.Calls || !varies(u) {
+			continue
+		}
+		if best == nil || e.Cum > best.Cum {
+			best = e
+		}
+	}
+	return best
+}
+
+// varies reports whether u's work changes from call to call: its
+// recursion, or some function only it calls, runs a number of times that
+// is not a multiple of u's calls.
+func varies(u *parse.Func) bool {
+	if u.Primitive <= 0 {
+		return false
+	}
+	if u.Calls%u.Primitive != 0 {
+		return true
+	}
+	r := repeats(u)
+	return len(r.multiples) < len(r.members)
 }
 
 // callSite walks up from f along the heaviest callers to the first
@@ -632,6 +686,11 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	if c.pattern != nil && c.lookups > 0 {
 		ev = append(ev, fmt.Sprintf("%s ran %s times for %s cache lookups (%s): the cache missed %s of the time.",
 			c.root.Name, count(c.calls), count(c.lookups), lookupNames(c.pattern, c.root), percent(float64(c.calls)/float64(c.lookups))))
+	}
+	if c.use != nil {
+		u := c.use
+		ev = append(ev, fmt.Sprintf("Beside it, %s calls %s just as often (%s times), and that function's work varies from call to call: "+
+			"the inputs change, yet %s rebuilds the same thing every time.", u.Caller.Name, Label(u.Callee), count(u.Calls), c.root.Name))
 	}
 	if s := useRatio(p, up, c); s != "" {
 		ev = append(ev, s)
