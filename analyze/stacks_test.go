@@ -450,7 +450,7 @@ func TestStacksRealDumps(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := Stacks(p, StackOptions{MinShare: 1e-9, MaxFrames: 1 << 22})
+			s := Stacks(p, StackOptions{MinShare: 1e-8, MaxFrames: 1 << 22})
 			t.Logf("%d functions, %d frames, pruned %g of %g", len(p.Funcs), len(s.Frames), s.Pruned, s.Total)
 			root, funcs := checkStacks(p, s, 1e-3*p.Total, 0.01)
 			if root != "" {

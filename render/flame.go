@@ -170,9 +170,15 @@ func (g *flameGraph) write(w *bufio.Writer, title string) error {
 
 	w.WriteString(`<g id="ld-frames">` + "\n")
 	var outlined []int
+	colors := make(map[*parse.Func]string) // a function's colour, once computed
 	for i, f := range g.s.Frames {
+		color, ok := colors[f.Func]
+		if !ok {
+			color = frameColor(f.Func)
+			colors[f.Func] = color
+		}
 		fmt.Fprintf(w, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"`,
-			coord(flamePad+g.x[i]), g.y(f.Depth), coord(g.rectWidth(g.px(f.Value))), frameHeight-1, frameColor(f.Func))
+			coord(flamePad+g.x[i]), g.y(f.Depth), coord(g.rectWidth(g.px(f.Value))), frameHeight-1, color)
 		if f.Estimated {
 			w.WriteString(` class="e"`)
 		}
@@ -299,7 +305,6 @@ type flameData struct {
 	Height   int     `json:"fh"`
 	MaxDepth int     `json:"maxDepth"`
 	Inverted bool    `json:"inverted"`
-	Estimate bool    `json:"estimate"`
 
 	// Funcs holds [name, location, calls, finding] per function.
 	Funcs [][4]string `json:"funcs"`
@@ -310,7 +315,7 @@ type flameData struct {
 func (g *flameGraph) writeData(w *bufio.Writer) error {
 	scale, _ := integerUnit(g.s.Unit)
 	d := flameData{Unit: g.s.Unit, Scale: scale, Plot: g.plot, Pad: flamePad, Top: g.top, Height: frameHeight,
-		MaxDepth: g.maxDepth, Inverted: g.inverted, Estimate: !g.s.Exact,
+		MaxDepth: g.maxDepth, Inverted: g.inverted,
 		Funcs: [][4]string{}, Frames: make([]int64, 0, 4*len(g.s.Frames))}
 	index := make(map[*parse.Func]int)
 	for _, f := range g.s.Frames {
