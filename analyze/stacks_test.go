@@ -494,3 +494,60 @@ func BenchmarkStacksLarge(b *testing.B) {
 		Stacks(p, StackOptions{MinShare: 0.1 / 1180, MaxFrames: 30000})
 	}
 }
+
+// TestStacksStructure feeds random call graphs with inconsistent numbers
+// (edges worth more than their caller, cycles, zero totals) and checks the
+// tree is well formed whatever the input: finite non-negative values,
+// children within their parent, preorder links right, the caps kept.
+func TestStacksStructure(t *testing.T) {
+	for seed := range uint64(40) {
+		r := rand.New(rand.NewPCG(seed, 1))
+		p := &parse.Profile{Format: parse.Pstats, Unit: "seconds"}
+		n := 1 + r.IntN(30)
+		for i := range n {
+			f := &parse.Func{Name: fmt.Sprintf("f%d", i), File: "x.py", Line: i,
+				Calls: int64(r.IntN(5)), Own: float64(r.IntN(4)), Cum: float64(r.IntN(10))}
+			f.Primitive = f.Calls
+			p.Funcs = append(p.Funcs, f)
+			p.Total += f.Own
+		}
+		seen := map[[2]int]bool{}
+		for range r.IntN(3 * n) {
+			a, b := r.IntN(n), r.IntN(n)
+			if seen[[2]int{a, b}] {
+				continue
+			}
+			seen[[2]int{a, b}] = true
+			p.Edges = append(p.Edges, &parse.Edge{Caller: p.Funcs[a], Callee: p.Funcs[b],
+				Calls: int64(r.IntN(3)), Cum: float64(r.IntN(12))})
+		}
+		if err := p.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		opts := StackOptions{MinShare: 1e-3, MaxDepth: 20, MaxFrames: 500}
+		s := Stacks(p, opts)
+		if len(s.Frames) == 0 || s.Frames[0].Func != nil || s.Frames[0].Value != p.Total {
+			t.Fatalf("seed %d: no root worth the total %g", seed, p.Total)
+		}
+		if len(s.Frames) > opts.MaxFrames {
+			t.Errorf("seed %d: %d frames, cap %d", seed, len(s.Frames), opts.MaxFrames)
+		}
+		kids := make([]float64, len(s.Frames))
+		for i, f := range s.Frames {
+			if math.IsNaN(f.Value) || math.IsInf(f.Value, 0) || f.Value < 0 || f.Self < -1e-9 || f.Depth > opts.MaxDepth {
+				t.Fatalf("seed %d: frame %d: value %g self %g depth %d", seed, i, f.Value, f.Self, f.Depth)
+			}
+			if f.End <= i || f.End > len(s.Frames) || (i > 0 && (f.Parent >= i || s.Frames[f.Parent].End < f.End || s.Frames[f.Parent].Depth != f.Depth-1)) {
+				t.Fatalf("seed %d: frame %d: parent %d end %d", seed, i, f.Parent, f.End)
+			}
+			if i > 0 {
+				kids[f.Parent] += f.Value
+			}
+		}
+		for i, f := range s.Frames {
+			if kids[i] > f.Value*(1+1e-9)+1e-12 || math.Abs(f.Value-kids[i]-f.Self) > 1e-9*(1+f.Value) {
+				t.Errorf("seed %d: frame %d worth %g holds children worth %g and self %g", seed, i, f.Value, kids[i], f.Self)
+			}
+		}
+	}
+}
