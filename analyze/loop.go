@@ -71,11 +71,14 @@ const defaultSlow = 0.1
 
 // Blockers are kept when they hold a noticeable part of the loop: at least
 // minCost seconds, minBusyShare of the busy time and minWallShare of the
-// wall time, or a step that passed the slow threshold. At most maxBlockers
-// are listed.
+// wall time, or a step that passed the slow threshold. Time in a coroutine's
+// own body is spread over many small statements and worth moving only when
+// large: it needs minOwnShare of the busy time. At most maxBlockers are
+// listed.
 const (
 	minCost      = 0.001
 	minBusyShare = 0.02
+	minOwnShare  = 0.05
 	minWallShare = 0.01
 	maxBlockers  = 10
 )
@@ -751,7 +754,11 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 		if l.Busy > 0 {
 			b.ShareOfBusy = b.Cost / l.Busy
 		}
-		if !b.ProbablySlow && (b.Cost < minCost || b.Cost < minBusyShare*l.Busy || b.Cost < minWallShare*l.Wall) {
+		minShare := minBusyShare
+		if own {
+			minShare = minOwnShare
+		}
+		if !b.ProbablySlow && (b.Cost < minCost || b.Cost < minShare*l.Busy || b.Cost < minWallShare*l.Wall) {
 			continue
 		}
 		if !own { // a body's own time is fixed in the body itself
