@@ -49,7 +49,9 @@ import (
 //     time calling back into the user's (a framework dispatching a request)
 //     hands the blame to those callees, and the user's code becomes the call
 //     site where the fix goes. Time a coroutine or a thin layer spends in
-//     its own body is a blocker of its own.
+//     its own body is a blocker of its own. When none of the user's code
+//     runs in the loop (the application is installed in site-packages),
+//     installed code counts as the user's.
 //  4. Bound each blocker from the aggregates. A call lasted at least
 //     edge ct / edge primitive calls and at most edge ct, for every entry
 //     edge. The calls ran in at most D steps, where D sums, over the
@@ -334,6 +336,16 @@ func funcName(f *parse.Func) string {
 	return f.Name[strings.LastIndexByte(f.Name, '.')+1:]
 }
 
+// origin is OriginOf, also knowing yappi's spelling of C functions and,
+// for an installed application, taking its code for the user's.
+func (w *loopWalk) origin(f *parse.Func) Origin {
+	o := origin(f)
+	if w.installed && o == ThirdParty {
+		return User
+	}
+	return o
+}
+
 // origin is OriginOf, also knowing yappi's spelling of C functions.
 func origin(f *parse.Func) Origin {
 	if cFunc(f) {
@@ -463,6 +475,11 @@ type loopWalk struct {
 	steps    []float64
 	visiting []bool
 
+	// installed is set when no code of the user's own runs in the loop:
+	// the application itself lives in site-packages, and its code counts
+	// as the user's.
+	installed bool
+
 	// resumptions is false for yappi, which counts a coroutine once per
 	// call and times it across its awaits: a coroutine's own time then
 	// includes waiting, and its calls are not steps.
@@ -473,6 +490,14 @@ func newLoopWalk(p *parse.Profile, rt *loopRuntime) *loopWalk {
 	w := &loopWalk{p: p, rt: rt, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs)),
 		resumptions: p.Dialect != "yappi"}
 	w.findAwaiting()
+	w.installed = true
+	for _, f := range rt.starts {
+		for g := range reachable(f) {
+			if origin(g) == User {
+				w.installed = false
+			}
+		}
+	}
 	// Classify, then demote thin layers that are also called from outside
 	// loop steps (their callees' numbers would mix both), until stable.
 	for {
@@ -577,7 +602,7 @@ func (w *loopWalk) passes(e *parse.Edge) bool {
 		if w.rt.machinery(c) || isDispatcher(e.Caller) && !cFunc(c) {
 			return true
 		}
-		o := origin(c)
+		o := w.origin(c)
 		return o == User || o == ThirdParty
 	}
 	return true
@@ -603,7 +628,7 @@ func (w *loopWalk) kindOf(c *parse.Func) nodeKind {
 // time goes mostly to such calls back into the user's code (a framework
 // handing a request to its handler).
 func (w *loopWalk) thin(c *parse.Func) bool {
-	o := origin(c)
+	o := w.origin(c)
 	if o == User && isComprehension(c) {
 		return true
 	}
@@ -618,7 +643,7 @@ func (w *loopWalk) thin(c *parse.Func) bool {
 	for _, e := range c.Out {
 		callee := e.Callee
 		if callee == c || isComprehension(callee) || e.Calls > thinCalls*calls ||
-			o == ThirdParty && origin(callee) != User {
+			o == ThirdParty && w.origin(callee) != User {
 			continue
 		}
 		held += e.Cum
@@ -690,7 +715,7 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 			continue
 		}
 		own := k != kindWork
-		if own && (origin(f) == Native || !w.resumptions) {
+		if own && (w.origin(f) == Native || !w.resumptions) {
 			continue
 		}
 		b := Blocker{Func: f, Finding: -1}
@@ -794,7 +819,7 @@ func (w *loopWalk) userCaller(f *parse.Func) *parse.Func {
 			return nil
 		}
 		cur = best.Caller
-		if origin(cur) == User {
+		if w.origin(cur) == User {
 			return cur
 		}
 		seen[cur] = true
@@ -832,9 +857,9 @@ func (w *loopWalk) advice(b *Blocker, own bool, findings []Finding) string {
 	words := w.rt.words
 	var fix string
 	switch {
-	case own && origin(f) == User:
+	case own && w.origin(f) == User:
 		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", Label(f), words.cpu)
-	case b.CallSite == nil && origin(f) != User:
+	case b.CallSite == nil && w.origin(f) != User:
 		return fmt.Sprintf("No code of yours calls %s here: it is the library's own work inside the loop (a coroutine whose awaits leave no trace looks the same), so if it matters, look for a lighter option in the library.", f.Name)
 	case cName(f) == "<built-in method time.sleep>":
 		fix = fmt.Sprintf("Replace time.sleep with %s: time.sleep stops the whole loop.", words.sleep)

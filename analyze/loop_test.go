@@ -410,6 +410,11 @@ func TestEventLoopShapes(t *testing.T) {
 		slow          bool
 		advice        string
 	}
+	// The same app installed in site-packages: no code counts as the user's
+	// but the app's own.
+	installed := slices.Clone(funcs)
+	installed[4] = "handler /site-packages/app/app.py handler 10 0.29 0.89"
+	installed[5] = "wrapper /site-packages/app/app.py wrapper 20 0 0.6"
 	tests := []struct {
 		name         string
 		funcs, edges []string
@@ -434,6 +439,10 @@ func TestEventLoopShapes(t *testing.T) {
 			name:  "a wrapper also called outside the loop is blamed whole",
 			funcs: outFuncs, edges: outEdges,
 			blockers: []want{{name: "wrapper", site: "handler", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
+		},
+		{
+			name: "an installed app's own code is the user's", funcs: installed, edges: edges,
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app/app.py:1 handler"}},
 		},
 		{
 			name: "no callers recorded", funcs: funcs,

@@ -420,6 +420,12 @@ func TestSetupShape(t *testing.T) {
 			call(app+":route", reinit+":match", 100, 0.95).call(reinit+":match", reinit+":_compile", 100, 0.94).
 			call(reinit+":_compile", recomp+":compile", 95, 0.9),
 			pattern: "P2", fn: recomp + ":compile", site: "route", calls: 95, cost: 0.9},
+		{name: "Python 2's re missing every time", graph: newGraph(1).
+			fn(app, "route", 1, 1).fn("/usr/lib/python2.7/re.py", "_compile", 100, 0.94).fn("/usr/lib/python2.7/sre_compile.py", "compile", 97, 0.9).
+			call(app+":route", "/usr/lib/python2.7/re.py:_compile", 100, 0.94).
+			call("/usr/lib/python2.7/re.py:_compile", "/usr/lib/python2.7/sre_compile.py:compile", 97, 0.9),
+			pattern: "P2", fn: "/usr/lib/python2.7/sre_compile.py:compile", site: "route", calls: 97, cost: 0.9,
+			quote: "compile ran 97 times for 100 cache lookups (re.py _compile): the cache missed 97 % of the time."},
 		{name: "re's cache mostly hitting", graph: newGraph(1).
 			fn(app, "route", 1, 1).fn(reinit, "match", 100, 0.95).fn(reinit, "_compile", 100, 0.94).fn(recomp, "compile", 20, 0.9).
 			call(app+":route", reinit+":match", 100, 0.95).call(reinit+":match", reinit+":_compile", 100, 0.94).
