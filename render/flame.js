@@ -129,7 +129,8 @@
     if (f[1]) lines.push(f[1]);
     lines.push(value(val[k]) + ' · ' + percent(val[k], val[0]) + ' of total' +
       (zoomed > 0 && k !== zoomed ? ' · ' + percent(val[k], val[zoomed]) + ' of zoomed frame' : ''));
-    if (f[2]) lines.push('calls: ' + f[2] + (flags[k] & FLAG_EST ? ' (on all paths)' : ''));
+    // Call counts are per function: cProfile does not record them per path.
+    if (f[2]) lines.push('calls: ' + f[2] + ' (all paths)');
     if (flags[k] & FLAG_EST) lines.push('estimated: time split among callers in proportion to the recorded edges');
     if (f[3]) lines.push(f[3]);
     return lines;
