@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -79,10 +80,28 @@ func Label(f *parse.Func) string {
 		return f.Name
 	case f.File == "~" || f.File == "":
 		return builtinName(f.Name)
+	case strings.HasSuffix(f.File, ".go"):
+		return goLabel(f)
 	case f.Line > 0:
 		return ShortFile(f.File) + ":" + strconv.Itoa(f.Line) + " " + f.Name
 	}
 	return ShortFile(f.File) + " " + f.Name
+}
+
+// goLabel names a Go function by its file's base name and its name
+// without the package's import path: "api.go:490 types.(*Config).Check".
+// Go symbols carry their full import path, which would crowd out the rest.
+func goLabel(f *parse.Func) string {
+	name := f.Name
+	plain, _, _ := strings.Cut(name, "[") // type arguments may hold paths too
+	if i := strings.LastIndex(plain, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	file := path.Base(f.File)
+	if f.Line > 0 {
+		file += ":" + strconv.Itoa(f.Line)
+	}
+	return file + " " + name
 }
 
 // builtinName prints a CPython built-in key the way pstats listings do,

@@ -19,9 +19,10 @@ func TestOriginAndLabel(t *testing.T) {
 		{parse.Func{Name: "_find_and_load", File: "<frozen importlib._bootstrap>", Line: 1165}, Stdlib, "<frozen importlib._bootstrap>:1165 _find_and_load"},
 		{parse.Func{Name: "<built-in method builtins.len>", File: "~"}, Native, "{built-in method builtins.len}"},
 		{parse.Func{Name: "len", File: ""}, Native, "len"},
-		{parse.Func{Name: "regexp.Compile", File: "/usr/local/go/src/regexp/regexp.go", Line: 133}, Stdlib, "regexp/regexp.go:133 regexp.Compile"},
-		{parse.Func{Name: "runtime.mallocgc", File: "/usr/local/go/src/runtime/malloc.go", Line: 900}, Native, "runtime/malloc.go:900 runtime.mallocgc"},
-		{parse.Func{Name: "github.com/x/y.F", File: "/root/go/pkg/mod/github.com/x/y@v1.0.0/y.go", Line: 5}, ThirdParty, "github.com/x/y@v1.0.0/y.go:5 github.com/x/y.F"},
+		{parse.Func{Name: "regexp.Compile", File: "/usr/local/go/src/regexp/regexp.go", Line: 133}, Stdlib, "regexp.go:133 regexp.Compile"},
+		{parse.Func{Name: "runtime.mallocgc", File: "/usr/local/go/src/runtime/malloc.go", Line: 900}, Native, "malloc.go:900 runtime.mallocgc"},
+		{parse.Func{Name: "github.com/x/y.F", File: "/root/go/pkg/mod/github.com/x/y@v1.0.0/y.go", Line: 5}, ThirdParty, "y.go:5 y.F"},
+		{parse.Func{Name: "github.com/x/y.(*T).Get.func1", File: "/src/y/t.go"}, User, "t.go y.(*T).Get.func1"},
 		{parse.Func{Name: "libc.so.6 0x4a3f10", File: "libc.so.6", Synthetic: true}, Native, "libc.so.6 0x4a3f10"},
 	}
 	for _, tt := range tests {

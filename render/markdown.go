@@ -36,10 +36,10 @@ func Markdown(w io.Writer, r *analyze.Report) error {
 		mdLoop(&b, r.Loop)
 	}
 	if len(r.Rows) > 0 {
-		fmt.Fprintf(&b, "\n### Top functions by %s\n\n", sortTitle(r.Sort))
+		fmt.Fprintf(&b, "\n### Top functions by %s\n\n", sortTitle(r))
 		mdRows(&b, r, r.Rows[:min(len(r.Rows), mdShortTable)])
 		if len(r.Rows) > mdShortTable {
-			mdDetails(&b, fmt.Sprintf("Top %d functions by %s", len(r.Rows), sortTitle(r.Sort)), func() { mdRows(&b, r, r.Rows) })
+			mdDetails(&b, fmt.Sprintf("Top %d functions by %s", len(r.Rows), sortTitle(r)), func() { mdRows(&b, r, r.Rows) })
 		}
 	}
 	if len(r.Findings) > 0 {

@@ -37,7 +37,7 @@ func Text(w io.Writer, r *analyze.Report) error {
 	if r.Loop != nil {
 		textLoop(&b, r)
 	}
-	fmt.Fprintf(&b, "\nTOP FUNCTIONS by %s", sortTitle(r.Sort))
+	fmt.Fprintf(&b, "\nTOP FUNCTIONS by %s", sortTitle(r))
 	if len(r.Rows) < r.Matched {
 		fmt.Fprintf(&b, " (%d of %s; --top, --sort)", len(r.Rows), Count(int64(r.Matched)))
 	}
@@ -92,20 +92,29 @@ func describe(p *parse.Profile) string {
 	return "pstats (" + p.Dialect + ")"
 }
 
-func sortTitle(k analyze.Key) string {
-	switch k {
+// sortTitle names the ranking for a table heading, in the profile's own
+// terms: time for pstats and CPU profiles, the sample type for the rest.
+func sortTitle(r *analyze.Report) string {
+	what := "time"
+	if p := r.Profile; p.Unit != "seconds" {
+		what = "value"
+		if p.SampleType != "" {
+			what = p.SampleType
+		}
+	}
+	switch r.Sort {
 	case analyze.ByOwn:
-		return "own time"
+		return "own " + what
 	case analyze.ByCalls:
 		return "calls"
 	case analyze.ByOwnPerCall:
-		return "own time per call"
+		return "own " + what + " per call"
 	case analyze.ByCumPerCall:
-		return "cumulative time per call"
+		return "cumulative " + what + " per call"
 	case analyze.ByName:
 		return "name"
 	}
-	return "cumulative time"
+	return "cumulative " + what
 }
 
 func textFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
@@ -303,9 +312,8 @@ func fitLabel(f *parse.Func, n int) string {
 	if utf8.RuneCountInString(label) <= n {
 		return label
 	}
-	if f.File != "~" && f.File != "" {
-		short := analyze.ShortFile(f.File)
-		rest := strings.TrimPrefix(label, short)
+	if short := analyze.ShortFile(f.File); short != "" && strings.HasPrefix(label, short) {
+		rest := label[len(short):]
 		dirs := strings.Split(short, "/")
 		for i := 1; i < len(dirs); i++ {
 			label = "…/" + strings.Join(dirs[i:], "/") + rest
