@@ -2,7 +2,11 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,5 +167,42 @@ func TestFlameEmpty(t *testing.T) {
 	}
 	if err := Folded(&folded, r); err != nil || folded.Len() != 0 {
 		t.Errorf("empty profile: folded %q, %v; want nothing", folded.String(), err)
+	}
+}
+
+// TestFlameWellFormed checks the SVG parses as XML even when function
+// names hold markup, an ampersand or the end of a CDATA section, and that
+// the names reach the script's data intact.
+func TestFlameWellFormed(t *testing.T) {
+	nasty := `<lambda> & "]]></script><x>'`
+	r := handReport("count", []string{"0,1", "0"}, []float64{5, 1},
+		&parse.Func{Name: "main.main", File: "main.go", Calls: -1, Primitive: -1},
+		&parse.Func{Name: nasty, File: "a&b.go", Line: 1, Calls: -1, Primitive: -1})
+	var b bytes.Buffer
+	if err := Flame(&b, r, FlameOptions{Title: nasty}); err != nil {
+		t.Fatal(err)
+	}
+	d := xml.NewDecoder(bytes.NewReader(b.Bytes()))
+	var script string
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed XML: %v", err)
+		}
+		if c, ok := tok.(xml.CharData); ok && strings.Contains(string(c), "LDFLAME") {
+			script = string(c)
+		}
+	}
+	data := strings.TrimPrefix(strings.TrimSpace(script[:strings.Index(script, ";\n")]), "var LDFLAME = ")
+	var got flameData
+	if err := json.Unmarshal([]byte(data), &got); err != nil {
+		t.Fatalf("script data: %v", err)
+	}
+	// A name in angle brackets says little alone, so the file follows it.
+	if !slices.ContainsFunc(got.Funcs, func(f [4]string) bool { return f[0] == nasty+" a&b.go" && f[1] == "a&b.go:1" }) {
+		t.Errorf("script data lost the name %q: %v", nasty, got.Funcs)
 	}
 }
