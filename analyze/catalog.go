@@ -322,7 +322,7 @@ func (fs Frames) match(file, name string) bool {
 	switch fs.File {
 	case "":
 		for _, n := range fs.Names {
-			if name == n || strings.HasPrefix(name, n+".func") {
+			if name == n || strings.HasPrefix(name, n) && strings.HasPrefix(name[len(n):], ".func") {
 				return true
 			}
 		}
@@ -338,12 +338,12 @@ func (fs Frames) match(file, name string) bool {
 		}
 		return false
 	}
-	if file != fs.File && !strings.HasSuffix(file, "/"+fs.File) {
+	if !pathSuffix(file, fs.File) {
 		return false
 	}
 	for _, n := range fs.Names {
 		// Python 3.12+ may report qualified names ("TimeRE.compile").
-		if name == n || strings.HasSuffix(name, "."+n) {
+		if name == n || strings.HasSuffix(name, n) && name[len(name)-len(n)-1] == '.' {
 			return true
 		}
 	}
@@ -351,6 +351,15 @@ func (fs Frames) match(file, name string) bool {
 }
 
 // matchAny reports whether any of fss names the function.
+// pathSuffix reports whether file is suffix or ends in "/"+suffix,
+// without building that string: this runs for every function and pattern.
+func pathSuffix(file, suffix string) bool {
+	if !strings.HasSuffix(file, suffix) {
+		return false
+	}
+	return len(file) == len(suffix) || file[len(file)-len(suffix)-1] == '/'
+}
+
 func matchAny(fss []Frames, file, name string) bool {
 	for _, fs := range fss {
 		if fs.match(file, name) {

@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -25,9 +24,51 @@ var originNames = [...]string{"user", "stdlib", "third-party", "native"}
 
 func (o Origin) String() string { return originNames[o] }
 
-// pythonStdlib matches the standard library directory of any CPython
-// install, e.g. /usr/lib/python3.11/ or C:\Python27\Lib\.
-var pythonStdlib = regexp.MustCompile(`(?i)[/\\]lib[/\\](?:python|pypy)[0-9.]*[/\\]`)
+// pythonStdlibEnd finds the standard library directory of a Python
+// install in file and returns the index just past it, or -1. It knows the
+// POSIX layout ".../lib/python3.11/" (or pypy3.9) and the Windows one
+// "C:\\Python27\\Lib\\", in any case. It is hand-written rather than a
+// regular expression because it runs for every function.
+func pythonStdlibEnd(file string) int {
+	found := -1 // the last match wins: /opt/python3.11/lib/python3.11/
+	prev := ""  // the previous path component
+	for start := 0; start < len(file); {
+		end := start
+		for end < len(file) && !isSep(file[end]) {
+			end++
+		}
+		if end == len(file) {
+			break // the file name itself
+		}
+		comp := file[start:end]
+		if strings.EqualFold(prev, "lib") && isPythonDir(comp) || isPythonDir(prev) && strings.EqualFold(comp, "lib") {
+			found = end + 1
+		}
+		prev, start = comp, end+1
+	}
+	return found
+}
+
+// isPythonDir matches "python3.11", "Python27", "pypy3.9" and the like.
+func isPythonDir(comp string) bool {
+	var n int
+	switch {
+	case len(comp) > 6 && strings.EqualFold(comp[:6], "python"):
+		n = 6
+	case len(comp) > 4 && strings.EqualFold(comp[:4], "pypy"):
+		n = 4
+	default:
+		return false
+	}
+	for _, c := range []byte(comp[n:]) {
+		if (c < '0' || c > '9') && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func isSep(c byte) bool { return c == '/' || c == '\\' }
 
 // thirdPartyDirs mark installed packages in Python and Go alike.
 var thirdPartyDirs = []string{"site-packages/", "dist-packages/", "site-packages\\", "dist-packages\\", "/pkg/mod/"}
@@ -46,7 +87,7 @@ func OriginOf(f *parse.Func) Origin {
 			return ThirdParty
 		}
 	}
-	if pythonStdlib.MatchString(file) || strings.Contains(file, "/go/src/") || strings.HasPrefix(file, "$GOROOT/") {
+	if pythonStdlibEnd(file) >= 0 || strings.Contains(file, "/go/src/") || strings.HasPrefix(file, "$GOROOT/") {
 		return Stdlib
 	}
 	return User
@@ -62,8 +103,8 @@ func ShortFile(file string) string {
 			return file[i+len(dir):]
 		}
 	}
-	if loc := pythonStdlib.FindStringIndex(file); loc != nil {
-		return file[loc[1]:]
+	if end := pythonStdlibEnd(file); end >= 0 {
+		return file[end:]
 	}
 	if i := strings.LastIndex(file, "/go/src/"); i >= 0 {
 		return file[i+len("/go/src/"):]

@@ -175,35 +175,65 @@ func newCallGraph(p *parse.Profile) *callGraph {
 			fixed[i] = true
 		}
 	}
-	// Iterate to a fixed point; a call graph's depth bounds the rounds
-	// needed for acyclic parts, and cycles converge geometrically.
-	for round := 0; round < 200; round++ {
-		changed := false
-		for i, f := range p.Funcs {
-			if fixed[i] {
-				continue
-			}
-			var calls, weighted float64
-			for _, e := range f.In {
-				if e.Caller == f {
-					continue
-				}
-				n := float64(max(e.Calls, 1))
-				calls += n
-				weighted += n * g.runtime[e.Caller.ID]
-			}
-			if calls == 0 {
-				continue
-			}
-			if r := weighted / calls; math.Abs(r-g.runtime[i]) > 1e-9 {
-				g.runtime[i], changed = r, true
+	// Settle callers before callees: Tarjan's components come out callees
+	// first, so walking them backwards visits the condensed graph in
+	// topological order. An acyclic function then needs one update; only
+	// the members of a cycle iterate, converging geometrically. Fixed
+	// functions are constants, so edges through them close no cycle:
+	// leaving them out splits the one huge component that import
+	// recursion (import → exec → <module> → import) otherwise makes.
+	out := make([][]*parse.Edge, len(p.Funcs))
+	for i, f := range p.Funcs {
+		if fixed[i] {
+			continue
+		}
+		for _, e := range f.Out {
+			if !fixed[e.Callee.ID] {
+				out[i] = append(out[i], e)
 			}
 		}
-		if !changed {
-			break
+	}
+	scc := components(p.Funcs, out)
+	for c := len(scc.members) - 1; c >= 0; c-- {
+		members := scc.members[c]
+		for round := 0; round < 200; round++ {
+			changed := false
+			// Tarjan lists a component's members deepest first, so going
+			// backwards mostly meets callers before callees.
+			for i := len(members) - 1; i >= 0; i-- {
+				if f := members[i]; !fixed[f.ID] && g.settle(f) {
+					changed = true
+				}
+			}
+			if !changed || len(members) == 1 {
+				break
+			}
 		}
 	}
 	return g
+}
+
+// settle sets f's run-time share to the call-weighted mean of its
+// callers' shares and reports whether it moved.
+func (g *callGraph) settle(f *parse.Func) bool {
+	var calls, weighted float64
+	for _, e := range f.In {
+		if e.Caller == f {
+			continue
+		}
+		n := float64(max(e.Calls, 1))
+		calls += n
+		weighted += n * g.runtime[e.Caller.ID]
+	}
+	if calls == 0 {
+		return false
+	}
+	r := weighted / calls
+	if math.Abs(r-g.runtime[f.ID]) <= 1e-6 { // a share; finer changes move no cost that matters
+		return false
+	}
+	g.runtime[f.ID] = r
+	return true
 }
 
 // candidate is a function that repeats setup, before deduplication.
