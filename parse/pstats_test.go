@@ -505,3 +505,39 @@ func TestPstatsSniffed(t *testing.T) {
 		})
 	}
 }
+
+// TestCyclic checks which functions the threads note treats as able to
+// recurse: those on a call cycle, through themselves or others.
+func TestCyclic(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		edges [][2]int // caller, callee among functions 0..4
+		want  string   // '1' for each function on a cycle
+	}{
+		{"chain", [][2]int{{0, 1}, {1, 2}, {2, 3}}, "00000"},
+		{"self call", [][2]int{{0, 1}, {1, 1}}, "01000"},
+		{"mutual recursion", [][2]int{{0, 1}, {1, 2}, {2, 1}, {2, 3}}, "01100"},
+		{"long loop and a tail", [][2]int{{0, 1}, {1, 2}, {2, 3}, {3, 0}, {3, 4}}, "11110"},
+		{"two loops joined", [][2]int{{0, 1}, {1, 0}, {1, 2}, {2, 3}, {3, 2}}, "11110"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &Profile{}
+			for i := range 5 {
+				p.Funcs = append(p.Funcs, &Func{File: "a.py", Line: i, Name: "f" + strconv.Itoa(i)})
+			}
+			for _, e := range tc.edges {
+				p.Edges = append(p.Edges, &Edge{Caller: p.Funcs[e[0]], Callee: p.Funcs[e[1]]})
+			}
+			if err := p.Normalize(); err != nil {
+				t.Fatal(err)
+			}
+			var got strings.Builder
+			for _, on := range cyclic(p) {
+				got.WriteByte(map[bool]byte{false: '0', true: '1'}[on])
+			}
+			if got.String() != tc.want {
+				t.Errorf("on a cycle: %s, want %s", got.String(), tc.want)
+			}
+		})
+	}
+}
