@@ -305,12 +305,34 @@ func inPackage(file, dir, base string) bool {
 	if i < 0 {
 		return false
 	}
-	d, b := "/"+file[:i], file[i+1:]
+	d, b := file[:i], file[i+1:]
 	if base == "" {
-		return strings.Contains(d+"/", "/"+dir+"/")
+		return hasDir(d, dir)
 	}
-	ok, _ := path.Match(base, b)
-	return ok && (dir == "" || strings.HasSuffix(d, "/"+dir))
+	if strings.ContainsAny(base, `*?[\`) {
+		if ok, _ := path.Match(base, b); !ok {
+			return false
+		}
+	} else if b != base {
+		return false
+	}
+	return dir == "" || d == dir || strings.HasSuffix(d, dir) && d[len(d)-len(dir)-1] == '/'
+}
+
+// hasDir reports whether the path components dir occur in the directory
+// path d. It runs for every function, so it builds no strings.
+func hasDir(d, dir string) bool {
+	for off := 0; ; {
+		j := strings.Index(d[off:], dir)
+		if j < 0 {
+			return false
+		}
+		start, end := off+j, off+j+len(dir)
+		if (start == 0 || d[start-1] == '/') && (end == len(d) || d[end] == '/') {
+			return true
+		}
+		off = start + 1
+	}
 }
 
 // cFunc reports whether f is a C function: cProfile's file "~", the

@@ -147,7 +147,8 @@ func setup(p *parse.Profile, catalog []Pattern) []Finding {
 
 // callGraph is a pstats profile with what the detector derives once.
 type callGraph struct {
-	p *parse.Profile
+	p     *parse.Profile
+	files []string // per function ID, its file with forward slashes
 
 	// runtime is, per function ID, the estimated share of its calls made
 	// outside module imports: 0 for import machinery and the bodies of
@@ -159,9 +160,10 @@ type callGraph struct {
 }
 
 func newCallGraph(p *parse.Profile) *callGraph {
-	g := &callGraph{p: p, runtime: make([]float64, len(p.Funcs))}
+	g := &callGraph{p: p, runtime: make([]float64, len(p.Funcs)), files: make([]string, len(p.Funcs))}
 	fixed := make([]bool, len(p.Funcs))
 	for i, f := range p.Funcs {
+		g.files[i] = slashed(f.File)
 		g.runtime[i] = 1
 		switch {
 		case strings.HasPrefix(f.File, "<frozen importlib"):
@@ -193,6 +195,45 @@ func newCallGraph(p *parse.Profile) *callGraph {
 			}
 		}
 	}
+	// Each function's callers and their shares of its calls, flattened so
+	// the sweeps below touch two arrays rather than chase edge pointers.
+	start := make([]int, len(p.Funcs)+1)
+	var callers []int
+	var weights []float64
+	for i, f := range p.Funcs {
+		start[i] = len(callers)
+		if fixed[i] {
+			continue
+		}
+		var total float64
+		for _, e := range f.In {
+			if e.Caller != f {
+				n := float64(max(e.Calls, 1))
+				callers, weights = append(callers, e.Caller.ID), append(weights, n)
+				total += n
+			}
+		}
+		for j := start[i]; j < len(weights); j++ {
+			weights[j] /= total
+		}
+	}
+	start[len(p.Funcs)] = len(callers)
+	// settle sets function i's run-time share to the call-weighted mean of
+	// its callers' shares and reports whether it moved.
+	settle := func(i int) bool {
+		if start[i] == start[i+1] {
+			return false
+		}
+		var r float64
+		for j := start[i]; j < start[i+1]; j++ {
+			r += weights[j] * g.runtime[callers[j]]
+		}
+		if math.Abs(r-g.runtime[i]) <= 1e-6 { // a share; finer changes move no cost that matters
+			return false
+		}
+		g.runtime[i] = r
+		return true
+	}
 	scc := components(p.Funcs, out)
 	for c := len(scc.members) - 1; c >= 0; c-- {
 		members := scc.members[c]
@@ -201,7 +242,7 @@ func newCallGraph(p *parse.Profile) *callGraph {
 			// Tarjan lists a component's members deepest first, so going
 			// backwards mostly meets callers before callees.
 			for i := len(members) - 1; i >= 0; i-- {
-				if f := members[i]; !fixed[f.ID] && g.settle(f) {
+				if settle(members[i].ID) {
 					changed = true
 				}
 			}
@@ -211,29 +252,6 @@ func newCallGraph(p *parse.Profile) *callGraph {
 		}
 	}
 	return g
-}
-
-// settle sets f's run-time share to the call-weighted mean of its
-// callers' shares and reports whether it moved.
-func (g *callGraph) settle(f *parse.Func) bool {
-	var calls, weighted float64
-	for _, e := range f.In {
-		if e.Caller == f {
-			continue
-		}
-		n := float64(max(e.Calls, 1))
-		calls += n
-		weighted += n * g.runtime[e.Caller.ID]
-	}
-	if calls == 0 {
-		return false
-	}
-	r := weighted / calls
-	if math.Abs(r-g.runtime[f.ID]) <= 1e-6 { // a share; finer changes move no cost that matters
-		return false
-	}
-	g.runtime[f.ID] = r
-	return true
 }
 
 // candidate is a function that repeats setup, before deduplication.
@@ -306,7 +324,7 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 	var out []candidate
 	for i := range catalog {
 		pat := &catalog[i]
-		isBuild := func(f *parse.Func) bool { return matchAny(pat.Build, slashed(f.File), f.Name) }
+		isBuild := func(f *parse.Func) bool { return matchAny(pat.Build, g.files[f.ID], f.Name) }
 		var roots []root
 		for _, f := range g.p.Funcs {
 			if !isBuild(f) {
@@ -362,7 +380,7 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 // directly: the lookups f's calls are the misses of. It is 0 when f is not
 // reached through the cache (Environment.from_string has none).
 func (g *callGraph) lookups(pat *Pattern, f *parse.Func) int64 {
-	isLookup := func(c *parse.Func) bool { return matchAny(pat.Lookup, slashed(c.File), c.Name) }
+	isLookup := func(c *parse.Func) bool { return matchAny(pat.Lookup, g.files[c.ID], c.Name) }
 	var n int64
 	for _, e := range f.In {
 		if isLookup(e.Caller) {
