@@ -495,7 +495,7 @@ func newLoopWalk(p *parse.Profile, rt *loopRuntime) *loopWalk {
 	w.findAwaiting()
 	w.installed = true
 	for _, f := range rt.starts {
-		for g := range reachable(f) {
+		for _, g := range reachable(f).members {
 			if origin(g) == User {
 				w.installed = false
 			}
@@ -840,7 +840,7 @@ func (w *loopWalk) userCaller(f *parse.Func) *parse.Func {
 // to call f setup.
 func linkFinding(f *parse.Func, cost float64, findings []Finding) int {
 	best := -1
-	var below map[*parse.Func]bool
+	var below *funcSet
 	for i, fd := range findings {
 		if fd.Func == nil || fd.Cost < thinShare*cost || best >= 0 && fd.Cost <= findings[best].Cost {
 			continue
@@ -848,7 +848,7 @@ func linkFinding(f *parse.Func, cost float64, findings []Finding) int {
 		if below == nil {
 			below = reachable(f)
 		}
-		if below[fd.Func] {
+		if below.has(fd.Func) {
 			best = i
 		}
 	}
@@ -921,12 +921,12 @@ func waitsOnIO(f *parse.Func) bool {
 	}
 	inside := reachable(f)
 	var wait float64
-	for g := range inside {
+	for _, g := range inside.members {
 		if !cFunc(g) || !slices.Contains(blockingCalls, cName(g)) {
 			continue
 		}
 		for _, e := range g.In {
-			if inside[e.Caller] {
+			if inside.has(e.Caller) {
 				wait += e.Cum
 			}
 		}

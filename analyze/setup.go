@@ -322,9 +322,9 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 		// group the rest by call site: one finding per place to fix.
 		slices.SortStableFunc(roots, func(a, b root) int { return cmp.Compare(b.cost, a.cost) })
 		var outer []root
-		var below []map[*parse.Func]bool
+		var below []*funcSet
 		for _, r := range roots {
-			if !slices.ContainsFunc(below, func(m map[*parse.Func]bool) bool { return m[r.f] }) {
+			if !slices.ContainsFunc(below, func(s *funcSet) bool { return s.has(r.f) }) {
 				outer = append(outer, r)
 				below = append(below, reachable(r.f))
 			}
@@ -390,38 +390,6 @@ type repeat struct {
 	recursive int64         // its own recursive calls per call, if exact
 }
 
-// private returns the functions that only f calls, directly or through
-// each other: all their callers lie inside the set. It approximates "all
-// paths to it pass through f" from one-level edges.
-func private(f *parse.Func) []*parse.Func {
-	in := map[*parse.Func]bool{f: true}
-	var members []*parse.Func
-	queue := []*parse.Func{f}
-	for len(queue) > 0 {
-		m := queue[0]
-		queue = queue[1:]
-		for _, e := range m.Out {
-			c := e.Callee
-			if in[c] || !callersWithin(c, in) {
-				continue
-			}
-			in[c] = true
-			members = append(members, c)
-			queue = append(queue, c)
-		}
-	}
-	return members
-}
-
-func callersWithin(f *parse.Func, set map[*parse.Func]bool) bool {
-	for _, e := range f.In {
-		if e.Caller != f && !set[e.Caller] {
-			return false
-		}
-	}
-	return true
-}
-
 // repeats measures how exactly f's private subtree repeats per call.
 func repeats(f *parse.Func) repeat {
 	r := repeat{n: f.Primitive}
@@ -431,10 +399,9 @@ func repeats(f *parse.Func) repeat {
 	if f.Calls > f.Primitive && f.Calls%r.n == 0 {
 		r.recursive = f.Calls/r.n - 1
 	}
-	set := map[*parse.Func]bool{f: true}
+	set := private(f)
 	quotients := map[int64]bool{}
-	for _, m := range private(f) {
-		set[m] = true
+	for _, m := range set.members[1:] {
 		if m.Calls <= 0 {
 			continue
 		}
@@ -454,9 +421,9 @@ func repeats(f *parse.Func) repeat {
 		}
 	}
 	r.quotients = len(quotients)
-	for m := range set {
+	for _, m := range set.members {
 		for _, e := range m.Out {
-			if e.Callee != m && set[e.Callee] && e.Calls > 0 {
+			if e.Callee != m && set.has(e.Callee) && e.Calls > 0 {
 				r.edges++
 				if e.Calls%r.n == 0 {
 					r.exact++
@@ -628,7 +595,7 @@ func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 			slices.Contains(up, t.root) || t.chain[c.root] {
 			return findings
 		}
-		if down[t.root] && t.cost >= limits.Explained*c.cost {
+		if down.has(t.root) && t.cost >= limits.Explained*c.cost {
 			return findings
 		}
 	}
@@ -639,23 +606,6 @@ func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 	}
 	g.taken = append(g.taken, c)
 	return append(findings, f)
-}
-
-// reachable returns every function f calls, directly or not.
-func reachable(f *parse.Func) map[*parse.Func]bool {
-	seen := map[*parse.Func]bool{f: true}
-	stack := []*parse.Func{f}
-	for len(stack) > 0 {
-		m := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, e := range m.Out {
-			if !seen[e.Callee] {
-				seen[e.Callee] = true
-				stack = append(stack, e.Callee)
-			}
-		}
-	}
-	return seen
 }
 
 // finding writes c up with its proof.
@@ -886,16 +836,13 @@ func useRatio(p *parse.Profile, up []*parse.Func, c candidate) string {
 // heaviestDescent follows f's heaviest callees inside its private subtree
 // while each holds at least a quarter of f's cost.
 func heaviestDescent(f *parse.Func) []*parse.Func {
-	in := map[*parse.Func]bool{f: true}
-	for _, m := range private(f) {
-		in[m] = true
-	}
+	in := private(f)
 	var out []*parse.Func
 	seen := map[*parse.Func]bool{f: true}
 	for cur := f; len(out) < 6; {
 		var best *parse.Edge
 		for _, e := range cur.Out {
-			if in[e.Callee] && !seen[e.Callee] && (best == nil || e.Cum > best.Cum) {
+			if in.has(e.Callee) && !seen[e.Callee] && (best == nil || e.Cum > best.Cum) {
 				best = e
 			}
 		}

@@ -1,0 +1,65 @@
+package analyze
+
+import "github.com/loopdoctor/loopdoctor/parse"
+
+// funcSet is a set of one profile's functions, indexed by ID, listing its
+// members in the order they were added. The analyses walk subtrees of
+// profiles with tens of thousands of functions many times over; a slice
+// indexed by ID is several times faster there than a map.
+type funcSet struct {
+	in      []bool
+	members []*parse.Func
+}
+
+// add puts f in the set and reports whether it was new.
+func (s *funcSet) add(f *parse.Func) bool {
+	if f.ID >= len(s.in) {
+		s.in = append(s.in, make([]bool, f.ID+1-len(s.in)+len(s.in)/2)...)
+	}
+	if s.in[f.ID] {
+		return false
+	}
+	s.in[f.ID] = true
+	s.members = append(s.members, f)
+	return true
+}
+
+func (s *funcSet) has(f *parse.Func) bool { return f.ID < len(s.in) && s.in[f.ID] }
+
+// reachable returns f and every function f calls, directly or not.
+func reachable(f *parse.Func) *funcSet {
+	s := &funcSet{}
+	s.add(f)
+	for i := 0; i < len(s.members); i++ {
+		for _, e := range s.members[i].Out {
+			s.add(e.Callee)
+		}
+	}
+	return s
+}
+
+// private returns the functions that only f calls, directly or through
+// each other: all their callers lie inside the set, which also holds f
+// (first). It approximates "all paths to it pass through f" from one-level
+// edges.
+func private(f *parse.Func) *funcSet {
+	s := &funcSet{}
+	s.add(f)
+	for i := 0; i < len(s.members); i++ {
+		for _, e := range s.members[i].Out {
+			if c := e.Callee; !s.has(c) && callersWithin(c, s) {
+				s.add(c)
+			}
+		}
+	}
+	return s
+}
+
+func callersWithin(f *parse.Func, s *funcSet) bool {
+	for _, e := range f.In {
+		if e.Caller != f && !s.has(e.Caller) {
+			return false
+		}
+	}
+	return true
+}
