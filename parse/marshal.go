@@ -181,23 +181,29 @@ func (d *decoder) count(size int, what string) (int, error) {
 
 // intern returns the string index for b, decoding it leniently: invalid
 // UTF-8 (CPython writes lone surrogates with surrogatepass) becomes U+FFFD,
-// or, for Python 2 byte strings, is taken as Latin-1.
+// or, for Python 2 byte strings, is taken as Latin-1. Equal texts get equal
+// indexes, so indexes can stand for the text in keys.
 func (d *decoder) intern(b []byte, latin1 bool) uint32 {
 	if id, ok := d.ids[string(b)]; ok {
 		return id
 	}
-	var s string
-	switch {
-	case utf8.Valid(b):
-		s = string(b)
-	case latin1:
-		r := make([]rune, len(b))
-		for i, c := range b {
-			r[i] = rune(c)
+	s := string(b)
+	if !utf8.Valid(b) {
+		if latin1 {
+			r := make([]rune, len(b))
+			for i, c := range b {
+				r[i] = rune(c)
+			}
+			s = string(r)
+		} else {
+			s = strings.ToValidUTF8(s, "\uFFFD")
 		}
-		s = string(r)
-	default:
-		s = strings.ToValidUTF8(string(b), "\uFFFD")
+		if id, ok := d.ids[s]; ok {
+			// Other bytes decoded to the same text: one text, one index.
+			d.ids[string(b)] = id
+			return id
+		}
+		d.ids[s] = uint32(len(d.strs))
 	}
 	id := uint32(len(d.strs))
 	d.strs = append(d.strs, s)

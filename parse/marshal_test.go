@@ -199,3 +199,20 @@ func TestMarshalErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestMarshalInternByText checks that strings whose bytes differ but whose
+// lenient decoding agrees share one index, as function keys rely on it.
+func TestMarshalInternByText(t *testing.T) {
+	d := newDecoder(mTuple(m('u', 1, []byte{0xff}), m('u', 1, []byte{0xfe}), mStr("\ufffd"), m('t', 1, []byte{0xe9}), mStr("é")))
+	v, err := d.decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []uint64
+	for _, it := range d.items(v) {
+		ids = append(ids, it.x)
+	}
+	if ids[0] != ids[1] || ids[1] != ids[2] || ids[3] != ids[4] || ids[0] == ids[3] {
+		t.Errorf("string indexes %v, want the first three equal and the last two equal", ids)
+	}
+}

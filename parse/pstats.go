@@ -47,11 +47,11 @@ func PstatsData(data []byte, name string) (*Profile, error) {
 }
 
 // funcKey identifies a function by interned strings, so that caller keys
-// find their function without hashing text.
+// find their function without hashing text. A code object's name counts as
+// its co_name, so keys stay unique by (File, Name, Line) as Normalize needs.
 type funcKey struct {
 	file, name uint32
 	line       int64
-	code       bool // name is a code object (the profile module's top frame)
 }
 
 // entry is one row of the stats dict: its function and its callers dict.
@@ -174,7 +174,7 @@ func (b *statsBuilder) key(key value) (funcKey, Func, error) {
 	if t[0].kind() == kBytes || t[2].kind() == kBytes {
 		b.python2 = true
 	}
-	k := funcKey{file: file, name: name, line: t[1].int(), code: t[2].kind() == kCode}
+	k := funcKey{file: file, name: name, line: t[1].int()}
 	if b.sampled {
 		k.line = 0 // keys carry the executing line; merge by function
 	}
