@@ -29,13 +29,22 @@ func (s *funcSet) has(f *parse.Func) bool { return f.ID < len(s.in) && s.in[f.ID
 // reachable returns f and every function f calls, directly or not.
 func reachable(f *parse.Func) *funcSet {
 	s := &funcSet{}
+	s.addReachable(f)
+	return s
+}
+
+// addReachable adds f and every function f calls, directly or not. In a
+// set built only this way, a member's callees are members too, so the walk
+// stops at functions already in it: a union of many subtrees costs one
+// walk of the graph.
+func (s *funcSet) addReachable(f *parse.Func) {
+	i := len(s.members)
 	s.add(f)
-	for i := 0; i < len(s.members); i++ {
+	for ; i < len(s.members); i++ {
 		for _, e := range s.members[i].Out {
 			s.add(e.Callee)
 		}
 	}
-	return s
 }
 
 // private returns the functions that only f calls, directly or through

@@ -234,19 +234,38 @@ func newCallGraph(p *parse.Profile) *callGraph {
 		g.runtime[i] = r
 		return true
 	}
+	// A function none of whose callers moved since it was last settled
+	// would not move either, so only functions marked stale are settled
+	// again: in a cycle that has not converged after many rounds, most
+	// members have, and skipping them changes no result.
+	stale := make([]bool, len(p.Funcs))
+	for i := range stale {
+		stale[i] = true
+	}
 	scc := components(p.Funcs, out)
+	var ids []int // the current component's members, in settling order
 	for c := len(scc.members) - 1; c >= 0; c-- {
-		members := scc.members[c]
+		// Tarjan lists a component's members deepest first, so going
+		// backwards mostly meets callers before callees.
+		ids = ids[:0]
+		for i := len(scc.members[c]) - 1; i >= 0; i-- {
+			ids = append(ids, scc.members[c][i].ID)
+		}
 		for round := 0; round < 200; round++ {
 			changed := false
-			// Tarjan lists a component's members deepest first, so going
-			// backwards mostly meets callers before callees.
-			for i := len(members) - 1; i >= 0; i-- {
-				if settle(members[i].ID) {
+			for _, id := range ids {
+				if !stale[id] {
+					continue
+				}
+				stale[id] = false
+				if settle(id) {
 					changed = true
+					for _, e := range out[id] {
+						stale[e.Callee.ID] = true
+					}
 				}
 			}
-			if !changed || len(members) == 1 {
+			if !changed || len(ids) == 1 {
 				break
 			}
 		}
@@ -321,15 +340,21 @@ func costly(p *parse.Profile, cost float64) bool {
 // catalogCandidates returns, per catalog pattern and call site, the
 // outermost setup functions called often enough at a real cost.
 func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
+	index := newBuildIndex(catalog)
+	patterns := make([][]int, len(g.p.Funcs)) // per function ID, the patterns whose Build names it
+	builds := make([][]*parse.Func, len(catalog))
+	for _, f := range g.p.Funcs {
+		patterns[f.ID] = index.patterns(g.files[f.ID], f.Name)
+		for _, i := range patterns[f.ID] {
+			builds[i] = append(builds[i], f)
+		}
+	}
 	var out []candidate
 	for i := range catalog {
 		pat := &catalog[i]
-		isBuild := func(f *parse.Func) bool { return matchAny(pat.Build, g.files[f.ID], f.Name) }
+		isBuild := func(f *parse.Func) bool { return slices.Contains(patterns[f.ID], i) }
 		var roots []root
-		for _, f := range g.p.Funcs {
-			if !isBuild(f) {
-				continue
-			}
+		for _, f := range builds[i] {
 			n, cost := g.entry(f, isBuild)
 			if n >= limits.MinCalls && cost > 0 {
 				roots = append(roots, root{f, n, cost})
@@ -340,11 +365,11 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 		// group the rest by call site: one finding per place to fix.
 		slices.SortStableFunc(roots, func(a, b root) int { return cmp.Compare(b.cost, a.cost) })
 		var outer []root
-		var below []*funcSet
+		var below funcSet // what the outer roots so far reach
 		for _, r := range roots {
-			if !slices.ContainsFunc(below, func(s *funcSet) bool { return s.has(r.f) }) {
+			if !below.has(r.f) {
 				outer = append(outer, r)
-				below = append(below, reachable(r.f))
+				below.addReachable(r.f)
 			}
 		}
 		var groups []candidate
@@ -981,12 +1006,10 @@ var requestFrame = regexp.MustCompile(`ServeHTTP$|^net/http\.\(\*conn\)\.serve$|
 // rests on where the setup runs and what it costs.
 func stackSetup(p *parse.Profile, catalog []Pattern) []Finding {
 	pat := make([]*Pattern, len(p.Funcs))
+	index := newBuildIndex(catalog)
 	for i, f := range p.Funcs {
-		for j := range catalog {
-			if matchAny(catalog[j].Build, slashed(f.File), f.Name) {
-				pat[i] = &catalog[j]
-				break
-			}
+		if js := index.patterns(slashed(f.File), f.Name); len(js) > 0 {
+			pat[i] = &catalog[js[0]]
 		}
 	}
 	type key struct {
