@@ -184,22 +184,27 @@ func newCallGraph(p *parse.Profile) *callGraph {
 	// functions are constants, so edges through them close no cycle:
 	// leaving them out splits the one huge component that import
 	// recursion (import → exec → <module> → import) otherwise makes.
+	// Each out[i] is a window of one shared array: one allocation, not
+	// one per function.
 	out := make([][]*parse.Edge, len(p.Funcs))
+	kept := make([]*parse.Edge, 0, len(p.Edges))
 	for i, f := range p.Funcs {
 		if fixed[i] {
 			continue
 		}
+		first := len(kept)
 		for _, e := range f.Out {
 			if !fixed[e.Callee.ID] {
-				out[i] = append(out[i], e)
+				kept = append(kept, e)
 			}
 		}
+		out[i] = kept[first:len(kept):len(kept)]
 	}
 	// Each function's callers and their shares of its calls, flattened so
 	// the sweeps below touch two arrays rather than chase edge pointers.
 	start := make([]int, len(p.Funcs)+1)
-	var callers []int
-	var weights []float64
+	callers := make([]int, 0, len(p.Edges))
+	weights := make([]float64, 0, len(p.Edges))
 	for i, f := range p.Funcs {
 		start[i] = len(callers)
 		if fixed[i] {

@@ -38,10 +38,18 @@ func File(name string, opts Options) (*Profile, error) {
 // Read reads a whole profile from r. name is used only in messages and as
 // the profile's Source.
 func Read(r io.Reader, name string, opts Options) (*Profile, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxInput+1))
-	if err != nil {
+	// A file's size is a hint for the buffer: io.ReadAll would grow it step
+	// by step, copying a 3 MB dump many times over.
+	var buf bytes.Buffer
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() <= MaxInput {
+			buf.Grow(int(fi.Size()) + bytes.MinRead)
+		}
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, MaxInput+1)); err != nil {
 		return nil, &Error{File: name, Offset: -1, Msg: "read failed", Err: err}
 	}
+	data := buf.Bytes()
 	if len(data) > MaxInput {
 		return nil, &Error{File: name, Offset: -1, Msg: fmt.Sprintf("larger than the %d MiB loopdoctor reads", MaxInput>>20)}
 	}

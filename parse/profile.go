@@ -126,9 +126,12 @@ func (p *Profile) Normalize() error {
 			return fmt.Errorf("edge joins a function that is not in the profile")
 		}
 	}
-	// Each function's In and Out are windows of two shared arrays, and
-	// sorting each caller's few edges is much cheaper than sorting all edges
-	// at once; rebuilding Edges caller by caller keeps (caller, callee) order.
+	// Each function's In and Out are windows of two shared arrays. Edges
+	// are put in order without comparing them: bucketed by callee in In,
+	// then dealt to their callers' Out callee by callee, so each Out comes
+	// out sorted by callee; Edges is then rebuilt caller by caller and In
+	// refilled from it, sorted by caller. Duplicate edges end up side by
+	// side, where Validate finds them.
 	outs, ins := make([]int, len(p.Funcs)), make([]int, len(p.Funcs))
 	for _, e := range p.Edges {
 		outs[e.Caller.ID]++
@@ -142,11 +145,16 @@ func (p *Profile) Normalize() error {
 		inArr = inArr[:len(inArr)+ins[i]]
 	}
 	for _, e := range p.Edges {
-		e.Caller.Out = append(e.Caller.Out, e)
+		e.Callee.In = append(e.Callee.In, e)
+	}
+	for _, f := range p.Funcs {
+		for _, e := range f.In {
+			e.Caller.Out = append(e.Caller.Out, e)
+		}
+		f.In = f.In[:0]
 	}
 	p.Edges = p.Edges[:0]
 	for _, f := range p.Funcs {
-		slices.SortFunc(f.Out, func(a, b *Edge) int { return cmp.Compare(a.Callee.ID, b.Callee.ID) })
 		p.Edges = append(p.Edges, f.Out...)
 	}
 	for _, e := range p.Edges {
