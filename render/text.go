@@ -277,7 +277,7 @@ func table(b *bytes.Buffer, head []string, rows [][]string, label func(i, room i
 	for _, w := range widths {
 		used += w + 2
 	}
-	room := max(textWidth-2-used, 30)
+	room := max(textWidth-2-used, 20)
 	for i := range rows {
 		rows[i] = append(rows[i], label(i, room))
 	}
