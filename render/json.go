@@ -64,6 +64,7 @@ type jsonFinding struct {
 	Cost     float64  `json:"cost"`
 	PerCall  *float64 `json:"per_call"`
 	Share    float64  `json:"share"`
+	Saving   float64  `json:"saving"`
 	Title    string   `json:"title"`
 	Evidence []string `json:"evidence"`
 	Fix      string   `json:"fix"`
@@ -131,7 +132,7 @@ func NewDocument(r *analyze.Report) *Document {
 	for i, f := range r.Findings {
 		jf := jsonFinding{Kind: f.Kind, Pattern: f.Pattern, Severity: string(f.Severity),
 			Function: f.Func.ID, CallSite: funcID(f.CallSite), Chain: ids(f.Chain), Calls: count(f.Calls),
-			Cost: f.Cost, Share: f.Share, Title: f.Title, Evidence: nonNil(f.Evidence), Fix: f.Fix}
+			Cost: f.Cost, Share: f.Share, Saving: f.Saving, Title: f.Title, Evidence: nonNil(f.Evidence), Fix: f.Fix}
 		if f.Calls >= 0 {
 			jf.PerCall = &r.Findings[i].PerCall
 		}

@@ -144,7 +144,7 @@ func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
 			i+1, mdCode(analyze.Label(bl.Func)), Seconds(bl.Cost), Percent(bl.ShareOfBusy), Count(bl.Calls), Seconds(bl.PerCall),
 			Seconds(bl.WorstCallMin), Seconds(bl.WorstCallMax), bl.CallsPerStep)
 		if bl.ProbablySlow {
-			fmt.Fprintf(b, "; a step probably passed asyncio's %s warning", Seconds(l.SlowThreshold))
+			b.WriteString("; " + slowStep(l))
 		}
 		b.WriteString(".")
 		if bl.CallSite != nil {

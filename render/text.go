@@ -131,7 +131,7 @@ func textFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	for _, e := range f.Evidence {
 		writeWrapped(b, indent+"· ", indent+"  ", e)
 	}
-	if f.CallSite != nil {
+	if f.CallSite != nil && !mentions(f.Evidence, analyze.Label(f.CallSite)) {
 		writeWrapped(b, indent+"called from ", indent+"  ", analyze.Label(f.CallSite))
 	}
 	if f.Fix != "" {
@@ -154,7 +154,7 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", s)
 		s = fmt.Sprintf("worst call between %s and %s; %.1f calls per step", Seconds(bl.WorstCallMin), Seconds(bl.WorstCallMax), bl.CallsPerStep)
 		if bl.ProbablySlow {
-			s += fmt.Sprintf("; a step probably passed asyncio's %s warning", Seconds(l.SlowThreshold))
+			s += "; " + slowStep(l)
 		}
 		writeWrapped(b, indent+"   ", indent+"   ", s)
 		if bl.CallSite != nil {
@@ -170,6 +170,25 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 	for _, n := range l.Notes {
 		writeWrapped(b, indent+"note: ", indent+"      ", n)
 	}
+}
+
+// mentions reports whether any line names label.
+func mentions(lines []string, label string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, label) {
+			return true
+		}
+	}
+	return false
+}
+
+// slowStep says that a step probably ran past the slow-callback threshold,
+// naming asyncio's debug-mode warning only where it applies.
+func slowStep(l *analyze.Loop) string {
+	if l.Runtime == "asyncio" {
+		return fmt.Sprintf("a step probably passed asyncio's %s slow-callback warning", Seconds(l.SlowThreshold))
+	}
+	return fmt.Sprintf("a step probably ran longer than the %s threshold (--slow)", Seconds(l.SlowThreshold))
 }
 
 func share(part, whole float64) float64 {
@@ -258,7 +277,7 @@ func table(b *bytes.Buffer, head []string, rows [][]string, label func(i, room i
 	for _, w := range widths {
 		used += w + 2
 	}
-	room := max(textWidth-2-used, 30)
+	room := max(textWidth-2-used, 20)
 	for i := range rows {
 		rows[i] = append(rows[i], label(i, room))
 	}
