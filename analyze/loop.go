@@ -193,7 +193,7 @@ func asyncioRuntime(p *parse.Profile) *loopRuntime {
 	found := false
 	for _, f := range p.Funcs {
 		switch {
-		case inPackage(f.File, "asyncio", "base_events.py") && funcName(f) == "_run_once":
+		case funcName(f) == "_run_once" && inPackage(f.File, "asyncio", "base_events.py"):
 			found = true
 			rt.wall += f.Cum
 			for _, e := range f.Out {
@@ -202,7 +202,7 @@ func asyncioRuntime(p *parse.Profile) *loopRuntime {
 					rt.idle += e.Cum
 				}
 			}
-		case inPackage(f.File, "asyncio", "events.py") && funcName(f) == "_run":
+		case funcName(f) == "_run" && inPackage(f.File, "asyncio", "events.py"):
 			rt.steps += f.Calls
 			rt.starts = append(rt.starts, f)
 		}
@@ -221,7 +221,7 @@ func trioRuntime(p *parse.Profile) *loopRuntime {
 	var busy float64
 	for _, f := range p.Funcs {
 		switch {
-		case inPackage(f.File, "trio/_core", "_run.py") && funcName(f) == "unrolled_run":
+		case funcName(f) == "unrolled_run" && inPackage(f.File, "trio/_core", "_run.py"):
 			rt.starts = append(rt.starts, f)
 			busy += f.Cum
 			for _, e := range f.Out {
@@ -232,7 +232,7 @@ func trioRuntime(p *parse.Profile) *loopRuntime {
 					busy -= e.Cum // waited inside the generator: idle, counted below
 				}
 			}
-		case inPackage(f.File, "trio/_core", "_io_*.py") && funcName(f) == "get_events":
+		case funcName(f) == "get_events" && inPackage(f.File, "trio/_core", "_io_*.py"):
 			rt.idle += f.Cum
 		}
 	}
@@ -277,12 +277,12 @@ func threadNotes(p *parse.Profile, rt *loopRuntime) []string {
 	var threads, handoff bool
 	for _, f := range p.Funcs {
 		switch {
-		case f.Calls > 0 && (inPackage(f.File, "concurrent/futures", "thread.py") && funcName(f) == "_worker" ||
-			inPackage(f.File, "", "threading.py") && funcName(f) == "_bootstrap_inner"):
+		case f.Calls > 0 && (funcName(f) == "_worker" && inPackage(f.File, "concurrent/futures", "thread.py") ||
+			funcName(f) == "_bootstrap_inner" && inPackage(f.File, "", "threading.py")):
 			threads = true
-		case f.Calls > 0 && (inPackage(f.File, "asyncio", "base_events.py") && funcName(f) == "run_in_executor" ||
-			inPackage(f.File, "asyncio", "threads.py") && funcName(f) == "to_thread" ||
-			inPackage(f.File, "trio", "_threads.py") && funcName(f) == "to_thread_run_sync"):
+		case f.Calls > 0 && (funcName(f) == "run_in_executor" && inPackage(f.File, "asyncio", "base_events.py") ||
+			funcName(f) == "to_thread" && inPackage(f.File, "asyncio", "threads.py") ||
+			funcName(f) == "to_thread_run_sync" && inPackage(f.File, "trio", "_threads.py")):
 			handoff = true
 		}
 	}
@@ -298,7 +298,8 @@ func threadNotes(p *parse.Profile, rt *loopRuntime) []string {
 // inPackage matches a file by path suffix, never by line. With a base name
 // (a path.Match pattern such as "events.py" or "_io_*.py") the file must be
 // so named and sit directly in a directory whose path ends in dir ("" for
-// any directory); without one it may sit anywhere under dir.
+// any directory); without one it may sit anywhere under dir. Scans of every
+// function test the cheaper funcName first.
 func inPackage(file, dir, base string) bool {
 	file = slashed(file)
 	i := strings.LastIndexByte(file, '/')
@@ -515,14 +516,10 @@ func newLoopWalk(p *parse.Profile, rt *loopRuntime) *loopWalk {
 	w := &loopWalk{p: p, rt: rt, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs)),
 		resumptions: p.Dialect != "yappi"}
 	w.findAwaiting()
-	w.installed = true
-	for _, f := range rt.starts {
-		for _, g := range reachable(f).members {
-			if origin(g) == User {
-				w.installed = false
-			}
-		}
-	}
+	isUser := func(g *parse.Func) bool { return origin(g) == User }
+	w.installed = !slices.ContainsFunc(rt.starts, func(f *parse.Func) bool {
+		return slices.ContainsFunc(reachable(f).members, isUser)
+	})
 	// Classify, then demote thin layers that are also called from outside
 	// loop steps (their callees' numbers would mix both), until stable.
 	for {
