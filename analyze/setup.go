@@ -499,8 +499,9 @@ func (r repeat) identical() bool {
 func (g *callGraph) shapeCandidates() []candidate {
 	p := g.p
 	qualifies := map[*parse.Func]candidate{}
+	var order []*parse.Func // the keys of qualifies, in p.Funcs order
 	for _, f := range p.Funcs {
-		if f.Synthetic || OriginOf(f) == Native || f.Primitive < limits.MinCalls {
+		if f.Synthetic || f.Primitive < limits.MinCalls || OriginOf(f) == Native {
 			continue
 		}
 		n, cost := g.entry(f, func(*parse.Func) bool { return false })
@@ -510,15 +511,13 @@ func (g *callGraph) shapeCandidates() []candidate {
 		rep := repeats(f)
 		if rep.identical() {
 			qualifies[f] = candidate{root: f, calls: n, cost: cost, rep: rep}
+			order = append(order, f)
 		}
 	}
 	seen := map[*parse.Func]bool{}
 	var out []candidate
-	for _, f := range p.Funcs {
-		c, ok := qualifies[f]
-		if !ok {
-			continue
-		}
+	for _, f := range order {
+		c := qualifies[f]
 		visited := map[*parse.Func]bool{f: true}
 		levels := []*parse.Func{f}
 		for moved := true; moved; {
