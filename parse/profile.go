@@ -129,9 +129,9 @@ func (p *Profile) Normalize() error {
 	// Each function's In and Out are windows of two shared arrays. Edges
 	// are put in order without comparing them: bucketed by callee in In,
 	// then dealt to their callers' Out callee by callee, so each Out comes
-	// out sorted by callee; Edges is then rebuilt caller by caller and In
-	// refilled from it, sorted by caller. Duplicate edges end up side by
-	// side, where Validate finds them.
+	// out sorted by callee, and the Out windows laid end to end are the
+	// sorted Edges; In is refilled from those, sorted by caller. Duplicate
+	// edges end up side by side, where Validate finds them.
 	outs, ins := make([]int, len(p.Funcs)), make([]int, len(p.Funcs))
 	for _, e := range p.Edges {
 		outs[e.Caller.ID]++
@@ -153,10 +153,7 @@ func (p *Profile) Normalize() error {
 		}
 		f.In = f.In[:0]
 	}
-	p.Edges = p.Edges[:0]
-	for _, f := range p.Funcs {
-		p.Edges = append(p.Edges, f.Out...)
-	}
+	p.Edges = outArr
 	for _, e := range p.Edges {
 		e.Callee.In = append(e.Callee.In, e)
 	}
