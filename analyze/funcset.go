@@ -29,20 +29,25 @@ func (s *funcSet) has(f *parse.Func) bool { return f.ID < len(s.in) && s.in[f.ID
 // reachable returns f and every function f calls, directly or not.
 func reachable(f *parse.Func) *funcSet {
 	s := &funcSet{}
-	s.addReachable(f)
+	s.addReachable(f, nil)
 	return s
 }
 
 // addReachable adds f and every function f calls, directly or not. In a
 // set built only this way, a member's callees are members too, so the walk
 // stops at functions already in it: a union of many subtrees costs one
-// walk of the graph.
-func (s *funcSet) addReachable(f *parse.Func) {
+// walk of the graph. A non-nil stop is told of each function added and
+// ends the walk early by returning true.
+func (s *funcSet) addReachable(f *parse.Func, stop func(added *parse.Func) bool) {
 	i := len(s.members)
-	s.add(f)
+	if !s.add(f) || stop != nil && stop(f) {
+		return
+	}
 	for ; i < len(s.members); i++ {
 		for _, e := range s.members[i].Out {
-			s.add(e.Callee)
+			if s.add(e.Callee) && stop != nil && stop(e.Callee) {
+				return
+			}
 		}
 	}
 }

@@ -370,12 +370,30 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 		// group the rest by call site: one finding per place to fix.
 		slices.SortStableFunc(roots, func(a, b root) int { return cmp.Compare(b.cost, a.cost) })
 		var outer []root
-		var below funcSet // what the outer roots so far reach
+		var below, isRoot funcSet // what the outer roots so far reach; the roots
 		for _, r := range roots {
-			if !below.has(r.f) {
-				outer = append(outer, r)
-				below.addReachable(r.f)
+			isRoot.add(r.f)
+		}
+		for i, r := range roots {
+			if below.has(r.f) {
+				continue
 			}
+			outer = append(outer, r)
+			// Only the roots from r on are asked about, and the walk from r
+			// can stop once it has reached them all: every root after is
+			// then dropped, and no walk follows to need the rest.
+			pending := 0
+			for _, l := range roots[i:] {
+				if !below.has(l.f) {
+					pending++
+				}
+			}
+			below.addReachable(r.f, func(f *parse.Func) bool {
+				if isRoot.has(f) {
+					pending--
+				}
+				return pending == 0
+			})
 		}
 		var groups []candidate
 		sites := map[*parse.Func]int{}
