@@ -516,10 +516,17 @@ func newLoopWalk(p *parse.Profile, rt *loopRuntime) *loopWalk {
 	w := &loopWalk{p: p, rt: rt, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs)),
 		resumptions: p.Dialect != "yappi"}
 	w.findAwaiting()
-	isUser := func(g *parse.Func) bool { return origin(g) == User }
-	w.installed = !slices.ContainsFunc(rt.starts, func(f *parse.Func) bool {
-		return slices.ContainsFunc(reachable(f).members, isUser)
-	})
+	// Installed unless some function under the loop is the user's; the
+	// walk ends at the first one found.
+	w.installed = true
+	var under funcSet
+	isUser := func(g *parse.Func) bool {
+		w.installed = w.installed && origin(g) != User
+		return !w.installed
+	}
+	for _, f := range rt.starts {
+		under.addReachable(f, isUser)
+	}
 	// Classify, then demote thin layers that are also called from outside
 	// loop steps (their callees' numbers would mix both), until stable.
 	for {

@@ -185,9 +185,12 @@ func newCallGraph(p *parse.Profile) *callGraph {
 	// leaving them out splits the one huge component that import
 	// recursion (import → exec → <module> → import) otherwise makes.
 	// Each out[i] is a window of one shared array: one allocation, not
-	// one per function.
+	// one per function; callees[i] holds the same edges' callee IDs, for
+	// the sweeps.
 	out := make([][]*parse.Edge, len(p.Funcs))
+	callees := make([][]int, len(p.Funcs))
 	kept := make([]*parse.Edge, 0, len(p.Edges))
+	keptIDs := make([]int, 0, len(p.Edges))
 	for i, f := range p.Funcs {
 		if fixed[i] {
 			continue
@@ -195,10 +198,11 @@ func newCallGraph(p *parse.Profile) *callGraph {
 		first := len(kept)
 		for _, e := range f.Out {
 			if !fixed[e.Callee.ID] {
-				kept = append(kept, e)
+				kept, keptIDs = append(kept, e), append(keptIDs, e.Callee.ID)
 			}
 		}
 		out[i] = kept[first:len(kept):len(kept)]
+		callees[i] = keptIDs[first:len(keptIDs):len(keptIDs)]
 	}
 	// Each function's callers and their shares of its calls, flattened so
 	// the sweeps below touch two arrays rather than chase edge pointers.
@@ -265,8 +269,8 @@ func newCallGraph(p *parse.Profile) *callGraph {
 				stale[id] = false
 				if settle(id) {
 					changed = true
-					for _, e := range out[id] {
-						stale[e.Callee.ID] = true
+					for _, callee := range callees[id] {
+						stale[callee] = true
 					}
 				}
 			}
