@@ -206,9 +206,15 @@ func newCallGraph(p *parse.Profile) *callGraph {
 	}
 	// Each function's callers and their shares of its calls, flattened so
 	// the sweeps below touch two arrays rather than chase edge pointers.
+	// A fixed caller at share 0 (an import) adds exactly 0 to the mean
+	// every time, so it is left out of the sums; its calls still count in
+	// the weights. Import machinery has hundreds of such callers.
+	// stale starts set for the functions that have callers other than
+	// themselves: the others keep their shares.
 	start := make([]int, len(p.Funcs)+1)
 	callers := make([]int, 0, len(p.Edges))
 	weights := make([]float64, 0, len(p.Edges))
+	stale := make([]bool, len(p.Funcs))
 	for i, f := range p.Funcs {
 		start[i] = len(callers)
 		if fixed[i] {
@@ -216,10 +222,15 @@ func newCallGraph(p *parse.Profile) *callGraph {
 		}
 		var total float64
 		for _, e := range f.In {
-			if e.Caller != f {
-				n := float64(max(e.Calls, 1))
-				callers, weights = append(callers, e.Caller.ID), append(weights, n)
-				total += n
+			c := e.Caller
+			if c == f {
+				continue
+			}
+			stale[i] = true
+			n := float64(max(e.Calls, 1))
+			total += n
+			if !fixed[c.ID] || g.runtime[c.ID] != 0 {
+				callers, weights = append(callers, c.ID), append(weights, n)
 			}
 		}
 		for j := start[i]; j < len(weights); j++ {
@@ -230,9 +241,6 @@ func newCallGraph(p *parse.Profile) *callGraph {
 	// settle sets function i's run-time share to the call-weighted mean of
 	// its callers' shares and reports whether it moved.
 	settle := func(i int) bool {
-		if start[i] == start[i+1] {
-			return false
-		}
 		var r float64
 		for j := start[i]; j < start[i+1]; j++ {
 			r += weights[j] * g.runtime[callers[j]]
@@ -247,10 +255,6 @@ func newCallGraph(p *parse.Profile) *callGraph {
 	// would not move either, so only functions marked stale are settled
 	// again: in a cycle that has not converged after many rounds, most
 	// members have, and skipping them changes no result.
-	stale := make([]bool, len(p.Funcs))
-	for i := range stale {
-		stale[i] = true
-	}
 	scc := components(p.Funcs, out)
 	var ids []int // the current component's members, in settling order
 	for c := len(scc.members) - 1; c >= 0; c-- {
