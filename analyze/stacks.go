@@ -646,6 +646,9 @@ func components(funcs []*parse.Func, out [][]*parse.Edge) sccs {
 		index[i] = -1
 	}
 	var stack []int
+	// Each component's members are a window of one array, as most of
+	// the thousands of components hold a single function.
+	all := make([]*parse.Func, 0, n)
 	type frame struct{ v, next int }
 	var call []frame
 	counter := 0
@@ -683,19 +686,19 @@ func components(funcs []*parse.Func, out [][]*parse.Edge) sccs {
 			}
 			if low[v] == index[v] {
 				c := len(s.members)
-				var members []*parse.Func
+				first := len(all)
 				for {
 					u := stack[len(stack)-1]
 					stack = stack[:len(stack)-1]
 					onStack[u] = false
 					s.of[u] = c
-					s.at[u] = len(members)
-					members = append(members, funcs[u])
+					s.at[u] = len(all) - first
+					all = append(all, funcs[u])
 					if u == v {
 						break
 					}
 				}
-				s.members = append(s.members, members)
+				s.members = append(s.members, all[first:len(all):len(all)])
 			}
 		}
 	}
