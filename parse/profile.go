@@ -103,18 +103,7 @@ func (p *Profile) Normalize() error {
 	for i, f := range p.Funcs {
 		f.ID = i // the reader's order, remembered to remap stacks
 	}
-	// Keys are unique within a profile, so an unstable sort is deterministic.
-	slices.SortFunc(p.Funcs, func(a, b *Func) int {
-		// Not cmp.Or, which would compare the names even when the files
-		// differ: this runs some 250,000 times on a 17,000-function dump.
-		if c := strings.Compare(a.File, b.File); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Line, b.Line)
-	})
+	sortFuncs(p.Funcs)
 	remap := make([]int, len(p.Funcs))
 	for i, f := range p.Funcs {
 		remap[f.ID] = i
@@ -166,6 +155,57 @@ func (p *Profile) Normalize() error {
 		}
 	}
 	return p.Validate()
+}
+
+// sortFuncs sorts functions by (File, Name, Line). A dump has some ten
+// functions per file, so it sorts the distinct files, deals the functions
+// out to them in that order, and sorts each file's few functions by name
+// and line: a fraction of the string comparisons of one sort of 17,000
+// functions. Keys are unique within a profile, so the result is
+// deterministic.
+func sortFuncs(funcs []*Func) {
+	rank := make(map[string]int)
+	var files []string
+	for _, f := range funcs {
+		if _, ok := rank[f.File]; !ok {
+			rank[f.File] = 0
+			files = append(files, f.File)
+		}
+	}
+	slices.Sort(files)
+	for i, file := range files {
+		rank[file] = i
+	}
+	// next[r] is where the next function of the file ranked r goes.
+	next := make([]int, len(files)+1)
+	ranks := make([]int, len(funcs))
+	for i, f := range funcs {
+		ranks[i] = rank[f.File]
+		next[ranks[i]+1]++
+	}
+	for r := 1; r < len(next); r++ {
+		next[r] += next[r-1]
+	}
+	sorted := make([]*Func, len(funcs))
+	for i, f := range funcs {
+		sorted[next[ranks[i]]] = f
+		next[ranks[i]]++
+	}
+	byNameLine := func(a, b *Func) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Line, b.Line)
+	}
+	for first := 0; first < len(sorted); {
+		last := first + 1
+		for last < len(sorted) && sorted[last].File == sorted[first].File {
+			last++
+		}
+		slices.SortFunc(sorted[first:last], byNameLine)
+		first = last
+	}
+	copy(funcs, sorted)
 }
 
 // Validate checks the invariants every consumer relies on: IDs equal
