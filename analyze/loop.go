@@ -276,13 +276,16 @@ func uvloopRuntime(p *parse.Profile) *loopRuntime {
 func threadNotes(p *parse.Profile, rt *loopRuntime) []string {
 	var threads, handoff bool
 	for _, f := range p.Funcs {
-		switch {
-		case f.Calls > 0 && (funcName(f) == "_worker" && inPackage(f.File, "concurrent/futures", "thread.py") ||
-			funcName(f) == "_bootstrap_inner" && inPackage(f.File, "", "threading.py")):
+		if f.Calls <= 0 {
+			continue
+		}
+		switch name := funcName(f); {
+		case name == "_worker" && inPackage(f.File, "concurrent/futures", "thread.py") ||
+			name == "_bootstrap_inner" && inPackage(f.File, "", "threading.py"):
 			threads = true
-		case f.Calls > 0 && (funcName(f) == "run_in_executor" && inPackage(f.File, "asyncio", "base_events.py") ||
-			funcName(f) == "to_thread" && inPackage(f.File, "asyncio", "threads.py") ||
-			funcName(f) == "to_thread_run_sync" && inPackage(f.File, "trio", "_threads.py")):
+		case name == "run_in_executor" && inPackage(f.File, "asyncio", "base_events.py") ||
+			name == "to_thread" && inPackage(f.File, "asyncio", "threads.py") ||
+			name == "to_thread_run_sync" && inPackage(f.File, "trio", "_threads.py"):
 			handoff = true
 		}
 	}
