@@ -59,21 +59,29 @@ func (s *funcSet) addReachable(f *parse.Func, stop func(added *parse.Func) bool)
 func private(f *parse.Func) *funcSet {
 	s := &funcSet{}
 	s.add(f)
+	// inside[c.ID] counts the callers at the front of c.In already found
+	// in the set (or c itself). The set only grows, so the next check of c
+	// resumes there: helpers such as len have thousands of callers and are
+	// checked again from every member that calls them.
+	var inside []int32
 	for i := 0; i < len(s.members); i++ {
 		for _, e := range s.members[i].Out {
-			if c := e.Callee; !s.has(c) && callersWithin(c, s) {
+			c := e.Callee
+			if s.has(c) {
+				continue
+			}
+			if c.ID >= len(inside) {
+				inside = append(inside, make([]int32, c.ID+1-len(inside)+len(inside)/2)...)
+			}
+			k := int(inside[c.ID])
+			for k < len(c.In) && (c.In[k].Caller == c || s.has(c.In[k].Caller)) {
+				k++
+			}
+			inside[c.ID] = int32(k)
+			if k == len(c.In) {
 				s.add(c)
 			}
 		}
 	}
 	return s
-}
-
-func callersWithin(f *parse.Func, s *funcSet) bool {
-	for _, e := range f.In {
-		if e.Caller != f && !s.has(e.Caller) {
-			return false
-		}
-	}
-	return true
 }
