@@ -420,8 +420,8 @@ var knownOff = map[string]string{
 	"large.pstats": "test_datetime loads datetimetester.py twice, one copy per implementation, and " +
 		"pstats keeps one code object's totals per label: the sum of own times (83 s) falls 34 s " +
 		"short of main's cumulative time (117 s), so every value below the roots is scaled by 0.71",
-	"threads-3.12.pstats":     threads,
-	"executor-3.12.pstats":    threads,
+	"threads-3.12.pstats":  threads,
+	"executor-3.12.pstats": threads,
 }
 
 // threads explains dumps of several threads profiled into one stack.
