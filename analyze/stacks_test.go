@@ -420,15 +420,9 @@ var knownOff = map[string]string{
 	"large.pstats": "test_datetime loads datetimetester.py twice, one copy per implementation, and " +
 		"pstats keeps one code object's totals per label: the sum of own times (83 s) falls 34 s " +
 		"short of main's cumulative time (117 s), so every value below the roots is scaled by 0.71",
-	"profile-2.7.pstats":      profileModule,
-	"profile-code-2.7.pstats": profileModule,
-	"threads-3.12.pstats":     threads,
-	"executor-3.12.pstats":    threads,
+	"threads-3.12.pstats":  threads,
+	"executor-3.12.pstats": threads,
 }
-
-// profileModule explains dumps of the pure-Python profile module.
-const profileModule = "the profile module records no edge times: the reader shares each time " +
-	"among callers by call count, recursive calls included, which misplaces recursive functions' time"
 
 // threads explains dumps of several threads profiled into one stack.
 const threads = "cProfile on Python 3.12+ profiles every thread into one stack, so callers and " +

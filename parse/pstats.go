@@ -330,6 +330,27 @@ func (b *statsBuilder) edge(v value, e *Edge) error {
 		e.Caller, callee, d.describe(v))
 }
 
+// outerCumShares corrects the estimated cumulative time of the edges into
+// directly recursive functions. A function's cumulative time counts only
+// its outermost calls, which come from its other callers, so those
+// callers share it by their counts alone; a function's calls of itself
+// keep the share edge gave them. Without this, main's 300 calls of a
+// factorial that recursed 5,358 more times would get 5 % of its time.
+func outerCumShares(p *Profile) {
+	self := map[*Func]int64{}
+	for _, e := range p.Edges {
+		if e.Caller == e.Callee {
+			self[e.Callee] = e.Calls
+		}
+	}
+	for _, e := range p.Edges {
+		f := e.Callee
+		if outer := f.Calls - self[f]; e.Caller != f && self[f] > 0 && outer > 0 {
+			e.Cum = float64(e.Calls) / float64(outer) * f.Cum
+		}
+	}
+}
+
 func (b *statsBuilder) note(format string, args ...any) {
 	b.p.Notes = append(b.p.Notes, fmt.Sprintf(format, args...))
 }
@@ -358,6 +379,7 @@ func (b *statsBuilder) dialect() {
 	case intCallers:
 		p.Dialect = dialectProfile
 		b.note("edge times are estimates: the profile module records only how often each caller called, so each edge gets that share of the function's time")
+		outerCumShares(p)
 	case unknownCounts:
 		p.Dialect = dialectPyinstrument
 		b.note("call counts are unknown (-1): pyinstrument exports times only")
