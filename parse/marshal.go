@@ -120,12 +120,17 @@ func (e *errMarshal) Error() string { return fmt.Sprintf("byte %#x: %s", e.off, 
 
 func newDecoder(data []byte) *decoder {
 	// Preallocate for a typical dump, bounded: testdata/pstats/large.pstats
-	// holds one value per 6 input bytes and one ref per 150.
+	// holds one value per 6 input bytes, one ref per 150 and one distinct
+	// string per 270, and its stats dict has an item per 90 bytes; those
+	// items wait on the stack until the dict ends. Large slices grow by a
+	// quarter at a time, so growing these would copy them many times over.
 	refs := min(len(data)/128, 1<<16)
 	return &decoder{
 		data:   data,
 		arena:  make([]value, 0, min(len(data)/5, 1<<22)),
+		stack:  make([]value, 0, min(len(data)/64, 1<<20)),
 		refs:   make([]value, 0, refs),
+		strs:   make([]string, 0, min(len(data)/256, 1<<16)),
 		ids:    make(map[string]uint32, min(len(data)/64, 1<<16)),
 		layout: -1,
 	}
