@@ -638,7 +638,9 @@ func (s sccs) recursive(f *parse.Func) bool {
 // overflow the stack.
 func components(funcs []*parse.Func, out [][]*parse.Edge) sccs {
 	n := len(out)
-	s := sccs{of: make([]int, n), at: make([]int, n)}
+	// Room for n components, the most there can be: most are single
+	// functions, and growing the list would copy it many times.
+	s := sccs{of: make([]int, n), at: make([]int, n), members: make([][]*parse.Func, 0, n)}
 	index := make([]int, n)
 	low := make([]int, n)
 	onStack := make([]bool, n)
