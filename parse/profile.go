@@ -110,11 +110,6 @@ func (p *Profile) Normalize() error {
 		f.ID = i
 		f.In, f.Out = nil, nil
 	}
-	for _, e := range p.Edges {
-		if !p.owns(e.Caller) || !p.owns(e.Callee) {
-			return fmt.Errorf("edge joins a function that is not in the profile")
-		}
-	}
 	// Each function's In and Out are windows of two shared arrays. Edges
 	// are put in order without comparing them: bucketed by callee in In,
 	// then dealt to their callers' Out callee by callee, so each Out comes
@@ -123,6 +118,9 @@ func (p *Profile) Normalize() error {
 	// edges end up side by side, where Validate finds them.
 	outs, ins := make([]int, len(p.Funcs)), make([]int, len(p.Funcs))
 	for _, e := range p.Edges {
+		if !p.owns(e.Caller) || !p.owns(e.Callee) {
+			return fmt.Errorf("edge joins a function that is not in the profile")
+		}
 		outs[e.Caller.ID]++
 		ins[e.Callee.ID]++
 	}
