@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/loopdoctor/loopdoctor/internal/textdiff"
 )
 
 // TestMergeOracle merges real dumps and compares the result, function by
@@ -80,7 +82,7 @@ s.dump_stats(sys.argv[1])
 			}
 			want.Total = got.Total
 			if w, g := want.String(), got.String(); w != g {
-				t.Errorf("merge differs from %s (-want +got):\n%s", tt.oracle[0], lineDiff(w, g))
+				t.Errorf("merge differs from %s (-want +got):\n%s", tt.oracle[0], textdiff.Unified(w, g))
 			}
 		})
 	}

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/loopdoctor/loopdoctor/internal/textdiff"
 )
 
 // externalDir holds real dumps nobody on this project wrote; tests read them
@@ -449,7 +451,7 @@ edge 1 -> 0 calls -1/-1 own 0.5 cum 0.5
 				t.Fatal(err)
 			}
 			if got := p.String(); got != tc.want {
-				t.Errorf("read (-want +got):\n%s", lineDiff(tc.want, got))
+				t.Errorf("read (-want +got):\n%s", textdiff.Unified(tc.want, got))
 			}
 		})
 	}

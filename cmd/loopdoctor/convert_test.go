@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/loopdoctor/loopdoctor/internal/textdiff"
+
 	"github.com/google/pprof/profile"
 )
 
@@ -67,7 +69,7 @@ func TestConvertPprofRoundTrip(t *testing.T) {
 		return strings.ReplaceAll(s[strings.Index(s, "      flat"):], " (inline)", "")
 	}
 	if want, got := top(cpuProfile), top(out); want != got {
-		t.Errorf("go tool pprof -top differs (-original +converted):\n%s", lineDiff(want, got))
+		t.Errorf("go tool pprof -top differs (-original +converted):\n%s", textdiff.Unified(want, got))
 	}
 }
 

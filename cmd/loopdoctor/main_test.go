@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/loopdoctor/loopdoctor/internal/textdiff"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -42,38 +44,8 @@ func golden(t *testing.T, name, got string) {
 		t.Fatalf("%v (run: go test ./cmd/loopdoctor -run '%s' -update)", err, t.Name())
 	}
 	if string(want) != got {
-		t.Errorf("output differs from %s (-want +got):\n%s\nrerun with: go test ./cmd/loopdoctor -run '%s' -update", path, lineDiff(string(want), got), t.Name())
+		t.Errorf("output differs from %s (-want +got):\n%s\nrerun with: go test ./cmd/loopdoctor -run '%s' -update", path, textdiff.Unified(string(want), got), t.Name())
 	}
-}
-
-// lineDiff is a small line diff: enough to see what changed in a golden.
-func lineDiff(want, got string) string {
-	a, b := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var out strings.Builder
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case i < len(a) && j < len(b) && a[i] == b[j]:
-			i++
-			j++
-		case j < len(b) && (i >= len(a) || !contains(a[i:], b[j])):
-			out.WriteString("+" + b[j] + "\n")
-			j++
-		default:
-			out.WriteString("-" + a[i] + "\n")
-			i++
-		}
-	}
-	return out.String()
-}
-
-func contains(lines []string, s string) bool {
-	for _, l := range lines {
-		if l == s {
-			return true
-		}
-	}
-	return false
 }
 
 const webhook = "../../testdata/webhook/webhook.pstats"
