@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/spf13/pflag"
@@ -33,12 +32,7 @@ Flags:
 
 // convertCommand runs "loopdoctor convert".
 func convertCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := pflag.NewFlagSet("convert", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, convertUsage)
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("convert", convertUsage, "", stderr)
 	to := fs.String("to", "", "output format: pprof, speedscope or folded (required)")
 	output := fs.StringP("output", "o", "", "write to this file instead of standard output")
 	sample := fs.String("sample", "", "pprof sample type to convert (default: the profile's default)")

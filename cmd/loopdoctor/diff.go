@@ -31,12 +31,7 @@ Flags:
 
 // diffCommand runs "loopdoctor diff".
 func diffCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := pflag.NewFlagSet("diff", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, diffUsage)
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("diff", diffUsage, "", stderr)
 	format := fs.StringP("format", "f", "table", "output format: table, json or markdown")
 	output := fs.StringP("output", "o", "", "write the comparison to this file instead of standard output")
 	var opts analyze.Options

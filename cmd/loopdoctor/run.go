@@ -211,13 +211,7 @@ func analyzeCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 }
 
 func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string, error) {
-	fs := pflag.NewFlagSet("analyze", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, analyzeUsage)
-		fs.PrintDefaults()
-		fmt.Fprint(stderr, "\nExit status: 0 success, 1 an input could not be read, 2 usage error,\n3 a --fail-on gate tripped.\n")
-	}
+	fs := newFlagSet("analyze", analyzeUsage, "\nExit status: 0 success, 1 an input could not be read, 2 usage error,\n3 a --fail-on gate tripped.\n", stderr)
 	var af analyzeFlags
 	fs.StringVarP(&af.format, "format", "f", "table", "output format: table, json, markdown, svg (flame graph) or folded (stacks)")
 	fs.StringVarP(&af.output, "output", "o", "", "write the report to this file instead of standard output")
@@ -291,6 +285,19 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 		return nil, nil, usagef("standard input (\"-\") can be read only once")
 	}
 	return &af, files, nil
+}
+
+// newFlagSet makes a subcommand's flag set: errors and help go to stderr,
+// help being head, the flags, then tail.
+func newFlagSet(name, head, tail string, stderr io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, head)
+		fs.PrintDefaults()
+		fmt.Fprint(stderr, tail)
+	}
+	return fs
 }
 
 // formatter resolves --format once, before any file is read. outputs is
