@@ -42,10 +42,10 @@ type Frames struct {
 	Names []string
 }
 
-// Catalog is the known repeated-setup patterns, from
+// builtinCatalog is the known repeated-setup patterns, from
 // docs/SETUP-PATTERNS.md. A catalog match alone is never a finding: the
 // numbers must show the setup running many times at a real cost.
-var Catalog = []Pattern{
+var builtinCatalog = []Pattern{
 	{
 		ID:    "P1",
 		Title: "Repeated ply parser-table build (ply/yacc)",
@@ -434,3 +434,7 @@ func (ix *buildIndex) patterns(file, name string) []int {
 func lastDotted(name string) string {
 	return name[strings.LastIndexByte(name, '.')+1:]
 }
+
+// DefaultCatalog returns a copy of the built-in catalog of known setup
+// patterns, the one a report uses unless Options.Catalog replaces it.
+func DefaultCatalog() []Pattern { return slices.Clone(builtinCatalog) }

@@ -13,7 +13,7 @@ import (
 func TestBuildIndex(t *testing.T) {
 	type fn struct{ file, name string }
 	var cases []fn
-	for _, pat := range Catalog {
+	for _, pat := range builtinCatalog {
 		for _, fs := range append(slices.Clone(pat.Build), pat.Lookup...) {
 			file := "/usr/lib/python3/dist-packages/" + fs.File
 			if fs.File == "" || fs.File == "~" {
@@ -43,11 +43,11 @@ func TestBuildIndex(t *testing.T) {
 			cases = append(cases, fn{slashed(f.File), f.Name})
 		}
 	}
-	ix := newBuildIndex(Catalog)
+	ix := newBuildIndex(builtinCatalog)
 	for _, c := range cases {
 		var want []int
-		for i := range Catalog {
-			if matchAny(Catalog[i].Build, c.file, c.name) {
+		for i := range builtinCatalog {
+			if matchAny(builtinCatalog[i].Build, c.file, c.name) {
 				want = append(want, i)
 			}
 		}

@@ -23,6 +23,13 @@ type Options struct {
 	// Slow is the duration in seconds beyond which asyncio's debug mode
 	// logs a slow callback; 0 means asyncio's default of 0.1 s.
 	Slow float64
+
+	// Limits are the repeated-setup detector's thresholds; nil means
+	// DefaultLimits().
+	Limits *Limits
+
+	// Catalog is the known setup patterns; nil means DefaultCatalog().
+	Catalog []Pattern
 }
 
 // Report is everything the renderers show about one profile.
@@ -134,7 +141,16 @@ func Analyze(p *parse.Profile, opts Options) *Report {
 	r.Rows, r.Matched = rank(p, opts)
 	r.Callers = relations(p, opts.Callers, func(f *parse.Func) []*parse.Edge { return f.In })
 	r.Callees = relations(p, opts.Callees, func(f *parse.Func) []*parse.Edge { return f.Out })
-	r.Findings = Setup(p)
+	lim := opts.Limits
+	if lim == nil {
+		d := DefaultLimits()
+		lim = &d
+	}
+	catalog := opts.Catalog
+	if catalog == nil {
+		catalog = builtinCatalog
+	}
+	r.Findings = setup(p, lim, catalog)
 	r.Loop = EventLoop(p, opts.Slow, r.Findings)
 	return r
 }

@@ -141,7 +141,7 @@ func TestSetupPstats(t *testing.T) {
 			t.Parallel() // python3 starts slowly; the cases share nothing
 			p := loadProfile(t, tt.dump)
 			o := readOracle(t, tt.dump)
-			got := Setup(p)
+			got := findSetup(p)
 			if len(got) == 0 {
 				t.Fatal("no finding")
 			}
@@ -216,7 +216,7 @@ func TestSetupShapeAlone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dump, func(t *testing.T) {
-			got := setup(loadProfile(t, filepath.Join("../testdata", tt.dump)), nil)
+			got := setup(loadProfile(t, filepath.Join("../testdata", tt.dump)), &testLimits, nil)
 			if tt.fn == "" {
 				for _, f := range got {
 					t.Errorf("unexpected finding at %s:\n%s", f.Func, strings.Join(f.Evidence, "\n"))
@@ -244,7 +244,7 @@ func TestSetupNegative(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dump, func(t *testing.T) {
-			got := Setup(loadProfile(t, filepath.Join("../testdata", tt.dump)))
+			got := findSetup(loadProfile(t, filepath.Join("../testdata", tt.dump)))
 			if got == nil {
 				t.Fatal("nil findings, want an empty slice")
 			}
@@ -295,7 +295,7 @@ func TestSetupPprof(t *testing.T) {
 			}
 			cum, total := pprofOracle(t, dump, tt.index, tt.unit, "regexp.MustCompile")
 			cum, total = cum*tt.scale, total*tt.scale
-			got := Setup(p)
+			got := findSetup(p)
 			if len(got) == 0 {
 				t.Fatal("no finding")
 			}
@@ -466,7 +466,7 @@ func TestSetupShape(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := tt.graph.profile(t)
-			got := Setup(p)
+			got := findSetup(p)
 			if tt.pattern == "" {
 				for _, f := range got {
 					t.Errorf("unexpected finding %s at %s:\n%s", f.Pattern, f.Func, strings.Join(f.Evidence, "\n"))
@@ -503,7 +503,7 @@ func TestRepeats(t *testing.T) {
 	if r.n != 10 || len(r.members) != 4 || len(r.multiples) != 3 || r.quotients != 3 || r.work != 4+25+1 || r.edges != 4 || r.exact != 3 {
 		t.Errorf("repeat %+v, want n 10, 4 members, 3 multiples with quotients 4, 25, 1, 3 of 4 edges exact", r)
 	}
-	if r.identical() {
+	if r.identical(&testLimits) {
 		t.Error("3 of 4 multiples counted as identical work")
 	}
 }
@@ -547,7 +547,7 @@ func TestSetupStacks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := build(tt.stacks, tt.values)
-			got := Setup(p)
+			got := findSetup(p)
 			if tt.cost == 0 {
 				if len(got) != 0 {
 					t.Errorf("unexpected findings: %+v", got)
@@ -593,7 +593,7 @@ func TestSetupInvariants(t *testing.T) {
 			continue // not a profile, or one the readers refuse; their tests cover that
 		}
 		t.Run(dump, func(t *testing.T) {
-			got := Setup(p)
+			got := findSetup(p)
 			if got == nil {
 				t.Fatal("nil findings")
 			}
@@ -605,7 +605,7 @@ func TestSetupInvariants(t *testing.T) {
 				if f.Cost <= 0 || f.Cost > p.Total*(1+1e-9) || f.Share < 0 || f.Share > 1+1e-9 || f.Saving > f.Cost {
 					t.Errorf("%s: cost %v share %v saving %v out of range for total %v", f.Func, f.Cost, f.Share, f.Saving, p.Total)
 				}
-				if p.HasCalls() && (f.Calls < limits.MinCalls || !near(f.PerCall, f.Cost/float64(f.Calls))) {
+				if p.HasCalls() && (f.Calls < testLimits.MinCalls || !near(f.PerCall, f.Cost/float64(f.Calls))) {
 					t.Errorf("%s: %d calls, per call %v", f.Func, f.Calls, f.PerCall)
 				}
 				if i > 0 && got[i-1].Saving < f.Saving {
@@ -620,7 +620,7 @@ func TestSetupInvariants(t *testing.T) {
 // SETUP-PATTERNS.md is there once, complete.
 func TestCatalog(t *testing.T) {
 	seen := map[string]bool{}
-	for _, pat := range Catalog {
+	for _, pat := range builtinCatalog {
 		if seen[pat.ID] {
 			t.Errorf("pattern %s twice", pat.ID)
 		}
@@ -694,3 +694,10 @@ func TestSetupNumbers(t *testing.T) {
 		}
 	}
 }
+
+// testLimits are the default thresholds, for tests that call the detector
+// directly.
+var testLimits = DefaultLimits()
+
+// findSetup runs the detector with the default thresholds and catalog.
+func findSetup(p *parse.Profile) []Finding { return setup(p, &testLimits, builtinCatalog) }

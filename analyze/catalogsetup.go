@@ -1,0 +1,94 @@
+package analyze
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// catalogCandidates returns, per catalog pattern and call site, the
+// outermost setup functions called often enough at a real cost.
+func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
+	index := newBuildIndex(catalog)
+	patterns := make([][]int, len(g.p.Funcs)) // per function ID, the patterns whose Build names it
+	builds := make([][]*parse.Func, len(catalog))
+	for _, f := range g.p.Funcs {
+		patterns[f.ID] = index.patterns(g.files[f.ID], f.Name)
+		for _, i := range patterns[f.ID] {
+			builds[i] = append(builds[i], f)
+		}
+	}
+	var out []candidate
+	for i := range catalog {
+		pat := &catalog[i]
+		isBuild := func(f *parse.Func) bool { return slices.Contains(patterns[f.ID], i) }
+		var roots []root
+		for _, f := range builds[i] {
+			n, cost := g.entry(f, isBuild)
+			if n >= g.lim.MinCalls && cost > 0 {
+				roots = append(roots, root{f, n, cost})
+			}
+		}
+		// Drop roots that run inside a costlier root (yacc calls
+		// lr_parse_table through a class the catalog does not name), then
+		// group the rest by call site: one finding per place to fix.
+		slices.SortStableFunc(roots, func(a, b root) int { return cmp.Compare(b.cost, a.cost) })
+		var outer []root
+		var below, isRoot funcSet // what the outer roots so far reach; the roots
+		for _, r := range roots {
+			isRoot.add(r.f)
+		}
+		for i, r := range roots {
+			if below.has(r.f) {
+				continue
+			}
+			outer = append(outer, r)
+			// Only the roots from r on are asked about, and the walk from r
+			// can stop once it has reached them all: every root after is
+			// then dropped, and no walk follows to need the rest.
+			pending := 0
+			for _, l := range roots[i:] {
+				if !below.has(l.f) {
+					pending++
+				}
+			}
+			below.addReachable(r.f, func(f *parse.Func) bool {
+				if isRoot.has(f) {
+					pending--
+				}
+				return pending == 0
+			})
+		}
+		var groups []candidate
+		sites := map[*parse.Func]int{}
+		for _, r := range outer {
+			site := g.callSite(r.f)
+			if j, ok := sites[site]; ok && site != nil {
+				groups[j].extra = append(groups[j].extra, r)
+				groups[j].cost += r.cost
+				continue
+			}
+			sites[site] = len(groups)
+			groups = append(groups, candidate{pattern: pat, root: r.f, calls: r.calls, cost: r.cost, lookups: g.lookups(pat, r.f)})
+		}
+		for _, c := range groups {
+			if !g.lim.costly(g.p, c.cost) {
+				continue
+			}
+			if c.lookups > 0 && float64(c.calls) < g.lim.MinMissRatio*float64(c.lookups) {
+				continue
+			}
+			c.rep = repeats(c.root)
+			if pat.Varying && c.lookups == 0 && !c.rep.identical(g.lim) && c.rep.recursive == 0 && c.cost < g.lim.VaryingShare*g.p.Total {
+				continue
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// slashed turns Windows paths into slash paths for suffix matching.
+func slashed(file string) string { return strings.ReplaceAll(file, `\`, "/") }

@@ -1,0 +1,213 @@
+package analyze
+
+import (
+	"fmt"
+	"math"
+	"path"
+	"strings"
+
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// loopRuntime is what one event-loop implementation's frames say about it.
+type loopRuntime struct {
+	name       string
+	wall, idle float64
+	steps      int64
+	starts     []*parse.Func // frames whose callees run inside loop steps
+	machinery  func(*parse.Func) bool
+	words      fixWords
+	notes      []string
+}
+
+// fixWords spell the fixes in a runtime's own API.
+type fixWords struct {
+	sleep    string // the non-blocking sleep
+	toThread string // run a blocking call on a thread
+	cpu      string // run CPU-bound work elsewhere
+	handoff  string // the APIs that hand work to threads, for notes
+	http     string // async HTTP clients
+	resolve  string // name resolution and connecting
+	process  string // subprocesses
+}
+
+// findRuntime recognises asyncio's default loop, trio or uvloop, in that
+// order.
+func findRuntime(p *parse.Profile) *loopRuntime {
+	if rt := asyncioRuntime(p); rt != nil {
+		return rt
+	}
+	if rt := trioRuntime(p); rt != nil {
+		return rt
+	}
+	return uvloopRuntime(p)
+}
+
+// asyncioRuntime measures asyncio's pure-Python loop: wall is the time in
+// _run_once (every loop iteration), idle the selector wait under it, steps
+// the Handle._run calls.
+func asyncioRuntime(p *parse.Profile) *loopRuntime {
+	rt := &loopRuntime{name: "asyncio", machinery: asyncioMachinery, words: asyncioWords}
+	found := false
+	for _, f := range p.Funcs {
+		switch {
+		case funcName(f) == "_run_once" && inPackage(f.File, "asyncio", "base_events.py"):
+			found = true
+			rt.wall += f.Cum
+			for _, e := range f.Out {
+				// selectors.py's select, or the proactor's on Windows.
+				if funcName(e.Callee) == "select" && !cFunc(e.Callee) {
+					rt.idle += e.Cum
+				}
+			}
+		case funcName(f) == "_run" && inPackage(f.File, "asyncio", "events.py"):
+			rt.steps += f.Calls
+			rt.starts = append(rt.starts, f)
+		}
+	}
+	if !found {
+		return nil
+	}
+	return rt
+}
+
+// trioRuntime measures trio's run loop: unrolled_run is a generator that
+// run() resumes once per batch of task steps, and run() waits for I/O in
+// the I/O manager's get_events between resumptions.
+func trioRuntime(p *parse.Profile) *loopRuntime {
+	rt := &loopRuntime{name: "trio", machinery: trioMachinery, words: trioWords}
+	var busy float64
+	for _, f := range p.Funcs {
+		switch {
+		case funcName(f) == "unrolled_run" && inPackage(f.File, "trio/_core", "_run.py"):
+			rt.starts = append(rt.starts, f)
+			busy += f.Cum
+			for _, e := range f.Out {
+				switch {
+				case isContextRun(e.Callee):
+					rt.steps += e.Calls
+				case funcName(e.Callee) == "get_events":
+					busy -= e.Cum // waited inside the generator: idle, counted below
+				}
+			}
+		case funcName(f) == "get_events" && inPackage(f.File, "trio/_core", "_io_*.py"):
+			rt.idle += f.Cum
+		}
+	}
+	if len(rt.starts) == 0 {
+		return nil
+	}
+	rt.wall = math.Max(busy, 0) + rt.idle
+	return rt
+}
+
+// uvloopRuntime measures uvloop, whose loop is compiled: the only frames
+// are its run_until_complete/run_forever methods, with the Python callbacks
+// directly under them. The wait for I/O and the loop's own work are both in
+// those methods' own time and cannot be told apart.
+func uvloopRuntime(p *parse.Profile) *loopRuntime {
+	rt := &loopRuntime{name: "uvloop", machinery: uvloopMachinery, words: asyncioWords}
+	var busy float64
+	for _, f := range p.Funcs {
+		if !cFunc(f) || !strings.Contains(f.Name, "of 'uvloop.loop.Loop' objects>") ||
+			!(strings.HasPrefix(f.Name, "<method 'run_until_complete' ") || strings.HasPrefix(f.Name, "<method 'run_forever' ")) {
+			continue
+		}
+		rt.starts = append(rt.starts, f)
+		rt.wall += f.Cum
+		for _, e := range f.Out {
+			busy += e.Cum
+			rt.steps += e.Calls
+		}
+	}
+	if len(rt.starts) == 0 {
+		return nil
+	}
+	rt.idle = math.Max(rt.wall-busy, 0)
+	rt.notes = append(rt.notes, "uvloop runs its loop in compiled code that cProfile cannot see, so its wait for I/O and its own work cannot be separated: idle here also counts uvloop's own event handling, busy only the Python code the loop ran, and steps are the Python callbacks and coroutine resumptions it started.")
+	return rt
+}
+
+// threadNotes warns when other threads' calls are mixed into the profile
+// (Python 3.12 and later profile every thread) and when the loop handed
+// work to threads that an older profiler could not see.
+func threadNotes(p *parse.Profile, rt *loopRuntime) []string {
+	var threads, handoff bool
+	for _, f := range p.Funcs {
+		if f.Calls <= 0 {
+			continue
+		}
+		switch name := funcName(f); {
+		case name == "_worker" && inPackage(f.File, "concurrent/futures", "thread.py") ||
+			name == "_bootstrap_inner" && inPackage(f.File, "", "threading.py"):
+			threads = true
+		case name == "run_in_executor" && inPackage(f.File, "asyncio", "base_events.py") ||
+			name == "to_thread" && inPackage(f.File, "asyncio", "threads.py") ||
+			name == "to_thread_run_sync" && inPackage(f.File, "trio", "_threads.py"):
+			handoff = true
+		}
+	}
+	switch {
+	case threads:
+		return []string{"Calls made on other threads are mixed into this profile (Python 3.12 and later profile every thread), so the loop's figures may include work that ran on worker threads and are not reliable."}
+	case handoff:
+		return []string{fmt.Sprintf("The loop handed work to threads (%s); cProfile saw only the thread that enabled it, so that work is not in this profile and did not hold the loop.", rt.words.handoff)}
+	}
+	return nil
+}
+
+// inPackage matches a file by path suffix, never by line. With a base name
+// (a path.Match pattern such as "events.py" or "_io_*.py") the file must be
+// so named and sit directly in a directory whose path ends in dir ("" for
+// any directory); without one it may sit anywhere under dir. Scans of every
+// function test the cheaper funcName first.
+func inPackage(file, dir, base string) bool {
+	file = slashed(file)
+	i := strings.LastIndexByte(file, '/')
+	if i < 0 {
+		return false
+	}
+	d, b := file[:i], file[i+1:]
+	if base == "" {
+		return hasDir(d, dir)
+	}
+	if strings.ContainsAny(base, `*?[\`) {
+		if ok, _ := path.Match(base, b); !ok {
+			return false
+		}
+	} else if b != base {
+		return false
+	}
+	return dir == "" || d == dir || strings.HasSuffix(d, dir) && d[len(d)-len(dir)-1] == '/'
+}
+
+// hasDir reports whether the path components dir occur in the directory
+// path d. It runs for every function, so it builds no strings.
+func hasDir(d, dir string) bool {
+	for off := 0; ; {
+		j := strings.Index(d[off:], dir)
+		if j < 0 {
+			return false
+		}
+		start, end := off+j, off+j+len(dir)
+		if (start == 0 || d[start-1] == '/') && (end == len(d) || d[end] == '/') {
+			return true
+		}
+		off = start + 1
+	}
+}
+
+func asyncioMachinery(f *parse.Func) bool {
+	return isContextRun(f) || isCoroutineDriver(f) || inPackage(f.File, "asyncio", "") ||
+		inPackage(f.File, "", "selectors.py") && origin(f) == Stdlib
+}
+
+func trioMachinery(f *parse.Func) bool {
+	return isContextRun(f) || isCoroutineDriver(f) || inPackage(f.File, "trio", "") ||
+		inPackage(f.File, "outcome", "") || strings.HasPrefix(f.File, "<attrs generated methods trio.")
+}
+
+func uvloopMachinery(f *parse.Func) bool {
+	return asyncioMachinery(f) || inPackage(f.File, "uvloop", "") ||
+		cFunc(f) && strings.Contains(f.Name, "'uvloop.")
+}
