@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 	"github.com/loopdoctor/loopdoctor/render"
 )
@@ -371,10 +372,10 @@ var severityRank = map[analyze.Severity]int{analyze.High: 3, analyze.Medium: 2, 
 func checkGates(r *analyze.Report, af *analyzeFlags) error {
 	for _, f := range r.Findings {
 		if af.failOn != "" && severityRank[f.Severity] >= severityRank[af.failOn] {
-			return gateError{fmt.Sprintf("%s: %s finding: %s (--fail-on %s)", r.Profile.Source, f.Severity, f.Title, af.failOn)}
+			return gateError{fmt.Sprintf("%s: %s finding: %s (--fail-on %s)", r.Profile.Source, f.Severity, render.Title(f), af.failOn)}
 		}
 		if af.failOnShare > 0 && f.Share >= af.failOnShare {
-			return gateError{fmt.Sprintf("%s: finding costs %s of the total: %s (--fail-on-share %g)", r.Profile.Source, render.Percent(f.Share), f.Title, af.failOnShare)}
+			return gateError{fmt.Sprintf("%s: finding costs %s of the total: %s (--fail-on-share %g)", r.Profile.Source, units.Percent(f.Share), render.Title(f), af.failOnShare)}
 		}
 	}
 	return nil
