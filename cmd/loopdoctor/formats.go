@@ -65,6 +65,13 @@ var formats = []*format{
 		oneReport: true, noTerminal: true,
 	},
 	{
+		name: "png", what: "flame graph picture", commands: []string{"analyze", "flamegraph"},
+		report: func(w io.Writer, r *analyze.Report, s *settings) error {
+			return render.PNG(w, r, s.flame)
+		},
+		oneReport: true, noTerminal: true,
+	},
+	{
 		name: "pprof", what: "gzipped protobuf", commands: []string{"convert"},
 		report: func(w io.Writer, r *analyze.Report, _ *settings) error {
 			return render.Pprof(w, render.NewSamples(r.Profile))
