@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -130,10 +131,13 @@ func newHTMLPage(r *analyze.Report) *htmlPage {
 	p := r.Profile
 	page := &htmlPage{Title: "loopdoctor: " + p.Source, Summary: Summary(r), Notes: p.Notes}
 	for _, f := range r.Findings {
-		hf := htmlFinding{Title: f.Title, Severity: string(f.Severity), Cost: Value(f.Cost, p.Unit), Share: Percent(f.Share),
-			Func: link(f.Func), CallSite: optionalLink(f.CallSite), Evidence: f.Evidence, Fix: f.Fix}
+		hf := htmlFinding{Title: Title(f), Severity: string(f.Severity), Cost: units.Value(f.Cost, p.Unit), Share: units.Percent(f.Share),
+			Func: link(f.Func), CallSite: optionalLink(f.CallSite), Fix: fix(f)}
+		for _, e := range f.Evidence {
+			hf.Evidence = append(hf.Evidence, sentence(e, p.Unit))
+		}
 		if f.Calls >= 0 {
-			hf.Calls, hf.PerCall = Count(f.Calls), Value(f.PerCall, p.Unit)
+			hf.Calls, hf.PerCall = units.Count(f.Calls), units.Value(f.PerCall, p.Unit)
 		}
 		for _, c := range f.Chain {
 			hf.Chain = append(hf.Chain, link(c))
@@ -142,14 +146,14 @@ func newHTMLPage(r *analyze.Report) *htmlPage {
 	}
 	if l := r.Loop; l != nil {
 		hl := &htmlLoop{Runtime: l.Runtime, Notes: l.Notes,
-			Budget: fmt.Sprintf("wall %s · idle %s (%s) · busy %s", Seconds(l.Wall), Seconds(l.Idle), Percent(share(l.Idle, l.Wall)), Seconds(l.Busy))}
+			Budget: fmt.Sprintf("wall %s · idle %s (%s) · busy %s", units.Seconds(l.Wall), units.Seconds(l.Idle), units.Percent(share(l.Idle, l.Wall)), units.Seconds(l.Busy))}
 		if l.Steps > 0 {
-			hl.Budget += fmt.Sprintf(" · %s steps, %s mean", Count(l.Steps), Seconds(l.MeanStep))
+			hl.Budget += fmt.Sprintf(" · %s steps, %s mean", units.Count(l.Steps), units.Seconds(l.MeanStep))
 		}
 		for _, bl := range l.Blockers {
-			hb := htmlBlocker{Func: link(bl.Func), Cost: Seconds(bl.Cost), ShareOfBusy: Percent(bl.ShareOfBusy),
-				Calls: Count(bl.Calls), PerCall: Seconds(bl.PerCall), WorstMin: Seconds(bl.WorstCallMin),
-				WorstMax: Seconds(bl.WorstCallMax), CallsPerStep: fmt.Sprintf("%.1f", bl.CallsPerStep),
+			hb := htmlBlocker{Func: link(bl.Func), Cost: units.Seconds(bl.Cost), ShareOfBusy: units.Percent(bl.ShareOfBusy),
+				Calls: units.Count(bl.Calls), PerCall: units.Seconds(bl.PerCall), WorstMin: units.Seconds(bl.WorstCallMin),
+				WorstMax: units.Seconds(bl.WorstCallMax), CallsPerStep: fmt.Sprintf("%.1f", bl.CallsPerStep),
 				CallSite: optionalLink(bl.CallSite), Finding: bl.Finding + 1, Advice: bl.Advice}
 			if bl.ProbablySlow {
 				hb.Slow = slowStep(l)
@@ -249,7 +253,7 @@ func newHTMLData(r *analyze.Report, g *flameGraph) *htmlData {
 	}
 	for _, f := range r.Findings {
 		d.FindingFunc = append(d.FindingFunc, f.Func.ID)
-		d.FindingTitle = append(d.FindingTitle, f.Title)
+		d.FindingTitle = append(d.FindingTitle, Title(f))
 	}
 	return d
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -139,7 +140,7 @@ func TestHTMLInBrowser(t *testing.T) {
 					matching++
 				}
 			}
-			wantCount := fmt.Sprintf("%s of %s functions", Count(int64(matching)), Count(int64(len(p.Funcs))))
+			wantCount := fmt.Sprintf("%s of %s functions", units.Count(int64(matching)), units.Count(int64(len(p.Funcs))))
 			if matching == 0 || matching == len(p.Funcs) || got.FilteredCount != wantCount || got.FilteredRows != min(matching, 100) {
 				t.Errorf("filter %q: %q with %d rows, want %q (a test filter must narrow)", tt.filter, got.FilteredCount, got.FilteredRows, wantCount)
 			}
