@@ -3,6 +3,7 @@ package analyze
 import (
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -26,7 +27,7 @@ func lookupNames(pat *Pattern, f *parse.Func) string {
 	var names []string
 	for _, e := range f.In {
 		if matchAny(pat.Lookup, slashed(e.Caller.File), e.Caller.Name) {
-			names = append(names, ShortFile(e.Caller.File)+" "+e.Caller.Name)
+			names = append(names, location.ShortFile(e.Caller.File)+" "+e.Caller.Name)
 		}
 	}
 	return strings.Join(names, ", ")

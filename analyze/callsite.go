@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -13,7 +14,7 @@ import (
 // function in the user's own code, where a fix goes; nil if there is none.
 func (g *callGraph) callSite(f *parse.Func) *parse.Func {
 	path := g.upPath(f)
-	if len(path) > 0 && OriginOf(path[0]) == User {
+	if len(path) > 0 && location.OriginOf(path[0]) == location.User {
 		return path[0]
 	}
 	return nil
@@ -41,7 +42,7 @@ func (g *callGraph) upPath(f *parse.Func) []*parse.Func {
 		cur = best.Caller
 		seen[cur] = true
 		path = append(path, cur)
-		if OriginOf(cur) == User {
+		if location.OriginOf(cur) == location.User {
 			break
 		}
 	}
@@ -56,7 +57,7 @@ func (g *callGraph) otherSites(f, site *parse.Func) []string {
 	var found []*parse.Edge
 	seen := map[*parse.Func]bool{f: true}
 	queue := []*parse.Func{f}
-	if OriginOf(f) == User {
+	if location.OriginOf(f) == location.User {
 		queue = nil // the user's own function: its callers are the sites
 		for _, e := range f.In {
 			if e.Caller != f && e.Caller != site && g.runtime[e.Caller.ID] > 0 {
@@ -73,7 +74,7 @@ func (g *callGraph) otherSites(f, site *parse.Func) []string {
 				continue
 			}
 			seen[c] = true
-			if OriginOf(c) == User {
+			if location.OriginOf(c) == location.User {
 				if c != site {
 					found = append(found, e)
 				}
@@ -91,7 +92,7 @@ func (g *callGraph) otherSites(f, site *parse.Func) []string {
 			out = append(out, fmt.Sprintf("%d more places", len(found)-3))
 			break
 		}
-		out = append(out, fmt.Sprintf("%s (%s calls of %s)", Label(e.Caller), count(e.Calls), shortName(e.Callee)))
+		out = append(out, fmt.Sprintf("%s (%s calls of %s)", location.Label(e.Caller), count(e.Calls), shortName(e.Callee)))
 	}
 	return out
 }

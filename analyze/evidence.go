@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -22,7 +23,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		Cost:    c.cost,
 		Saving:  c.cost * (1 - 1/float64(c.calls)),
 	}
-	if len(up) > 0 && OriginOf(up[0]) == User {
+	if len(up) > 0 && location.OriginOf(up[0]) == location.User {
 		f.CallSite = up[0]
 	}
 	if c.calls > 0 {
@@ -33,7 +34,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	f.Chain = append(slices.Clone(up), c.root)
 	f.Chain = append(f.Chain, heaviestDescent(c.root)...)
 
-	name := Label(c.root)
+	name := location.Label(c.root)
 	if c.pattern != nil {
 		f.Pattern, f.Title, f.Fix = c.pattern.ID, c.pattern.Title, c.pattern.Fix
 	} else {
@@ -48,16 +49,16 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	rc := rootCost(c)
 	where := ""
 	if f.CallSite != nil {
-		where = ", called from " + Label(f.CallSite)
+		where = ", called from " + location.Label(f.CallSite)
 		if len(up) > 1 {
-			where += " via " + Label(up[1])
+			where += " via " + location.Label(up[1])
 		}
 	}
 	ev := []string{fmt.Sprintf("%s ran %s times%s, for %s in total: %s per call, %s of the run.",
 		name, count(c.calls), where, amount(p, rc), amount(p, rc/float64(c.calls)), percent(share(p, rc)))}
 	for _, r := range c.extra {
 		ev = append(ev, fmt.Sprintf("%s also ran %s times from the same place, another %s; the finding's cost includes it.",
-			Label(r.f), count(r.calls), amount(p, r.cost)))
+			location.Label(r.f), count(r.calls), amount(p, r.cost)))
 	}
 	if others := g.otherSites(c.root, f.CallSite); len(others) > 0 {
 		ev = append(ev, "It is also reached from "+strings.Join(others, "; ")+".")
@@ -73,7 +74,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	if c.use != nil {
 		u := c.use
 		ev = append(ev, fmt.Sprintf("Beside it, %s calls %s just as often (%s times), and that function's work varies from call to call: "+
-			"the inputs change, yet %s rebuilds the same thing every time.", u.Caller.Name, Label(u.Callee), count(u.Calls), c.root.Name))
+			"the inputs change, yet %s rebuilds the same thing every time.", u.Caller.Name, location.Label(u.Callee), count(u.Calls), c.root.Name))
 	}
 	if s := useRatio(p, g.lim, up, c); s != "" {
 		ev = append(ev, s)
@@ -158,11 +159,11 @@ func useRatio(p *parse.Profile, lim *Limits, up []*parse.Func, c candidate) stri
 	}
 	var build, use *parse.Edge
 	for _, e := range parent.Out {
-		o := OriginOf(e.Callee)
+		o := location.OriginOf(e.Callee)
 		switch {
 		case e.Callee == c.root:
 			build = e
-		case e.Callee != parent && (o == User || o == OriginOf(c.root)) && (use == nil || e.Cum > use.Cum):
+		case e.Callee != parent && (o == location.User || o == location.OriginOf(c.root)) && (use == nil || e.Cum > use.Cum):
 			use = e
 		}
 	}
@@ -175,7 +176,7 @@ func useRatio(p *parse.Profile, lim *Limits, up []*parse.Func, c candidate) stri
 		times = "over 1,000×"
 	}
 	return fmt.Sprintf("It costs %s as much as the rest of %s's work: its heaviest other call, %s, took %s.",
-		times, parent.Name, Label(use.Callee), amount(p, use.Cum))
+		times, parent.Name, location.Label(use.Callee), amount(p, use.Cum))
 }
 
 func chainNames(chain []*parse.Func) string {
@@ -189,7 +190,7 @@ func chainNames(chain []*parse.Func) string {
 // shortName is a function's name, or its built-in label.
 func shortName(f *parse.Func) string {
 	if f.File == "~" {
-		return builtinName(f.Name)
+		return location.BuiltinName(f.Name)
 	}
 	return f.Name
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -56,7 +57,7 @@ func stackSetup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
 		}
 		var site *parse.Func
 		for j := len(above) - 1; j >= 0; j-- {
-			if f := p.Funcs[above[j]]; OriginOf(f) == User {
+			if f := p.Funcs[above[j]]; location.OriginOf(f) == location.User {
 				site = f
 				break
 			}
@@ -100,10 +101,10 @@ func stackSetup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
 		}
 		where := ""
 		if k.site != nil {
-			where = ", called from " + Label(k.site) + ","
+			where = ", called from " + location.Label(k.site) + ","
 		}
 		ev := []string{fmt.Sprintf("%s%s and what it calls account for %s, %s of the profile.",
-			Label(root), where, amount(p, gr.cost), percent(f.Share))}
+			location.Label(root), where, amount(p, gr.cost), percent(f.Share))}
 		var onRequest float64
 		for _, v := range gr.request {
 			onRequest += v

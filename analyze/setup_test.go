@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -168,7 +169,7 @@ func TestSetupPstats(t *testing.T) {
 				t.Errorf("cost %v per call %v share %v saving %v, want cost %v over %d calls of %v", f.Cost, f.PerCall, f.Share, f.Saving, cost, cc, p.Total)
 			}
 			evidence := strings.Join(f.Evidence, "\n")
-			if want := fmt.Sprintf("%s ran %s times, called from %s", Label(f.Func), count(cc), Label(f.CallSite)); !strings.HasPrefix(evidence, want) {
+			if want := fmt.Sprintf("%s ran %s times, called from %s", location.Label(f.Func), count(cc), location.Label(f.CallSite)); !strings.HasPrefix(evidence, want) {
 				t.Errorf("evidence does not start with %q:\n%s", want, evidence)
 			}
 			if tt.multiple.name != "" {
@@ -462,7 +463,7 @@ func TestSetupShape(t *testing.T) {
 		call(app+":to_row", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 10, 0.1)
 	tests = append(tests, shapeCase{name: "namedtuple built per request from two places", graph: twoSites, pattern: "P10",
 		fn: "/usr/lib/python3.11/collections/__init__.py:namedtuple", site: "to_record", calls: 40, cost: 0.4,
-		quote: "It is also reached from " + Label(twoSites.funcs[app+":to_row"]) + " (10 calls of namedtuple)."})
+		quote: "It is also reached from " + location.Label(twoSites.funcs[app+":to_row"]) + " (10 calls of namedtuple)."})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := tt.graph.profile(t)

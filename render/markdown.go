@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -44,7 +45,7 @@ func Markdown(w io.Writer, r *analyze.Report) error {
 	}
 	if len(r.Findings) > 0 {
 		if f := r.Findings[0].Func; len(f.In) > 0 {
-			mdDetails(&b, "Callers of "+analyze.Label(f), func() {
+			mdDetails(&b, "Callers of "+location.Label(f), func() {
 				mdEdges(&b, p, "caller", sortedByCum(f.In), func(e *parse.Edge) *parse.Func { return e.Caller })
 			})
 		}
@@ -75,7 +76,7 @@ func mdSummary(r *analyze.Report) string {
 	}
 	if l := r.Loop; l != nil && len(l.Blockers) > 0 {
 		s += fmt.Sprintf(" The %s loop was busy %s of %s; %s held it longest.",
-			mdText(l.Runtime), Percent(share(l.Busy, l.Wall)), Seconds(l.Wall), mdCode(analyze.Label(l.Blockers[0].Func)))
+			mdText(l.Runtime), Percent(share(l.Busy, l.Wall)), Seconds(l.Wall), mdCode(location.Label(l.Blockers[0].Func)))
 	}
 	return s
 }
@@ -110,12 +111,12 @@ func mdFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	fmt.Fprintf(b, "\n### %d. %s — %s, %s of the run\n\n", n, mdText(f.Title), Value(f.Cost, unit), Percent(f.Share))
 	fmt.Fprintf(b, "**%s.** ", strings.ToUpper(string(f.Severity)))
 	if f.Calls >= 0 {
-		fmt.Fprintf(b, "%s ran **%s ×** at %s each.", mdCode(analyze.Label(f.Func)), Count(f.Calls), Value(f.PerCall, unit))
+		fmt.Fprintf(b, "%s ran **%s ×** at %s each.", mdCode(location.Label(f.Func)), Count(f.Calls), Value(f.PerCall, unit))
 	} else {
-		fmt.Fprintf(b, "In %s.", mdCode(analyze.Label(f.Func)))
+		fmt.Fprintf(b, "In %s.", mdCode(location.Label(f.Func)))
 	}
 	if f.CallSite != nil {
-		fmt.Fprintf(b, " Called from %s.", mdCode(analyze.Label(f.CallSite)))
+		fmt.Fprintf(b, " Called from %s.", mdCode(location.Label(f.CallSite)))
 	}
 	b.WriteString("\n")
 	if len(f.Evidence) > 0 {
@@ -141,14 +142,14 @@ func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
 	}
 	for i, bl := range l.Blockers {
 		fmt.Fprintf(b, "%d. %s held the loop **%s** (%s of busy) in %s calls, %s each; worst call between %s and %s, %.1f calls per step",
-			i+1, mdCode(analyze.Label(bl.Func)), Seconds(bl.Cost), Percent(bl.ShareOfBusy), Count(bl.Calls), Seconds(bl.PerCall),
+			i+1, mdCode(location.Label(bl.Func)), Seconds(bl.Cost), Percent(bl.ShareOfBusy), Count(bl.Calls), Seconds(bl.PerCall),
 			Seconds(bl.WorstCallMin), Seconds(bl.WorstCallMax), bl.CallsPerStep)
 		if bl.ProbablySlow {
 			b.WriteString("; " + slowStep(l))
 		}
 		b.WriteString(".")
 		if bl.CallSite != nil {
-			fmt.Fprintf(b, " Called from %s.", mdCode(analyze.Label(bl.CallSite)))
+			fmt.Fprintf(b, " Called from %s.", mdCode(location.Label(bl.CallSite)))
 		}
 		if bl.Finding >= 0 {
 			fmt.Fprintf(b, " The same work as finding %d.", bl.Finding+1)
@@ -183,13 +184,13 @@ func mdRows(b *bytes.Buffer, r *analyze.Report, rows []analyze.Row) {
 			}
 			c = append(c, Calls(f.Calls, f.Primitive), Value(perCall, p.Unit))
 		}
-		cells[i] = append(c, mdCode(analyze.Label(f)))
+		cells[i] = append(c, mdCode(location.Label(f)))
 	}
 	mdTable(b, head, cells)
 }
 
 func mdRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *parse.Profile, other func(*parse.Edge) *parse.Func) {
-	fmt.Fprintf(b, "\n### %s %s\n\n", title, mdCode(analyze.Label(rel.Func)))
+	fmt.Fprintf(b, "\n### %s %s\n\n", title, mdCode(location.Label(rel.Func)))
 	if len(rel.Edges) == 0 {
 		fmt.Fprintf(b, "No %ss recorded.\n", role)
 		return
@@ -211,7 +212,7 @@ func mdEdges(b *bytes.Buffer, p *parse.Profile, role string, edges []*parse.Edge
 		if p.HasCalls() {
 			c = append(c, Calls(e.Calls, e.Primitive))
 		}
-		label := mdCode(analyze.Label(other(e)))
+		label := mdCode(location.Label(other(e)))
 		if e.Estimated {
 			label += " (estimated)"
 		}

@@ -42,17 +42,18 @@ func convertCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 		}
 		return usageError{err.Error()}
 	}
-	var write func(io.Writer, *parse.Profile) error
+	var write func(io.Writer, *analyze.Report) error
+	var opts analyze.Options
 	switch *to {
 	case "pprof":
-		write = func(w io.Writer, p *parse.Profile) error { return render.Pprof(w, render.NewSamples(p)) }
+		write, opts.Samples = render.Pprof, true
 		if (*output == "" || *output == "-") && isTerminal(stdout) {
 			return usagef("--to pprof writes binary data; name a file with -o")
 		}
 	case "speedscope":
-		write = func(w io.Writer, p *parse.Profile) error { return render.Speedscope(w, render.NewSamples(p)) }
+		write, opts.Samples = render.Speedscope, true
 	case "folded":
-		write = func(w io.Writer, p *parse.Profile) error { return render.Folded(w, &analyze.Report{Profile: p}) }
+		write, opts.Stacks = render.Folded, &analyze.StackOptions{}
 	case "":
 		return usagef("convert needs --to pprof, speedscope or folded")
 	default:
@@ -65,5 +66,6 @@ func convertCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	return writeOutput(*output, stdout, func(w io.Writer) error { return write(w, p) })
+	r := analyze.Analyze(p, opts)
+	return writeOutput(*output, stdout, func(w io.Writer) error { return write(w, r) })
 }

@@ -277,6 +277,13 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 	if af.failOnShare < 0 || af.failOnShare > 1 {
 		return nil, nil, usagef("--fail-on-share must be in [0, 1]")
 	}
+	switch af.format { // the stacks the drawing formats lay out
+	case "svg":
+		so := af.flame.StackOptions()
+		af.opts.Stacks = &so
+	case "folded":
+		af.opts.Stacks = &analyze.StackOptions{}
+	}
 	files := fs.Args()
 	if len(files) == 0 {
 		return nil, nil, usagef("analyze needs at least one FILE (\"-\" reads standard input)")
