@@ -81,27 +81,34 @@ const (
 // pale; frames of functions with repeated-setup findings are outlined. The
 // output depends only on the report and options, byte for byte.
 func Flame(w io.Writer, r *analyze.Report, opts FlameOptions) error {
-	width := opts.Width
-	if width == 0 {
-		width = 1200
+	g, err := layoutFlame(r, opts)
+	if err != nil {
+		return err
 	}
-	if width < minWidthPx {
-		return fmt.Errorf("flame graph width %d px is below the minimum of %d", width, minWidthPx)
-	}
-	if opts.MinWidth < 0 || math.IsNaN(opts.MinWidth) {
-		return errors.New("flame graph minimum frame width must be positive")
-	}
-	s := r.Stacks
-	if s == nil {
-		return errNotComputed("stacks", "Stacks (FlameOptions.StackOptions gives them)")
-	}
-	g := newFlameGraph(r, s, width, opts)
-
 	bw := bufio.NewWriter(w)
 	if err := g.write(bw, opts.Title); err != nil {
 		return err
 	}
 	return bw.Flush()
+}
+
+// layoutFlame checks the options and lays out the report's stacks; the
+// SVG and PNG flame graphs draw the same layout.
+func layoutFlame(r *analyze.Report, opts FlameOptions) (*flameGraph, error) {
+	width := opts.Width
+	if width == 0 {
+		width = 1200
+	}
+	if width < minWidthPx {
+		return nil, fmt.Errorf("flame graph width %d px is below the minimum of %d", width, minWidthPx)
+	}
+	if opts.MinWidth < 0 || math.IsNaN(opts.MinWidth) {
+		return nil, errors.New("flame graph minimum frame width must be positive")
+	}
+	if r.Stacks == nil {
+		return nil, errNotComputed("stacks", "Stacks (FlameOptions.StackOptions gives them)")
+	}
+	return newFlameGraph(r, r.Stacks, width, opts), nil
 }
 
 // flameGraph is a laid-out stack set.
@@ -156,13 +163,7 @@ func (g *flameGraph) y(depth int) int {
 }
 
 func (g *flameGraph) write(w *bufio.Writer, title string) error {
-	p := g.r.Profile
-	if title == "" {
-		title = "Flame graph of " + filepath.Base(p.Source)
-		if g.inverted {
-			title = "Icicle graph of " + filepath.Base(p.Source)
-		}
-	}
+	title = g.title(title)
 	mid := g.width / 2
 	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 <svg xmlns="http://www.w3.org/2000/svg" version="1.1" id="ldflame" width="%d" height="%d" viewBox="0 0 %d %d">
@@ -221,6 +222,17 @@ var LDFLAME = `, flamePad, g.height-9)
 	w.WriteString(flameJS)
 	w.WriteString("]]></script>\n</svg>\n")
 	return nil
+}
+
+// title is the given title, or one derived from the profile's source.
+func (g *flameGraph) title(given string) string {
+	switch {
+	case given != "":
+		return given
+	case g.inverted:
+		return "Icicle graph of " + filepath.Base(g.r.Profile.Source)
+	}
+	return "Flame graph of " + filepath.Base(g.r.Profile.Source)
 }
 
 // rectWidth leaves a hairline gap between neighbouring frames.

@@ -213,7 +213,7 @@ func analyzeCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) er
 func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string, error) {
 	fs := newFlagSet("analyze", analyzeUsage, "\nExit status: 0 success, 1 an input could not be read, 2 usage error,\n3 a --fail-on gate tripped.\n", stderr)
 	var af analyzeFlags
-	fs.StringVarP(&af.format, "format", "f", "table", "output format: table, json, markdown, svg (flame graph) or folded (stacks)")
+	fs.StringVarP(&af.format, "format", "f", "table", "output format: table, json, markdown, svg (flame graph), png (flame graph picture) or folded (stacks)")
 	fs.StringVarP(&af.output, "output", "o", "", "write the report to this file instead of standard output")
 	sortKey := fs.StringP("sort", "s", "cum", "rank functions by: "+strings.Join(analyze.KeyNames(), ", "))
 	fs.IntVarP(&af.opts.Top, "top", "n", 20, "rows in the function table (0 for all)")
@@ -278,7 +278,7 @@ func parseAnalyzeFlags(args []string, stderr io.Writer) (*analyzeFlags, []string
 		return nil, nil, usagef("--fail-on-share must be in [0, 1]")
 	}
 	switch af.format { // the stacks the drawing formats lay out
-	case "svg":
+	case "svg", "png":
 		so := af.flame.StackOptions()
 		af.opts.Stacks = &so
 	case "folded":
@@ -327,8 +327,13 @@ func formatter(name string, outputs int, flame render.FlameOptions) (func(io.Wri
 			return nil, usagef("--format svg draws one profile: give one FILE, or --merge to draw several as one")
 		}
 		return func(w io.Writer, r *analyze.Report) error { return render.Flame(w, r, flame) }, nil
+	case "png":
+		if outputs > 1 {
+			return nil, usagef("--format png draws one profile: give one FILE, or --merge to draw several as one")
+		}
+		return func(w io.Writer, r *analyze.Report) error { return render.PNG(w, r, flame) }, nil
 	}
-	return nil, usagef("--format must be table, json, markdown, svg or folded, not %q", name)
+	return nil, usagef("--format must be table, json, markdown, svg, png or folded, not %q", name)
 }
 
 type result struct {
