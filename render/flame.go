@@ -381,7 +381,7 @@ func (g *flameGraph) funcInfo(f *parse.Func) [4]string {
 	if f.Calls >= 0 {
 		calls = Calls(f.Calls, f.Primitive)
 	}
-	return [4]string{frameName(f), loc, calls, g.findings[f]}
+	return [4]string{Printable(frameName(f)), Printable(loc), calls, Printable(g.findings[f])}
 }
 
 // frameName is the text drawn in a frame: the function name, with the file
@@ -477,4 +477,6 @@ func coord(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
-func xmlText(s string) string { return xmlEscaper.Replace(s) }
+// xmlText escapes s for XML text and attributes; Printable has already
+// replaced every character XML 1.0 forbids.
+func xmlText(s string) string { return xmlEscaper.Replace(Printable(s)) }
