@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -117,7 +118,7 @@ type htmlBlocker struct {
 	Advice                            string
 }
 
-func link(f *parse.Func) htmlFunc { return htmlFunc{f.ID, analyze.Label(f)} }
+func link(f *parse.Func) htmlFunc { return htmlFunc{f.ID, location.Label(f)} }
 
 func optionalLink(f *parse.Func) *htmlFunc {
 	if f == nil {
@@ -218,7 +219,7 @@ func newHTMLData(r *analyze.Report, g *flameGraph) *htmlData {
 		Label: make([]string, n), Name: make([]string, n), File: make([]int, n), Line: make([]int, n),
 		NCalls: make([]int64, n), Prim: make([]int64, n), Own: make([]int64, n), Cum: make([]int64, n), Origin: make([]int, n),
 		FrameFunc: make([]int, len(g.s.Frames)), FindingFunc: []int{}, FindingTitle: []string{}, Estimated: []int{}}
-	for _, e := range g.legend().entries[:analyze.Native+1] { // one per origin, in Origin order
+	for _, e := range g.legend().entries[:location.Native+1] { // one per origin, in Origin order
 		d.OriginColors = append(d.OriginColors, e.fill)
 		d.OriginNames = append(d.OriginNames, e.label)
 	}
@@ -230,9 +231,9 @@ func newHTMLData(r *analyze.Report, g *flameGraph) *htmlData {
 			files[f.File] = fi
 			d.Files = append(d.Files, f.File)
 		}
-		d.Label[i], d.Name[i], d.File[i], d.Line[i] = analyze.Label(f), f.Name, fi, f.Line
+		d.Label[i], d.Name[i], d.File[i], d.Line[i] = location.Label(f), f.Name, fi, f.Line
 		d.NCalls[i], d.Prim[i], d.Own[i], d.Cum[i] = f.Calls, f.Primitive, scaled(f.Own), scaled(f.Cum)
-		d.Origin[i] = int(analyze.OriginOf(f))
+		d.Origin[i] = int(location.OriginOf(f))
 	}
 	for i, e := range p.Edges {
 		d.Caller = append(d.Caller, e.Caller.ID)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -103,7 +104,7 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := dumpReport(t, tt.dump)
+			r := restack(dumpReport(t, tt.dump), FlameOptions{}.StackOptions())
 			var b bytes.Buffer
 			if err := HTML(&b, r, FlameOptions{}); err != nil {
 				t.Fatal(err)
@@ -129,9 +130,9 @@ func TestHTMLInBrowser(t *testing.T) {
 			all := func(*parse.Func) bool { return true }
 			byCum := maxBy(p, all, func(f *parse.Func) float64 { return f.Cum })
 			byOwn := maxBy(p, all, func(f *parse.Func) float64 { return f.Own })
-			if got.FirstByCum != analyze.Label(byCum) || got.FirstByOwn != analyze.Label(byOwn) {
+			if got.FirstByCum != location.Label(byCum) || got.FirstByOwn != location.Label(byOwn) {
 				t.Errorf("first row %q, after sorting by own %q; want %q, then %q",
-					got.FirstByCum, got.FirstByOwn, analyze.Label(byCum), analyze.Label(byOwn))
+					got.FirstByCum, got.FirstByOwn, location.Label(byCum), location.Label(byOwn))
 			}
 			re := regexp.MustCompile(tt.filter)
 			matching := 0
@@ -161,10 +162,10 @@ func TestHTMLInBrowser(t *testing.T) {
 					frames++
 				}
 			}
-			if got.ViewTitle != analyze.Label(f) || got.Callers != len(f.In) || got.Callees != len(f.Out) ||
+			if got.ViewTitle != location.Label(f) || got.Callers != len(f.In) || got.Callees != len(f.Out) ||
 				got.NoCallers != (len(f.In) == 0) || got.Highlighted != frames {
 				t.Errorf("clicking %s opened %q with %d callers, %d callees, %d frames highlighted; want %q, %d, %d, %d",
-					tt.link, got.ViewTitle, got.Callers, got.Callees, got.Highlighted, analyze.Label(f), len(f.In), len(f.Out), frames)
+					tt.link, got.ViewTitle, got.Callers, got.Callees, got.Highlighted, location.Label(f), len(f.In), len(f.Out), frames)
 			}
 
 			want, _, _ := expectations(g.s, regexp.MustCompile(tt.search))

@@ -8,13 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
 func TestHTMLGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := HTML(&b, dumpReport(t, "setup/config_copy.pstats"), FlameOptions{}); err != nil {
+	if err := HTML(&b, restack(dumpReport(t, "setup/config_copy.pstats"), FlameOptions{}.StackOptions()), FlameOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "config_copy.html", b.Bytes())
@@ -38,7 +38,7 @@ func htmlReportData(t *testing.T, page string) htmlData {
 // edge in the data with its numbers, the findings and blockers linked to
 // their functions, and nothing fetched from anywhere.
 func TestHTMLContent(t *testing.T) {
-	r := dumpReport(t, "webhook/webhook.pstats")
+	r := restack(dumpReport(t, "webhook/webhook.pstats"), FlameOptions{}.StackOptions())
 	var b bytes.Buffer
 	if err := HTML(&b, r, FlameOptions{}); err != nil {
 		t.Fatal(err)
@@ -51,9 +51,9 @@ func TestHTMLContent(t *testing.T) {
 	}
 	for i, f := range p.Funcs {
 		key := fmt.Sprintf("%s:%d(%s)", d.Files[d.File[i]], d.Line[i], d.Name[i])
-		if key != f.String() || d.Label[i] != analyze.Label(f) || d.NCalls[i] != f.Calls || d.Own[i] != int64(f.Own*1e6+0.5) {
+		if key != f.String() || d.Label[i] != location.Label(f) || d.NCalls[i] != f.Calls || d.Own[i] != int64(f.Own*1e6+0.5) {
 			t.Fatalf("function %d: %q %q calls %d own %d µs; want %q %q %d %.1f µs",
-				i, key, d.Label[i], d.NCalls[i], d.Own[i], f.String(), analyze.Label(f), f.Calls, f.Own*1e6)
+				i, key, d.Label[i], d.NCalls[i], d.Own[i], f.String(), location.Label(f), f.Calls, f.Own*1e6)
 		}
 	}
 	for i, e := range p.Edges {
@@ -78,7 +78,7 @@ func TestHTMLContent(t *testing.T) {
 				f = g
 			}
 		}
-		want := fmt.Sprintf(`<a class="fn" href="#fn-%d"><code>%s</code></a>`, f.ID, xmlText(analyze.Label(f)))
+		want := fmt.Sprintf(`<a class="fn" href="#fn-%d"><code>%s</code></a>`, f.ID, xmlText(location.Label(f)))
 		if !strings.Contains(page, want) {
 			t.Errorf("the page does not link %s as %s", key, want)
 		}
@@ -101,7 +101,7 @@ func TestHTMLHostileNames(t *testing.T) {
 		&parse.Func{Name: nasty[0], File: nasty[1], Line: 1, Calls: -1, Primitive: -1},
 		&parse.Func{Name: nasty[2], File: "x<y>.go", Line: 2, Calls: -1, Primitive: -1})
 	var b bytes.Buffer
-	if err := HTML(&b, r, FlameOptions{Title: nasty[0]}); err != nil {
+	if err := HTML(&b, restack(r, FlameOptions{}.StackOptions()), FlameOptions{Title: nasty[0]}); err != nil {
 		t.Fatal(err)
 	}
 	page := b.String()
@@ -129,7 +129,7 @@ func TestHTMLHostileNames(t *testing.T) {
 // TestHTMLLarge checks the 17,000-function page stays within 5 MB and is
 // the same bytes each time.
 func TestHTMLLarge(t *testing.T) {
-	r := dumpReport(t, "pstats/large.pstats")
+	r := restack(dumpReport(t, "pstats/large.pstats"), FlameOptions{}.StackOptions())
 	var a, b bytes.Buffer
 	for _, w := range []*bytes.Buffer{&a, &b} {
 		if err := HTML(w, r, FlameOptions{}); err != nil {

@@ -65,6 +65,7 @@ var formats = []*format{
 		report: func(w io.Writer, r *analyze.Report, s *settings) error {
 			return render.HTML(w, r, s.flame)
 		},
+		computes:  flameStacks,
 		oneReport: true, noTerminal: true,
 	},
 	{
