@@ -30,7 +30,7 @@ func DiffText(w io.Writer, d *analyze.Diff) error {
 	rows := shownFuncs(d)
 	if len(rows) == 0 {
 		b.WriteString("\nNo function changed.\n")
-		_, err := w.Write(b.Bytes())
+		_, err := io.WriteString(w, printableText(b.String()))
 		return err
 	}
 	fmt.Fprintf(&b, "\nCHANGES by cumulative time%s\n", cutNote(len(rows), changedCount(d)))
@@ -38,7 +38,7 @@ func DiffText(w io.Writer, d *analyze.Diff) error {
 	if err := table(&b, head, cells, func(i, room int) string { return diffLabel(rows[i], room) }); err != nil {
 		return err
 	}
-	_, err := w.Write(b.Bytes())
+	_, err := io.WriteString(w, printableText(b.String()))
 	return err
 }
 
@@ -197,7 +197,7 @@ func DiffMarkdown(w io.Writer, d *analyze.Diff) error {
 	}
 	rows := shownFuncs(d)
 	if len(rows) == 0 {
-		_, err := w.Write(b.Bytes())
+		_, err := io.WriteString(w, printableText(b.String()))
 		return err
 	}
 	fmt.Fprintf(&b, "\n### Changes by cumulative time%s\n\n", cutNote(len(rows), changedCount(d)))
@@ -210,7 +210,7 @@ func DiffMarkdown(w io.Writer, d *analyze.Diff) error {
 		cells[i] = append(cells[i], label)
 	}
 	mdTable(&b, head, cells)
-	_, err := w.Write(b.Bytes())
+	_, err := io.WriteString(w, printableText(b.String()))
 	return err
 }
 

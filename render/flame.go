@@ -68,30 +68,37 @@ const (
 // pale; frames of functions with repeated-setup findings are outlined. The
 // output depends only on the report and options, byte for byte.
 func Flame(w io.Writer, r *analyze.Report, opts FlameOptions) error {
+	g, err := layoutFlame(r, opts)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	if err := g.write(bw, opts.Title); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// layoutFlame checks the options and lays out the report's stacks; the
+// SVG and PNG flame graphs draw the same layout.
+func layoutFlame(r *analyze.Report, opts FlameOptions) (*flameGraph, error) {
 	width := opts.Width
 	if width == 0 {
 		width = 1200
 	}
 	if width < minWidthPx {
-		return fmt.Errorf("flame graph width %d px is below the minimum of %d", width, minWidthPx)
+		return nil, fmt.Errorf("flame graph width %d px is below the minimum of %d", width, minWidthPx)
 	}
 	minWidth := opts.MinWidth
 	if minWidth == 0 {
 		minWidth = 0.1
 	}
 	if minWidth < 0 || math.IsNaN(minWidth) {
-		return errors.New("flame graph minimum frame width must be positive")
+		return nil, errors.New("flame graph minimum frame width must be positive")
 	}
-	p := r.Profile
 	plot := float64(width - 2*flamePad)
-	s := analyze.Stacks(p, analyze.StackOptions{MinShare: minWidth / plot, MaxFrames: maxFlameFrames})
-	g := newFlameGraph(r, s, width, opts)
-
-	bw := bufio.NewWriter(w)
-	if err := g.write(bw, opts.Title); err != nil {
-		return err
-	}
-	return bw.Flush()
+	s := analyze.Stacks(r.Profile, analyze.StackOptions{MinShare: minWidth / plot, MaxFrames: maxFlameFrames})
+	return newFlameGraph(r, s, width, opts), nil
 }
 
 // flameGraph is a laid-out stack set.
@@ -146,13 +153,7 @@ func (g *flameGraph) y(depth int) int {
 }
 
 func (g *flameGraph) write(w *bufio.Writer, title string) error {
-	p := g.r.Profile
-	if title == "" {
-		title = "Flame graph of " + filepath.Base(p.Source)
-		if g.inverted {
-			title = "Icicle graph of " + filepath.Base(p.Source)
-		}
-	}
+	title = g.title(title)
 	mid := g.width / 2
 	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 <svg xmlns="http://www.w3.org/2000/svg" version="1.1" id="ldflame" width="%d" height="%d" viewBox="0 0 %d %d">
@@ -211,6 +212,17 @@ var LDFLAME = `, flamePad, g.height-9)
 	w.WriteString(flameJS)
 	w.WriteString("]]></script>\n</svg>\n")
 	return nil
+}
+
+// title is the given title, or one derived from the profile's source.
+func (g *flameGraph) title(given string) string {
+	switch {
+	case given != "":
+		return given
+	case g.inverted:
+		return "Icicle graph of " + filepath.Base(g.r.Profile.Source)
+	}
+	return "Flame graph of " + filepath.Base(g.r.Profile.Source)
 }
 
 // rectWidth leaves a hairline gap between neighbouring frames.
@@ -359,7 +371,7 @@ func (g *flameGraph) funcInfo(f *parse.Func) [4]string {
 	if f.Calls >= 0 {
 		calls = Calls(f.Calls, f.Primitive)
 	}
-	return [4]string{frameName(f), loc, calls, g.findings[f]}
+	return [4]string{Printable(frameName(f)), Printable(loc), calls, Printable(g.findings[f])}
 }
 
 // frameName is the text drawn in a frame: the function name, with the file
@@ -455,4 +467,6 @@ func coord(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
-func xmlText(s string) string { return xmlEscaper.Replace(s) }
+// xmlText escapes s for XML text and attributes; Printable has already
+// replaced every character XML 1.0 forbids.
+func xmlText(s string) string { return xmlEscaper.Replace(Printable(s)) }

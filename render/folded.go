@@ -54,16 +54,17 @@ func integerUnit(unit string) (float64, string) {
 }
 
 // foldedName names a frame without the characters the folded format
-// reserves: ';' separates frames and a newline ends the line. Python names
+// reserves: ';' separates frames and a newline ends the line (Printable
+// escapes it, and every other control character). Python names
 // repeat across files (__init__, <module>), so pstats frames carry their
 // file and line as well; pprof names are package-qualified and stand alone,
 // as in pprof's own views.
 var foldedName = func() func(*parse.Func, parse.Format) string {
-	r := strings.NewReplacer(";", ",", "\n", " ", "\r", " ")
+	r := strings.NewReplacer(";", ",")
 	return func(f *parse.Func, format parse.Format) string {
 		if format == parse.Pprof && f.Name != "" {
-			return r.Replace(f.Name)
+			return r.Replace(Printable(f.Name))
 		}
-		return r.Replace(analyze.Label(f))
+		return r.Replace(Printable(analyze.Label(f)))
 	}
 }()

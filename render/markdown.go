@@ -55,7 +55,7 @@ func Markdown(w io.Writer, r *analyze.Report) error {
 	for _, rel := range r.Callees {
 		mdRelation(&b, "Callees of", "callee", rel, p, func(e *parse.Edge) *parse.Func { return e.Callee })
 	}
-	_, err := w.Write(b.Bytes())
+	_, err := io.WriteString(w, printableText(b.String()))
 	return err
 }
 
@@ -261,7 +261,7 @@ func mdTable(b *bytes.Buffer, head []string, rows [][]string) {
 // mdDetails writes a collapsed block. The blank lines around the body end
 // the HTML block, so GitHub renders the body as Markdown.
 func mdDetails(b *bytes.Buffer, summary string, body func()) {
-	b.WriteString("\n<details><summary>" + html.EscapeString(summary) + "</summary>\n\n")
+	b.WriteString("\n<details><summary>" + html.EscapeString(Printable(summary)) + "</summary>\n\n")
 	body()
 	b.WriteString("\n</details>\n")
 }
@@ -278,7 +278,7 @@ var mdLeading = regexp.MustCompile(`^(?:[#+=-]|[0-9]+[.)])`)
 // mdText escapes s for use as Markdown prose on one line, at its start or
 // after a list marker.
 func mdText(s string) string {
-	s = oneLine(s)
+	s = Printable(s) // a line break would end a table row or a list item
 	var b strings.Builder
 	if m := mdLeading.FindString(s); m != "" {
 		b.WriteString(m[:len(m)-1] + "\\" + m[len(m)-1:])
@@ -297,7 +297,7 @@ func mdText(s string) string {
 // fence is one backtick longer than the longest run inside, and padding
 // keeps a backtick or space at either end from joining the fence.
 func mdCode(s string) string {
-	s = oneLine(s)
+	s = Printable(s) // a line break would end a table row or a list item
 	longest, run := 0, 0
 	for _, c := range s {
 		if c == '`' {
@@ -312,10 +312,4 @@ func mdCode(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
-}
-
-// oneLine replaces line breaks with spaces; a break would end a table row
-// or a list item.
-func oneLine(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 }

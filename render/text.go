@@ -55,7 +55,7 @@ func Text(w io.Writer, r *analyze.Report) error {
 			return err
 		}
 	}
-	_, err := w.Write(b.Bytes())
+	_, err := io.WriteString(w, printableText(b.String()))
 	return err
 }
 
@@ -236,7 +236,7 @@ func perCallTitle(k analyze.Key) string {
 }
 
 func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *parse.Profile, other func(*parse.Edge) *parse.Func) error {
-	fmt.Fprintf(b, "\n%s %s\n", title, analyze.Label(rel.Func))
+	fmt.Fprintf(b, "\n%s %s\n", title, Printable(analyze.Label(rel.Func)))
 	if len(rel.Edges) == 0 {
 		fmt.Fprintf(b, "  (no %ss recorded)\n", role)
 		return nil
@@ -327,11 +327,11 @@ func toAny(s []string) []any {
 // last: first the directories of its path go, then the file name is
 // reduced to its base, and only then is the name itself cut.
 func fitLabel(f *parse.Func, n int) string {
-	label := analyze.Label(f)
+	label := Printable(analyze.Label(f))
 	if utf8.RuneCountInString(label) <= n {
 		return label
 	}
-	if short := analyze.ShortFile(f.File); short != "" && strings.HasPrefix(label, short) {
+	if short := Printable(analyze.ShortFile(f.File)); short != "" && strings.HasPrefix(label, short) {
 		rest := label[len(short):]
 		dirs := strings.Split(short, "/")
 		for i := 1; i < len(dirs); i++ {

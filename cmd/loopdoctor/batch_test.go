@@ -132,7 +132,7 @@ func TestCheckGates(t *testing.T) {
 	for _, tt := range tests {
 		name := string(tt.sev) + "/" + string(tt.failOn)
 		t.Run(name, func(t *testing.T) {
-			err := checkGates(report(tt.sev, tt.share), &analyzeFlags{failOn: tt.failOn, failOnShare: tt.min})
+			err := checkGates(report(tt.sev, tt.share), &settings{failOn: tt.failOn, failOnShare: tt.min})
 			if (err != nil) != tt.trips {
 				t.Errorf("share %v, --fail-on %q --fail-on-share %v: got %v, trips %v", tt.share, tt.failOn, tt.min, err, tt.trips)
 			}
