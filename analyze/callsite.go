@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -50,9 +49,9 @@ func (g *callGraph) upPath(f *parse.Func) []*parse.Func {
 }
 
 // otherSites lists the places in the user's code, besides site, from which
-// f is reached through library code, each with the calls it makes into
-// that code, most calls first; at most three, then how many more.
-func (g *callGraph) otherSites(f, site *parse.Func) []string {
+// f is reached through library code, each as a FactCall with the calls it
+// makes into that code, most calls first; at most three, and how many more.
+func (g *callGraph) otherSites(f, site *parse.Func) (sites []Fact, more int) {
 	var found []*parse.Edge
 	seen := map[*parse.Func]bool{f: true}
 	queue := []*parse.Func{f}
@@ -85,15 +84,10 @@ func (g *callGraph) otherSites(f, site *parse.Func) []string {
 	slices.SortStableFunc(found, func(a, b *parse.Edge) int {
 		return cmp.Or(cmp.Compare(b.Calls, a.Calls), strings.Compare(a.Caller.String(), b.Caller.String()))
 	})
-	var out []string
-	for i, e := range found {
-		if i == 3 {
-			out = append(out, fmt.Sprintf("%d more places", len(found)-3))
-			break
-		}
-		out = append(out, fmt.Sprintf("%s (%s calls of %s)", Label(e.Caller), count(e.Calls), shortName(e.Callee)))
+	for _, e := range found[:min(3, len(found))] {
+		sites = append(sites, Fact{Kind: FactCall, Site: e.Caller, Func: e.Callee, Calls: e.Calls})
 	}
-	return out
+	return sites, max(0, len(found)-3)
 }
 
 // heaviestDescent follows f's heaviest callees inside its private subtree

@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -139,7 +138,7 @@ func stackSetup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
 		if i := slices.Index(f.Chain, k.site); i >= 0 {
 			f.Chain = f.Chain[i:]
 		}
-		f.Evidence = stackEvidence(p, f, heaviestKey(gr.places), gr.cost, k.pat)
+		f.Evidence = stackEvidence(f, heaviestKey(gr.places), gr.cost, k.pat)
 		findings = append(findings, f)
 	}
 	return findings
@@ -222,30 +221,20 @@ func heaviestKey(m map[*parse.Func]float64) *parse.Func {
 // stackEvidence states a pprof finding's proof: where the setup ran and
 // what that says, the cost elsewhere it leaves out, and the catalog's
 // explanation.
-func stackEvidence(p *parse.Profile, f Finding, place *parse.Func, cost [settings]float64, pat *Pattern) []string {
-	where := ""
-	if f.CallSite != nil {
-		where = ", called from " + Label(f.CallSite) + ","
-	}
-	per := "request"
+func stackEvidence(f Finding, place *parse.Func, cost [settings]float64, pat *Pattern) []Fact {
+	per := FactPerRequest
 	if !repeatFrame.MatchString(place.Name) || strings.HasPrefix(place.Name, "testing.") {
-		per = "iteration" // a benchmark function under runN, or the testing package's loop
+		per = FactPerIteration // a benchmark function under runN, or the testing package's loop
 	}
-	ev := []string{
-		fmt.Sprintf("%s%s and what it calls account for %s, %s of the profile, under %s.",
-			Label(f.Func), where, amount(p, f.Cost), percent(f.Share), place.Name),
-		fmt.Sprintf("The profile records no call counts, so this rests on the function's name and where it ran: %s runs once per %s, so the setup inside it is built again every time.",
-			place.Name, per),
+	ev := []Fact{{Kind: FactStackCost, Func: f.Func, Site: f.CallSite, Cost: f.Cost, Share: f.Share}, {Kind: per, Other: place}}
+	for _, c := range []struct {
+		kind FactKind
+		set  setting
+	}{{FactOnceCost, once}, {FactUnknownCost, elsewhere}, {FactProfilerCost, profiling}} {
+		if cost[c.set] > 0 {
+			ev = append(ev, Fact{Kind: c.kind, Cost: cost[c.set]})
+		}
 	}
-	if c := cost[once]; c > 0 {
-		ev = append(ev, fmt.Sprintf("Another %s of the same setup ran once, during package initialization or under sync.Once, and is not counted.", amount(p, c)))
-	}
-	if c := cost[elsewhere]; c > 0 {
-		ev = append(ev, fmt.Sprintf("Another %s ran outside any request handler or benchmark loop, where how often it ran cannot be told, and is not counted.", amount(p, c)))
-	}
-	if c := cost[profiling]; c > 0 {
-		ev = append(ev, fmt.Sprintf("Another %s is the profiler's own, writing its output, and is not counted.", amount(p, c)))
-	}
-	return append(ev, "Call chain: "+chainNames(f.Chain)+".", pat.Why, "Known upstream: "+pat.Ref+".",
-		"How often the setup ran is unknown; doing it once would save up to its whole cost.")
+	return append(ev, Fact{Kind: FactChain, Funcs: f.Chain}, Fact{Kind: FactWhy, Text: pat.Why},
+		Fact{Kind: FactUpstream, Text: pat.Ref}, Fact{Kind: FactNoCounts, Cost: f.Saving})
 }

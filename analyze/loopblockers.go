@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -107,7 +108,7 @@ func (w *loopWalk) slowSteps(l *Loop) string {
 		return ""
 	}
 	return fmt.Sprintf("Steps of %s took %s on average, past the %s slow-callback threshold, though no single call in them did: together they stall the loop, and asyncio's debug mode would log those steps.",
-		Label(worst), amount(w.p, mean), amount(w.p, l.SlowThreshold))
+		Label(worst), units.Value(mean, w.p.Unit), units.Value(l.SlowThreshold, w.p.Unit))
 }
 
 // userCaller finds where a fix for f goes: the first function in the

@@ -98,9 +98,13 @@ type Finding struct {
 	// ranked by it.
 	Saving float64
 
-	Title    string
-	Evidence []string
-	Fix      string
+	// Title and Fix are the catalog's words for a catalogued pattern;
+	// both are empty for a finding made by shape alone, which render words
+	// from its facts.
+	Title, Fix string
+
+	// Evidence is the proof, in the order it is told.
+	Evidence []Fact
 }
 
 // Loop is the event-loop budget of a profile and what blocked the loop.

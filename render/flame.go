@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -128,7 +129,7 @@ func newFlameGraph(r *analyze.Report, s *analyze.StackSet, width int, opts Flame
 	}
 	for _, f := range r.Findings {
 		if _, ok := g.findings[f.Func]; !ok && f.Func != nil {
-			g.findings[f.Func] = fmt.Sprintf("%s (%s): %s", f.Kind, f.Severity, f.Title)
+			g.findings[f.Func] = fmt.Sprintf("%s (%s): %s", f.Kind, f.Severity, Title(f))
 		}
 	}
 	g.top = g.legend().bottom + 32
@@ -242,7 +243,7 @@ func (g *flameGraph) subtitle() string {
 	if p.SampleType != "" {
 		parts = append(parts, p.SampleType)
 	}
-	parts = append(parts, "total "+Value(g.s.Total, p.Unit), Count(int64(len(g.s.Frames)))+" frames")
+	parts = append(parts, "total "+units.Value(g.s.Total, p.Unit), units.Count(int64(len(g.s.Frames)))+" frames")
 	if g.s.Exact {
 		parts = append(parts, "recorded stacks")
 	} else {
@@ -369,7 +370,7 @@ func (g *flameGraph) funcInfo(f *parse.Func) [4]string {
 	}
 	calls := ""
 	if f.Calls >= 0 {
-		calls = Calls(f.Calls, f.Primitive)
+		calls = units.Calls(f.Calls, f.Primitive)
 	}
 	return [4]string{Printable(frameName(f)), Printable(loc), calls, Printable(g.findings[f])}
 }

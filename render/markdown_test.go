@@ -75,8 +75,10 @@ func trickyReport(t *testing.T, opts analyze.Options) *analyze.Report {
 		Func: yacc, CallSite: find(p, "handle|request"), Chain: []*parse.Func{find(p, "parse"), yacc},
 		Calls: 30, Cost: 0.6, PerCall: 0.02, Share: 0.6 / p.Total,
 		Title: "Repeated parser-table build (ply/yacc)",
-		Evidence: []string{"lr0_goto 29,520 calls = 984 × 30", "table built from <grammar> *each* time",
-			"# not a heading", "- not a list", "12. not a list either", "see issue #69 & <b>"},
+		Evidence: []analyze.Fact{{Kind: analyze.FactRan, Func: yacc, Site: find(p, "handle|request"), Calls: 30, Cost: 0.6, Share: 0.6 / p.Total},
+			{Kind: analyze.FactWhy, Text: "table built from <grammar> *each* time"}, {Kind: analyze.FactWhy, Text: "# not a heading"},
+			{Kind: analyze.FactWhy, Text: "- not a list"}, {Kind: analyze.FactWhy, Text: "12. not a list either"},
+			{Kind: analyze.FactWhy, Text: "see issue #69 & <b>"}},
 		Fix: "parse each JSONPath expression once and reuse it; jsonpath_rw rebuilds its LALR table on every parse()",
 	}}
 	r.Loop = &analyze.Loop{Runtime: "asyncio", Wall: 1.2, Idle: 0.2, Busy: 1.0, Steps: 40, MeanStep: 0.025, SlowThreshold: 0.1,
