@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -174,7 +175,7 @@ func placeOf(p *parse.Profile, above []int, profiler []bool) (setting, *parse.Fu
 // named main, and a module path starts with a domain, which has a dot,
 // while a standard library package path never has one in its first element.
 func goUser(f *parse.Func) bool {
-	if OriginOf(f) != User {
+	if location.OriginOf(f) != location.User {
 		return false
 	}
 	if strings.HasPrefix(f.File, "/") || !strings.HasSuffix(f.File, ".go") {

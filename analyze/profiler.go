@@ -4,6 +4,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -41,14 +42,14 @@ func isProfiler(f *parse.Func) bool {
 		return strings.Contains(f.Name, "_lsprof.") || strings.Contains(f.Name, "_yappi.")
 	}
 	file := slashed(f.File)
-	switch OriginOf(f) {
-	case Stdlib:
+	switch location.OriginOf(f) {
+	case location.Stdlib:
 		for _, name := range pythonProfilerFiles {
 			if path.Base(file) == name {
 				return true
 			}
 		}
-	case ThirdParty:
+	case location.ThirdParty:
 		for _, pkg := range pythonProfilerPkgs {
 			if inPackage(file, pkg, "") || inPackage(file, "", pkg+".py") {
 				return true
