@@ -5,10 +5,11 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/loopdoctor/loopdoctor/internal/callgraph"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
-// StackOptions bound the frame tree Stacks builds. The zero value keeps
+// StackOptions bound the frame tree Analyze builds for Report.Stacks. The zero value keeps
 // frames down to 0.01 % of the total, 256 levels deep and at most 100,000
 // frames.
 type StackOptions struct {
@@ -108,9 +109,9 @@ type Frame struct {
 // as a top-level call of its own, which would make it a root.
 const profilerDisable = "<method 'disable' of '_lsprof.Profiler' objects>"
 
-// Stacks builds the frame tree of p. Recorded stacks (pprof) are merged
+// buildStacks builds the frame tree of p. Recorded stacks (pprof) are merged
 // exactly; a profile without them (pstats) is reconstructed from its edges
-// as FORMATS.md section 3 describes:
+// as follows:
 //
 //  1. Drop self edges and the profiler's own disable call; find strongly
 //     connected components (Tarjan). A component's content is its
@@ -133,7 +134,7 @@ const profilerDisable = "<method 'disable' of '_lsprof.Profiler' objects>"
 //     and their value kept as the parent's self value.
 //
 // The result is never nil and always holds the root.
-func Stacks(p *parse.Profile, opts StackOptions) *StackSet {
+func buildStacks(p *parse.Profile, opts StackOptions) *StackSet {
 	share := opts.MinShare
 	if share <= 0 {
 		share = 1e-4
@@ -359,7 +360,7 @@ func newEdgeGraph(p *parse.Profile) *edgeGraph {
 		}
 	}
 
-	// Roots: see Stacks. A component called at the top level and from
+	// Roots: see buildStacks. A component called at the top level and from
 	// outside gets the part of its content its outside callers do not
 	// account for, shared among its top-level members by their top-level
 	// calls.
@@ -634,74 +635,29 @@ func (s sccs) recursive(f *parse.Func) bool {
 }
 
 // components finds the strongly connected components of the graph given by
-// out (edges by caller ID) with Tarjan's algorithm, iteratively so deep call chains cannot
-// overflow the stack.
+// out (edges by caller ID).
 func components(funcs []*parse.Func, out [][]*parse.Edge) sccs {
-	n := len(out)
-	// Room for n components, the most there can be: most are single
-	// functions, and growing the list would copy it many times.
-	s := sccs{of: make([]int, n), at: make([]int, n), members: make([][]*parse.Func, 0, n)}
-	index := make([]int, n)
-	low := make([]int, n)
-	onStack := make([]bool, n)
-	for i := range index {
-		index[i] = -1
+	g := callgraph.New(len(out), 0)
+	for _, es := range out {
+		for _, e := range es {
+			g.Edge(e.Callee.ID)
+		}
+		g.EndNode()
 	}
-	var stack []int
+	c := callgraph.SCC(g)
+	n := len(out)
+	s := sccs{of: make([]int, n), at: make([]int, n), members: make([][]*parse.Func, c.Len())}
 	// Each component's members are a window of one array, as most of
 	// the thousands of components hold a single function.
-	all := make([]*parse.Func, 0, n)
-	type frame struct{ v, next int }
-	var call []frame
-	counter := 0
-	for start := range n {
-		if index[start] >= 0 {
-			continue
-		}
-		call = append(call, frame{start, 0})
-		index[start], low[start] = counter, counter
-		counter++
-		stack = append(stack, start)
-		onStack[start] = true
-		for len(call) > 0 {
-			fr := &call[len(call)-1]
-			v := fr.v
-			if fr.next < len(out[v]) {
-				u := out[v][fr.next].Callee.ID
-				fr.next++
-				switch {
-				case index[u] < 0:
-					index[u], low[u] = counter, counter
-					counter++
-					stack = append(stack, u)
-					onStack[u] = true
-					call = append(call, frame{u, 0})
-				case onStack[u]:
-					low[v] = min(low[v], index[u])
-				}
-				continue
-			}
-			call = call[:len(call)-1]
-			if len(call) > 0 {
-				p := call[len(call)-1].v
-				low[p] = min(low[p], low[v])
-			}
-			if low[v] == index[v] {
-				c := len(s.members)
-				first := len(all)
-				for {
-					u := stack[len(stack)-1]
-					stack = stack[:len(stack)-1]
-					onStack[u] = false
-					s.of[u] = c
-					s.at[u] = len(all) - first
-					all = append(all, funcs[u])
-					if u == v {
-						break
-					}
-				}
-				s.members = append(s.members, all[first:len(all):len(all)])
-			}
+	all := make([]*parse.Func, n)
+	for i, v := range c.Nodes {
+		all[i] = funcs[v]
+	}
+	for k := range c.Len() {
+		first, last := int(c.Start[k]), int(c.Start[k+1])
+		s.members[k] = all[first:last:last]
+		for i, v := range c.Nodes[first:last] {
+			s.of[v], s.at[v] = k, i
 		}
 	}
 	return s

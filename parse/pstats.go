@@ -3,6 +3,8 @@ package parse
 import (
 	"errors"
 	"fmt"
+
+	"github.com/loopdoctor/loopdoctor/internal/callgraph"
 )
 
 // A pstats dump is one marshalled dict (CPython Lib/pstats.py, Modules/_lsprof.c):
@@ -457,54 +459,21 @@ func (b *statsBuilder) threadsNote() {
 
 const threadsCause = "as when several threads are profiled together (cProfile on Python 3.12+) or returns were missed; callers and cumulative times may be unreliable"
 
-// cyclic marks the functions on a call cycle (calling themselves directly
-// or through others), by Tarjan's strongly connected components.
+// cyclic marks the functions on a call cycle: calling themselves directly
+// or through others.
 func cyclic(p *Profile) []bool {
-	n := len(p.Funcs)
-	on := make([]bool, n)
-	index := make([]int, n) // 0: not visited; else visit order + 1
-	low := make([]int, n)
-	onStack := make([]bool, n)
-	var stack []int
-	next := 1
-	var visit func(v int)
-	visit = func(v int) {
-		index[v], low[v] = next, next
-		next++
-		stack = append(stack, v)
-		onStack[v] = true
-		for _, e := range p.Funcs[v].Out {
-			w := e.Callee.ID
-			switch {
-			case w == v:
-				on[v] = true
-			case index[w] == 0:
-				visit(w)
-				low[v] = min(low[v], low[w])
-			case onStack[w]:
-				low[v] = min(low[v], index[w])
-			}
+	on := make([]bool, len(p.Funcs))
+	g := callgraph.New(len(p.Funcs), len(p.Edges))
+	for _, f := range p.Funcs {
+		for _, e := range f.Out {
+			g.Edge(e.Callee.ID)
+			on[f.ID] = on[f.ID] || e.Callee == f
 		}
-		if low[v] != index[v] {
-			return
-		}
-		top := len(stack) - 1
-		for stack[top] != v {
-			top--
-		}
-		component := stack[top:]
-		for _, w := range component {
-			onStack[w] = false
-			if len(component) > 1 {
-				on[w] = true
-			}
-		}
-		stack = stack[:top]
+		g.EndNode()
 	}
-	for v := range n {
-		if index[v] == 0 {
-			visit(v)
-		}
+	c := callgraph.SCC(g)
+	for v, k := range c.Of {
+		on[v] = on[v] || c.Size(int(k)) > 1
 	}
 	return on
 }

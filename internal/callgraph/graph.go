@@ -1,0 +1,39 @@
+// Package callgraph holds the graph algorithms loopdoctor runs over call
+// graphs whose size and shape come from untrusted input: a graph in
+// compressed sparse row form over integer node IDs and one iterative
+// strongly-connected-components search, so that no depth in the data
+// becomes depth of the Go stack.
+package callgraph
+
+import "math"
+
+// MaxNodes is the most nodes a Graph holds: IDs are int32 to halve the
+// memory of the arrays on a graph of millions of functions.
+const MaxNodes = math.MaxInt32
+
+// Graph is a directed graph over nodes 0..Len()-1. The successors of node v
+// are Adj[Start[v]:Start[v+1]], in the order they were added.
+type Graph struct {
+	Start []int32
+	Adj   []int32
+}
+
+// New returns an empty graph with room for the given numbers of nodes and
+// edges. Nodes are added in ID order: Edge adds successors to the node
+// being built and EndNode closes it.
+func New(nodes, edges int) *Graph {
+	g := &Graph{Start: make([]int32, 1, nodes+1), Adj: make([]int32, 0, edges)}
+	return g
+}
+
+// Edge adds an edge from the node being built to w.
+func (g *Graph) Edge(w int) { g.Adj = append(g.Adj, int32(w)) }
+
+// EndNode closes the node being built; the next Edge starts the next node.
+func (g *Graph) EndNode() { g.Start = append(g.Start, int32(len(g.Adj))) }
+
+// Len is the number of nodes.
+func (g *Graph) Len() int { return len(g.Start) - 1 }
+
+// Succ returns the successors of v.
+func (g *Graph) Succ(v int) []int32 { return g.Adj[g.Start[v]:g.Start[v+1]] }

@@ -1,0 +1,139 @@
+package callgraph
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func build(n int, edges [][2]int) *Graph {
+	succ := make([][]int, n)
+	for _, e := range edges {
+		succ[e[0]] = append(succ[e[0]], e[1])
+	}
+	g := New(n, len(edges))
+	for v := range n {
+		for _, w := range succ[v] {
+			g.Edge(w)
+		}
+		g.EndNode()
+	}
+	return g
+}
+
+// groups returns the components as sorted node lists, in component order.
+func groups(c *Components) [][]int32 {
+	var out [][]int32
+	for k := range c.Len() {
+		m := slices.Clone(c.Members(k))
+		slices.Sort(m)
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestSCCTable(t *testing.T) {
+	tests := []struct {
+		name  string
+		n     int
+		edges [][2]int
+		want  [][]int32 // in component order: callees first
+	}{
+		{"empty", 0, nil, nil},
+		{"single", 1, nil, [][]int32{{0}}},
+		{"self loop", 1, [][2]int{{0, 0}}, [][]int32{{0}}},
+		{"chain", 3, [][2]int{{0, 1}, {1, 2}}, [][]int32{{2}, {1}, {0}}},
+		{"cycle", 3, [][2]int{{0, 1}, {1, 2}, {2, 0}}, [][]int32{{0, 1, 2}}},
+		{"two cycles joined", 5, [][2]int{{0, 1}, {1, 0}, {1, 2}, {2, 3}, {3, 2}, {3, 4}},
+			[][]int32{{4}, {2, 3}, {0, 1}}},
+		{"cross edge to finished component", 4, [][2]int{{0, 1}, {0, 2}, {2, 1}, {1, 3}},
+			[][]int32{{3}, {1}, {2}, {0}}},
+		{"later root reaches earlier", 3, [][2]int{{2, 0}, {1, 1}}, [][]int32{{0}, {1}, {2}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := SCC(build(tt.n, tt.edges))
+			if got := groups(c); !slices.EqualFunc(got, tt.want, slices.Equal) {
+				t.Errorf("components %v, want %v", got, tt.want)
+			}
+			for k := range c.Len() {
+				for _, v := range c.Members(k) {
+					if c.Of[v] != int32(k) {
+						t.Errorf("Of[%d] = %d, want %d", v, c.Of[v], k)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestSCCRandom checks SCC against reachability on random graphs: two
+// nodes share a component exactly when each reaches the other, and every
+// edge goes to a component numbered no higher than its source's.
+func TestSCCRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 300 {
+		n := 1 + r.IntN(12)
+		var edges [][2]int
+		for range r.IntN(3 * n) {
+			edges = append(edges, [2]int{r.IntN(n), r.IntN(n)})
+		}
+		g := build(n, edges)
+		c := SCC(g)
+		reach := make([][]bool, n)
+		for v := range n {
+			reach[v] = make([]bool, n)
+			reach[v][v] = true
+			todo := []int{v}
+			for len(todo) > 0 {
+				u := todo[len(todo)-1]
+				todo = todo[:len(todo)-1]
+				for _, w := range g.Succ(u) {
+					if !reach[v][w] {
+						reach[v][w] = true
+						todo = append(todo, int(w))
+					}
+				}
+			}
+		}
+		for v := range n {
+			for w := range n {
+				same := reach[v][w] && reach[w][v]
+				if (c.Of[v] == c.Of[w]) != same {
+					t.Fatalf("edges %v: nodes %d and %d: same component %v, mutually reachable %v", edges, v, w, c.Of[v] == c.Of[w], same)
+				}
+			}
+			for _, w := range g.Succ(v) {
+				if c.Of[w] > c.Of[v] {
+					t.Fatalf("edges %v: edge %d->%d goes up from component %d to %d", edges, v, w, c.Of[v], c.Of[w])
+				}
+			}
+		}
+		if len(c.Nodes) != n {
+			t.Fatalf("edges %v: %d nodes in components, want %d", edges, len(c.Nodes), n)
+		}
+	}
+}
+
+// TestSCCLongChain runs the search down a chain of five million nodes that
+// closes into one cycle: a recursive search would need a stack frame per
+// node and overflow the goroutine stack.
+func TestSCCLongChain(t *testing.T) {
+	const n = 5_000_000
+	g := New(n, n)
+	for v := range n {
+		g.Edge((v + 1) % n)
+		g.EndNode()
+	}
+	c := SCC(g)
+	if c.Len() != 1 || c.Size(0) != n {
+		t.Fatalf("closed chain: %d components, first of %d nodes; want 1 of %d", c.Len(), c.Size(0), n)
+	}
+	// Open the cycle: every node is then its own component, the chain's
+	// end first.
+	g.Adj[n-1] = n - 1
+	c = SCC(g)
+	if c.Len() != n || c.Members(0)[0] != n-1 || c.Members(n - 1)[0] != 0 {
+		t.Fatalf("open chain: %d components, first %v, last %v", c.Len(), c.Members(0), c.Members(n-1))
+	}
+}
