@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -12,7 +13,7 @@ import (
 // function in the user's own code, where a fix goes; nil if there is none.
 func (g *callGraph) callSite(f *parse.Func) *parse.Func {
 	path := g.upPath(f)
-	if len(path) > 0 && OriginOf(path[0]) == User {
+	if len(path) > 0 && location.OriginOf(path[0]) == location.User {
 		return path[0]
 	}
 	return nil
@@ -40,7 +41,7 @@ func (g *callGraph) upPath(f *parse.Func) []*parse.Func {
 		cur = best.Caller
 		seen[cur] = true
 		path = append(path, cur)
-		if OriginOf(cur) == User {
+		if location.OriginOf(cur) == location.User {
 			break
 		}
 	}
@@ -55,7 +56,7 @@ func (g *callGraph) otherSites(f, site *parse.Func) (sites []Fact, more int) {
 	var found []*parse.Edge
 	seen := map[*parse.Func]bool{f: true}
 	queue := []*parse.Func{f}
-	if OriginOf(f) == User {
+	if location.OriginOf(f) == location.User {
 		queue = nil // the user's own function: its callers are the sites
 		for _, e := range f.In {
 			if e.Caller != f && e.Caller != site && g.runtime[e.Caller.ID] > 0 {
@@ -72,7 +73,7 @@ func (g *callGraph) otherSites(f, site *parse.Func) (sites []Fact, more int) {
 				continue
 			}
 			seen[c] = true
-			if OriginOf(c) == User {
+			if location.OriginOf(c) == location.User {
 				if c != site {
 					found = append(found, e)
 				}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -18,7 +19,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		Cost:    c.cost,
 		Saving:  c.cost * (1 - 1/float64(c.calls)),
 	}
-	if len(up) > 0 && OriginOf(up[0]) == User {
+	if len(up) > 0 && location.OriginOf(up[0]) == location.User {
 		f.CallSite = up[0]
 	}
 	if c.calls > 0 {
@@ -133,11 +134,11 @@ func useRatio(lim *Limits, up []*parse.Func, c candidate) (Fact, bool) {
 	}
 	var build, use *parse.Edge
 	for _, e := range parent.Out {
-		o := OriginOf(e.Callee)
+		o := location.OriginOf(e.Callee)
 		switch {
 		case e.Callee == c.root:
 			build = e
-		case e.Callee != parent && (o == User || o == OriginOf(c.root)) && (use == nil || e.Cum > use.Cum):
+		case e.Callee != parent && (o == location.User || o == location.OriginOf(c.root)) && (use == nil || e.Cum > use.Cum):
 			use = e
 		}
 	}

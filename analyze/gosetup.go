@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -55,7 +56,7 @@ func stackSetup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
 		}
 		var site *parse.Func
 		for j := len(above) - 1; j >= 0; j-- {
-			if f := p.Funcs[above[j]]; OriginOf(f) == User {
+			if f := p.Funcs[above[j]]; location.OriginOf(f) == location.User {
 				site = f
 				break
 			}

@@ -14,6 +14,7 @@ import (
 	gmhtml "github.com/yuin/goldmark/renderer/html"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -174,18 +175,18 @@ func checkRendered(t *testing.T, r *analyze.Report, out string) {
 	}
 	var want []string
 	for _, row := range r.Rows[:mdShortTable] {
-		want = append(want, analyze.Label(row.Func))
+		want = append(want, location.Label(row.Func))
 	}
 	checkColumn(t, "short table", tables[0], want)
 	want = nil
 	for _, row := range r.Rows {
-		want = append(want, analyze.Label(row.Func))
+		want = append(want, location.Label(row.Func))
 	}
 	checkColumn(t, "full table", tables[1], want)
 	if yacc := r.Findings[0].Func; len(yacc.In) != 2 {
 		t.Fatalf("yacc has %d callers", len(yacc.In))
 	}
-	want = []string{analyze.Label(find(r.Profile, "parse")), analyze.Label(find(r.Profile, "handle|request")) + " (estimated)"}
+	want = []string{location.Label(find(r.Profile, "parse")), location.Label(find(r.Profile, "handle|request")) + " (estimated)"}
 	checkColumn(t, "callers", tables[2], want)
 
 	// Every row has the header's number of cells: no name split a row.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -42,7 +43,7 @@ func sentence(x analyze.Fact, unit string) string {
 	value := func(v float64) string { return units.Value(v, unit) }
 	switch x.Kind {
 	case analyze.FactRan:
-		s := fmt.Sprintf("%s ran %s%s", analyze.Label(x.Func), times(x.Calls), from(x.Site, x.Via))
+		s := fmt.Sprintf("%s ran %s%s", location.Label(x.Func), times(x.Calls), from(x.Site, x.Via))
 		if x.Calls == 1 {
 			return s + fmt.Sprintf(", for %s, %s of the run.", value(x.Cost), units.Percent(x.Share))
 		}
@@ -50,7 +51,7 @@ func sentence(x analyze.Fact, unit string) string {
 			value(x.Cost), value(x.Cost/float64(x.Calls)), units.Percent(x.Share))
 	case analyze.FactAlsoRan:
 		return fmt.Sprintf("%s also ran %s from the same place, another %s; the finding's cost includes it.",
-			analyze.Label(x.Func), times(x.Calls), value(x.Cost))
+			location.Label(x.Func), times(x.Calls), value(x.Cost))
 	case analyze.FactOtherSites:
 		var sites []string
 		for _, p := range x.Parts {
@@ -61,7 +62,7 @@ func sentence(x analyze.Fact, unit string) string {
 		}
 		return "It is also reached from " + strings.Join(sites, "; ") + "."
 	case analyze.FactCall:
-		return fmt.Sprintf("%s (%s of %s)", analyze.Label(x.Site), counted(x.Calls, "call", "calls"), name(x.Func))
+		return fmt.Sprintf("%s (%s of %s)", location.Label(x.Site), counted(x.Calls, "call", "calls"), name(x.Func))
 	case analyze.FactMultiple:
 		if x.Multiple == 1 {
 			return fmt.Sprintf("%s called %s, once per call of %s", name(x.Func), times(x.Calls), name(x.Other))
@@ -85,25 +86,25 @@ func sentence(x analyze.Fact, unit string) string {
 	case analyze.FactCache:
 		lookups := make([]string, len(x.Funcs))
 		for i, f := range x.Funcs {
-			lookups[i] = analyze.Label(f)
+			lookups[i] = location.Label(f)
 		}
 		return fmt.Sprintf("%s ran %s for %s (%s): the cache missed %s of the time.",
 			name(x.Func), times(x.Calls), counted(x.Of, "cache lookup", "cache lookups"), strings.Join(lookups, ", "), units.Percent(x.Share))
 	case analyze.FactVaryingUse:
 		return fmt.Sprintf("Beside it, %s calls %s just as often (%s), and that function's work varies from call to call: "+
-			"the inputs change, yet %s rebuilds the same thing every time.", name(x.Site), analyze.Label(x.Other), times(x.Calls), name(x.Func))
+			"the inputs change, yet %s rebuilds the same thing every time.", name(x.Site), location.Label(x.Other), times(x.Calls), name(x.Func))
 	case analyze.FactUseRatio:
 		return fmt.Sprintf("It costs %s as much as the rest of %s's work: its heaviest other call, %s, took %s.",
-			units.Times(x.Ratio), name(x.Site), analyze.Label(x.Other), value(x.Cost))
+			units.Times(x.Ratio), name(x.Site), location.Label(x.Other), value(x.Cost))
 	case analyze.FactSaving:
 		return fmt.Sprintf("Doing it once would save up to %s; that is an upper bound, assuming every call built the same thing.", value(x.Cost))
 	case analyze.FactStackCost:
 		site := ""
 		if x.Site != nil {
-			site = ", called from " + analyze.Label(x.Site) + ","
+			site = ", called from " + location.Label(x.Site) + ","
 		}
 		return fmt.Sprintf("%s%s and what it calls account for %s, %s of the profile.",
-			analyze.Label(x.Func), site, value(x.Cost), units.Percent(x.Share))
+			location.Label(x.Func), site, value(x.Cost), units.Percent(x.Share))
 	case analyze.FactOnRequest:
 		return fmt.Sprintf("%s of it ran while serving requests, under %s, not during package initialization.",
 			units.Percent(x.Share), x.Other.Name)
@@ -159,9 +160,9 @@ func from(site, via *parse.Func) string {
 	if site == nil {
 		return ""
 	}
-	s := ", called from " + analyze.Label(site)
+	s := ", called from " + location.Label(site)
 	if via != nil {
-		s += " via " + analyze.Label(via)
+		s += " via " + location.Label(via)
 	}
 	return s
 }
@@ -170,7 +171,7 @@ func from(site, via *parse.Func) string {
 // name, or a built-in's label.
 func name(f *parse.Func) string {
 	if f.File == "~" || f.File == "" {
-		return analyze.Label(f)
+		return location.Label(f)
 	}
 	return f.Name
 }
