@@ -1,8 +1,6 @@
 package analyze
 
 import (
-	"strings"
-
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -21,13 +19,13 @@ func (g *callGraph) lookups(pat *Pattern, f *parse.Func) int64 {
 	return n
 }
 
-// lookupNames lists the cache lookups of pat that call f.
-func lookupNames(pat *Pattern, f *parse.Func) string {
-	var names []string
+// lookupFuncs lists the cache lookups of pat that call f.
+func lookupFuncs(pat *Pattern, f *parse.Func) []*parse.Func {
+	var out []*parse.Func
 	for _, e := range f.In {
 		if matchAny(pat.Lookup, slashed(e.Caller.File), e.Caller.Name) {
-			names = append(names, ShortFile(e.Caller.File)+" "+e.Caller.Name)
+			out = append(out, e.Caller)
 		}
 	}
-	return strings.Join(names, ", ")
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -85,7 +86,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 	qualifies := map[*parse.Func]candidate{}
 	var order []*parse.Func // the keys of qualifies, in p.Funcs order
 	for _, f := range p.Funcs {
-		if f.Synthetic || f.Primitive < g.lim.MinCalls || OriginOf(f) == Native {
+		if f.Synthetic || f.Primitive < g.lim.MinCalls || location.OriginOf(f) == location.Native {
 			continue
 		}
 		n, cost := g.entry(f, func(*parse.Func) bool { return false })
@@ -107,7 +108,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 		for moved := true; moved; {
 			moved = false
 			for _, e := range c.root.Out {
-				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && OriginOf(c.root) == User && e.Cum >= g.lim.Descend*c.cost {
+				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && location.OriginOf(c.root) == location.User && e.Cum >= g.lim.Descend*c.cost {
 					c, moved, visited[e.Callee] = next, true, true
 					levels = append(levels, e.Callee)
 					break

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 	"github.com/loopdoctor/loopdoctor/render"
 )
@@ -129,10 +130,10 @@ func checkGates(r *analyze.Report, s *settings) error {
 	}
 	for _, f := range r.Findings {
 		if s.failOn != "" && severityRank[f.Severity] >= severityRank[s.failOn] {
-			return gateError{fmt.Sprintf("%s: %s finding: %s (--fail-on %s)", r.Profile.Source, f.Severity, f.Title, s.failOn)}
+			return gateError{fmt.Sprintf("%s: %s finding: %s (--fail-on %s)", r.Profile.Source, f.Severity, render.Title(f), s.failOn)}
 		}
 		if s.failOnShare > 0 && f.Share >= s.failOnShare {
-			return gateError{fmt.Sprintf("%s: finding costs %s of the total: %s (--fail-on-share %g)", r.Profile.Source, render.Percent(f.Share), f.Title, s.failOnShare)}
+			return gateError{fmt.Sprintf("%s: finding costs %s of the total: %s (--fail-on-share %g)", r.Profile.Source, units.Percent(f.Share), render.Title(f), s.failOnShare)}
 		}
 	}
 	return nil

@@ -189,6 +189,9 @@ func (v *rawFlags) check(fs *pflag.FlagSet, s *settings) error {
 			return usagef("--min-width must be 0 or more")
 		}
 	}
+	if s.format != nil && s.format.computes != nil {
+		s.format.computes(&s.opts, s)
+	}
 	return s.checkFiles()
 }
 

@@ -27,6 +27,9 @@ type format struct {
 	// document of its own, so a consumer of several reports sees it in
 	// place; the message is on standard error either way.
 	failure func(w io.Writer, source string, err error) error
+	// computes, when set, asks the analysis for what the format lays out
+	// beyond the report every format gets (stacks, samples).
+	computes func(o *analyze.Options, s *settings)
 
 	lines     bool // several reports are one per line, with no blank line between
 	oneReport bool // draws a single profile: several FILEs need --merge
@@ -62,6 +65,7 @@ var formats = []*format{
 		report: func(w io.Writer, r *analyze.Report, s *settings) error {
 			return render.Flame(w, r, s.flame)
 		},
+		computes:  flameStacks,
 		oneReport: true, noTerminal: true,
 	},
 	{
@@ -69,26 +73,32 @@ var formats = []*format{
 		report: func(w io.Writer, r *analyze.Report, s *settings) error {
 			return render.PNG(w, r, s.flame)
 		},
+		computes:  flameStacks,
 		oneReport: true, noTerminal: true,
 	},
 	{
 		name: "pprof", what: "gzipped protobuf", commands: []string{"convert"},
-		report: func(w io.Writer, r *analyze.Report, _ *settings) error {
-			return render.Pprof(w, render.NewSamples(r.Profile))
-		},
+		report:    plain(render.Pprof),
+		computes:  func(o *analyze.Options, _ *settings) { o.Samples = true },
 		oneReport: true, noTerminal: true,
 	},
 	{
 		name: "speedscope", what: "JSON", commands: []string{"convert"},
-		report: func(w io.Writer, r *analyze.Report, _ *settings) error {
-			return render.Speedscope(w, render.NewSamples(r.Profile))
-		},
+		report:    plain(render.Speedscope),
+		computes:  func(o *analyze.Options, _ *settings) { o.Samples = true },
 		oneReport: true,
 	},
 	{
 		name: "folded", what: "stacks", commands: []string{"analyze", "convert"},
-		report: plain(render.Folded),
+		report:   plain(render.Folded),
+		computes: func(o *analyze.Options, _ *settings) { o.Stacks = &analyze.StackOptions{} },
 	},
+}
+
+// flameStacks asks for the stacks of a flame graph shaped by the flags.
+func flameStacks(o *analyze.Options, s *settings) {
+	so := s.flame.StackOptions()
+	o.Stacks = &so
 }
 
 // plain adapts a renderer that takes no settings.
