@@ -13,6 +13,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -48,8 +49,8 @@ func TestPrintable(t *testing.T) {
 }
 
 // hostileReport is a pstats-like report of a caller and a callee whose
-// names and files are given, with the callee called from two places.
-func hostileReport(name, file string) *analyze.Report {
+// names and files are given, analyzed with opts.
+func hostileReport(name, file string, opts analyze.Options) *analyze.Report {
 	main := &parse.Func{Name: "main", File: "/srv/app/app.py", Line: 1, Calls: 1, Primitive: 1, Own: 0.1, Cum: 1}
 	f := &parse.Func{Name: name, File: file, Line: 7, Calls: 2, Primitive: 2, Own: 0.6, Cum: 0.9}
 	g := &parse.Func{Name: name + "2", File: file, Line: 9, Calls: 1, Primitive: 1, Own: 0.3, Cum: 0.3}
@@ -62,7 +63,7 @@ func hostileReport(name, file string) *analyze.Report {
 	if err := p.Normalize(); err != nil {
 		return nil // names that collide make no profile; the reader refuses them too
 	}
-	return analyze.Analyze(p, analyze.Options{})
+	return analyze.Analyze(p, opts)
 }
 
 // hostileSeeds are names a dump attached to a bug report might carry.
@@ -97,7 +98,7 @@ func FuzzTextRows(f *testing.F) {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, name, file string) {
-		r := hostileReport(name, file)
+		r := hostileReport(name, file, analyze.Options{})
 		if r == nil {
 			return
 		}
@@ -125,7 +126,7 @@ func FuzzMarkdown(f *testing.F) {
 	}
 	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
 	f.Fuzz(func(t *testing.T, name, file string) {
-		r := hostileReport(name, file)
+		r := hostileReport(name, file, analyze.Options{})
 		if r == nil {
 			return
 		}
@@ -149,7 +150,7 @@ func FuzzMarkdown(f *testing.F) {
 			t.Fatalf("%d rows for %d functions:\n%s", len(rows), len(r.Rows), b.String())
 		}
 		for i, row := range rows {
-			want := strings.TrimSpace(Printable(analyze.Label(r.Rows[i].Func)))
+			want := strings.TrimSpace(Printable(location.Label(r.Rows[i].Func)))
 			if got := strings.TrimSpace(row[len(row)-1]); got != want {
 				t.Errorf("row %d shows %q, want %q", i, got, want)
 			}
@@ -165,7 +166,7 @@ func FuzzFolded(f *testing.F) {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, name, file string) {
-		r := hostileReport(name, file)
+		r := hostileReport(name, file, analyze.Options{Stacks: &analyze.StackOptions{}})
 		if r == nil {
 			return
 		}
@@ -200,12 +201,14 @@ func FuzzFlameSVG(f *testing.F) {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, name, file string) {
-		r := hostileReport(name, file)
+		opts := FlameOptions{Title: name}
+		so := opts.StackOptions()
+		r := hostileReport(name, file, analyze.Options{Stacks: &so})
 		if r == nil {
 			return
 		}
 		var b bytes.Buffer
-		if err := Flame(&b, r, FlameOptions{Title: name}); err != nil {
+		if err := Flame(&b, r, opts); err != nil {
 			t.Fatal(err)
 		}
 		if c := rawControl(b.String()); c >= 0 {
