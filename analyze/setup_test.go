@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -277,25 +276,6 @@ func TestSetupNegative(t *testing.T) {
 	}
 }
 
-// pprofOracle asks go tool pprof for the cumulative value of fn and the
-// profile total, in unit ("ns" or "B"), for the given sample index.
-func pprofOracle(t *testing.T, dump, index, unit, fn string) (cum, total float64) {
-	t.Helper()
-	out, err := exec.Command("go", "tool", "pprof", "-unit="+unit, "-sample_index="+index, "-top", "-cum", dump).Output()
-	if err != nil {
-		t.Skipf("go tool pprof: %v", err)
-	}
-	num := `([0-9]+)` + regexp.QuoteMeta(unit)
-	line := regexp.MustCompile(`(?m)^.*\s` + num + `\s+[0-9.]+%\s+` + regexp.QuoteMeta(fn) + `$`).FindStringSubmatch(string(out))
-	tot := regexp.MustCompile(`(?:Total samples = |of )` + num + `(?: total|\s)`).FindStringSubmatch(string(out))
-	if line == nil || tot == nil {
-		t.Fatalf("go tool pprof output lacks %s or the total:\n%s", fn, out)
-	}
-	cum, _ = strconv.ParseFloat(line[1], 64)
-	total, _ = strconv.ParseFloat(tot[1], 64)
-	return cum, total
-}
-
 // TestSetupPprof checks the Go service that compiles regexps per request,
 // in its CPU and allocation profiles: the finding's cost is every sample
 // under regexp.MustCompile, as go tool pprof counts it.
@@ -315,7 +295,7 @@ func TestSetupPprof(t *testing.T) {
 			if err != nil {
 				t.Skipf("pprof reader cannot read the profile yet: %v", err)
 			}
-			cum, total := pprofOracle(t, dump, tt.index, tt.unit, "regexp.MustCompile")
+			cum, total := focusedCum(t, dump, tt.index, tt.unit, "", "regexp.MustCompile")
 			cum, total = cum*tt.scale, total*tt.scale
 			got := findSetup(p)
 			if len(got) == 0 {
@@ -332,7 +312,7 @@ func TestSetupPprof(t *testing.T) {
 			if f.Calls != -1 || f.PerCall != 0 || !near(f.Cost, cum) || !near(f.Share, cum/total) || !near(f.Saving, f.Cost) {
 				t.Errorf("calls %d cost %v share %v saving %v, want -1 and pprof's cum %v of %v", f.Calls, f.Cost, f.Share, f.Saving, cum, total)
 			}
-			if !hasFact(f.Evidence, Fact{Kind: FactOnRequest, Share: 1, Other: named("net/http.(*conn).serve")}) {
+			if !hasFact(f.Evidence, Fact{Kind: FactPerRequest, Other: named("net/http.(*conn).serve")}) {
 				t.Errorf("evidence does not place the setup under request handling:\n%+v", f.Evidence)
 			}
 		})
@@ -530,12 +510,16 @@ func TestRepeats(t *testing.T) {
 	}
 }
 
-// TestSetupStacks checks S8 on hand-built Go profiles without call counts:
-// regexp compiles under package init run once and are not findings; the
-// same compiles under request handling are.
+// TestSetupStacks checks the pprof rule on hand-built profiles without
+// call counts: the same regexp compiles are a finding only where the stack
+// shows a place that repeats (a request handler, a benchmark loop), never
+// under package init, sync.Once or the profiler, and not in main, where how
+// often they ran cannot be told.
 func TestSetupStacks(t *testing.T) {
 	names := []string{"runtime.main", "runtime.doInit1", "main.init", "regexp.MustCompile", "regexp.compile",
-		"net/http.(*conn).serve", "net/http.HandlerFunc.ServeHTTP", "main.handle", "main.respond"}
+		"net/http.(*conn).serve", "net/http.HandlerFunc.ServeHTTP", "main.handle", "main.respond",
+		"sync.(*Once).doSlow", "main.main", "testing.(*B).runN", "main.BenchmarkHandle",
+		"net/http/pprof.handler.ServeHTTP", "runtime/pprof.writeHeapProto"}
 	build := func(stacks [][]int, values []float64) *parse.Profile {
 		p := &parse.Profile{Format: parse.Pprof, Unit: "seconds", SampleType: "cpu"}
 		for _, n := range names {
@@ -556,15 +540,25 @@ func TestSetupStacks(t *testing.T) {
 	}
 	atInit := []int{0, 1, 2, 3, 4}
 	perRequest := []int{5, 6, 7, 3, 4}
+	onceInRequest := []int{5, 6, 7, 9, 3, 4}
+	inMain := []int{0, 10, 3, 4}
+	perIteration := []int{11, 12, 7, 3, 4}
+	profiler := []int{5, 6, 13, 14, 3, 4} // the profiler's setup, under a request
 	work := []int{5, 6, 7, 8}
 	tests := []struct {
 		name   string
 		stacks [][]int
 		values []float64
 		cost   float64 // 0 for no finding
+		per    FactKind
+		place  string
 	}{
-		{"compiled once at init", [][]int{atInit, work}, []float64{0.5, 1}, 0},
-		{"compiled per request", [][]int{atInit, perRequest, work}, []float64{0.5, 0.3, 1}, 0.3},
+		{"compiled once at init", [][]int{atInit, work}, []float64{0.5, 1}, 0, "", ""},
+		{"compiled once in a handler under sync.Once", [][]int{onceInRequest, work}, []float64{0.5, 1}, 0, "", ""},
+		{"compiled in main", [][]int{inMain, work}, []float64{0.5, 1}, 0, "", ""},
+		{"written by the profiler", [][]int{profiler, work}, []float64{0.5, 1}, 0, "", ""},
+		{"compiled per request", [][]int{perRequest, inMain, profiler, work}, []float64{0.3, 0.5, 0.2, 1}, 0.3, FactPerRequest, "net/http.(*conn).serve"},
+		{"compiled per benchmark iteration", [][]int{perIteration, work}, []float64{0.3, 1}, 0.3, FactPerIteration, "main.BenchmarkHandle"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -584,10 +578,8 @@ func TestSetupStacks(t *testing.T) {
 				!near(f.Cost, tt.cost) || !near(f.Share, tt.cost/p.Total) || f.Calls != -1 {
 				t.Errorf("got %s at %s from %v, cost %v share %v calls %d", f.Pattern, f.Func, f.CallSite, f.Cost, f.Share, f.Calls)
 			}
-			for _, want := range []Fact{{Kind: FactOnRequest, Share: 1, Other: named("net/http.(*conn).serve")}, {Kind: FactInitCost, Cost: 0.5}} {
-				if !hasFact(f.Evidence, want) {
-					t.Errorf("evidence lacks %+v:\n%+v", want, f.Evidence)
-				}
+			if !hasFact(f.Evidence, Fact{Kind: tt.per, Other: named(tt.place)}) {
+				t.Errorf("evidence does not name %s:\n%+v", tt.place, f.Evidence)
 			}
 		})
 	}
