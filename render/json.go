@@ -189,7 +189,7 @@ func jsonFacts(facts []analyze.Fact, unit string) []jsonFact {
 		out[i] = jsonFact{Kind: string(x.Kind), Function: funcID(x.Func), Site: funcID(x.Site), Via: funcID(x.Via),
 			Other: funcID(x.Other), Calls: x.Calls, Multiple: x.Multiple, Of: x.Of,
 			Count: x.Count, Among: x.Among, Distinct: x.Distinct, Cost: x.Cost, Share: x.Share, Ratio: x.Ratio,
-			Catalog: x.Text, Text: plainWords(unit).fact(x)}
+			Catalog: x.Text, Text: sentence(x, unit)}
 		if x.Funcs != nil {
 			out[i].Functions = ids(x.Funcs)
 		}

@@ -132,7 +132,7 @@ func textFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	b.WriteString(head + strings.Repeat(" ", pad) + tail + "\n")
 	const indent = "    "
 	for _, e := range f.Evidence {
-		writeWrapped(b, indent+"· ", indent+"  ", plainWords(unit).fact(e))
+		writeWrapped(b, indent+"· ", indent+"  ", sentence(e, unit))
 	}
 	if f.CallSite != nil && !placed(f) {
 		writeWrapped(b, indent+"called from ", indent+"  ", location.Label(f.CallSite))

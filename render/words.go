@@ -47,6 +47,10 @@ type wording struct {
 	code func(string) string // a function's label or name
 }
 
+// sentence words x plainly, as the terminal report, JSON's "text" and
+// HTML print it.
+func sentence(x analyze.Fact, unit string) string { return plainWords(unit).fact(x) }
+
 // plainWords is the wording of the terminal report and of JSON's "text".
 func plainWords(unit string) wording {
 	return wording{unit: unit, text: func(s string) string { return s }, code: Printable}

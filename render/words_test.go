@@ -56,7 +56,7 @@ func TestSentence(t *testing.T) {
 			if tt.fact.Kind == analyze.FactStackCost {
 				unit = "bytes"
 			}
-			if got := plainWords(unit).fact(tt.fact); got != tt.want {
+			if got := sentence(tt.fact, unit); got != tt.want {
 				t.Errorf("got  %q\nwant %q", got, tt.want)
 			}
 		})
