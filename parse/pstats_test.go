@@ -3,6 +3,7 @@ package parse
 import (
 	"bufio"
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -551,6 +552,35 @@ func TestCyclic(t *testing.T) {
 			}
 			if got.String() != tc.want {
 				t.Errorf("on a cycle: %s, want %s", got.String(), tc.want)
+			}
+		})
+	}
+}
+
+// TestNotAProfile checks that a marshalled object of the wrong kind at the
+// top level is named, whether or not its first byte could start a text
+// profile.
+func TestNotAProfile(t *testing.T) {
+	// marshal.dumps(compile("x=1", "f.py", "exec")) on CPython 3.11.
+	code, err := hex.DecodeString("630000000000000000000000000100000000000000f30a000000970064005a00640153002902e9010000004e2901da0178a900f300000000fa04662e7079fa083c6d6f64756c653e720600000001000000730e000000f003010101d802038001800180017204000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		msg  string
+	}{
+		{"frozenset", m('>', 1, mInt(1)), "bad.prof: a marshalled frozenset, not a profile: unknown profile format"},
+		{"flagged set", flagged(m('<', 0)), "bad.prof: a marshalled set, not a profile: unknown profile format"},
+		{"code object", code, "bad.prof: a marshalled code object, not a profile: unknown profile format"},
+		{"flagged code object", flagged(m('c')), "bad.prof: a marshalled code object, not a profile: unknown profile format"},
+		{"int", mInt(7), "bad.prof: a marshalled int, not a profile: unknown profile format"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Data(tc.in, "bad.prof", Options{})
+			if err == nil || err.Error() != tc.msg {
+				t.Errorf("error %v, want %s", err, tc.msg)
 			}
 		})
 	}
