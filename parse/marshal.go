@@ -179,7 +179,9 @@ func (d *decoder) count(size int, what string) (int, error) {
 		return 0, err
 	}
 	if n < 0 || n > maxItems || int64(n)*int64(size) > int64(len(d.data)-d.off) {
-		return 0, d.fail(at, "%s length %d exceeds the %d bytes left", what, n, len(d.data)-d.off)
+		// Lengths are unsigned in the message: CPython reads 0xFFFFFFF0
+		// as a huge length, not as -16.
+		return 0, d.fail(at, "%s length %d exceeds the %d bytes left", what, uint32(n), len(d.data)-d.off)
 	}
 	return int(n), nil
 }
