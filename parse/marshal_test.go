@@ -69,7 +69,7 @@ func show(d *decoder, v value) string {
 		return "False"
 	case kInt:
 		return strconv.FormatInt(v.int(), 10)
-	case kFloat:
+	case kFloat, kBigInt:
 		return strconv.FormatFloat(v.float(), 'g', -1, 64)
 	case kStr:
 		return strconv.Quote(d.strs[v.x])
@@ -108,7 +108,7 @@ func TestMarshalDecode(t *testing.T) {
 		{"long 2**31", m('l', 3, []byte{0, 0, 0, 0, 2, 0}), "2147483648"},
 		{"long negative", m('l', -3, []byte{1, 0, 0, 0, 2, 0}), "-2147483649"},
 		{"long max int64", m('l', 5, []byte{0xff, 0x7f, 0xff, 0x7f, 0xff, 0x7f, 0xff, 0x7f, 0x07, 0}), "9223372036854775807"},
-		{"long beyond int64 is a float", m('l', 5, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0}), "1.8446744073709552e+19"},
+		{"long beyond int64 keeps its magnitude", m('l', 5, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0}), "1.8446744073709552e+19"},
 		{"text float", m('f', byte(5), "1e-05"), "1e-05"},
 		{"text float inf", m('f', byte(3), "inf"), "+Inf"},
 		{"binary float", mFloat(0.1), "0.1"},
