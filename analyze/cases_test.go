@@ -40,7 +40,6 @@ var knownWrong = map[string]string{
 	"pygments_one_lexer.prof":   "pyfind: cache evidence",
 	"deepcopy_states.prof":      "pyfind: proof before verdict",
 	"regex_distinct_once.prof":  "pyfind: cache evidence",
-	"go/go_regexp_user_patterns/go_regexp_user_patterns.allocs.pb.gz": "loopgo: Go setup detection",
 }
 
 // TestCases applies the rules of the cases' check.py to Analyze's report:

@@ -394,7 +394,7 @@ func frameName(f *parse.Func) string {
 	case f.File == "~" || f.File == "":
 		return location.Label(f)
 	case strings.HasPrefix(f.Name, "<"):
-		return f.Name + " " + filepath.Base(f.File)
+		return f.Name + " " + location.Base(f.File)
 	}
 	return f.Name
 }
