@@ -6,6 +6,13 @@ import (
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
+// CacheSize is how many entries a library's cache holds from one major
+// Python version on.
+type CacheSize struct {
+	Major   int
+	Entries int
+}
+
 // lookups counts the calls of the cache lookups of pat that call f
 // directly: the lookups f's calls are the misses of. It is 0 when f is not
 // reached through the cache (Environment.from_string has none).
@@ -19,6 +26,56 @@ func (g *callGraph) lookups(pat *Pattern, f *parse.Func) int64 {
 		}
 	}
 	return n
+}
+
+// evicts reports whether c's cache misses show a cache too small for the
+// program (S5): most lookups miss, and the setup ran more often in the
+// whole run than the cache has entries. Below that size every miss may be
+// the first use of a different input, which no cache avoids.
+func (g *callGraph) evicts(c candidate) bool {
+	if float64(c.calls) < g.lim.MinMissRatio*float64(c.lookups) {
+		return false
+	}
+	size := cacheEntries(c.pattern.Cache, g.pythonMajor)
+	return size == 0 || c.root.Primitive > int64(size)
+}
+
+// cacheEntries is the size of a cache under the given major Python
+// version; for an unknown version (0), the largest size any version has,
+// so that an unknown version never shows an eviction that did not happen.
+func cacheEntries(sizes []CacheSize, major int) int {
+	n := 0
+	for _, s := range sizes {
+		if major == 0 {
+			n = max(n, s.Entries)
+		} else if s.Major <= major {
+			n = s.Entries
+		}
+	}
+	return n
+}
+
+// pythonMajor infers the major version of the Python that wrote p from
+// its standard-library paths (/usr/lib/python3.11/, C:\Python27\Lib\); 0
+// when no path says.
+func pythonMajor(p *parse.Profile) int {
+	for _, f := range p.Funcs {
+		end := pythonStdlibEnd(f.File)
+		if end < 0 {
+			continue
+		}
+		dir := strings.ToLower(f.File[:end-1])
+		dir = dir[strings.LastIndexAny(dir, `/\`)+1:]
+		if dir == "lib" { // Windows: C:\Python27\Lib
+			rest := strings.ToLower(f.File[:end-len(`\lib\`)])
+			dir = rest[strings.LastIndexAny(rest, `/\`)+1:]
+		}
+		dir = strings.TrimPrefix(strings.TrimPrefix(dir, "python"), "pypy")
+		if dir != "" && dir[0] >= '2' && dir[0] <= '9' {
+			return int(dir[0] - '0')
+		}
+	}
+	return 0
 }
 
 // lookupNames lists the cache lookups of pat that call f.

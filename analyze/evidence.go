@@ -31,7 +31,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	f.Share = share(p, c.cost)
 	f.Severity = g.lim.severity(p, f.Cost, f.Share)
 	f.Chain = append(slices.Clone(up), c.root)
-	f.Chain = append(f.Chain, heaviestDescent(c.root)...)
+	f.Chain = append(f.Chain, g.heaviestDescent(c.root)...)
 
 	name := Label(c.root)
 	if c.pattern != nil {
