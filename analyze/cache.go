@@ -1,7 +1,7 @@
 package analyze
 
 import (
-	"strings"
+	"regexp"
 
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -55,36 +55,33 @@ func cacheEntries(sizes []CacheSize, major int) int {
 	return n
 }
 
+// pythonDir matches the directory of a Python install in a path:
+// /usr/lib/python3.11/, C:\Python27\Lib\, pypy3.9/.
+var pythonDir = regexp.MustCompile(`(?i)(?:^|[/\\])(?:python|pypy)([2-9])(?:\.?[0-9]+)*[/\\]`)
+
 // pythonMajor infers the major version of the Python that wrote p from
-// its standard-library paths (/usr/lib/python3.11/, C:\Python27\Lib\); 0
-// when no path says.
+// the paths of its functions; 0 when no path says.
 func pythonMajor(p *parse.Profile) int {
+	prev := ""
 	for _, f := range p.Funcs {
-		end := pythonStdlibEnd(f.File)
-		if end < 0 {
+		if f.File == prev { // functions come sorted by file
 			continue
 		}
-		dir := strings.ToLower(f.File[:end-1])
-		dir = dir[strings.LastIndexAny(dir, `/\`)+1:]
-		if dir == "lib" { // Windows: C:\Python27\Lib
-			rest := strings.ToLower(f.File[:end-len(`\lib\`)])
-			dir = rest[strings.LastIndexAny(rest, `/\`)+1:]
-		}
-		dir = strings.TrimPrefix(strings.TrimPrefix(dir, "python"), "pypy")
-		if dir != "" && dir[0] >= '2' && dir[0] <= '9' {
-			return int(dir[0] - '0')
+		prev = f.File
+		if m := pythonDir.FindStringSubmatch(f.File); m != nil {
+			return int(m[1][0] - '0')
 		}
 	}
 	return 0
 }
 
-// lookupNames lists the cache lookups of pat that call f.
-func lookupNames(pat *Pattern, f *parse.Func) string {
-	var names []string
+// lookupFuncs lists the cache lookups of pat that call f.
+func lookupFuncs(pat *Pattern, f *parse.Func) []*parse.Func {
+	var out []*parse.Func
 	for _, e := range f.In {
 		if matchAny(pat.Lookup, slashed(e.Caller.File), e.Caller.Name) {
-			names = append(names, ShortFile(e.Caller.File)+" "+e.Caller.Name)
+			out = append(out, e.Caller)
 		}
 	}
-	return strings.Join(names, ", ")
+	return out
 }

@@ -2,10 +2,10 @@ package analyze
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -13,7 +13,7 @@ import (
 // function in the user's own code, where a fix goes; nil if there is none.
 func (g *callGraph) callSite(f *parse.Func) *parse.Func {
 	path := g.upPath(f)
-	if len(path) > 0 && OriginOf(path[0]) == User {
+	if len(path) > 0 && location.OriginOf(path[0]) == location.User {
 		return path[0]
 	}
 	return nil
@@ -41,7 +41,7 @@ func (g *callGraph) upPath(f *parse.Func) []*parse.Func {
 		cur = best.Caller
 		seen[cur] = true
 		path = append(path, cur)
-		if OriginOf(cur) == User {
+		if location.OriginOf(cur) == location.User {
 			break
 		}
 	}
@@ -50,13 +50,13 @@ func (g *callGraph) upPath(f *parse.Func) []*parse.Func {
 }
 
 // otherSites lists the places in the user's code, besides site, from which
-// f is reached through library code, each with the calls it makes into
-// that code, most calls first; at most three, then how many more.
-func (g *callGraph) otherSites(f, site *parse.Func) []string {
+// f is reached through library code, each as a FactCall with the calls it
+// makes into that code, most calls first; at most three, and how many more.
+func (g *callGraph) otherSites(f, site *parse.Func) (sites []Fact, more int) {
 	var found []*parse.Edge
 	seen := map[*parse.Func]bool{f: true}
 	queue := []*parse.Func{f}
-	if OriginOf(f) == User {
+	if location.OriginOf(f) == location.User {
 		queue = nil // the user's own function: its callers are the sites
 		for _, e := range f.In {
 			if e.Caller != f && e.Caller != site && g.runtime[e.Caller.ID] > 0 {
@@ -73,7 +73,7 @@ func (g *callGraph) otherSites(f, site *parse.Func) []string {
 				continue
 			}
 			seen[c] = true
-			if OriginOf(c) == User {
+			if location.OriginOf(c) == location.User {
 				if c != site {
 					found = append(found, e)
 				}
@@ -85,15 +85,10 @@ func (g *callGraph) otherSites(f, site *parse.Func) []string {
 	slices.SortStableFunc(found, func(a, b *parse.Edge) int {
 		return cmp.Or(cmp.Compare(b.Calls, a.Calls), strings.Compare(a.Caller.String(), b.Caller.String()))
 	})
-	var out []string
-	for i, e := range found {
-		if i == 3 {
-			out = append(out, fmt.Sprintf("%d more places", len(found)-3))
-			break
-		}
-		out = append(out, fmt.Sprintf("%s (%s calls of %s)", Label(e.Caller), count(e.Calls), shortName(e.Callee)))
+	for _, e := range found[:min(3, len(found))] {
+		sites = append(sites, Fact{Kind: FactCall, Site: e.Caller, Func: e.Callee, Calls: e.Calls})
 	}
-	return out
+	return sites, max(0, len(found)-3)
 }
 
 // heaviestDescent follows f's heaviest callees inside its private subtree

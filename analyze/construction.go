@@ -20,7 +20,7 @@ func (g *callGraph) constantUse(c *candidate) bool {
 		build.Cum < g.lim.Dominates*build.Caller.Cum {
 		return false
 	}
-	if c.construction = construction(c.root, c.rep); c.construction == "" {
+	if c.construction = construction(c.root, c.rep); c.construction == nil {
 		return false
 	}
 	c.dominated = build
@@ -44,26 +44,26 @@ var constructionCalls = []string{"__init__", "__new__", "<dictcomp>", "<setcomp>
 	"<built-in method posix.stat>", "<built-in method posix.listdir>", "<built-in method posix.scandir>",
 	"<built-in method marshal.loads>", "<built-in method _pickle.loads>"}
 
-// construction names the evidence that f constructs something: its own
-// name, a member's name, or a construction call among the members; "" when
-// nothing says so.
-func construction(f *parse.Func, r repeat) string {
+// construction returns what shows that f constructs something: f itself
+// or a member carrying most of its cost when the name says so, else a
+// construction call among the members; nil when nothing does.
+func construction(f *parse.Func, r repeat) *parse.Func {
 	if builderName(f.Name) {
-		return f.Name
+		return f
 	}
 	for _, m := range r.members {
 		if m.Cum >= 0.5*r.cost && builderName(m.Name) {
-			return m.Name
+			return m
 		}
 	}
 	for _, m := range r.members {
 		for _, name := range constructionCalls {
 			if m.Name == name || strings.HasSuffix(m.Name, "."+name) {
-				return shortName(m)
+				return m
 			}
 		}
 	}
-	return ""
+	return nil
 }
 
 // builderName reports whether one of name's parts (split at underscores,

@@ -9,6 +9,9 @@
 //     be built once (Setup).
 //  4. Measure the event loop, when the profile holds one, and rank the
 //     synchronous work that blocked it (EventLoop).
+//  5. When Options ask for them, build the frame tree flame graphs and
+//     folded stacks draw (Report.Stacks) and the call paths pprof and
+//     speedscope files store (Report.Samples).
 //
 // Everything a renderer needs is in the returned *Report; renderers never
 // look at the parse package's data except through it.

@@ -1,10 +1,10 @@
 package analyze
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -56,7 +56,7 @@ func stackSetup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
 		}
 		var site *parse.Func
 		for j := len(above) - 1; j >= 0; j-- {
-			if f := p.Funcs[above[j]]; OriginOf(f) == User {
+			if f := p.Funcs[above[j]]; location.OriginOf(f) == location.User {
 				site = f
 				break
 			}
@@ -98,28 +98,22 @@ func stackSetup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
 		if k.site != nil {
 			f.Chain = f.Chain[slices.Index(f.Chain, k.site):]
 		}
-		where := ""
-		if k.site != nil {
-			where = ", called from " + Label(k.site) + ","
-		}
-		ev := []string{fmt.Sprintf("%s%s and what it calls account for %s, %s of the profile.",
-			Label(root), where, amount(p, gr.cost), percent(f.Share))}
+		ev := []Fact{{Kind: FactStackCost, Func: root, Site: k.site, Cost: gr.cost, Share: f.Share}}
 		var onRequest float64
 		for _, v := range gr.request {
 			onRequest += v
 		}
 		switch {
 		case onRequest > 0:
-			ev = append(ev, fmt.Sprintf("%s of it ran while serving requests, under %s, not during package initialization.",
-				percent(onRequest/gr.cost), heaviestKey(gr.request).Name))
+			ev = append(ev, Fact{Kind: FactOnRequest, Share: onRequest / gr.cost, Other: heaviestKey(gr.request)})
 		default:
-			ev = append(ev, "None of it ran during package initialization, where setup that runs once belongs.")
+			ev = append(ev, Fact{Kind: FactNotInit})
 		}
 		if c := initCost[k.pat]; c > 0 {
-			ev = append(ev, fmt.Sprintf("Another %s of the same setup ran during package initialization and is not counted.", amount(p, c)))
+			ev = append(ev, Fact{Kind: FactInitCost, Cost: c})
 		}
-		ev = append(ev, "Call chain: "+chainNames(f.Chain)+".", k.pat.Why, "Known upstream: "+k.pat.Ref+".",
-			"The profile records no call counts, so how often the setup ran is unknown; doing it once would save up to its whole cost.")
+		ev = append(ev, Fact{Kind: FactChain, Funcs: f.Chain}, Fact{Kind: FactWhy, Text: k.pat.Why},
+			Fact{Kind: FactUpstream, Text: k.pat.Ref}, Fact{Kind: FactNoCounts, Cost: f.Saving})
 		f.Evidence = ev
 		findings = append(findings, f)
 	}

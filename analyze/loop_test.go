@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -135,7 +136,7 @@ func TestEventLoop(t *testing.T) {
 				}
 				for _, b := range l.Blockers {
 					if b.ProbablySlow {
-						t.Errorf("%s is probably slow; nothing blocks in this app", Label(b.Func))
+						t.Errorf("%s is probably slow; nothing blocks in this app", location.Label(b.Func))
 					}
 				}
 			},
@@ -146,7 +147,7 @@ func TestEventLoop(t *testing.T) {
 			more: func(t *testing.T, l *Loop) {
 				for _, b := range l.Blockers {
 					if b.ProbablySlow || strings.Contains(b.Func.Name, "checksum") || strings.Contains(b.Func.Name, "sleep") {
-						t.Errorf("blocker %s: the blocking work ran on executor threads", Label(b.Func))
+						t.Errorf("blocker %s: the blocking work ran on executor threads", location.Label(b.Func))
 					}
 				}
 			},
@@ -247,7 +248,7 @@ func TestEventLoop(t *testing.T) {
 			for i, want := range tt.blockers {
 				b, of := l.Blockers[i], o.Funcs[want.fn]
 				if !matchesSpec(b.Func, want.fn) {
-					t.Errorf("blocker %d is %s, want %s (all: %v)", i+1, Label(b.Func), want.fn, blockerNames(l))
+					t.Errorf("blocker %d is %s, want %s (all: %v)", i+1, location.Label(b.Func), want.fn, blockerNames(l))
 					continue
 				}
 				if b.Calls != of.Calls {
@@ -267,7 +268,7 @@ func TestEventLoop(t *testing.T) {
 				if b.CallsPerStep <= 0 || b.CallsPerStep > float64(b.Calls) {
 					t.Errorf("%s: %v calls per step for %d calls", want.fn, b.CallsPerStep, b.Calls)
 				}
-				if b.Advice == "" || !strings.HasSuffix(b.Advice, ".") || (b.CallSite != nil && !strings.Contains(b.Advice, Label(b.CallSite))) {
+				if b.Advice == "" || !strings.HasSuffix(b.Advice, ".") || (b.CallSite != nil && !strings.Contains(b.Advice, location.Label(b.CallSite))) {
 					t.Errorf("%s: advice %q is not a sentence naming the call site", want.fn, b.Advice)
 				}
 				if !strings.Contains(b.Advice, want.advice) {
@@ -339,7 +340,7 @@ func siteName(f *parse.Func) string {
 func blockerNames(l *Loop) []string {
 	var names []string
 	for _, b := range l.Blockers {
-		names = append(names, Label(b.Func))
+		names = append(names, location.Label(b.Func))
 	}
 	return names
 }
@@ -554,7 +555,7 @@ func TestEventLoopInvariants(t *testing.T) {
 				sum += b.Cost
 				if b.WorstCallMin > b.WorstCallMax*(1+1e-9) || b.WorstCallMax > b.Cost*(1+1e-9) || b.PerCall > b.WorstCallMax*(1+1e-9) {
 					t.Errorf("%s: per call %v, worst call %v..%v, cost %v out of order",
-						Label(b.Func), b.PerCall, b.WorstCallMin, b.WorstCallMax, b.Cost)
+						location.Label(b.Func), b.PerCall, b.WorstCallMin, b.WorstCallMax, b.Cost)
 				}
 				if i > 0 && b.Cost > l.Blockers[i-1].Cost {
 					t.Errorf("blockers not ranked by cost: %v", blockerNames(l))

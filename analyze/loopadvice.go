@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -17,9 +18,9 @@ func (w *loopWalk) advice(b *Blocker, own bool, findings []Finding) string {
 	words := w.rt.words
 	var fix string
 	switch {
-	case own && w.origin(f) == User:
-		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", Label(f), words.cpu)
-	case b.CallSite == nil && w.origin(f) != User:
+	case own && w.origin(f) == location.User:
+		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", location.Label(f), words.cpu)
+	case b.CallSite == nil && w.origin(f) != location.User:
 		return fmt.Sprintf("No code of yours calls %s here: it is the library's own work inside the loop (a coroutine whose awaits leave no trace looks the same), so if it matters, look for a lighter option in the library.", f.Name)
 	case cName(f) == "<built-in method time.sleep>":
 		fix = fmt.Sprintf("Replace time.sleep with %s: time.sleep stops the whole loop.", words.sleep)
@@ -28,12 +29,12 @@ func (w *loopWalk) advice(b *Blocker, own bool, findings []Finding) string {
 	case waitsOnIO(f):
 		fix = fmt.Sprintf("This call waits for I/O with the loop stopped: use %s, or move the call to a thread with %s.", words.asyncVariant(f), words.toThread)
 	case b.Finding >= 0:
-		fix = fmt.Sprintf("Cache it: every call repeats the same setup in %s (finding %d), so build it once and reuse it, and the loop stops stalling on it.", Label(findings[b.Finding].Func), b.Finding+1)
+		fix = fmt.Sprintf("Cache it: every call repeats the same setup in %s (finding %d), so build it once and reuse it, and the loop stops stalling on it.", location.Label(findings[b.Finding].Func), b.Finding+1)
 	default:
 		fix = fmt.Sprintf("Move this CPU-bound call off the loop with %s (a process pool for pure-Python work, which holds the GIL), or make it cheaper.", words.cpu)
 	}
 	if b.CallSite != nil {
-		fix += " The call is in " + Label(b.CallSite) + "."
+		fix += " The call is in " + location.Label(b.CallSite) + "."
 	}
 	return fix
 }
@@ -46,7 +47,7 @@ func (fw fixWords) asyncVariant(f *parse.Func) string {
 		return fw.http
 	case funcName(f) == "getaddrinfo" || cName(f) == "<built-in method _socket.getaddrinfo>" || funcName(f) == "create_connection" && inPackage(f.File, "", "socket.py"):
 		return fw.resolve
-	case inPackage(f.File, "", "subprocess.py") && origin(f) == Stdlib:
+	case inPackage(f.File, "", "subprocess.py") && origin(f) == location.Stdlib:
 		return fw.process
 	}
 	return "the library's async variant"

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -19,7 +21,7 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 			continue
 		}
 		own := k != kindWork
-		if own && (w.origin(f) == Native || !w.resumptions) {
+		if own && (w.origin(f) == location.Native || !w.resumptions) {
 			continue
 		}
 		b := Blocker{Func: f, Finding: -1}
@@ -70,7 +72,7 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 		out = append(out, b)
 	}
 	slices.SortFunc(out, func(a, b Blocker) int {
-		return cmp.Or(cmp.Compare(b.Cost, a.Cost), strings.Compare(Label(a.Func), Label(b.Func)), cmp.Compare(a.Func.ID, b.Func.ID))
+		return cmp.Or(cmp.Compare(b.Cost, a.Cost), strings.Compare(location.Label(a.Func), location.Label(b.Func)), cmp.Compare(a.Func.ID, b.Func.ID))
 	})
 	if len(out) > maxBlockers {
 		out = out[:maxBlockers]
@@ -107,7 +109,7 @@ func (w *loopWalk) slowSteps(l *Loop) string {
 		return ""
 	}
 	return fmt.Sprintf("Steps of %s took %s on average, past the %s slow-callback threshold, though no single call in them did: together they stall the loop, and asyncio's debug mode would log those steps.",
-		Label(worst), amount(w.p, mean), amount(w.p, l.SlowThreshold))
+		location.Label(worst), units.Value(mean, w.p.Unit), units.Value(l.SlowThreshold, w.p.Unit))
 }
 
 // userCaller finds where a fix for f goes: the first function in the
@@ -127,7 +129,7 @@ func (w *loopWalk) userCaller(f *parse.Func) *parse.Func {
 			return nil
 		}
 		cur = best.Caller
-		if w.origin(cur) == User {
+		if w.origin(cur) == location.User {
 			return cur
 		}
 		seen[cur] = true

@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -199,7 +200,7 @@ func hasDir(d, dir string) bool {
 
 func asyncioMachinery(f *parse.Func) bool {
 	return isContextRun(f) || isCoroutineDriver(f) || inPackage(f.File, "asyncio", "") ||
-		inPackage(f.File, "", "selectors.py") && origin(f) == Stdlib
+		inPackage(f.File, "", "selectors.py") && origin(f) == location.Stdlib
 }
 
 func trioMachinery(f *parse.Func) bool {

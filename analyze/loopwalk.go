@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -37,20 +38,20 @@ func funcName(f *parse.Func) string {
 
 // origin is OriginOf, also knowing yappi's spelling of C functions and,
 // for an installed application, taking its code for the user's.
-func (w *loopWalk) origin(f *parse.Func) Origin {
+func (w *loopWalk) origin(f *parse.Func) location.Origin {
 	o := origin(f)
-	if w.installed && o == ThirdParty {
-		return User
+	if w.installed && o == location.ThirdParty {
+		return location.User
 	}
 	return o
 }
 
 // origin is OriginOf, also knowing yappi's spelling of C functions.
-func origin(f *parse.Func) Origin {
+func origin(f *parse.Func) location.Origin {
 	if cFunc(f) {
-		return Native
+		return location.Native
 	}
-	return OriginOf(f)
+	return location.OriginOf(f)
 }
 
 // isContextRun matches contextvars.Context.run: "<method 'run' of
@@ -179,7 +180,7 @@ func newLoopWalk(p *parse.Profile, rt *loopRuntime) *loopWalk {
 	w.installed = true
 	var under funcSet
 	isUser := func(g *parse.Func) bool {
-		w.installed = w.installed && origin(g) != User
+		w.installed = w.installed && origin(g) != location.User
 		return !w.installed
 	}
 	for _, f := range rt.starts {
@@ -290,7 +291,7 @@ func (w *loopWalk) passes(e *parse.Edge) bool {
 			return true
 		}
 		o := w.origin(c)
-		return o == User || o == ThirdParty
+		return o == location.User || o == location.ThirdParty
 	}
 	return true
 }
@@ -316,10 +317,10 @@ func (w *loopWalk) kindOf(c *parse.Func) nodeKind {
 // handing a request to its handler).
 func (w *loopWalk) thin(c *parse.Func) bool {
 	o := w.origin(c)
-	if o == User && isComprehension(c) {
+	if o == location.User && isComprehension(c) {
 		return true
 	}
-	if o != User && o != ThirdParty || c.Cum <= 0 {
+	if o != location.User && o != location.ThirdParty || c.Cum <= 0 {
 		return false
 	}
 	calls := c.Primitive
@@ -330,7 +331,7 @@ func (w *loopWalk) thin(c *parse.Func) bool {
 	for _, e := range c.Out {
 		callee := e.Callee
 		if callee == c || isComprehension(callee) || e.Calls > thinCalls*calls ||
-			o == ThirdParty && w.origin(callee) != User {
+			o == location.ThirdParty && w.origin(callee) != location.User {
 			continue
 		}
 		held += e.Cum

@@ -30,6 +30,15 @@ type Options struct {
 
 	// Catalog is the known setup patterns; nil means DefaultCatalog().
 	Catalog []Pattern
+
+	// Stacks, when not nil, has Analyze build the frame tree a flame graph
+	// or folded stacks draw (Report.Stacks), bounded by these options.
+	Stacks *StackOptions
+
+	// Samples has Analyze lay the profile out on call paths with each
+	// function's own value exact (Report.Samples), the form pprof and
+	// speedscope files store.
+	Samples bool
 }
 
 // Report is everything the renderers show about one profile.
@@ -46,6 +55,9 @@ type Report struct {
 
 	Findings []Finding // largest Saving first; never nil
 	Loop     *Loop     // nil when the profile holds no event loop
+
+	Stacks  *StackSet // nil unless Options.Stacks asked for it
+	Samples *Samples  // nil unless Options.Samples asked for it
 }
 
 // Row is one ranked function with the ratios tables show beside it.
@@ -98,9 +110,13 @@ type Finding struct {
 	// ranked by it.
 	Saving float64
 
-	Title    string
-	Evidence []string
-	Fix      string
+	// Title and Fix are the catalog's words for a catalogued pattern;
+	// both are empty for a finding made by shape alone, which render words
+	// from its facts.
+	Title, Fix string
+
+	// Evidence is the proof, in the order it is told.
+	Evidence []Fact
 }
 
 // Loop is the event-loop budget of a profile and what blocked the loop.
@@ -152,5 +168,11 @@ func Analyze(p *parse.Profile, opts Options) *Report {
 	}
 	r.Findings = setup(p, lim, catalog)
 	r.Loop = EventLoop(p, opts.Slow, r.Findings)
+	if opts.Stacks != nil {
+		r.Stacks = buildStacks(p, *opts.Stacks)
+	}
+	if opts.Samples {
+		r.Samples = samples(p)
+	}
 	return r
 }

@@ -72,7 +72,7 @@ type candidate struct {
 	// nearly all its caller's time in the setup, and what shows that the
 	// setup constructs something (docs/setup-detection.md).
 	dominated    *parse.Edge
-	construction string
+	construction *parse.Func
 }
 
 // root is one outermost setup function with its calls and cost.

@@ -147,7 +147,7 @@ func TestSetupPstats(t *testing.T) {
 			}
 			f := got[0]
 			if f.Kind != KindRepeatedSetup || f.Pattern != tt.pattern || f.Func.Name != tt.fn.name || !strings.HasSuffix(f.Func.File, tt.fn.file) {
-				t.Fatalf("first finding is %s %s at %s, want %s at %s:%s\n%s", f.Kind, f.Pattern, f.Func, tt.pattern, tt.fn.file, tt.fn.name, strings.Join(f.Evidence, "\n"))
+				t.Fatalf("first finding is %s %s at %s, want %s at %s:%s\n%+v", f.Kind, f.Pattern, f.Func, tt.pattern, tt.fn.file, tt.fn.name, f.Evidence)
 			}
 			script := filepath.Join(filepath.Dir(tt.dump), tt.site.file)
 			if f.CallSite == nil || f.CallSite.Name != tt.site.name || filepath.Base(f.CallSite.File) != tt.site.file ||
@@ -167,29 +167,29 @@ func TestSetupPstats(t *testing.T) {
 				!near(f.Saving, cost*(1-1/float64(cc))) {
 				t.Errorf("cost %v per call %v share %v saving %v, want cost %v over %d calls of %v", f.Cost, f.PerCall, f.Share, f.Saving, cost, cc, p.Total)
 			}
-			evidence := strings.Join(f.Evidence, "\n")
-			if want := fmt.Sprintf("%s ran %s times, called from %s", Label(f.Func), count(cc), Label(f.CallSite)); !strings.HasPrefix(evidence, want) {
-				t.Errorf("evidence does not start with %q:\n%s", want, evidence)
+			if ran := f.Evidence[0]; ran.Kind != FactRan || ran.Func != f.Func || ran.Calls != cc || ran.Site != f.CallSite {
+				t.Errorf("evidence does not start with %s ran %d times from %s:\n%+v", f.Func, cc, f.CallSite, f.Evidence)
 			}
 			if tt.multiple.name != "" {
 				_, nc, _ := o.stats(t, tt.multiple.file, tt.multiple.name)
 				if nc%cc != 0 {
 					t.Fatalf("oracle: %s called %d times, not a multiple of %d", tt.multiple.name, nc, cc)
 				}
-				want := fmt.Sprintf("%s called %s times = %s × %s calls of %s", tt.multiple.name, count(nc), count(nc/cc), count(cc), tt.fn.name)
-				if !strings.Contains(evidence, want) {
-					t.Errorf("evidence lacks %q:\n%s", want, evidence)
+				want := Fact{Kind: FactMultiples, Parts: []Fact{{Kind: FactMultiple, Func: named(tt.multiple.name), Calls: nc,
+					Multiple: nc / cc, Of: cc, Other: named(tt.fn.name)}}}
+				if !hasFact(f.Evidence, want) {
+					t.Errorf("evidence lacks %+v:\n%+v", want, f.Evidence)
 				}
 			}
 			if tt.lookup.name != "" {
 				_, lookups, _ := o.stats(t, tt.lookup.file, tt.lookup.name)
-				want := fmt.Sprintf("%s ran %s times for %s cache lookups", tt.fn.name, count(cc), count(lookups))
-				if !strings.Contains(evidence, want) {
-					t.Errorf("evidence lacks %q:\n%s", want, evidence)
+				want := Fact{Kind: FactCache, Func: named(tt.fn.name), Calls: cc, Of: lookups}
+				if !hasFact(f.Evidence, want) {
+					t.Errorf("evidence lacks %+v:\n%+v", want, f.Evidence)
 				}
 			}
-			if f.Title == "" || f.Fix == "" {
-				t.Errorf("finding without title or fix: %+v", f)
+			if (f.Pattern == "shape") != (f.Title == "" && f.Fix == "") {
+				t.Errorf("catalog finding without title or fix, or shape finding with them: %+v", f)
 			}
 		})
 	}
@@ -219,7 +219,7 @@ func TestSetupShapeAlone(t *testing.T) {
 			got := setup(loadProfile(t, filepath.Join("../testdata", tt.dump)), &testLimits, nil)
 			if tt.fn == "" {
 				for _, f := range got {
-					t.Errorf("unexpected finding at %s:\n%s", f.Func, strings.Join(f.Evidence, "\n"))
+					t.Errorf("unexpected finding at %s:\n%+v", f.Func, f.Evidence)
 				}
 				return
 			}
@@ -249,7 +249,7 @@ func TestSetupNegative(t *testing.T) {
 				t.Fatal("nil findings, want an empty slice")
 			}
 			for _, f := range got {
-				t.Errorf("%s: unexpected finding %s %s at %s:\n%s", tt.reason, f.Pattern, f.Title, f.Func, strings.Join(f.Evidence, "\n"))
+				t.Errorf("%s: unexpected finding %s %s at %s:\n%+v", tt.reason, f.Pattern, f.Title, f.Func, f.Evidence)
 			}
 		})
 	}
@@ -310,8 +310,8 @@ func TestSetupPprof(t *testing.T) {
 			if f.Calls != -1 || f.PerCall != 0 || !near(f.Cost, cum) || !near(f.Share, cum/total) || !near(f.Saving, f.Cost) {
 				t.Errorf("calls %d cost %v share %v saving %v, want -1 and pprof's cum %v of %v", f.Calls, f.Cost, f.Share, f.Saving, cum, total)
 			}
-			if ev := strings.Join(f.Evidence, "\n"); !strings.Contains(ev, "100 % of it ran while serving requests, under net/http.(*conn).serve") {
-				t.Errorf("evidence does not place the setup under request handling:\n%s", ev)
+			if !hasFact(f.Evidence, Fact{Kind: FactOnRequest, Share: 1, Other: named("net/http.(*conn).serve")}) {
+				t.Errorf("evidence does not place the setup under request handling:\n%+v", f.Evidence)
 			}
 		})
 	}
@@ -404,7 +404,7 @@ type shapeCase struct {
 	site    string
 	calls   int64
 	cost    float64
-	quote   string // a sentence the evidence must hold
+	fact    Fact // a fact the evidence must hold, if set
 }
 
 // reMisses builds route → re's _compile (lookups calls) → compile
@@ -424,13 +424,13 @@ func TestSetupShape(t *testing.T) {
 	tests := []shapeCase{
 		{name: "exact multiples beside varying work name the builder", graph: handlerWith(0.9, [4]int64{40, 250, 10, 30}, 37, 0),
 			pattern: "shape", fn: lib + ":step", site: "handle", calls: 10, cost: 0.9,
-			quote: "Beside it, handle calls " + app + ":4 scan just as often (10 times), and that function's work varies from call to call"},
+			fact: Fact{Kind: FactVaryingUse, Func: named("step"), Site: named("handle"), Other: named("scan"), Calls: 10}},
 		{name: "counts that are not multiples are varying work", graph: handlerWith(0.9, [4]int64{41, 257, 13, 33}, 37, 0)},
 		{name: "identical work with nothing varying beside it is a fixed-size computation", graph: handlerWith(0.9, [4]int64{40, 250, 10, 30}, 20, 0)},
 		{name: "identical construction that dominates its caller needs no varying use",
 			graph:   handlerWith(0.9, [4]int64{40, 250, 10, 30}, 20, 0).rename(lib+":step", "build_index"),
 			pattern: "shape", fn: lib + ":step", site: "handle", calls: 10, cost: 0.9,
-			quote: "build_index"},
+			fact: Fact{Kind: FactConstantUse, Func: named("build_index"), Site: named("handle"), Calls: 10, Share: 0.9, Other: named("build_index")}},
 		{name: "identical construction run by a loop in a function called once is iteration, not setup per call",
 			graph: newGraph(1).fn(app, "main", 1, 1).fn(lib, "build_index", 10, 0.9).
 				call(app+":main", lib+":build_index", 10, 0.9).body(lib+":build_index", 10)},
@@ -451,7 +451,7 @@ func TestSetupShape(t *testing.T) {
 		{name: "re compiling fewer patterns than its cache holds: first uses, not evictions", graph: reMisses(reinit, recomp, 100, 95)},
 		{name: "Python 2's re missing beyond its 100 entries", graph: reMisses("/usr/lib/python2.7/re.py", "/usr/lib/python2.7/sre_compile.py", 200, 194),
 			pattern: "P2", fn: "/usr/lib/python2.7/sre_compile.py:compile", site: "route", calls: 194, cost: 0.9,
-			quote: "compile ran 194 times for 200 cache lookups (re.py _compile): the cache missed 97 % of the time."},
+			fact: Fact{Kind: FactCache, Func: named("compile"), Calls: 194, Of: 200, Share: 0.97, Funcs: []*parse.Func{named("_compile")}}},
 		{name: "Python 3.10's re missing as often stays within its 512 entries",
 			graph: reMisses("/usr/lib/python3.10/re.py", "/usr/lib/python3.10/sre_compile.py", 200, 194)},
 		{name: "re's cache mostly hitting", graph: newGraph(1).
@@ -480,7 +480,7 @@ func TestSetupShape(t *testing.T) {
 			call(app+":<module>", app+":to_record", 30, 0.3).
 			call(app+":to_record", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 30, 0.3).body("/usr/lib/python3.11/collections/__init__.py:namedtuple", 50),
 			pattern: "P10", fn: "/usr/lib/python3.11/collections/__init__.py:namedtuple", site: "to_record", calls: 30, cost: 0.3,
-			quote: "Another 20 calls ran while modules were imported and are not counted: setup at import runs once."},
+			fact: Fact{Kind: FactImportCalls, Calls: 20}},
 	}
 	twoSites := newGraph(1).
 		fn(app, "<module>", 1, 1).fn(app, "to_record", 30, 0.3).fn(app, "to_row", 10, 0.1).
@@ -490,14 +490,14 @@ func TestSetupShape(t *testing.T) {
 		call(app+":to_row", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 10, 0.1).body("/usr/lib/python3.11/collections/__init__.py:namedtuple", 40)
 	tests = append(tests, shapeCase{name: "namedtuple built per request from two places", graph: twoSites, pattern: "P10",
 		fn: "/usr/lib/python3.11/collections/__init__.py:namedtuple", site: "to_record", calls: 40, cost: 0.4,
-		quote: "It is also reached from " + Label(twoSites.funcs[app+":to_row"]) + " (10 calls of namedtuple)."})
+		fact: Fact{Kind: FactOtherSites, Parts: []Fact{{Kind: FactCall, Site: named("to_row"), Func: named("namedtuple"), Calls: 10}}}})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := tt.graph.profile(t)
 			got := findSetup(p)
 			if tt.pattern == "" {
 				for _, f := range got {
-					t.Errorf("unexpected finding %s at %s:\n%s", f.Pattern, f.Func, strings.Join(f.Evidence, "\n"))
+					t.Errorf("unexpected finding %s at %s:\n%+v", f.Pattern, f.Func, f.Evidence)
 				}
 				return
 			}
@@ -511,8 +511,8 @@ func TestSetupShape(t *testing.T) {
 				t.Errorf("got %s at %s from %v, %d calls, cost %v, saving %v; want %s at %s from %s, %d calls, cost %v",
 					f.Pattern, f.Func, f.CallSite, f.Calls, f.Cost, f.Saving, tt.pattern, want, tt.site, tt.calls, tt.cost)
 			}
-			if ev := strings.Join(f.Evidence, "\n"); !strings.Contains(ev, tt.quote) {
-				t.Errorf("evidence lacks %q:\n%s", tt.quote, ev)
+			if tt.fact.Kind != "" && !hasFact(f.Evidence, tt.fact) {
+				t.Errorf("evidence lacks %+v:\n%+v", tt.fact, f.Evidence)
 			}
 		})
 	}
@@ -592,11 +592,9 @@ func TestSetupStacks(t *testing.T) {
 				!near(f.Cost, tt.cost) || !near(f.Share, tt.cost/p.Total) || f.Calls != -1 {
 				t.Errorf("got %s at %s from %v, cost %v share %v calls %d", f.Pattern, f.Func, f.CallSite, f.Cost, f.Share, f.Calls)
 			}
-			ev := strings.Join(f.Evidence, "\n")
-			for _, want := range []string{"100 % of it ran while serving requests, under net/http.(*conn).serve",
-				"Another 0.500 s of the same setup ran during package initialization and is not counted."} {
-				if !strings.Contains(ev, want) {
-					t.Errorf("evidence lacks %q:\n%s", want, ev)
+			for _, want := range []Fact{{Kind: FactOnRequest, Share: 1, Other: named("net/http.(*conn).serve")}, {Kind: FactInitCost, Cost: 0.5}} {
+				if !hasFact(f.Evidence, want) {
+					t.Errorf("evidence lacks %+v:\n%+v", want, f.Evidence)
 				}
 			}
 		})
@@ -628,7 +626,7 @@ func TestSetupInvariants(t *testing.T) {
 				t.Fatal("nil findings")
 			}
 			for i, f := range got {
-				if f.Kind != KindRepeatedSetup || f.Func == nil || f.Title == "" || f.Fix == "" || len(f.Evidence) == 0 ||
+				if f.Kind != KindRepeatedSetup || f.Func == nil || (f.Pattern == "shape") != (f.Title == "" && f.Fix == "") || len(f.Evidence) == 0 ||
 					(f.Severity != High && f.Severity != Medium && f.Severity != Low) {
 					t.Errorf("malformed finding %+v", f)
 				}
@@ -704,24 +702,6 @@ func TestFramesMatch(t *testing.T) {
 				t.Errorf("%+v matches %s %s: %v, want %v", tt.frames, tt.file, tt.name, got, tt.want)
 			}
 		})
-	}
-}
-
-// TestSetupNumbers checks how findings print numbers for people.
-func TestSetupNumbers(t *testing.T) {
-	secs := &parse.Profile{Unit: "seconds"}
-	bytes := &parse.Profile{Unit: "bytes"}
-	tests := []struct{ got, want string }{
-		{count(118080), "118,080"}, {count(984), "984"}, {count(1000000), "1,000,000"}, {count(-1200), "-1,200"},
-		{amount(secs, 0.455), "0.455 s"}, {amount(secs, 0.0152), "15.2 ms"}, {amount(secs, 0.021), "21.0 ms"},
-		{amount(secs, 0.00710), "7.10 ms"}, {amount(secs, 89e-6), "89.0 µs"}, {amount(secs, 961e-9), "961 ns"},
-		{amount(bytes, 754043838), "754 MB"}, {amount(bytes, 512), "512 B"},
-		{percent(0.6), "60 %"}, {percent(0.004), "0.4 %"},
-	}
-	for _, tt := range tests {
-		if tt.got != tt.want {
-			t.Errorf("got %q, want %q", tt.got, tt.want)
-		}
 	}
 }
 

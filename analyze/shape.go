@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -118,7 +119,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 	qualifies := map[*parse.Func]candidate{}
 	var order []*parse.Func // the keys of qualifies, in p.Funcs order
 	for _, f := range p.Funcs {
-		if f.Synthetic || f.Primitive < g.lim.MinCalls || OriginOf(f) == Native {
+		if f.Synthetic || f.Primitive < g.lim.MinCalls || location.OriginOf(f) == location.Native {
 			continue
 		}
 		n, cost := g.entry(f, func(*parse.Func) bool { return false })
@@ -158,7 +159,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 			// A library function that repeats identical work as a whole is
 			// already the outermost function of the setup; one that also
 			// does varying work hands the finding down to its build.
-			if OriginOf(c.root) != User && c.use == nil {
+			if location.OriginOf(c.root) != location.User && c.use == nil {
 				break
 			}
 			for _, e := range c.root.Out {

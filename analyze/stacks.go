@@ -9,7 +9,7 @@ import (
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
-// StackOptions bound the frame tree Stacks builds. The zero value keeps
+// StackOptions bound the frame tree Analyze builds for Report.Stacks. The zero value keeps
 // frames down to 0.01 % of the total, 256 levels deep and at most 100,000
 // frames.
 type StackOptions struct {
@@ -109,9 +109,9 @@ type Frame struct {
 // as a top-level call of its own, which would make it a root.
 const profilerDisable = "<method 'disable' of '_lsprof.Profiler' objects>"
 
-// Stacks builds the frame tree of p. Recorded stacks (pprof) are merged
+// buildStacks builds the frame tree of p. Recorded stacks (pprof) are merged
 // exactly; a profile without them (pstats) is reconstructed from its edges
-// as FORMATS.md section 3 describes:
+// as follows:
 //
 //  1. Drop self edges and the profiler's own disable call; find strongly
 //     connected components (Tarjan). A component's content is its
@@ -134,7 +134,7 @@ const profilerDisable = "<method 'disable' of '_lsprof.Profiler' objects>"
 //     and their value kept as the parent's self value.
 //
 // The result is never nil and always holds the root.
-func Stacks(p *parse.Profile, opts StackOptions) *StackSet {
+func buildStacks(p *parse.Profile, opts StackOptions) *StackSet {
 	share := opts.MinShare
 	if share <= 0 {
 		share = 1e-4
@@ -360,7 +360,7 @@ func newEdgeGraph(p *parse.Profile) *edgeGraph {
 		}
 	}
 
-	// Roots: see Stacks. A component called at the top level and from
+	// Roots: see buildStacks. A component called at the top level and from
 	// outside gets the part of its content its outside callers do not
 	// account for, shared among its top-level members by their top-level
 	// calls.

@@ -176,7 +176,7 @@ ROOT;f 2 2
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := folded(Stacks(lsprof(tt.run...), StackOptions{}))
+			got := folded(buildStacks(lsprof(tt.run...), StackOptions{}))
 			if got != tt.want {
 				t.Errorf("%s\ngot:\n%s\nwant:\n%s", tt.reason, got, tt.want)
 			}
@@ -323,7 +323,7 @@ func TestStacksInvariant(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := lsprof(tt.run)
-			root, funcs := checkStacks(p, Stacks(p, StackOptions{MinShare: 1e-9, MaxFrames: 1 << 22}), 0, 0.01)
+			root, funcs := checkStacks(p, buildStacks(p, StackOptions{MinShare: 1e-9, MaxFrames: 1 << 22}), 0, 0.01)
 			for _, miss := range append(funcs, root) {
 				if miss != "" {
 					t.Error(miss)
@@ -405,7 +405,7 @@ ROOT;b 4 4
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := Stacks(p, tt.opts)
+			s := buildStacks(p, tt.opts)
 			if got := folded(s); got != tt.want || !s.Exact || math.Abs(s.Pruned-tt.pruned) > 1e-9 {
 				t.Errorf("got exact %v, pruned %g:\n%s\nwant exact, pruned %g:\n%s", s.Exact, s.Pruned, got, tt.pruned, tt.want)
 			}
@@ -444,7 +444,7 @@ func TestStacksRealDumps(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := Stacks(p, StackOptions{MinShare: 1e-8, MaxFrames: 1 << 22})
+			s := buildStacks(p, StackOptions{MinShare: 1e-8, MaxFrames: 1 << 22})
 			t.Logf("%d functions, %d frames, pruned %g of %g", len(p.Funcs), len(s.Frames), s.Pruned, s.Total)
 			root, funcs := checkStacks(p, s, 1e-3*p.Total, 0.01)
 			if root != "" {
@@ -465,7 +465,7 @@ func TestStacksPaths(t *testing.T) {
 	stacks := map[string]float64{"a;b": 3, "a;b;c": 2, "a;c": 1, "b": 4, "a;b;a": 0.5, "a": 0.25}
 	p := recorded(stacks)
 	got := map[string]float64{}
-	for _, path := range Stacks(p, StackOptions{}).Paths() {
+	for _, path := range buildStacks(p, StackOptions{}).Paths() {
 		var names []string
 		for _, id := range path.Funcs {
 			names = append(names, p.Funcs[id].Name)
@@ -485,7 +485,7 @@ func BenchmarkStacksLarge(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		Stacks(p, StackOptions{MinShare: 0.1 / 1180, MaxFrames: 30000})
+		buildStacks(p, StackOptions{MinShare: 0.1 / 1180, MaxFrames: 30000})
 	}
 }
 
@@ -519,7 +519,7 @@ func TestStacksStructure(t *testing.T) {
 			t.Fatal(err)
 		}
 		opts := StackOptions{MinShare: 1e-3, MaxDepth: 20, MaxFrames: 500}
-		s := Stacks(p, opts)
+		s := buildStacks(p, opts)
 		if len(s.Frames) == 0 || s.Frames[0].Func != nil || s.Frames[0].Value != p.Total {
 			t.Fatalf("seed %d: no root worth the total %g", seed, p.Total)
 		}

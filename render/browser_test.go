@@ -94,9 +94,8 @@ func TestFlameInBrowser(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := dumpReport(t, tt.dump)
-			width := 1200
-			s := analyze.Stacks(r.Profile, analyze.StackOptions{MinShare: 0.1 / float64(width-2*flamePad), MaxFrames: maxFlameFrames})
+			r := restack(dumpReport(t, tt.dump), tt.opts.StackOptions())
+			s := r.Stacks
 			want, zoom, inZoom := expectations(s, regexp.MustCompile(tt.search))
 
 			var b bytes.Buffer
@@ -121,7 +120,7 @@ func TestFlameInBrowser(t *testing.T) {
 			if share, _ := strconv.ParseFloat(m[1], 64); share < want*100-0.06 || share > want*100+0.06 || got.Highlighted == 0 {
 				t.Errorf("search %q: %q with %d frames highlighted, want %.2f%%", tt.search, got.Matched, got.Highlighted, want*100)
 			}
-			if plot := float64(width - 2*flamePad); got.ZoomedWidth < plot-1 || got.ZoomedShown != inZoom || !got.ResetVisible {
+			if plot := float64(1200 - 2*flamePad); got.ZoomedWidth < plot-1 || got.ZoomedShown != inZoom || !got.ResetVisible {
 				t.Errorf("after clicking frame %d: width %g, %d frames shown, reset shown %v; want width %g, %d frames, reset shown",
 					zoom, got.ZoomedWidth, got.ZoomedShown, got.ResetVisible, plot-0.5, inZoom)
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
+	"github.com/loopdoctor/loopdoctor/analyze"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -37,6 +38,11 @@ func readProfile(t *testing.T, name string) *parse.Profile {
 	return p
 }
 
+// samplesReport analyzes p for conversion, as the convert command does.
+func samplesReport(p *parse.Profile) *analyze.Report {
+	return analyze.Analyze(p, analyze.Options{Samples: true})
+}
+
 // ownByFunc sums the model's own values per (name, file) in the integer
 // unit pprof files carry.
 func ownByFunc(p *parse.Profile) map[[2]string]float64 {
@@ -57,7 +63,7 @@ func TestPprofRoundTrip(t *testing.T) {
 		t.Run(filepath.Base(name), func(t *testing.T) {
 			p := readProfile(t, name)
 			var b bytes.Buffer
-			if err := Pprof(&b, NewSamples(p)); err != nil {
+			if err := Pprof(&b, samplesReport(p)); err != nil {
 				t.Fatal(err)
 			}
 			pp, err := profile.Parse(bytes.NewReader(b.Bytes()))
@@ -102,7 +108,7 @@ func TestPprofRoundTrip(t *testing.T) {
 // (name, file): the pprof reader does not tell lines apart.
 func countUsed(p *parse.Profile) int {
 	used := map[[2]string]bool{}
-	for _, s := range NewSamples(p).Stacks {
+	for _, s := range samplesReport(p).Samples.Stacks {
 		for _, id := range s.Funcs {
 			used[[2]string{p.Funcs[id].Name, p.Funcs[id].File}] = true
 		}
@@ -127,7 +133,7 @@ func TestPprofTool(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := Pprof(f, NewSamples(p)); err != nil {
+			if err := Pprof(f, samplesReport(p)); err != nil {
 				t.Fatal(err)
 			}
 			if err := f.Close(); err != nil {
@@ -187,7 +193,7 @@ func TestSpeedscope(t *testing.T) {
 		t.Run(filepath.Base(name), func(t *testing.T) {
 			p := readProfile(t, name)
 			var b bytes.Buffer
-			if err := Speedscope(&b, NewSamples(p)); err != nil {
+			if err := Speedscope(&b, samplesReport(p)); err != nil {
 				t.Fatal(err)
 			}
 			var f struct {

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -30,7 +32,7 @@ func DiffText(w io.Writer, d *analyze.Diff) error {
 	rows := shownFuncs(d)
 	if len(rows) == 0 {
 		b.WriteString("\nNo function changed.\n")
-		_, err := w.Write(b.Bytes())
+		_, err := io.WriteString(w, printableText(b.String()))
 		return err
 	}
 	fmt.Fprintf(&b, "\nCHANGES by cumulative time%s\n", cutNote(len(rows), changedCount(d)))
@@ -38,7 +40,7 @@ func DiffText(w io.Writer, d *analyze.Diff) error {
 	if err := table(&b, head, cells, func(i, room int) string { return diffLabel(rows[i], room) }); err != nil {
 		return err
 	}
-	_, err := w.Write(b.Bytes())
+	_, err := io.WriteString(w, printableText(b.String()))
 	return err
 }
 
@@ -46,13 +48,13 @@ func DiffText(w io.Writer, d *analyze.Diff) error {
 func diffHeadline(d *analyze.Diff) string {
 	base, next := d.Base.Profile, d.New.Profile
 	s := fmt.Sprintf("%s → %s: total %s → %s (%s", base.Source, next.Source,
-		Value(base.Total, base.Unit), Value(next.Total, next.Unit), signed(next.Total-base.Total, base.Unit))
+		units.Value(base.Total, base.Unit), units.Value(next.Total, next.Unit), signed(next.Total-base.Total, base.Unit))
 	if base.Total > 0 {
 		s += ", " + signedPercent((next.Total-base.Total)/base.Total)
 	}
 	s += ")"
 	if d.Base.Calls >= 0 && d.New.Calls >= 0 {
-		s += ", calls " + Count(d.Base.Calls) + " → " + Count(d.New.Calls)
+		s += ", calls " + units.Count(d.Base.Calls) + " → " + units.Count(d.New.Calls)
 	}
 	return s
 }
@@ -60,12 +62,12 @@ func diffHeadline(d *analyze.Diff) string {
 // findingChange describes one finding's fate in a sentence.
 func findingChange(fd analyze.FindingDiff, unit string, markdown bool) string {
 	f := fd.Finding()
-	title := f.Title
+	title := Title(*f)
 	if markdown {
 		title = mdText(title)
 	}
 	cost := func(f *analyze.Finding) string {
-		return fmt.Sprintf("%s %s (%s)", strings.ToUpper(string(f.Severity)), Value(f.Cost, unit), Percent(f.Share))
+		return fmt.Sprintf("%s %s (%s)", strings.ToUpper(string(f.Severity)), units.Value(f.Cost, unit), units.Percent(f.Share))
 	}
 	switch fd.Change {
 	case analyze.Disappeared:
@@ -98,7 +100,7 @@ func changedCount(d *analyze.Diff) int {
 
 func cutNote(shown, of int) string {
 	if shown < of {
-		return fmt.Sprintf(" (%d of %s; --top)", shown, Count(int64(of)))
+		return fmt.Sprintf(" (%d of %s; --top)", shown, units.Count(int64(of)))
 	}
 	return ""
 }
@@ -138,11 +140,11 @@ func side(f *parse.Func, unit string) string {
 	if f == nil {
 		return "-"
 	}
-	return Value(f.Cum, unit)
+	return units.Value(f.Cum, unit)
 }
 
 func shareChange(fd analyze.FuncDiff) string {
-	return Percent(fd.BaseCumShare) + "→" + Percent(fd.NewCumShare)
+	return units.Percent(fd.BaseCumShare) + "→" + units.Percent(fd.NewCumShare)
 }
 
 func callsChange(fd analyze.FuncDiff) string {
@@ -150,7 +152,7 @@ func callsChange(fd analyze.FuncDiff) string {
 		if f == nil {
 			return "0"
 		}
-		return Count(f.Calls)
+		return units.Count(f.Calls)
 	}
 	return c(fd.Base) + "→" + c(fd.New)
 }
@@ -167,19 +169,19 @@ func diffLabel(fd analyze.FuncDiff, room int) string {
 // signed formats a change with its sign: "+1.20 s", "-455 ms", "0 s".
 func signed(v float64, unit string) string {
 	if v > 0 {
-		return "+" + Value(v, unit)
+		return "+" + units.Value(v, unit)
 	}
-	return Value(v, unit)
+	return units.Value(v, unit)
 }
 
 func signedPercent(f float64) string {
 	if f > 0 {
-		return "+" + Percent(f)
+		return "+" + units.Percent(f)
 	}
 	if f < 0 {
-		return "-" + Percent(-f)
+		return "-" + units.Percent(-f)
 	}
-	return Percent(0)
+	return units.Percent(0)
 }
 
 // DiffMarkdown writes the comparison as GitHub-flavored Markdown: a
@@ -197,20 +199,20 @@ func DiffMarkdown(w io.Writer, d *analyze.Diff) error {
 	}
 	rows := shownFuncs(d)
 	if len(rows) == 0 {
-		_, err := w.Write(b.Bytes())
+		_, err := io.WriteString(w, printableText(b.String()))
 		return err
 	}
 	fmt.Fprintf(&b, "\n### Changes by cumulative time%s\n\n", cutNote(len(rows), changedCount(d)))
 	head, cells := diffCells(rows, base, next, true)
 	for i, fd := range rows {
-		label := mdCode(analyze.Label(fd.Func()))
+		label := mdCode(location.Label(fd.Func()))
 		if fd.Moved {
 			label += fmt.Sprintf(" (was line %d)", fd.Base.Line)
 		}
 		cells[i] = append(cells[i], label)
 	}
 	mdTable(&b, head, cells)
-	_, err := w.Write(b.Bytes())
+	_, err := io.WriteString(w, printableText(b.String()))
 	return err
 }
 
@@ -306,7 +308,7 @@ func NewDiffDocument(d *analyze.Diff) *DiffDocument {
 	}
 	for i, fd := range d.Findings {
 		f := fd.Finding()
-		doc.Findings[i] = diffFindingJSON{Change: string(fd.Change), Kind: f.Kind, Pattern: f.Pattern, Title: f.Title,
+		doc.Findings[i] = diffFindingJSON{Change: string(fd.Change), Kind: f.Kind, Pattern: f.Pattern, Title: Title(*f),
 			Function: diffFuncRef{Name: f.Func.Name, File: f.Func.File, Line: f.Func.Line},
 			Base:     findingRun(fd.Base), New: findingRun(fd.New)}
 	}

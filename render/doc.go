@@ -7,15 +7,18 @@
 //     (findings, event loop), listing last;
 //   - JSON and JSONLine: every function, edge, finding and the loop budget,
 //     numbers exactly as recorded, deterministic;
-//   - Flame: a self-contained interactive SVG flame graph of the stacks
-//     analyze.Stacks builds (recorded, or rebuilt from pstats edges);
+//   - Flame: a self-contained interactive SVG flame graph of
+//     Report.Stacks (recorded, or rebuilt from pstats edges);
 //   - Folded: the same stacks as folded lines with integer values, for
 //     flamegraph.pl, inferno and speedscope;
 //   - Markdown: the same verdict-first report as GitHub-flavored Markdown to
 //     paste into an issue, long parts collapsed in <details> blocks;
 //   - DiffText, DiffMarkdown and DiffJSON: an *analyze.Diff of two runs;
-//   - Pprof and Speedscope: a profile's Samples (recorded stacks, or
+//   - Pprof and Speedscope: Report.Samples (recorded stacks, or
 //     reconstructed ones with exact own values) for other tools.
 //
-// Renderers read only analyze types and never change them.
+// Renderers read only analyze types and never change them, and call no
+// analyze function: what a format draws (stacks, samples) is computed by
+// analyze when its Options ask for it. Locations are named by package
+// internal/location, as analyze names them.
 package render

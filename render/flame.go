@@ -2,6 +2,7 @@ package render
 
 import (
 	"bufio"
+	"cmp"
 	_ "embed" // flame.js and flame.css
 	"encoding/json"
 	"errors"
@@ -15,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -35,6 +38,17 @@ type FlameOptions struct {
 	Title    string  // "" means one derived from the profile's source
 	MinWidth float64 // frames narrower than this many px are merged into their parent; 0 means 0.1
 	Inverted bool    // draw an icicle graph: root at the top, callees below
+}
+
+// StackOptions are the stacks to analyze the profile with for a graph of
+// these options: frames down to MinWidth px of the plot, at most
+// maxFlameFrames of them.
+func (o FlameOptions) StackOptions() analyze.StackOptions {
+	minWidth := o.MinWidth
+	if minWidth == 0 {
+		minWidth = 0.1
+	}
+	return analyze.StackOptions{MinShare: minWidth / float64(cmp.Or(o.Width, 1200)-2*flamePad), MaxFrames: maxFlameFrames}
 }
 
 // Layout of the graph, in px.
@@ -89,16 +103,13 @@ func layoutFlame(r *analyze.Report, opts FlameOptions) (*flameGraph, error) {
 	if width < minWidthPx {
 		return nil, fmt.Errorf("flame graph width %d px is below the minimum of %d", width, minWidthPx)
 	}
-	minWidth := opts.MinWidth
-	if minWidth == 0 {
-		minWidth = 0.1
-	}
-	if minWidth < 0 || math.IsNaN(minWidth) {
+	if opts.MinWidth < 0 || math.IsNaN(opts.MinWidth) {
 		return nil, errors.New("flame graph minimum frame width must be positive")
 	}
-	plot := float64(width - 2*flamePad)
-	s := analyze.Stacks(r.Profile, analyze.StackOptions{MinShare: minWidth / plot, MaxFrames: maxFlameFrames})
-	return newFlameGraph(r, s, width, opts), nil
+	if r.Stacks == nil {
+		return nil, errNotComputed("stacks", "Stacks (FlameOptions.StackOptions gives them)")
+	}
+	return newFlameGraph(r, r.Stacks, width, opts), nil
 }
 
 // flameGraph is a laid-out stack set.
@@ -128,7 +139,7 @@ func newFlameGraph(r *analyze.Report, s *analyze.StackSet, width int, opts Flame
 	}
 	for _, f := range r.Findings {
 		if _, ok := g.findings[f.Func]; !ok && f.Func != nil {
-			g.findings[f.Func] = fmt.Sprintf("%s (%s): %s", f.Kind, f.Severity, f.Title)
+			g.findings[f.Func] = fmt.Sprintf("%s (%s): %s", f.Kind, f.Severity, Title(f))
 		}
 	}
 	g.top = g.legend().bottom + 32
@@ -242,7 +253,7 @@ func (g *flameGraph) subtitle() string {
 	if p.SampleType != "" {
 		parts = append(parts, p.SampleType)
 	}
-	parts = append(parts, "total "+Value(g.s.Total, p.Unit), Count(int64(len(g.s.Frames)))+" frames")
+	parts = append(parts, "total "+units.Value(g.s.Total, p.Unit), units.Count(int64(len(g.s.Frames)))+" frames")
 	if g.s.Exact {
 		parts = append(parts, "recorded stacks")
 	} else {
@@ -270,13 +281,13 @@ type legendLayout struct {
 // rows as the width needs.
 func (g *flameGraph) legend() legendLayout {
 	entries := []legendEntry{
-		{fill: paletteSample(analyze.User), label: "your code"},
-		{fill: paletteSample(analyze.Stdlib), label: "standard library"},
-		{fill: paletteSample(analyze.ThirdParty), label: "third-party"},
-		{fill: paletteSample(analyze.Native), label: "built-in/runtime"},
+		{fill: paletteSample(location.User), label: "your code"},
+		{fill: paletteSample(location.Stdlib), label: "standard library"},
+		{fill: paletteSample(location.ThirdParty), label: "third-party"},
+		{fill: paletteSample(location.Native), label: "built-in/runtime"},
 	}
 	if !g.s.Exact {
-		entries = append(entries, legendEntry{class: "e", fill: paletteSample(analyze.User), label: "estimated"})
+		entries = append(entries, legendEntry{class: "e", fill: paletteSample(location.User), label: "estimated"})
 	}
 	if len(g.findings) > 0 {
 		entries = append(entries, legendEntry{class: "x", fill: "#ffffff", label: "repeated setup"})
@@ -360,7 +371,7 @@ func (g *flameGraph) funcInfo(f *parse.Func) [4]string {
 	if f == nil {
 		return [4]string{"all", "", "", ""}
 	}
-	loc := analyze.ShortFile(f.File)
+	loc := location.ShortFile(f.File)
 	switch {
 	case f.File == "~" || f.File == "":
 		loc = "built-in"
@@ -369,9 +380,9 @@ func (g *flameGraph) funcInfo(f *parse.Func) [4]string {
 	}
 	calls := ""
 	if f.Calls >= 0 {
-		calls = Calls(f.Calls, f.Primitive)
+		calls = units.Calls(f.Calls, f.Primitive)
 	}
-	return [4]string{frameName(f), loc, calls, g.findings[f]}
+	return [4]string{Printable(frameName(f)), Printable(loc), calls, Printable(g.findings[f])}
 }
 
 // frameName is the text drawn in a frame: the function name, with the file
@@ -381,7 +392,7 @@ func frameName(f *parse.Func) string {
 	case f == nil:
 		return "all"
 	case f.File == "~" || f.File == "":
-		return analyze.Label(f)
+		return location.Label(f)
 	case strings.HasPrefix(f.Name, "<"):
 		return f.Name + " " + filepath.Base(f.File)
 	}
@@ -409,11 +420,11 @@ func fitText(s string, w, char float64) string {
 
 // Palettes by origin: hue range start and span in degrees, saturation and
 // lightness ranges in percent. Warm for the user's code, where fixes go.
-var palettes = map[analyze.Origin][6]float64{
-	analyze.User:       {8, 32, 70, 20, 52, 12},
-	analyze.Stdlib:     {192, 36, 45, 20, 58, 12},
-	analyze.ThirdParty: {80, 60, 38, 20, 48, 12},
-	analyze.Native:     {240, 60, 8, 14, 60, 14},
+var palettes = map[location.Origin][6]float64{
+	location.User:       {8, 32, 70, 20, 52, 12},
+	location.Stdlib:     {192, 36, 45, 20, 58, 12},
+	location.ThirdParty: {80, 60, 38, 20, 48, 12},
+	location.Native:     {240, 60, 8, 14, 60, 14},
 }
 
 // frameColor picks a colour from a hash of the function name within its
@@ -425,14 +436,14 @@ func frameColor(f *parse.Func) string {
 	h := fnv.New32a()
 	h.Write([]byte(f.Name))
 	v := h.Sum32()
-	pal := palettes[analyze.OriginOf(f)]
+	pal := palettes[location.OriginOf(f)]
 	hue := pal[0] + float64(v%1024)/1024*pal[1]
 	sat := pal[2] + float64((v>>10)%256)/256*pal[3]
 	light := pal[4] + float64((v>>18)%256)/256*pal[5]
 	return hsl(hue, sat/100, light/100)
 }
 
-func paletteSample(o analyze.Origin) string {
+func paletteSample(o location.Origin) string {
 	pal := palettes[o]
 	return hsl(pal[0]+pal[1]/2, (pal[2]+pal[3]/2)/100, (pal[4]+pal[5]/2)/100)
 }
@@ -467,4 +478,6 @@ func coord(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
 var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
-func xmlText(s string) string { return xmlEscaper.Replace(s) }
+// xmlText escapes s for XML text and attributes; Printable has already
+// replaced every character XML 1.0 forbids.
+func xmlText(s string) string { return xmlEscaper.Replace(Printable(s)) }

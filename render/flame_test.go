@@ -29,7 +29,7 @@ func TestFlameGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := Flame(&b, dumpReport(t, tt.dump), tt.opts); err != nil {
+			if err := drawFlame(&b, dumpReport(t, tt.dump), tt.opts); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, tt.golden, b.Bytes())
@@ -46,11 +46,11 @@ func rects(svg, class string) (all, classed int) {
 func TestFlameContent(t *testing.T) {
 	r := dumpReport(t, "setup/config_copy.pstats")
 	var b bytes.Buffer
-	if err := Flame(&b, r, FlameOptions{}); err != nil {
+	if err := drawFlame(&b, r, FlameOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	svg := b.String()
-	s := analyze.Stacks(r.Profile, analyze.StackOptions{MinShare: 0.1 / 1180, MaxFrames: maxFlameFrames})
+	s := restack(r, FlameOptions{}.StackOptions()).Stacks
 	all, estimated := rects(svg, "e")
 	wantEst := 0
 	for _, f := range s.Frames {
@@ -89,7 +89,7 @@ func TestFlameLarge(t *testing.T) {
 	r := dumpReport(t, "pstats/large.pstats")
 	var a, b bytes.Buffer
 	for _, w := range []*bytes.Buffer{&a, &b} {
-		if err := Flame(w, r, FlameOptions{}); err != nil {
+		if err := drawFlame(w, r, FlameOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -102,7 +102,7 @@ func TestFlameLarge(t *testing.T) {
 	// Even with every frame kept down to 0.001 px, the frame cap holds
 	// the size down.
 	a.Reset()
-	if err := Flame(&a, r, FlameOptions{MinWidth: 0.001}); err != nil {
+	if err := drawFlame(&a, r, FlameOptions{MinWidth: 0.001}); err != nil {
 		t.Fatal(err)
 	}
 	if all, _ := rects(a.String(), ""); a.Len() >= 3<<20 || all > maxFlameFrames {
@@ -122,7 +122,7 @@ func TestFlameOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer
-		if err := Flame(&b, r, tt.opts); err == nil || !strings.Contains(err.Error(), tt.want) || b.Len() > 0 {
+		if err := drawFlame(&b, r, tt.opts); err == nil || !strings.Contains(err.Error(), tt.want) || b.Len() > 0 {
 			t.Errorf("Flame(%+v) = %v after %d bytes, want error %q and no output", tt.opts, err, b.Len(), tt.want)
 		}
 	}
@@ -133,7 +133,7 @@ func TestFlameOptions(t *testing.T) {
 func BenchmarkFlameLarge(b *testing.B) {
 	for b.Loop() {
 		r := dumpReport(b, "pstats/large.pstats")
-		if err := Flame(&bytes.Buffer{}, r, FlameOptions{}); err != nil {
+		if err := drawFlame(&bytes.Buffer{}, r, FlameOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -144,7 +144,7 @@ func BenchmarkFlameLarge(b *testing.B) {
 func BenchmarkFlameRender(b *testing.B) {
 	r := dumpReport(b, "pstats/large.pstats")
 	for b.Loop() {
-		if err := Flame(&bytes.Buffer{}, r, FlameOptions{}); err != nil {
+		if err := drawFlame(&bytes.Buffer{}, r, FlameOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -159,13 +159,13 @@ func TestFlameEmpty(t *testing.T) {
 	}
 	r := analyze.Analyze(p, analyze.Options{})
 	var svg, folded bytes.Buffer
-	if err := Flame(&svg, r, FlameOptions{}); err != nil {
+	if err := drawFlame(&svg, r, FlameOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if all, _ := rects(svg.String(), ""); all != 1 || !strings.HasSuffix(svg.String(), "</svg>\n") {
 		t.Errorf("empty profile: %d frames drawn, want the root alone in a complete SVG", all)
 	}
-	if err := Folded(&folded, r); err != nil || folded.Len() != 0 {
+	if err := Folded(&folded, restack(r, analyze.StackOptions{})); err != nil || folded.Len() != 0 {
 		t.Errorf("empty profile: folded %q, %v; want nothing", folded.String(), err)
 	}
 }
@@ -179,7 +179,7 @@ func TestFlameWellFormed(t *testing.T) {
 		&parse.Func{Name: "main.main", File: "main.go", Calls: -1, Primitive: -1},
 		&parse.Func{Name: nasty, File: "a&b.go", Line: 1, Calls: -1, Primitive: -1})
 	var b bytes.Buffer
-	if err := Flame(&b, r, FlameOptions{Title: nasty}); err != nil {
+	if err := drawFlame(&b, r, FlameOptions{Title: nasty}); err != nil {
 		t.Fatal(err)
 	}
 	d := xml.NewDecoder(bytes.NewReader(b.Bytes()))

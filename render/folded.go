@@ -2,23 +2,28 @@ package render
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
-// Folded writes the report's stacks as folded lines, "root;caller;callee
+// Folded writes the report's stacks (Options.Stacks) as folded lines, "root;caller;callee
 // value", root function first, one line per frame with self value, in the
 // stack tree's order. Values are integers, as flamegraph.pl, inferno and
 // speedscope require: microseconds for a profile in seconds, the unit
 // itself otherwise; frames worth less than one unit are left out. pstats
-// stacks are reconstructed (see analyze.Stacks) and so estimates.
+// stacks are reconstructed from one-level edges and so estimates.
 func Folded(w io.Writer, r *analyze.Report) error {
-	s := analyze.Stacks(r.Profile, analyze.StackOptions{})
+	s := r.Stacks
+	if s == nil {
+		return errNotComputed("stacks", "Stacks")
+	}
 	scale, _ := integerUnit(s.Unit)
 	names := make([]string, len(r.Profile.Funcs))
 	bw := bufio.NewWriter(w)
@@ -54,16 +59,24 @@ func integerUnit(unit string) (float64, string) {
 }
 
 // foldedName names a frame without the characters the folded format
-// reserves: ';' separates frames and a newline ends the line. Python names
+// reserves: ';' separates frames and a newline ends the line (Printable
+// escapes it, and every other control character). Python names
 // repeat across files (__init__, <module>), so pstats frames carry their
 // file and line as well; pprof names are package-qualified and stand alone,
 // as in pprof's own views.
 var foldedName = func() func(*parse.Func, parse.Format) string {
-	r := strings.NewReplacer(";", ",", "\n", " ", "\r", " ")
+	r := strings.NewReplacer(";", ",")
 	return func(f *parse.Func, format parse.Format) string {
 		if format == parse.Pprof && f.Name != "" {
-			return r.Replace(f.Name)
+			return r.Replace(Printable(f.Name))
 		}
-		return r.Replace(analyze.Label(f))
+		return r.Replace(Printable(location.Label(f)))
 	}
 }()
+
+// errNotComputed is the error of a renderer given a report analyzed
+// without the part it draws: renderers lay out what analyze computed and
+// compute nothing themselves.
+func errNotComputed(what, option string) error {
+	return fmt.Errorf("the report holds no %s: analyze with Options.%s set", what, option)
+}

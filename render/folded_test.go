@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"io"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -20,6 +21,18 @@ func dumpReport(t testing.TB, rel string) *analyze.Report {
 		t.Fatal(err)
 	}
 	return analyze.Analyze(p, analyze.Options{})
+}
+
+// restack analyzes r's profile again with the stacks opts ask for, as the
+// command does for the formats that draw stacks.
+func restack(r *analyze.Report, opts analyze.StackOptions) *analyze.Report {
+	return analyze.Analyze(r.Profile, analyze.Options{Stacks: &opts})
+}
+
+// drawFlame draws r's profile as the flamegraph command does: stacks
+// analyzed for opts, then laid out.
+func drawFlame(w io.Writer, r *analyze.Report, opts FlameOptions) error {
+	return Flame(w, restack(r, opts.StackOptions()), opts)
 }
 
 // handReport builds a report from recorded stacks over functions named in
@@ -60,7 +73,7 @@ func TestFolded(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := Folded(&b, tt.report); err != nil {
+			if err := Folded(&b, restack(tt.report, analyze.StackOptions{})); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, tt.golden, b.Bytes())

@@ -9,8 +9,9 @@ import (
 )
 
 // Schema names the JSON document layout; it changes only when a field
-// changes meaning or disappears.
-const Schema = "loopdoctor/v1"
+// changes meaning or disappears. v2 made findings' evidence facts (data
+// with a rendered sentence) instead of sentences.
+const Schema = "loopdoctor/v2"
 
 // Document is the JSON form of a report. Every function and edge is
 // included whatever the table options were, numbers exactly as recorded.
@@ -54,20 +55,44 @@ type jsonEdge struct {
 }
 
 type jsonFinding struct {
-	Kind     string   `json:"kind"`
-	Pattern  string   `json:"pattern"`
-	Severity string   `json:"severity"`
-	Function int      `json:"function"`
-	CallSite *int     `json:"call_site"`
-	Chain    []int    `json:"chain"`
-	Calls    *int64   `json:"calls"`
-	Cost     float64  `json:"cost"`
-	PerCall  *float64 `json:"per_call"`
-	Share    float64  `json:"share"`
-	Saving   float64  `json:"saving"`
-	Title    string   `json:"title"`
-	Evidence []string `json:"evidence"`
-	Fix      string   `json:"fix"`
+	Kind     string     `json:"kind"`
+	Pattern  string     `json:"pattern"`
+	Severity string     `json:"severity"`
+	Function int        `json:"function"`
+	CallSite *int       `json:"call_site"`
+	Chain    []int      `json:"chain"`
+	Calls    *int64     `json:"calls"`
+	Cost     float64    `json:"cost"`
+	PerCall  *float64   `json:"per_call"`
+	Share    float64    `json:"share"`
+	Saving   float64    `json:"saving"`
+	Title    string     `json:"title"`
+	Evidence []jsonFact `json:"evidence"`
+	Fix      string     `json:"fix"`
+}
+
+// jsonFact is one fact of a finding's proof: its kind, the numbers and
+// function IDs it rests on (fields left out are zero or do not apply to
+// the kind), and the sentence the other reports print for it.
+type jsonFact struct {
+	Kind      string     `json:"kind"`
+	Function  *int       `json:"function,omitempty"`
+	Site      *int       `json:"site,omitempty"`
+	Via       *int       `json:"via,omitempty"`
+	Other     *int       `json:"other,omitempty"`
+	Functions []int      `json:"functions,omitempty"`
+	Calls     int64      `json:"calls,omitempty"`
+	Multiple  int64      `json:"multiple,omitempty"`
+	Of        int64      `json:"of,omitempty"`
+	Count     int        `json:"count,omitempty"`
+	Among     int        `json:"among,omitempty"`
+	Distinct  int        `json:"distinct,omitempty"`
+	Cost      float64    `json:"cost,omitempty"`
+	Share     float64    `json:"share,omitempty"`
+	Ratio     float64    `json:"ratio,omitempty"`
+	Parts     []jsonFact `json:"parts,omitempty"`
+	Catalog   string     `json:"catalog,omitempty"`
+	Text      string     `json:"text"`
 }
 
 type jsonLoop struct {
@@ -132,7 +157,7 @@ func NewDocument(r *analyze.Report) *Document {
 	for i, f := range r.Findings {
 		jf := jsonFinding{Kind: f.Kind, Pattern: f.Pattern, Severity: string(f.Severity),
 			Function: f.Func.ID, CallSite: funcID(f.CallSite), Chain: ids(f.Chain), Calls: count(f.Calls),
-			Cost: f.Cost, Share: f.Share, Saving: f.Saving, Title: f.Title, Evidence: nonNil(f.Evidence), Fix: f.Fix}
+			Cost: f.Cost, Share: f.Share, Saving: f.Saving, Title: Title(f), Evidence: jsonFacts(f.Evidence, p.Unit), Fix: fix(f)}
 		if f.Calls >= 0 {
 			jf.PerCall = &r.Findings[i].PerCall
 		}
@@ -154,6 +179,25 @@ func NewDocument(r *analyze.Report) *Document {
 		d.Loop = jl
 	}
 	return d
+}
+
+// jsonFacts converts facts to their JSON form, each with its sentence;
+// never nil.
+func jsonFacts(facts []analyze.Fact, unit string) []jsonFact {
+	out := make([]jsonFact, len(facts))
+	for i, x := range facts {
+		out[i] = jsonFact{Kind: string(x.Kind), Function: funcID(x.Func), Site: funcID(x.Site), Via: funcID(x.Via),
+			Other: funcID(x.Other), Calls: x.Calls, Multiple: x.Multiple, Of: x.Of,
+			Count: x.Count, Among: x.Among, Distinct: x.Distinct, Cost: x.Cost, Share: x.Share, Ratio: x.Ratio,
+			Catalog: x.Text, Text: sentence(x, unit)}
+		if x.Funcs != nil {
+			out[i].Functions = ids(x.Funcs)
+		}
+		if x.Parts != nil {
+			out[i].Parts = jsonFacts(x.Parts, unit)
+		}
+	}
+	return out
 }
 
 // count returns nil for an unknown (-1) count so it encodes as null.

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -44,7 +46,7 @@ func Markdown(w io.Writer, r *analyze.Report) error {
 	}
 	if len(r.Findings) > 0 {
 		if f := r.Findings[0].Func; len(f.In) > 0 {
-			mdDetails(&b, "Callers of "+analyze.Label(f), func() {
+			mdDetails(&b, "Callers of "+location.Label(f), func() {
 				mdEdges(&b, p, "caller", sortedByCum(f.In), func(e *parse.Edge) *parse.Func { return e.Caller })
 			})
 		}
@@ -55,7 +57,7 @@ func Markdown(w io.Writer, r *analyze.Report) error {
 	for _, rel := range r.Callees {
 		mdRelation(&b, "Callees of", "callee", rel, p, func(e *parse.Edge) *parse.Func { return e.Callee })
 	}
-	_, err := w.Write(b.Bytes())
+	_, err := io.WriteString(w, printableText(b.String()))
 	return err
 }
 
@@ -65,17 +67,17 @@ func mdSummary(r *analyze.Report) string {
 	p := r.Profile
 	s := "**loopdoctor:** " + mdCode(p.Source) + " — " + mdText(describe(p))
 	if r.Calls >= 0 {
-		s += ", " + Count(r.Calls) + " calls"
+		s += ", " + units.Count(r.Calls) + " calls"
 	}
-	s += ", " + Value(p.Total, p.Unit) + " total."
+	s += ", " + units.Value(p.Total, p.Unit) + " total."
 	if len(r.Findings) > 0 {
 		top := r.Findings[0]
 		s += fmt.Sprintf(" **%s.** The largest: %s, %s (%s of the run).",
-			findingCount(r.Findings), mdText(top.Title), Value(top.Cost, p.Unit), Percent(top.Share))
+			findingCount(r.Findings), mdText(Title(top)), units.Value(top.Cost, p.Unit), units.Percent(top.Share))
 	}
 	if l := r.Loop; l != nil && len(l.Blockers) > 0 {
 		s += fmt.Sprintf(" The %s loop was busy %s of %s; %s held it longest.",
-			mdText(l.Runtime), Percent(share(l.Busy, l.Wall)), Seconds(l.Wall), mdCode(analyze.Label(l.Blockers[0].Func)))
+			mdText(l.Runtime), units.Percent(share(l.Busy, l.Wall)), units.Seconds(l.Wall), mdCode(location.Label(l.Blockers[0].Func)))
 	}
 	return s
 }
@@ -106,34 +108,36 @@ func plural(n int) string {
 	return "s"
 }
 
+// mdFinding writes one finding: the verdict with its headline figures,
+// the proof as a list, then the fix. The first fact, when it says how
+// often the setup ran and what it cost, leads the paragraph instead of
+// opening the list.
 func mdFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
-	fmt.Fprintf(b, "\n### %d. %s — %s, %s of the run\n\n", n, mdText(f.Title), Value(f.Cost, unit), Percent(f.Share))
-	fmt.Fprintf(b, "**%s.** ", strings.ToUpper(string(f.Severity)))
-	if f.Calls >= 0 {
-		fmt.Fprintf(b, "%s ran **%s ×** at %s each.", mdCode(analyze.Label(f.Func)), Count(f.Calls), Value(f.PerCall, unit))
-	} else {
-		fmt.Fprintf(b, "In %s.", mdCode(analyze.Label(f.Func)))
+	fmt.Fprintf(b, "\n### %d. %s — %s, %s of the run\n\n", n, mdText(Title(f)), units.Value(f.Cost, unit), units.Percent(f.Share))
+	ev := f.Evidence
+	lead := "In " + mdCode(location.Label(f.Func)) + "."
+	if len(ev) > 0 && (ev[0].Kind == analyze.FactRan || ev[0].Kind == analyze.FactStackCost) {
+		lead, ev = mdText(sentence(ev[0], unit)), ev[1:]
 	}
-	if f.CallSite != nil {
-		fmt.Fprintf(b, " Called from %s.", mdCode(analyze.Label(f.CallSite)))
+	fmt.Fprintf(b, "**%s.** %s", strings.ToUpper(string(f.Severity)), lead)
+	if f.CallSite != nil && !placed(f) {
+		fmt.Fprintf(b, " Called from %s.", mdCode(location.Label(f.CallSite)))
 	}
 	b.WriteString("\n")
-	if len(f.Evidence) > 0 {
+	if len(ev) > 0 {
 		b.WriteString("\n")
-		for _, e := range f.Evidence {
-			b.WriteString("- " + mdText(e) + "\n")
+		for _, e := range ev {
+			b.WriteString("- " + mdText(sentence(e, unit)) + "\n")
 		}
 	}
-	if f.Fix != "" {
-		b.WriteString("\n**Fix:** " + mdText(f.Fix) + "\n")
-	}
+	b.WriteString("\n**Fix:** " + mdText(fix(f)) + "\n")
 }
 
 func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
 	fmt.Fprintf(b, "\n### Event loop (%s)\n\n", mdText(l.Runtime))
-	fmt.Fprintf(b, "Wall %s · idle %s (%s) · busy %s", Seconds(l.Wall), Seconds(l.Idle), Percent(share(l.Idle, l.Wall)), Seconds(l.Busy))
+	fmt.Fprintf(b, "Wall %s · idle %s (%s) · busy %s", units.Seconds(l.Wall), units.Seconds(l.Idle), units.Percent(share(l.Idle, l.Wall)), units.Seconds(l.Busy))
 	if l.Steps > 0 {
-		fmt.Fprintf(b, " · %s steps, %s mean", Count(l.Steps), Seconds(l.MeanStep))
+		fmt.Fprintf(b, " · %s steps, %s mean", units.Count(l.Steps), units.Seconds(l.MeanStep))
 	}
 	b.WriteString("\n")
 	if len(l.Blockers) > 0 {
@@ -141,14 +145,14 @@ func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
 	}
 	for i, bl := range l.Blockers {
 		fmt.Fprintf(b, "%d. %s held the loop **%s** (%s of busy) in %s calls, %s each; worst call between %s and %s, %.1f calls per step",
-			i+1, mdCode(analyze.Label(bl.Func)), Seconds(bl.Cost), Percent(bl.ShareOfBusy), Count(bl.Calls), Seconds(bl.PerCall),
-			Seconds(bl.WorstCallMin), Seconds(bl.WorstCallMax), bl.CallsPerStep)
+			i+1, mdCode(location.Label(bl.Func)), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall),
+			units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), bl.CallsPerStep)
 		if bl.ProbablySlow {
 			b.WriteString("; " + slowStep(l))
 		}
 		b.WriteString(".")
 		if bl.CallSite != nil {
-			fmt.Fprintf(b, " Called from %s.", mdCode(analyze.Label(bl.CallSite)))
+			fmt.Fprintf(b, " Called from %s.", mdCode(location.Label(bl.CallSite)))
 		}
 		if bl.Finding >= 0 {
 			fmt.Fprintf(b, " The same work as finding %d.", bl.Finding+1)
@@ -175,21 +179,21 @@ func mdRows(b *bytes.Buffer, r *analyze.Report, rows []analyze.Row) {
 	cells := make([][]string, len(rows))
 	for i, row := range rows {
 		f := row.Func
-		c := []string{Value(f.Cum, p.Unit), Percent(row.CumShare), Value(f.Own, p.Unit)}
+		c := []string{units.Value(f.Cum, p.Unit), units.Percent(row.CumShare), units.Value(f.Own, p.Unit)}
 		if p.HasCalls() {
 			perCall := row.CumPerCall
 			if r.Sort == analyze.ByOwnPerCall {
 				perCall = row.OwnPerCall
 			}
-			c = append(c, Calls(f.Calls, f.Primitive), Value(perCall, p.Unit))
+			c = append(c, units.Calls(f.Calls, f.Primitive), units.Value(perCall, p.Unit))
 		}
-		cells[i] = append(c, mdCode(analyze.Label(f)))
+		cells[i] = append(c, mdCode(location.Label(f)))
 	}
 	mdTable(b, head, cells)
 }
 
 func mdRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *parse.Profile, other func(*parse.Edge) *parse.Func) {
-	fmt.Fprintf(b, "\n### %s %s\n\n", title, mdCode(analyze.Label(rel.Func)))
+	fmt.Fprintf(b, "\n### %s %s\n\n", title, mdCode(location.Label(rel.Func)))
 	if len(rel.Edges) == 0 {
 		fmt.Fprintf(b, "No %ss recorded.\n", role)
 		return
@@ -207,11 +211,11 @@ func mdEdges(b *bytes.Buffer, p *parse.Profile, role string, edges []*parse.Edge
 	head = append(head, role)
 	cells := make([][]string, len(edges))
 	for i, e := range edges {
-		c := []string{Value(e.Cum, p.Unit), Value(e.Own, p.Unit)}
+		c := []string{units.Value(e.Cum, p.Unit), units.Value(e.Own, p.Unit)}
 		if p.HasCalls() {
-			c = append(c, Calls(e.Calls, e.Primitive))
+			c = append(c, units.Calls(e.Calls, e.Primitive))
 		}
-		label := mdCode(analyze.Label(other(e)))
+		label := mdCode(location.Label(other(e)))
 		if e.Estimated {
 			label += " (estimated)"
 		}
@@ -261,7 +265,7 @@ func mdTable(b *bytes.Buffer, head []string, rows [][]string) {
 // mdDetails writes a collapsed block. The blank lines around the body end
 // the HTML block, so GitHub renders the body as Markdown.
 func mdDetails(b *bytes.Buffer, summary string, body func()) {
-	b.WriteString("\n<details><summary>" + html.EscapeString(summary) + "</summary>\n\n")
+	b.WriteString("\n<details><summary>" + html.EscapeString(Printable(summary)) + "</summary>\n\n")
 	body()
 	b.WriteString("\n</details>\n")
 }
@@ -278,7 +282,7 @@ var mdLeading = regexp.MustCompile(`^(?:[#+=-]|[0-9]+[.)])`)
 // mdText escapes s for use as Markdown prose on one line, at its start or
 // after a list marker.
 func mdText(s string) string {
-	s = oneLine(s)
+	s = Printable(s) // a line break would end a table row or a list item
 	var b strings.Builder
 	if m := mdLeading.FindString(s); m != "" {
 		b.WriteString(m[:len(m)-1] + "\\" + m[len(m)-1:])
@@ -297,7 +301,7 @@ func mdText(s string) string {
 // fence is one backtick longer than the longest run inside, and padding
 // keeps a backtick or space at either end from joining the fence.
 func mdCode(s string) string {
-	s = oneLine(s)
+	s = Printable(s) // a line break would end a table row or a list item
 	longest, run := 0, 0
 	for _, c := range s {
 		if c == '`' {
@@ -312,10 +316,4 @@ func mdCode(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
-}
-
-// oneLine replaces line breaks with spaces; a break would end a table row
-// or a list item.
-func oneLine(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
 }

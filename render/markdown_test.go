@@ -14,6 +14,7 @@ import (
 	gmhtml "github.com/yuin/goldmark/renderer/html"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -75,8 +76,10 @@ func trickyReport(t *testing.T, opts analyze.Options) *analyze.Report {
 		Func: yacc, CallSite: find(p, "handle|request"), Chain: []*parse.Func{find(p, "parse"), yacc},
 		Calls: 30, Cost: 0.6, PerCall: 0.02, Share: 0.6 / p.Total,
 		Title: "Repeated parser-table build (ply/yacc)",
-		Evidence: []string{"lr0_goto 29,520 calls = 984 × 30", "table built from <grammar> *each* time",
-			"# not a heading", "- not a list", "12. not a list either", "see issue #69 & <b>"},
+		Evidence: []analyze.Fact{{Kind: analyze.FactRan, Func: yacc, Site: find(p, "handle|request"), Calls: 30, Cost: 0.6, Share: 0.6 / p.Total},
+			{Kind: analyze.FactWhy, Text: "table built from <grammar> *each* time"}, {Kind: analyze.FactWhy, Text: "# not a heading"},
+			{Kind: analyze.FactWhy, Text: "- not a list"}, {Kind: analyze.FactWhy, Text: "12. not a list either"},
+			{Kind: analyze.FactWhy, Text: "see issue #69 & <b>"}},
 		Fix: "parse each JSONPath expression once and reuse it; jsonpath_rw rebuilds its LALR table on every parse()",
 	}}
 	r.Loop = &analyze.Loop{Runtime: "asyncio", Wall: 1.2, Idle: 0.2, Busy: 1.0, Steps: 40, MeanStep: 0.025, SlowThreshold: 0.1,
@@ -172,18 +175,18 @@ func checkRendered(t *testing.T, r *analyze.Report, out string) {
 	}
 	var want []string
 	for _, row := range r.Rows[:mdShortTable] {
-		want = append(want, analyze.Label(row.Func))
+		want = append(want, location.Label(row.Func))
 	}
 	checkColumn(t, "short table", tables[0], want)
 	want = nil
 	for _, row := range r.Rows {
-		want = append(want, analyze.Label(row.Func))
+		want = append(want, location.Label(row.Func))
 	}
 	checkColumn(t, "full table", tables[1], want)
 	if yacc := r.Findings[0].Func; len(yacc.In) != 2 {
 		t.Fatalf("yacc has %d callers", len(yacc.In))
 	}
-	want = []string{analyze.Label(find(r.Profile, "parse")), analyze.Label(find(r.Profile, "handle|request")) + " (estimated)"}
+	want = []string{location.Label(find(r.Profile, "parse")), location.Label(find(r.Profile, "handle|request")) + " (estimated)"}
 	checkColumn(t, "callers", tables[2], want)
 
 	// Every row has the header's number of cells: no name split a row.

@@ -87,7 +87,7 @@ func TestPNGGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := dumpReport(t, tt.dump)
+			r := restack(dumpReport(t, tt.dump), tt.opts.StackOptions())
 			var a, b bytes.Buffer
 			for _, buf := range []*bytes.Buffer{&a, &b} {
 				if err := PNG(buf, r, tt.opts); err != nil {
@@ -108,7 +108,7 @@ func TestPNGGolden(t *testing.T) {
 func TestPNGMatchesSVG(t *testing.T) {
 	for _, dump := range []string{"setup/config_copy.pstats", "pprof/cpu/cpu.pb.gz"} {
 		t.Run(dump, func(t *testing.T) {
-			r := dumpReport(t, dump)
+			r := restack(dumpReport(t, dump), FlameOptions{}.StackOptions())
 			g, err := layoutFlame(r, FlameOptions{})
 			if err != nil {
 				t.Fatal(err)
@@ -167,7 +167,7 @@ func near(a, b color.RGBA, slack int) bool {
 }
 
 func TestPNGOptions(t *testing.T) {
-	r := dumpReport(t, "pstats/recursive-3.11.pstats")
+	r := restack(dumpReport(t, "pstats/recursive-3.11.pstats"), FlameOptions{}.StackOptions())
 	var b bytes.Buffer
 	if err := PNG(&b, r, FlameOptions{Width: 100}); err == nil || b.Len() > 0 {
 		t.Errorf("PNG at width 100 = %v after %d bytes, want an error and no output", err, b.Len())

@@ -7,18 +7,22 @@ import (
 
 	"github.com/google/pprof/profile"
 
+	"github.com/loopdoctor/loopdoctor/analyze"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
-// Pprof writes s as a gzipped pprof protobuf profile, the format go tool
+// Pprof writes the report's samples (Options.Samples) as a gzipped pprof protobuf profile, the format go tool
 // pprof, Pyroscope, Parca and speedscope open. Values become integers:
 // nanoseconds for a profile in seconds, the unit itself otherwise. Each
 // function's rounding error is carried from stack to stack, so the values
 // of the stacks a function ends sum to its own value rounded once.
 // The profile has one sample type ("wall" for pstats, whose timer is the
 // wall clock by default; the chosen type for pprof) and no mappings.
-func Pprof(w io.Writer, s *Samples) error {
-	p := s.Profile
+func Pprof(w io.Writer, r *analyze.Report) error {
+	p, s := r.Profile, r.Samples
+	if s == nil {
+		return errNotComputed("samples", "Samples")
+	}
 	typ := p.SampleType
 	if typ == "" {
 		typ = "wall"

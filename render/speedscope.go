@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
 )
 
 // speedscopeSchema is the URL speedscope's file-format-spec.ts names as the
@@ -40,12 +41,15 @@ type speedscopeProfile struct {
 	Weights    []float64 `json:"weights"`
 }
 
-// Speedscope writes s as a speedscope JSON file: one sampled profile whose
+// Speedscope writes the report's samples (Options.Samples) as a speedscope JSON file: one sampled profile whose
 // samples are the stacks, root first, weighted by their values, over
 // frames shared by index. A profile without a timeline (pstats) has no
-// order of events, so each stack is one sample, as FORMATS.md §5 asks.
-func Speedscope(w io.Writer, s *Samples) error {
-	p := s.Profile
+// order of events, so each stack is one sample.
+func Speedscope(w io.Writer, r *analyze.Report) error {
+	p, s := r.Profile, r.Samples
+	if s == nil {
+		return errNotComputed("samples", "Samples")
+	}
 	unit := "none"
 	switch p.Unit {
 	case "seconds", "bytes":
@@ -67,7 +71,7 @@ func Speedscope(w io.Writer, s *Samples) error {
 				frame[id] = len(file.Shared.Frames)
 				fr := speedscopeFrame{Name: f.Name, File: f.File, Line: f.Line}
 				if f.File == "~" || f.File == "" {
-					fr = speedscopeFrame{Name: analyze.Label(f)} // {built-in method builtins.len}
+					fr = speedscopeFrame{Name: location.Label(f)} // {built-in method builtins.len}
 				}
 				file.Shared.Frames = append(file.Shared.Frames, fr)
 			}

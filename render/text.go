@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -12,6 +13,8 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/location"
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -39,7 +42,7 @@ func Text(w io.Writer, r *analyze.Report) error {
 	}
 	fmt.Fprintf(&b, "\nTOP FUNCTIONS by %s", sortTitle(r))
 	if len(r.Rows) < r.Matched {
-		fmt.Fprintf(&b, " (%d of %s; --top, --sort)", len(r.Rows), Count(int64(r.Matched)))
+		fmt.Fprintf(&b, " (%d of %s; --top, --sort)", len(r.Rows), units.Count(int64(r.Matched)))
 	}
 	b.WriteString("\n")
 	if err := textRows(&b, r); err != nil {
@@ -55,7 +58,7 @@ func Text(w io.Writer, r *analyze.Report) error {
 			return err
 		}
 	}
-	_, err := w.Write(b.Bytes())
+	_, err := io.WriteString(w, printableText(b.String()))
 	return err
 }
 
@@ -64,9 +67,9 @@ func Summary(r *analyze.Report) string {
 	p := r.Profile
 	s := p.Source + " — " + describe(p)
 	if r.Calls >= 0 {
-		s += ", " + Count(r.Calls) + " calls"
+		s += ", " + units.Count(r.Calls) + " calls"
 	}
-	return s + ", " + Value(p.Total, p.Unit) + " total"
+	return s + ", " + units.Value(p.Total, p.Unit) + " total"
 }
 
 // describe names the producer of a profile for people.
@@ -118,8 +121,8 @@ func sortTitle(r *analyze.Report) string {
 }
 
 func textFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
-	head := fmt.Sprintf("%2d. %-6s %s", n, strings.ToUpper(string(f.Severity)), f.Title)
-	tail := Value(f.Cost, unit) + "  " + Percent(f.Share)
+	head := fmt.Sprintf("%2d. %-6s %s", n, strings.ToUpper(string(f.Severity)), Title(f))
+	tail := units.Value(f.Cost, unit) + "  " + units.Percent(f.Share)
 	pad := textWidth - 1 - utf8.RuneCountInString(head) - utf8.RuneCountInString(tail)
 	if pad < 2 {
 		b.WriteString(head + "\n")
@@ -129,36 +132,34 @@ func textFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	b.WriteString(head + strings.Repeat(" ", pad) + tail + "\n")
 	const indent = "    "
 	for _, e := range f.Evidence {
-		writeWrapped(b, indent+"· ", indent+"  ", e)
+		writeWrapped(b, indent+"· ", indent+"  ", sentence(e, unit))
 	}
-	if f.CallSite != nil && !mentions(f.Evidence, analyze.Label(f.CallSite)) {
-		writeWrapped(b, indent+"called from ", indent+"  ", analyze.Label(f.CallSite))
+	if f.CallSite != nil && !placed(f) {
+		writeWrapped(b, indent+"called from ", indent+"  ", location.Label(f.CallSite))
 	}
-	if f.Fix != "" {
-		writeWrapped(b, indent+"fix: ", indent+"     ", f.Fix)
-	}
+	writeWrapped(b, indent+"fix: ", indent+"     ", fix(f))
 }
 
 func textLoop(b *bytes.Buffer, r *analyze.Report) {
 	l := r.Loop
 	fmt.Fprintf(b, "\nEVENT LOOP (%s)\n", l.Runtime)
 	const indent = "    "
-	line := fmt.Sprintf("wall %s · idle %s (%s) · busy %s", Seconds(l.Wall), Seconds(l.Idle), Percent(share(l.Idle, l.Wall)), Seconds(l.Busy))
+	line := fmt.Sprintf("wall %s · idle %s (%s) · busy %s", units.Seconds(l.Wall), units.Seconds(l.Idle), units.Percent(share(l.Idle, l.Wall)), units.Seconds(l.Busy))
 	if l.Steps > 0 {
-		line += fmt.Sprintf(" · %s steps, %s mean", Count(l.Steps), Seconds(l.MeanStep))
+		line += fmt.Sprintf(" · %s steps, %s mean", units.Count(l.Steps), units.Seconds(l.MeanStep))
 	}
 	writeWrapped(b, indent, indent, line)
 	for i, bl := range l.Blockers {
 		s := fmt.Sprintf("%s held the loop %s (%s of busy) in %s calls, %s each",
-			analyze.Label(bl.Func), Seconds(bl.Cost), Percent(bl.ShareOfBusy), Count(bl.Calls), Seconds(bl.PerCall))
+			location.Label(bl.Func), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall))
 		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", s)
-		s = fmt.Sprintf("worst call between %s and %s; %.1f calls per step", Seconds(bl.WorstCallMin), Seconds(bl.WorstCallMax), bl.CallsPerStep)
+		s = fmt.Sprintf("worst call between %s and %s; %.1f calls per step", units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), bl.CallsPerStep)
 		if bl.ProbablySlow {
 			s += "; " + slowStep(l)
 		}
 		writeWrapped(b, indent+"   ", indent+"   ", s)
 		if bl.CallSite != nil {
-			writeWrapped(b, indent+"   called from ", indent+"     ", analyze.Label(bl.CallSite))
+			writeWrapped(b, indent+"   called from ", indent+"     ", location.Label(bl.CallSite))
 		}
 		if bl.Finding >= 0 {
 			writeWrapped(b, indent+"   ", indent+"   ", fmt.Sprintf("the same work as finding %d", bl.Finding+1))
@@ -172,23 +173,19 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 	}
 }
 
-// mentions reports whether any line names label.
-func mentions(lines []string, label string) bool {
-	for _, l := range lines {
-		if strings.Contains(l, label) {
-			return true
-		}
-	}
-	return false
+// placed reports whether f's evidence already says where it was called
+// from, so the report need not repeat it.
+func placed(f analyze.Finding) bool {
+	return slices.ContainsFunc(f.Evidence, func(x analyze.Fact) bool { return x.Site == f.CallSite })
 }
 
 // slowStep says that a step probably ran past the slow-callback threshold,
 // naming asyncio's debug-mode warning only where it applies.
 func slowStep(l *analyze.Loop) string {
 	if l.Runtime == "asyncio" {
-		return fmt.Sprintf("a step probably passed asyncio's %s slow-callback warning", Seconds(l.SlowThreshold))
+		return fmt.Sprintf("a step probably passed asyncio's %s slow-callback warning", units.Seconds(l.SlowThreshold))
 	}
-	return fmt.Sprintf("a step probably ran longer than the %s threshold (--slow)", Seconds(l.SlowThreshold))
+	return fmt.Sprintf("a step probably ran longer than the %s threshold (--slow)", units.Seconds(l.SlowThreshold))
 }
 
 func share(part, whole float64) float64 {
@@ -213,15 +210,15 @@ func textRows(b *bytes.Buffer, r *analyze.Report) error {
 	rows := make([][]string, 0, len(r.Rows))
 	for _, row := range r.Rows {
 		f := row.Func
-		cells := []string{Value(f.Cum, p.Unit), Percent(row.CumShare), Value(f.Own, p.Unit)}
+		cells := []string{units.Value(f.Cum, p.Unit), units.Percent(row.CumShare), units.Value(f.Own, p.Unit)}
 		if calls {
 			perCall := row.CumPerCall
 			if r.Sort == analyze.ByOwnPerCall {
 				perCall = row.OwnPerCall
 			}
-			cells = append(cells, Calls(f.Calls, f.Primitive), Value(perCall, p.Unit))
+			cells = append(cells, units.Calls(f.Calls, f.Primitive), units.Value(perCall, p.Unit))
 		} else {
-			cells = append(cells, Percent(row.OwnShare))
+			cells = append(cells, units.Percent(row.OwnShare))
 		}
 		rows = append(rows, cells)
 	}
@@ -236,7 +233,7 @@ func perCallTitle(k analyze.Key) string {
 }
 
 func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *parse.Profile, other func(*parse.Edge) *parse.Func) error {
-	fmt.Fprintf(b, "\n%s %s\n", title, analyze.Label(rel.Func))
+	fmt.Fprintf(b, "\n%s %s\n", title, Printable(location.Label(rel.Func)))
 	if len(rel.Edges) == 0 {
 		fmt.Fprintf(b, "  (no %ss recorded)\n", role)
 		return nil
@@ -248,9 +245,9 @@ func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *
 	head = append(head, role)
 	rows := make([][]string, 0, len(rel.Edges))
 	for _, e := range rel.Edges {
-		cells := []string{Value(e.Cum, p.Unit), Value(e.Own, p.Unit)}
+		cells := []string{units.Value(e.Cum, p.Unit), units.Value(e.Own, p.Unit)}
 		if p.HasCalls() {
-			cells = append(cells, Calls(e.Calls, e.Primitive))
+			cells = append(cells, units.Calls(e.Calls, e.Primitive))
 		}
 		rows = append(rows, cells)
 	}
@@ -327,11 +324,11 @@ func toAny(s []string) []any {
 // last: first the directories of its path go, then the file name is
 // reduced to its base, and only then is the name itself cut.
 func fitLabel(f *parse.Func, n int) string {
-	label := analyze.Label(f)
+	label := Printable(location.Label(f))
 	if utf8.RuneCountInString(label) <= n {
 		return label
 	}
-	if short := analyze.ShortFile(f.File); short != "" && strings.HasPrefix(label, short) {
+	if short := Printable(location.ShortFile(f.File)); short != "" && strings.HasPrefix(label, short) {
 		rest := label[len(short):]
 		dirs := strings.Split(short, "/")
 		for i := 1; i < len(dirs); i++ {
@@ -375,16 +372,12 @@ func writeWrapped(b *bytes.Buffer, first, rest, s string) {
 	b.WriteString(line + "\n")
 }
 
-// units are the words Value puts after a number; a line is never broken
-// between the two.
-var units = map[string]bool{"s": true, "ms": true, "µs": true, "ns": true, "B": true, "kB": true, "MB": true, "GB": true, "TB": true}
-
 // words splits s on spaces, keeping each number with its unit.
 func words(s string) []string {
 	ws := strings.Fields(s)
 	out := ws[:0]
 	for _, w := range ws {
-		if n := len(out); n > 0 && (units[w] || units[strings.TrimRight(w, ",.;:)")]) {
+		if n := len(out); n > 0 && (units.IsName(w) || units.IsName(strings.TrimRight(w, ",.;:)"))) {
 			out[n-1] += " " + w
 			continue
 		}

@@ -49,8 +49,8 @@ func TestNDJSON(t *testing.T) {
 		if err := json.Unmarshal([]byte(line), &doc); err != nil {
 			t.Fatalf("line %d is not JSON: %v", i+1, err)
 		}
-		if doc.Schema != "loopdoctor/v1" || doc.Source != files[i] {
-			t.Errorf("line %d: schema %q source %q, want loopdoctor/v1 and %s", i+1, doc.Schema, doc.Source, files[i])
+		if doc.Schema != "loopdoctor/v2" || doc.Source != files[i] {
+			t.Errorf("line %d: schema %q source %q, want loopdoctor/v2 and %s", i+1, doc.Schema, doc.Source, files[i])
 		}
 		wantErr := files[i] == bad || files[i] == missing
 		if (doc.Error != "") != wantErr || (doc.Total == nil) != wantErr || (len(doc.Functions) == 0) != wantErr {
@@ -132,7 +132,7 @@ func TestCheckGates(t *testing.T) {
 	for _, tt := range tests {
 		name := string(tt.sev) + "/" + string(tt.failOn)
 		t.Run(name, func(t *testing.T) {
-			err := checkGates(report(tt.sev, tt.share), &analyzeFlags{failOn: tt.failOn, failOnShare: tt.min})
+			err := checkGates(report(tt.sev, tt.share), &settings{failOn: tt.failOn, failOnShare: tt.min})
 			if (err != nil) != tt.trips {
 				t.Errorf("share %v, --fail-on %q --fail-on-share %v: got %v, trips %v", tt.share, tt.failOn, tt.min, err, tt.trips)
 			}

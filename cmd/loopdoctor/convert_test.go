@@ -102,17 +102,17 @@ func TestConvertErrors(t *testing.T) {
 		msg  string
 	}{
 		{"no --to", []string{"convert", webhook}, 2, "convert needs --to"},
-		{"bad --to", []string{"convert", "--to", "svg", webhook}, 2, "--to must be pprof, speedscope or folded"},
+		{"bad --to", []string{"convert", "--to", "svg", webhook}, 2, "--to must be pprof, speedscope or folded, not \"svg\""},
 		{"no file", []string{"convert", "--to", "pprof", "-o", "x"}, 2, "convert needs one FILE"},
 		{"missing file", []string{"convert", "--to", "speedscope", "missing.prof"}, 1, "missing.prof"},
-		{"unwritable output", []string{"convert", "--to", "pprof", webhook, "-o", "/nonexistent/dir/x.pb.gz"}, 1, "/nonexistent/dir/x.pb.gz"},
+		{"unwritable output", []string{"convert", "--to", "pprof", webhook, "-o", "/nonexistent/dir/x.pb.gz"}, 4, "cannot write /nonexistent/dir/x.pb.gz: no such file or directory"},
 		{"help", []string{"help", "convert"}, 0, "Usage: loopdoctor convert"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, stderr, code := cli(t, "", tt.args...)
-			if code != tt.code || !strings.Contains(stderr, tt.msg) {
-				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tt.code, tt.msg)
+			stdout, stderr, code := cli(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(stdout+stderr, tt.msg) {
+				t.Errorf("exit %d, output %q; want %d and %q", code, stdout+stderr, tt.code, tt.msg)
 			}
 		})
 	}

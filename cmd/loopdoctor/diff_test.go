@@ -85,9 +85,9 @@ func TestDiffErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, stderr, code := cli(t, "", tt.args...)
-			if code != tt.code || !strings.Contains(stderr, tt.msg) {
-				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tt.code, tt.msg)
+			stdout, stderr, code := cli(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(stdout+stderr, tt.msg) {
+				t.Errorf("exit %d, output %q; want %d and %q", code, stdout+stderr, tt.code, tt.msg)
 			}
 		})
 	}

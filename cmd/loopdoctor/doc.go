@@ -3,6 +3,7 @@
 // Usage:
 //
 //	loopdoctor analyze [flags] FILE...
+//	loopdoctor flamegraph [flags] FILE
 //	loopdoctor diff [flags] BASE NEW
 //	loopdoctor convert --to pprof|speedscope|folded [flags] FILE
 //	loopdoctor version
@@ -24,14 +25,18 @@
 // --format markdown writes a report to paste into an issue; --merge
 // analyzes all FILEs as one run.
 //
-// diff compares two runs of one program: each function's change in calls,
-// own and cumulative time, and the findings that disappeared, appeared or
-// changed. convert writes a profile as pprof, speedscope or folded stacks.
+// flamegraph draws FILE as an interactive SVG flame graph. diff compares
+// two runs of one program: each function's change in calls, own and
+// cumulative time, and the findings that disappeared, appeared or changed.
+// convert writes a profile as pprof, speedscope or folded stacks.
 //
 // Exit status: 0 success; 1 an input could not be read (each such file
 // gets one line on standard error, and the others are still reported);
-// 2 usage error; 3 a --fail-on or --fail-on-share gate tripped.
+// 2 usage error; 3 a --fail-on or --fail-on-share gate tripped; 4 the
+// output could not be written (an -o file is replaced only once complete).
 //
 // All logic lives in run, which tests call in-process; main only maps the
-// returned error to an exit status.
+// returned error to an exit status. The subcommands are a table
+// (commands.go) over shared flag groups (flags.go), one registry of output
+// formats (formats.go) and one output path (output.go).
 package main

@@ -119,7 +119,7 @@ print(json.dumps({"total": s.total_tt, "funcs": out}))
 	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Schema != "loopdoctor/v1" {
+	if got.Schema != "loopdoctor/v2" {
 		t.Errorf("schema %q", got.Schema)
 	}
 	if got.Total != want.Total {

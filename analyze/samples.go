@@ -1,10 +1,9 @@
-package render
+package analyze
 
 import (
 	"fmt"
 	"slices"
 
-	"github.com/loopdoctor/loopdoctor/analyze"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -13,27 +12,26 @@ import (
 // stacks it ends, exactly as the profile recorded it, so tools that read
 // the converted file show the same own values and total.
 type Samples struct {
-	Profile *parse.Profile
-	Stacks  []parse.Stack // root first, IDs into Profile.Funcs, values > 0
+	Stacks []parse.Stack // root first, IDs into the profile's Funcs, values > 0
 
 	// Notes say which parts are estimates; converters write them into the
 	// output's comments.
 	Notes []string
 }
 
-// NewSamples returns the stacks to convert p with: those it recorded
-// (pprof), or for pstats the flame graph's reconstruction (analyze.Stacks)
-// with each function's own time put back exactly.
-func NewSamples(p *parse.Profile) *Samples {
+// samples returns the stacks to convert p with: those it recorded (pprof),
+// or for pstats the flame graph's reconstruction with each function's own
+// time put back exactly.
+func samples(p *parse.Profile) *Samples {
 	if p.Stacks != nil {
-		return RecordedSamples(p)
+		return recordedSamples(p)
 	}
-	return ReconstructedSamples(p, analyze.Stacks(p, analyze.StackOptions{MinShare: 1e-6}))
+	return reconstructedSamples(p, buildStacks(p, StackOptions{MinShare: 1e-6}))
 }
 
-// RecordedSamples returns the stacks a profile recorded, exact.
-func RecordedSamples(p *parse.Profile) *Samples {
-	s := &Samples{Profile: p}
+// recordedSamples returns the stacks a profile recorded, exact.
+func recordedSamples(p *parse.Profile) *Samples {
+	s := &Samples{}
 	for _, st := range p.Stacks {
 		if st.Value > 0 {
 			s.Stacks = append(s.Stacks, st)
@@ -42,7 +40,7 @@ func RecordedSamples(p *parse.Profile) *Samples {
 	return s
 }
 
-// ReconstructedSamples turns the frames of a reconstructed stack tree into
+// reconstructedSamples turns the frames of a reconstructed stack tree into
 // stacks, one per frame with self value, then makes each function's stacks
 // sum to its recorded own value: a reconstruction moves value between
 // functions where it clamps, cuts recursion or prunes, but converted files
@@ -50,8 +48,8 @@ func RecordedSamples(p *parse.Profile) *Samples {
 // own value; a function with own value but no self in the tree (pruned,
 // or only ever a caller there) gets one stack on its heaviest path, or
 // under its heaviest caller's.
-func ReconstructedSamples(p *parse.Profile, set *analyze.StackSet) *Samples {
-	s := &Samples{Profile: p, Notes: []string{
+func reconstructedSamples(p *parse.Profile, set *StackSet) *Samples {
+	s := &Samples{Notes: []string{
 		"call paths reconstructed from pstats caller-callee pairs: each function's own time is exact, its split over paths deeper than two levels is an estimate",
 	}}
 	self := make([]float64, len(p.Funcs))

@@ -1,4 +1,7 @@
-package render
+// Package units formats the numbers of a report for people. Every output
+// (table, Markdown, JSON's rendered sentences, flame graph labels) goes
+// through it, so one figure reads the same wherever it is printed.
+package units
 
 import (
 	"fmt"
@@ -14,7 +17,7 @@ func Value(v float64, unit string) string {
 	case "seconds":
 		return Seconds(v)
 	case "bytes":
-		return bytesValue(v)
+		return Bytes(v)
 	}
 	return Count(int64(math.Round(v)))
 }
@@ -36,17 +39,18 @@ func Seconds(v float64) string {
 	return sig3(v*1e9) + " ns"
 }
 
-func bytesValue(v float64) string {
-	units := []string{"B", "kB", "MB", "GB", "TB"}
+// Bytes formats a size in decimal units: "999 B", "1.54 kB", "12.5 MB".
+func Bytes(v float64) string {
+	names := []string{"B", "kB", "MB", "GB", "TB"}
 	i := 0
-	for math.Abs(v) >= 1000 && i < len(units)-1 {
+	for math.Abs(v) >= 1000 && i < len(names)-1 {
 		v /= 1000
 		i++
 	}
 	if i == 0 {
 		return Count(int64(v)) + " B"
 	}
-	return sig3(v) + " " + units[i]
+	return sig3(v) + " " + names[i]
 }
 
 // sig3 prints v with three significant digits, never in exponent form.
@@ -81,7 +85,8 @@ func Count(n int64) string {
 	return b.String()
 }
 
-// Percent formats a fraction as a percentage: 0.603 → "60.3%".
+// Percent formats a fraction as a percentage: 0.603 → "60%", 0.0531 →
+// "5.3%".
 func Percent(f float64) string {
 	if f >= 0.1 || f == 0 {
 		return fmt.Sprintf("%.0f%%", f*100)
@@ -99,4 +104,23 @@ func Calls(calls, primitive int64) string {
 		return Count(calls) + "/" + Count(primitive)
 	}
 	return Count(calls)
+}
+
+// Times formats a ratio with two significant digits: "9.2×", "31×"; past
+// a thousand the exact figure says nothing more, so "over 1,000×".
+func Times(r float64) string {
+	if r > 1000 {
+		return "over 1,000×"
+	}
+	return strconv.FormatFloat(r, 'f', max(0, 1-int(math.Floor(math.Log10(r)))), 64) + "×"
+}
+
+// IsName reports whether w is one of the unit names the formatters put
+// after a number, so a line wrapper can keep the two together.
+func IsName(w string) bool {
+	switch w {
+	case "s", "ms", "µs", "ns", "B", "kB", "MB", "GB", "TB":
+		return true
+	}
+	return false
 }

@@ -1,4 +1,11 @@
-package analyze
+// Package location names where a profiled function lives, for people: the
+// path shortened to what finds the file in an editor, a label of path, line
+// and name, and the code's origin (the user's own code, a standard
+// library, an installed package, or native code). Dumps come from Linux,
+// macOS and Windows alike, so every rule accepts both path separators and
+// drive letters. analyze uses it to point findings at the user's code and
+// render to print every location the same way.
+package location
 
 import (
 	"path"
@@ -120,7 +127,7 @@ func Label(f *parse.Func) string {
 	case f.Synthetic:
 		return f.Name
 	case f.File == "~" || f.File == "":
-		return builtinName(f.Name)
+		return BuiltinName(f.Name)
 	case strings.HasSuffix(f.File, ".go"):
 		return goLabel(f)
 	case f.Line > 0:
@@ -145,9 +152,9 @@ func goLabel(f *parse.Func) string {
 	return file + " " + name
 }
 
-// builtinName prints a CPython built-in key the way pstats listings do,
+// BuiltinName prints a CPython built-in key the way pstats listings do,
 // with braces instead of angle brackets: {built-in method builtins.len}.
-func builtinName(name string) string {
+func BuiltinName(name string) string {
 	if strings.HasPrefix(name, "<") && strings.HasSuffix(name, ">") {
 		return "{" + name[1:len(name)-1] + "}"
 	}

@@ -1,9 +1,7 @@
-package render
+package units
 
 import (
 	"testing"
-
-	"github.com/loopdoctor/loopdoctor/parse"
 )
 
 func TestValue(t *testing.T) {
@@ -22,6 +20,10 @@ func TestValue(t *testing.T) {
 		{999, "bytes", "999 B"},
 		{12_500_000, "bytes", "12.5 MB"},
 		{1536, "bytes", "1.54 kB"},
+		{0.00710, "seconds", "7.10 ms"},
+		{89e-6, "seconds", "89.0 µs"},
+		{961e-9, "seconds", "961 ns"},
+		{754043838, "bytes", "754 MB"},
 		{29520, "count", "29,520"},
 		{-1234567, "count", "-1,234,567"},
 	}
@@ -49,22 +51,10 @@ func TestCallsAndPercent(t *testing.T) {
 	}
 }
 
-func TestFitLabel(t *testing.T) {
-	f := &parse.Func{Name: "run_until_complete", File: "/usr/lib/python3.11/asyncio/base_events.py", Line: 617}
-	builtin := &parse.Func{Name: "<method 'run' of '_contextvars.Context' objects>", File: "~"}
-	tests := []struct {
-		f    *parse.Func
-		n    int
-		want string
-	}{
-		{f, 80, "asyncio/base_events.py:617 run_until_complete"},
-		{f, 40, "…/base_events.py:617 run_until_complete"},
-		{f, 30, "…/base_events.py:617 run_unti…"},
-		{builtin, 30, "{method 'run' of '_contextvar…"},
-	}
-	for _, tt := range tests {
-		if got := fitLabel(tt.f, tt.n); got != tt.want {
-			t.Errorf("fitLabel(%s, %d) = %q, want %q", tt.f, tt.n, got, tt.want)
+func TestTimes(t *testing.T) {
+	for r, want := range map[float64]string{9.24: "9.2×", 31.4: "31×", 1.04: "1.0×", 250: "250×", 1500: "over 1,000×"} {
+		if got := Times(r); got != want {
+			t.Errorf("Times(%v) = %q, want %q", r, got, want)
 		}
 	}
 }

@@ -1,0 +1,376 @@
+package callgraph
+
+// Means is a system of weighted means over a graph: each node's value is
+// the weighted mean of its inputs' values, some of which are other nodes
+// (the edges of G, with weights W) and some constants. Const[v] is the sum
+// of weight × value over v's constant inputs and ConstW[v] the sum of their
+// weights. All weights are non-negative. gprof-style apportioning has this
+// shape: a function's share is the call-weighted mean of its callers'.
+type Means struct {
+	G      *Graph    // G.Succ(v): the nodes v takes the mean of
+	W      []float64 // the weight of each edge, parallel to G.Adj
+	Const  []float64 // per node: Σ weight × value of its constant inputs
+	ConstW []float64 // per node: Σ weight of its constant inputs
+
+	// Budget bounds the work of eliminating one component, in updated
+	// weights; 0 means DefaultBudget.
+	Budget int
+}
+
+// DefaultBudget lets a component's elimination update some 64 weights per
+// edge and at least 16M in all: real call graphs need a few per edge.
+const DefaultBudget = 1 << 24
+
+// Solve sets x to the solution. x holds initial values, which a node keeps
+// only when nothing determines it: when it has no inputs of any weight, or
+// when its component draws no weight from outside itself (a closed cycle,
+// any common value of which is a solution).
+//
+// The solution is exact, not iterated: components are solved in
+// topological order (inputs first), so a node outside any cycle is one
+// division; the members of a cycle are solved together by Gaussian
+// elimination, lowest fill first, in the subtraction-free form of
+// Grassmann, Taksar and Heyman: every pivot is a sum of non-negative
+// weights, so it is accurate however close the cycle comes to closed.
+// Should a component's elimination exceed the budget (a dense cluster
+// that no real call graph makes, but a crafted input can), its remaining
+// members are given one common value, the one that balances their
+// combined inputs, and the eliminated members are solved exactly from it.
+func (m *Means) Solve(x []float64) {
+	c := SCC(m.G)
+	s := newSolver(m, x)
+	for k := range c.Len() {
+		members := c.Members(k)
+		if len(members) == 1 {
+			s.single(members[0])
+			continue
+		}
+		s.cluster(members, c.Of, int32(k))
+	}
+}
+
+// solver holds the scratch space of Solve, reused across components.
+type solver struct {
+	m      *Means
+	x      []float64
+	budget int
+
+	local []int32   // node → its index in the component being solved
+	rows  []row     // per local node: its weights on other unsolved members
+	cols  [][]int32 // per local node: the rows that reference it, some since eliminated
+	refs  []int     // per local node: how many rows not yet eliminated reference it
+	num   []float64 // per local node: Σ weight × value of its solved inputs
+	den   []float64 // per local node: Σ weight of its solved inputs
+	done  []bool
+	order []int32 // local nodes in elimination order
+}
+
+// row is one member's weights on other members. Long rows (a hub that
+// most of a cluster calls) get an index, so that substituting a member
+// into them costs the substituted row's length, not theirs.
+type row struct {
+	terms []term
+	pos   map[int32]int32 // j → index in terms, for rows of indexed or more terms
+}
+
+type term struct {
+	j int32
+	w float64
+}
+
+// indexed is the length from which a row keeps an index.
+const indexed = 32
+
+func (r *row) find(j int32) int {
+	if r.pos != nil {
+		if p, ok := r.pos[j]; ok {
+			return int(p)
+		}
+		return -1
+	}
+	for p, t := range r.terms {
+		if t.j == j {
+			return p
+		}
+	}
+	return -1
+}
+
+func (r *row) add(t term) {
+	if r.pos == nil && len(r.terms) >= indexed {
+		r.pos = make(map[int32]int32, 2*len(r.terms))
+		for p, t := range r.terms {
+			r.pos[t.j] = int32(p)
+		}
+	}
+	if r.pos != nil {
+		r.pos[t.j] = int32(len(r.terms))
+	}
+	r.terms = append(r.terms, t)
+}
+
+// remove drops the term at p, moving the last term into its place.
+func (r *row) remove(p int) {
+	last := len(r.terms) - 1
+	if r.pos != nil {
+		delete(r.pos, r.terms[p].j)
+		if p != last {
+			r.pos[r.terms[last].j] = int32(p)
+		}
+	}
+	r.terms[p] = r.terms[last]
+	r.terms = r.terms[:last]
+}
+
+func newSolver(m *Means, x []float64) *solver {
+	s := &solver{m: m, x: x, budget: m.Budget, local: make([]int32, m.G.Len())}
+	if s.budget <= 0 {
+		s.budget = DefaultBudget
+	}
+	return s
+}
+
+// single solves a node outside any cycle: its inputs are solved already,
+// or it is its own input, which the mean leaves out.
+func (s *solver) single(v int32) {
+	m := s.m
+	num, den := m.Const[v], m.ConstW[v]
+	for i := m.G.Start[v]; i < m.G.Start[v+1]; i++ {
+		if j := m.G.Adj[i]; j != v {
+			num += m.W[i] * s.x[j]
+			den += m.W[i]
+		}
+	}
+	if den > 0 {
+		s.x[v] = num / den
+	}
+}
+
+// cluster solves the members of one cycle.
+func (s *solver) cluster(members []int32, of []int32, k int32) {
+	m := s.m
+	n := len(members)
+	s.rows, s.cols, s.refs = resize(s.rows, n), resize(s.cols, n), resize(s.refs, n)
+	s.num, s.den, s.done = resize(s.num, n), resize(s.den, n), resize(s.done, n)
+	s.order = s.order[:0]
+	for i, v := range members {
+		s.local[v] = int32(i)
+		s.rows[i] = row{terms: s.rows[i].terms[:0]}
+		s.cols[i], s.refs[i], s.done[i] = s.cols[i][:0], 0, false
+	}
+	var outside float64
+	for i, v := range members {
+		s.num[i], s.den[i] = m.Const[v], m.ConstW[v]
+		r := &s.rows[i]
+		for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
+			j, w := m.G.Adj[e], m.W[e]
+			switch {
+			case w == 0:
+			case of[j] != k:
+				s.num[i] += w * s.x[j]
+				s.den[i] += w
+			default:
+				s.addTo(int32(i), r, term{s.local[j], w})
+			}
+		}
+		outside += s.den[i]
+	}
+	if outside == 0 {
+		return // closed: nothing outside decides it
+	}
+	s.eliminate(n)
+	s.back(members)
+}
+
+// addTo adds weight t.w on t.j to row i, r.
+func (s *solver) addTo(i int32, r *row, t term) {
+	if p := r.find(t.j); p >= 0 {
+		r.terms[p].w += t.w
+		return
+	}
+	r.add(t)
+	s.cols[t.j] = append(s.cols[t.j], i)
+	if t.j != i {
+		s.refs[t.j]++
+	}
+}
+
+// eliminate removes the n local nodes one by one, fewest updates first,
+// substituting each into the rows that reference it, until the budget
+// runs out; the nodes left are then lumped together.
+func (s *solver) eliminate(n int) {
+	q := &fillQueue{}
+	for i := range n {
+		q.push(fill{s.cost(int32(i)), int32(i)})
+	}
+	work := 0
+	for len(*q) > 0 {
+		f := q.pop()
+		k := f.k
+		if s.done[k] {
+			continue
+		}
+		if c := s.cost(k); c != f.cost {
+			q.push(fill{c, k}) // its rows changed since it was queued
+			continue
+		}
+		if work += f.cost; work > s.budget {
+			s.lump()
+			return
+		}
+		s.pivot(k)
+		for _, i := range s.cols[k] {
+			if !s.done[i] {
+				q.push(fill{s.cost(i), i})
+			}
+		}
+		for _, t := range s.rows[k].terms {
+			if !s.done[t.j] {
+				q.push(fill{s.cost(t.j), t.j})
+			}
+		}
+	}
+}
+
+// cost is the number of weights eliminating k would update: its row's
+// length for each row that references it.
+func (s *solver) cost(k int32) int {
+	return 1 + s.refs[k]*len(s.rows[k].terms)
+}
+
+// pivot substitutes node k, x_k = (num_k + Σ w_kj x_j) / D_k with D_k its
+// solved weight plus its weights on other nodes, into every row i that
+// references it, and marks it eliminated. Row i keeps its total weight:
+// the weight it had on k is dealt to k's inputs and to its solved part in
+// proportion.
+func (s *solver) pivot(k int32) {
+	rowK := s.rows[k].terms
+	d := s.den[k]
+	for _, t := range rowK {
+		if t.j != k {
+			d += t.w
+		}
+	}
+	s.done[k] = true
+	s.order = append(s.order, k)
+	for _, t := range rowK {
+		if t.j != k {
+			s.refs[t.j]--
+		}
+	}
+	for _, i := range s.cols[k] {
+		if s.done[i] {
+			continue
+		}
+		r := &s.rows[i]
+		p := r.find(k)
+		a := r.terms[p].w / d
+		r.remove(p)
+		s.num[i] += a * s.num[k]
+		s.den[i] += a * s.den[k]
+		for _, t := range rowK {
+			if t.j != k {
+				s.addTo(i, r, term{t.j, a * t.w})
+			}
+		}
+	}
+}
+
+// lump gives the nodes not yet eliminated one common value: with all of
+// them equal, their rows together say X·Σ den = Σ num.
+func (s *solver) lump() {
+	var num, den float64
+	var left []int32
+	for i := range s.rows {
+		if !s.done[i] {
+			num += s.num[i]
+			den += s.den[i]
+			left = append(left, int32(i))
+		}
+	}
+	for _, i := range left {
+		s.rows[i] = row{}
+		s.num[i], s.den[i] = num, den
+		s.done[i] = true
+		s.order = append(s.order, i)
+	}
+}
+
+// back solves the eliminated nodes last to first: each row references
+// only nodes eliminated after it, whose values are known by then.
+func (s *solver) back(members []int32) {
+	val := s.num // reused: each node's value replaces its num once solved
+	for o := len(s.order) - 1; o >= 0; o-- {
+		k := s.order[o]
+		num, d := s.num[k], s.den[k]
+		for _, t := range s.rows[k].terms {
+			if t.j != k {
+				num += t.w * val[t.j]
+				d += t.w
+			}
+		}
+		if d > 0 {
+			val[k] = num / d
+		} else {
+			val[k] = s.x[members[k]]
+		}
+	}
+	for i, v := range members {
+		s.x[v] = val[i]
+	}
+}
+
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// fill is a node queued for elimination at its cost when queued.
+type fill struct {
+	cost int
+	k    int32
+}
+
+func (a fill) less(b fill) bool { return a.cost < b.cost || a.cost == b.cost && a.k < b.k }
+
+// fillQueue is a binary min-heap of fills.
+type fillQueue []fill
+
+func (q *fillQueue) push(f fill) {
+	*q = append(*q, f)
+	h := *q
+	for i := len(h) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !h[i].less(h[parent]) {
+			break
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+func (q *fillQueue) pop() fill {
+	h := *q
+	top := h[0]
+	last := len(h) - 1
+	h[0] = h[last]
+	h = h[:last]
+	for i := 0; ; {
+		least, l, r := i, 2*i+1, 2*i+2
+		if l < len(h) && h[l].less(h[least]) {
+			least = l
+		}
+		if r < len(h) && h[r].less(h[least]) {
+			least = r
+		}
+		if least == i {
+			break
+		}
+		h[i], h[least] = h[least], h[i]
+		i = least
+	}
+	*q = h
+	return top
+}
