@@ -10,7 +10,7 @@ import (
 // matched by path suffix and name, never by line number: lines move between
 // library versions, names rarely do.
 type Pattern struct {
-	ID    string // "P1".."P18" for Python, "G1".."G7" for Go
+	ID    string // "P1".."P25" for Python, "G1".."G12" for Go
 	Title string // names the problem; shown as the finding's title
 
 	// Build lists the functions that do the setup. A finding is named at
@@ -48,9 +48,20 @@ type Frames struct {
 	Names []string
 }
 
-// builtinCatalog is the known repeated-setup patterns, from
-// docs/SETUP-PATTERNS.md. A catalog match alone is never a finding: the
-// numbers must show the setup running many times at a real cost.
+// builtinCatalog is the known repeated-setup patterns: objects that each
+// library documents, or its users report upstream (Ref), as built once and
+// reused but that programs build per call. A catalog match alone is never a
+// finding: the numbers must show the setup running many times at a real
+// cost, with the proof its fields ask for (Lookup: the cache misses;
+// Varying: the work is identical from call to call).
+//
+// Order matters: candidates are accepted in catalog order, and a later one
+// that lies inside an accepted finding is dropped as part of its work. So a
+// library's pattern comes before the generic building blocks its build
+// runs (TLS contexts, gettext, exec, deepcopy, compile, DNS), and the
+// finding names the call the user can change. (re and strptime come early:
+// their proof is eviction from their own cache, which happens only when the
+// program itself cycles through more patterns or formats than fit.)
 var builtinCatalog = []Pattern{
 	{
 		ID:    "P1",
@@ -111,21 +122,6 @@ var builtinCatalog = []Pattern{
 		Ref: "coloclue/kees#31; getmoto/moto#280",
 	},
 	{
-		ID:    "P5",
-		Title: "TLS context and CA bundle loaded per call (ssl)",
-		Build: []Frames{
-			{"ssl.py", []string{"create_default_context", "load_default_certs", "_create_unverified_context"}},
-			{"~", []string{"<method 'load_verify_locations' of '_ssl._SSLContext' objects>",
-				"<method 'set_default_verify_paths' of '_ssl._SSLContext' objects>"}},
-			{"urllib3/util/ssl_.py", []string{"create_urllib3_context"}},
-			{"requests/adapters.py", []string{"cert_verify"}},
-			{"httpx/_config.py", []string{"load_ssl_context", "load_ssl_context_verify"}},
-		},
-		Why: "Every new SSL context parses the whole CA bundle, which takes milliseconds (several times longer with OpenSSL 3).",
-		Fix: "Create one SSL context (or one HTTP client that owns it) and share it across calls.",
-		Ref: "python/cpython#95031; psf/requests#6667",
-	},
-	{
 		ID:    "P6",
 		Title: "HTTP session created per call (requests)",
 		Build: []Frames{
@@ -172,19 +168,6 @@ var builtinCatalog = []Pattern{
 		Ref: "openai/openai-python#1114",
 	},
 	{
-		ID:      "P10",
-		Varying: true,
-		Title:   "Classes generated at run time (namedtuple, dataclass, exec)",
-		Build: []Frames{
-			{"collections/__init__.py", []string{"namedtuple"}},
-			{"dataclasses.py", []string{"_process_class"}},
-			{"~", []string{"<built-in method builtins.exec>", "<built-in method builtins.__build_class__>"}},
-		},
-		Why: "namedtuple and dataclass generate source code and exec it to build a new class on every call.",
-		Fix: "Define the class once at module level and only create instances per call.",
-		Ref: "deadpixi/contracts#20",
-	},
-	{
 		ID:    "P11",
 		Title: "Call stack inspected per call (inspect.stack)",
 		Build: []Frames{
@@ -207,15 +190,6 @@ var builtinCatalog = []Pattern{
 		Ref: "colcon/colcon-core#614; open-telemetry/opentelemetry-python#3054",
 	},
 	{
-		ID:      "P13",
-		Varying: true,
-		Title:   "Whole structure deep-copied per call (copy.deepcopy)",
-		Build:   []Frames{{"copy.py", []string{"deepcopy", "_deepcopy_dict", "_deepcopy_list", "_reconstruct"}}},
-		Why:     "deepcopy walks and copies every object of the structure, on every call.",
-		Fix:     "Copy only what the call changes, or keep the shared data immutable (tuples, frozen dataclasses, MappingProxyType).",
-		Ref:     "mpenning/ciscoconfparse#1",
-	},
-	{
 		ID:      "P14",
 		Varying: true,
 		Title:   "Configuration file re-read and re-parsed per call (yaml)",
@@ -227,18 +201,6 @@ var builtinCatalog = []Pattern{
 		Why: "PyYAML's pure-Python scanner and parser run over the whole file, plus the file I/O, every time.",
 		Fix: "Parse the file once and keep the result; if it can change, reload it only when its modification time changes.",
 		Ref: "saltstack/salt#16407",
-	},
-	{
-		ID:      "P15",
-		Varying: true,
-		Title:   "Constant code compiled per call (compile/eval/ast.parse)",
-		Build: []Frames{
-			{"~", []string{"<built-in method builtins.compile>", "<built-in method builtins.eval>"}},
-			{"ast.py", []string{"parse"}},
-		},
-		Why: "compile(), eval() and ast.parse() parse and compile their source text every time they are called.",
-		Fix: "Compile the code once and keep the code object (or the tree) for later calls.",
-		Ref: "danthedeckie/simpleeval#121",
 	},
 	{
 		ID:    "P16",
@@ -257,6 +219,131 @@ var builtinCatalog = []Pattern{
 		Why:   "Setting up and tearing down a channel costs connection and TLS setup every time.",
 		Fix:   "Create channels once and reuse them.",
 		Ref:   "grpc/grpc#19100",
+	},
+	{
+		ID:    "P19",
+		Title: "Command-line parser built per call (argparse)",
+		// __init__ also names Namespace.__init__, which parse_args runs:
+		// it is cheap and never holds the cost of a build.
+		Build: []Frames{{"argparse.py", []string{"__init__", "add_argument", "add_argument_group",
+			"add_mutually_exclusive_group", "add_subparsers", "add_parser"}}},
+		Why: "Every ArgumentParser registers its actions, builds a help formatter per argument and translates its " +
+			"built-in messages through gettext, which looks the catalog up again on each message.",
+		Fix: "Build the parser once (at module level or behind functools.cache) and call parse_args() on it for each command line.",
+		Ref: "pantsbuild/pants#2470; python/cpython#142267",
+	},
+	{
+		ID:    "P20",
+		Title: "Logging configuration applied per call (logging.config)",
+		Build: []Frames{{"logging/config.py", []string{"dictConfig", "fileConfig", "configure"}}},
+		Why: "dictConfig() and fileConfig() close and rebuild every handler, formatter and filter and reset every " +
+			"configured logger, which also clears the logging module's level caches.",
+		Fix: "Configure logging once at start-up; per call, only fetch a logger with logging.getLogger(name).",
+		Ref: "letta-ai/letta#2759",
+	},
+	{
+		ID:    "P22",
+		Title: "Markdown converter built per document (markdown)",
+		// Not markdown() itself: it also converts the document, which
+		// differs per call.
+		Build: []Frames{{"markdown/core.py", []string{"__init__", "build_parser", "registerExtensions", "build_extension"}}},
+		Why: "markdown.markdown() creates a new Markdown instance for every document: it loads and configures each " +
+			"extension and registers all block, inline and tree processors before converting anything.",
+		Fix: "Create one markdown.Markdown(extensions=...) and call md.reset().convert(text) for each document.",
+		Ref: "https://python-markdown.github.io/reference/#convert; saimn/sigal#329",
+	},
+	{
+		ID:    "P23",
+		Title: "HTML sanitizer built per call (bleach, html5lib)",
+		// html5lib's parser only: bleach's own __init__s include filters
+		// that a reused Cleaner creates per text too.
+		Build: []Frames{{"html5lib/html5parser.py", []string{"__init__"}}},
+		Why: "bleach.clean() and linkify() build a new Cleaner or Linker, and with it an html5lib parser with all its " +
+			"insertion-mode phases, a tree walker and a serializer, for every text.",
+		Fix: "Create one bleach.sanitizer.Cleaner (or Linker) with your settings and call its clean() for each text; " +
+			"use one per thread.",
+		Ref: "mozilla/bleach#125",
+	},
+	{
+		ID:      "P24",
+		Varying: true, // a program may compile many different schemas, each once
+		Title:   "XML schema compiled per document (xmlschema)",
+		Build: []Frames{
+			{"xmlschema/validators/schemas.py", []string{"__init__"}},
+			{"xmlschema/validators/global_maps.py", []string{"build"}},
+		},
+		Why: "Constructing an XMLSchema parses the XSD, builds every component and its validators and checks the schema " +
+			"against the meta-schema; the module-level validate() and to_dict() do that for a schema given by path.",
+		Fix: "Build each XMLSchema once and call its validate(), is_valid() or to_dict() for every document.",
+		Ref: "sissaschool/xmlschema#172; sebastienrousseau/pain001#70",
+	},
+	{
+		ID:    "P25",
+		Title: "Serializer schema instantiated per call (marshmallow)",
+		Build: []Frames{{"marshmallow/schema.py", []string{"__init__", "_init_fields", "_bind_field"}}},
+		Why: "Each Schema() deep-copies its declared fields and binds them again, and its nested schemas are " +
+			"instantiated anew on their first use.",
+		Fix: "Instantiate each schema once (at module level) and reuse it: a Schema instance can load and dump any number of payloads.",
+		Ref: "marshmallow-code/marshmallow#2052",
+	},
+	{
+		ID:    "P5",
+		Title: "TLS context and CA bundle loaded per call (ssl)",
+		Build: []Frames{
+			{"ssl.py", []string{"create_default_context", "load_default_certs", "_create_unverified_context"}},
+			{"~", []string{"<method 'load_verify_locations' of '_ssl._SSLContext' objects>",
+				"<method 'set_default_verify_paths' of '_ssl._SSLContext' objects>"}},
+			{"urllib3/util/ssl_.py", []string{"create_urllib3_context"}},
+			{"requests/adapters.py", []string{"cert_verify"}},
+			{"httpx/_config.py", []string{"load_ssl_context", "load_ssl_context_verify", "create_ssl_context"}},
+		},
+		Why: "Every new SSL context parses the whole CA bundle, which takes milliseconds (several times longer with OpenSSL 3).",
+		Fix: "Create one SSL context (or one HTTP client that owns it) and share it across calls.",
+		Ref: "python/cpython#95031; psf/requests#6667; encode/httpx#2298",
+	},
+	{
+		ID:    "P21",
+		Title: "Translation catalog looked up per message (gettext)",
+		Build: []Frames{{"gettext.py", []string{"translation", "find"}}},
+		Why: "gettext.gettext() and dgettext() call translation() for every message, which expands the language " +
+			"variables into candidate locale names and tests a .mo path for each of them.",
+		Fix: "Call gettext.translation() once per language and keep its gettext method (or install() it) instead of " +
+			"the module-level gettext functions.",
+		Ref: "nicotine-plus/nicotine-plus#913; SeaDve/Kooha#53",
+	},
+	{
+		ID:      "P10",
+		Varying: true,
+		Title:   "Classes generated at run time (namedtuple, dataclass, exec)",
+		Build: []Frames{
+			{"collections/__init__.py", []string{"namedtuple"}},
+			{"dataclasses.py", []string{"_process_class"}},
+			{"~", []string{"<built-in method builtins.exec>", "<built-in method builtins.__build_class__>"}},
+		},
+		Why: "namedtuple and dataclass generate source code and exec it to build a new class on every call.",
+		Fix: "Define the class once at module level and only create instances per call.",
+		Ref: "deadpixi/contracts#20",
+	},
+	{
+		ID:      "P13",
+		Varying: true,
+		Title:   "Whole structure deep-copied per call (copy.deepcopy)",
+		Build:   []Frames{{"copy.py", []string{"deepcopy", "_deepcopy_dict", "_deepcopy_list", "_reconstruct"}}},
+		Why:     "deepcopy walks and copies every object of the structure, on every call.",
+		Fix:     "Copy only what the call changes, or keep the shared data immutable (tuples, frozen dataclasses, MappingProxyType).",
+		Ref:     "mpenning/ciscoconfparse#1",
+	},
+	{
+		ID:      "P15",
+		Varying: true,
+		Title:   "Constant code compiled per call (compile/eval/ast.parse)",
+		Build: []Frames{
+			{"~", []string{"<built-in method builtins.compile>", "<built-in method builtins.eval>"}},
+			{"ast.py", []string{"parse"}},
+		},
+		Why: "compile(), eval() and ast.parse() parse and compile their source text every time they are called.",
+		Fix: "Compile the code once and keep the code object (or the tree) for later calls.",
+		Ref: "danthedeckie/simpleeval#121",
 	},
 	{
 		ID:      "P18",
@@ -328,6 +415,59 @@ var builtinCatalog = []Pattern{
 		Why:   "The garbage collector empties pools, so objects are built again by the pool's New function.",
 		Fix:   "Check the pool's lifetime and object size; keep long-lived objects outside the pool.",
 		Ref:   "golang/go#22950",
+	},
+	{
+		ID:    "G8",
+		Title: "Time zone loaded per call (Go time.LoadLocation)",
+		Build: []Frames{{"", []string{"time.LoadLocation", "time.loadLocation", "time.LoadLocationFromTZData",
+			"time.loadTzinfoFromDirOrZip", "time/tzdata.loadFromEmbeddedTZData"}}},
+		Why: "LoadLocation caches nothing but UTC and Local: every call reads the zone's file from the zoneinfo " +
+			"directory or zip and parses its transitions again.",
+		Fix: "Load each time zone once (a package-level var, or a map filled on first use) and share the *time.Location; " +
+			"it is immutable and safe for concurrent use.",
+		Ref: "golang/go#26106; hebcal/hebcal-go#34",
+	},
+	{
+		ID:    "G9",
+		Title: "gob encoder or decoder created per message (Go encoding/gob)",
+		Build: []Frames{{"", []string{"encoding/gob.NewEncoder", "encoding/gob.NewDecoder",
+			"encoding/gob.(*Encoder).sendTypeDescriptor", "encoding/gob.compileEnc", "encoding/gob.(*Decoder).compileDec",
+			"encoding/gob.(*Decoder).recvType"}}},
+		Why: "A gob stream sends and compiles each type's description once per Encoder and Decoder, so a new pair per " +
+			"message pays that compilation, and the bytes of the type descriptions, every time.",
+		Fix: "Keep one Encoder and one Decoder per connection or stream and send every value through them.",
+		Ref: "fnproject/flow-lib-go#9; djherbis/stow#8",
+	},
+	{
+		ID:    "G10",
+		Title: "gRPC connection dialed per call (Go grpc)",
+		Build: []Frames{{"", []string{"google.golang.org/grpc.Dial", "google.golang.org/grpc.DialContext",
+			"google.golang.org/grpc.NewClient"}}},
+		Why: "A ClientConn resolves the target, connects and handshakes (TLS and HTTP/2) before its first call; one per " +
+			"call repeats all of it and defeats multiplexing.",
+		Fix: "Create one ClientConn per target at start-up and share it: it is safe for concurrent use and reconnects by itself.",
+		Ref: "grpc/grpc-go#526; drand/drand#884",
+	},
+	{
+		ID:    "G11",
+		Title: "Database handle opened per call (Go database/sql)",
+		Build: []Frames{{"", []string{"database/sql.Open", "database/sql.OpenDB"}}},
+		Why: "sql.Open returns a connection pool, not a connection; opening one per call throws the pool away, so " +
+			"every query dials and authenticates a new connection.",
+		Fix: "Call sql.Open once per database at start-up and share the *sql.DB; it is safe for concurrent use.",
+		Ref: "apigee/registry#622; prebid/prebid-server#299",
+	},
+	{
+		ID:    "G12",
+		Title: "JSON schema compiled per validation (Go jsonschema)",
+		Build: []Frames{{"", []string{
+			"github.com/santhosh-tekuri/jsonschema/v5.(*Compiler).Compile", "github.com/santhosh-tekuri/jsonschema/v5.Compile",
+			"github.com/santhosh-tekuri/jsonschema/v5.MustCompile", "github.com/santhosh-tekuri/jsonschema/v6.(*Compiler).Compile",
+			"github.com/xeipuuv/gojsonschema.NewSchema"}}},
+		Why: "Compiling parses the schema, resolves its references and builds its validators, which costs far more " +
+			"than validating one document.",
+		Fix: "Compile each schema once at start-up and validate every document with the compiled schema.",
+		Ref: "santhosh-tekuri/jsonschema#185; xeipuuv/gojsonschema#301; getkin/kin-openapi#1186",
 	},
 }
 

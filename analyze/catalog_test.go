@@ -1,9 +1,15 @@
 package analyze
 
 import (
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/loopdoctor/loopdoctor/parse"
 )
 
 // TestBuildIndex checks the catalog index against the slow way, trying
@@ -27,7 +33,8 @@ func TestBuildIndex(t *testing.T) {
 		}
 	}
 	var dumps []string
-	for _, pattern := range []string{"../testdata/*/*.pstats", "../testdata/*/*.pb.gz", "../testdata/*/*/*.pb.gz", "../testdata/*/*/*.pprof"} {
+	for _, pattern := range []string{"../testdata/*/*.pstats", "../testdata/*/*/*.pstats", "../testdata/*/*.pb.gz", "../testdata/*/*/*.pb.gz",
+		"../testdata/*/*/*.pprof"} {
 		found, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)
@@ -55,4 +62,76 @@ func TestBuildIndex(t *testing.T) {
 			t.Errorf("patterns(%q, %q) = %v, want %v", c.file, c.name, got, want)
 		}
 	}
+}
+
+// TestCatalogReferences checks that every pattern says where its problem is
+// documented in a form a reader can follow: "owner/repo#N" for an upstream
+// issue or pull request, or an https URL, separated by "; ".
+func TestCatalogReferences(t *testing.T) {
+	ref := regexp.MustCompile(`^([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[0-9]+|https://[^ ;]+)$`)
+	for _, pat := range builtinCatalog {
+		for _, r := range strings.Split(pat.Ref, "; ") {
+			if !ref.MatchString(r) {
+				t.Errorf("pattern %s: reference %q is neither owner/repo#N nor a URL", pat.ID, r)
+			}
+		}
+	}
+}
+
+// TestCatalogPprof checks catalogued Go setup on real CPU profiles of
+// programs that build it per request: the finding's cost is every sample
+// under the setup function, as go tool pprof counts it, and the call site
+// is the handler in the program's source.
+func TestCatalogPprof(t *testing.T) {
+	tests := []struct {
+		dir, pattern, fn, site string
+	}{
+		{"gotimezone", "G8", "time.LoadLocation", "localTime"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dir, func(t *testing.T) {
+			dir := filepath.Join("../testdata/setup", tt.dir)
+			dump := filepath.Join(dir, "cpu.pprof")
+			p, err := parse.File(dump, parse.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cum, total := pprofOracle(t, dump, "cpu", "ns", tt.fn)
+			cum, total = cum*1e-9, total*1e-9
+			got := findSetup(p)
+			if len(got) == 0 {
+				t.Fatal("no finding")
+			}
+			f := got[0]
+			if f.Pattern != tt.pattern || f.Func.Name != tt.fn {
+				t.Fatalf("first finding %s at %s, want %s at %s", f.Pattern, f.Func, tt.pattern, tt.fn)
+			}
+			line := defLine(t, filepath.Join(dir, "main.go"), tt.site)
+			if f.CallSite == nil || f.CallSite.Name != "main."+tt.site || f.CallSite.Line != line {
+				t.Errorf("call site %v, want main.go:%d main.%s", f.CallSite, line, tt.site)
+			}
+			if !near(f.Cost, cum) || !near(f.Share, cum/total) {
+				t.Errorf("cost %v share %v, want pprof's cum %v of %v", f.Cost, f.Share, cum, total)
+			}
+		})
+	}
+}
+
+// pprofOracle asks go tool pprof for the cumulative value of fn and the
+// profile total, in unit ("ns" or "B"), for the given sample index.
+func pprofOracle(t *testing.T, dump, index, unit, fn string) (cum, total float64) {
+	t.Helper()
+	out, err := exec.Command("go", "tool", "pprof", "-unit="+unit, "-sample_index="+index, "-top", "-cum", dump).Output()
+	if err != nil {
+		t.Skipf("go tool pprof: %v", err)
+	}
+	num := `([0-9]+)` + regexp.QuoteMeta(unit)
+	line := regexp.MustCompile(`(?m)^.*\s` + num + `\s+[0-9.]+%\s+` + regexp.QuoteMeta(fn) + `$`).FindStringSubmatch(string(out))
+	tot := regexp.MustCompile(`(?:Total samples = |of )` + num + `(?: total|\s)`).FindStringSubmatch(string(out))
+	if line == nil || tot == nil {
+		t.Fatalf("go tool pprof output lacks %s or the total:\n%s", fn, out)
+	}
+	cum, _ = strconv.ParseFloat(line[1], 64)
+	total, _ = strconv.ParseFloat(tot[1], 64)
+	return cum, total
 }

@@ -100,7 +100,7 @@ func (g *callGraph) proven(c candidate) bool {
 	switch {
 	case c.lookups > 0:
 		return g.evicts(c)
-	case c.rep.varies(g.lim.VaryingCost):
+	case c.rep.varies(g.lim.VaryingCost) && !g.steadyPerCaller(c.root):
 		return false
 	case c.pattern.Varying:
 		return c.rep.identical(g.lim, g.lim.MinQuotients)

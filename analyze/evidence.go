@@ -105,18 +105,15 @@ func (r repeat) facts(f *parse.Func) []Fact {
 	return out
 }
 
-// examples picks up to three multiples worth quoting: the most-called one,
-// then the costliest with other multiples, preferring those above one.
+// examples picks up to three multiples worth quoting, each with its own
+// multiple: the most-called one, then the costliest.
 func (r repeat) examples() []*parse.Func {
 	most := slices.MaxFunc(r.multiples, func(a, b *parse.Func) int { return cmp.Compare(a.Calls, b.Calls) })
 	picked := []*parse.Func{most}
 	shown := map[int64]bool{most.Calls / r.n: true}
-	for _, once := range []bool{false, true} {
-		for _, m := range r.multiples {
-			q := m.Calls / r.n
-			if len(picked) < 3 && !shown[q] && (q == 1) == once {
-				picked, shown[q] = append(picked, m), true
-			}
+	for _, m := range r.multiples { // costliest first
+		if q := m.Calls / r.n; len(picked) < 3 && !shown[q] {
+			picked, shown[q] = append(picked, m), true
 		}
 	}
 	return picked

@@ -88,6 +88,9 @@ type root struct {
 // call chain, or c contains it and is mostly explained by it.
 func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 	up := g.upPath(c.root)
+	if isProfiler(c.root) || slices.ContainsFunc(up, isProfiler) {
+		return findings // the profiler's own work, not the program's
+	}
 	down := reachable(c.root)
 	for _, t := range g.taken {
 		if t.root == c.root || slices.ContainsFunc(t.extra, func(r root) bool { return r.f == c.root }) ||

@@ -33,7 +33,12 @@ type repeat struct {
 // repeats measures how exactly f's private subtree repeats per call,
 // leaving out what f reaches only through the callees in cut.
 func (g *callGraph) repeats(f *parse.Func, cut ...*parse.Func) repeat {
-	r := repeat{n: f.Primitive, cost: f.Cum}
+	return g.repeatsPer(f, f.Primitive, cut...)
+}
+
+// repeatsPer measures f's private subtree against n calls, the modulus.
+func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repeat {
+	r := repeat{n: n, cost: f.Cum}
 	for _, e := range f.Out {
 		if e.Callee != f && slices.Contains(cut, e.Callee) {
 			r.cost -= e.Cum
@@ -42,7 +47,7 @@ func (g *callGraph) repeats(f *parse.Func, cut ...*parse.Func) repeat {
 	if r.n <= 0 {
 		return r
 	}
-	if f.Calls > f.Primitive {
+	if f.Calls > r.n {
 		if f.Calls%r.n == 0 {
 			r.recursive = f.Calls/r.n - 1
 		} else {
@@ -91,6 +96,26 @@ func (g *callGraph) repeats(f *parse.Func, cut ...*parse.Func) repeat {
 	return r
 }
 
+// steadyPerCaller reports whether f's counts, varying per call of f, are
+// exact per call of one of its callers: a request may build several
+// different things through f (five nested schemas per order) and still
+// build the same five on every request. Only callers outside f's private
+// subtree whose calls divide f's count, and who call often enough, are
+// tried.
+func (g *callGraph) steadyPerCaller(f *parse.Func) bool {
+	inside := g.private(f)
+	for _, e := range f.In {
+		n := edgeCalls(e)
+		if inside.has(e.Caller) || n < g.lim.MinCalls || n >= f.Primitive || f.Primitive%n != 0 {
+			continue
+		}
+		if !g.repeatsPer(f, n).varies(g.lim.VaryingCost) {
+			return true
+		}
+	}
+	return false
+}
+
 // identical reports whether r shows the same work on every call, with at
 // least quotients distinct multiples.
 func (r repeat) identical(lim *Limits, quotients int) bool {
@@ -131,16 +156,22 @@ func (g *callGraph) shapeCandidates() []candidate {
 		case c.rep.identical(g.lim, g.lim.ConstantQuotients):
 		case !c.rep.varies(0):
 			continue
+		case location.OriginOf(f) != location.User:
+			continue
 		default:
-			// Build and use in one function: the callees whose work
-			// varies are the use; the rest must repeat exactly.
+			// Build and use in one function of the user's: the callees
+			// whose work varies are the use; the rest must repeat exactly
+			// and hold most of the function's time. A library function's
+			// callees can repeat exactly on inputs of the same shape (a
+			// table of contents of four headings per page), and its
+			// setups are the catalog's to name.
 			cut := g.varyingCallees(f)
 			if len(cut) == 0 {
 				continue
 			}
 			c.rep = g.repeats(f, cut...)
 			c.cost = cost * c.rep.cost / f.Cum
-			if !c.rep.identical(g.lim, g.lim.MinQuotients) || !g.worthShape(n, c.cost) {
+			if !c.rep.identical(g.lim, g.lim.MinQuotients) || c.rep.cost < g.lim.Dominates*f.Cum || !g.worthShape(n, c.cost) {
 				continue
 			}
 			c.use = heaviestEdge(f, cut)

@@ -117,13 +117,19 @@ func sentence(x analyze.Fact, unit string) string {
 		}
 		return fmt.Sprintf("%s%s and what it calls account for %s, %s of the profile.",
 			location.Label(x.Func), site, value(x.Cost), units.Percent(x.Share))
-	case analyze.FactOnRequest:
-		return fmt.Sprintf("%s of it ran while serving requests, under %s, not during package initialization.",
-			units.Percent(x.Share), x.Other.Name)
-	case analyze.FactNotInit:
-		return "None of it ran during package initialization, where setup that runs once belongs."
-	case analyze.FactInitCost:
-		return fmt.Sprintf("Another %s of the same setup ran during package initialization and is not counted.", value(x.Cost))
+	case analyze.FactPerRequest, analyze.FactPerIteration:
+		per := "request"
+		if x.Kind == analyze.FactPerIteration {
+			per = "iteration"
+		}
+		return fmt.Sprintf("It ran under %s, which runs once per %s, so it is built again each time unless something caches it; "+
+			"without call counts, this rests on that and on the function's name.", x.Other.Name, per)
+	case analyze.FactOnceCost:
+		return fmt.Sprintf("Another %s of the same setup ran once, during package initialization or under sync.Once, and is not counted.", value(x.Cost))
+	case analyze.FactUnknownCost:
+		return fmt.Sprintf("Another %s ran outside any request handler or benchmark loop, where how often it ran cannot be told, and is not counted.", value(x.Cost))
+	case analyze.FactProfilerCost:
+		return fmt.Sprintf("Another %s is the profiler's own work, writing its output, and is not counted.", value(x.Cost))
 	case analyze.FactNoCounts:
 		return fmt.Sprintf("The profile records no call counts, so how often the setup ran is unknown; doing it once would save up to its whole cost, %s.", value(x.Cost))
 	case analyze.FactChain:
