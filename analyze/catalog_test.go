@@ -96,7 +96,7 @@ func TestCatalogPprof(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cum, total := pprofOracle(t, dump, "cpu", "ns", tt.fn)
+			cum, total := focusedCum(t, dump, "cpu", "ns", "", tt.fn)
 			cum, total = cum*1e-9, total*1e-9
 			got := findSetup(p)
 			if len(got) == 0 {

@@ -177,6 +177,9 @@ func decodePprof(data []byte, name string) (pp *profile.Profile, legacy bool, er
 		// sample_type): a damaged protobuf, not some other format.
 		return nil, false, &Error{File: name, Offset: -1, Msg: "corrupt pprof protobuf", Err: pbErr}
 	}
+	if k := marshalled(raw); k != "" {
+		return nil, false, &Error{File: name, Offset: -1, Msg: "a marshalled " + k + ", not a profile", Err: ErrUnknownFormat}
+	}
 	return nil, false, &Error{File: name, Offset: -1, Msg: "first bytes " + firstBytes(raw), Err: ErrUnknownFormat}
 }
 

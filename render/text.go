@@ -330,11 +330,11 @@ func fitLabel(f *parse.Func, n int) string {
 	}
 	if short := Printable(location.ShortFile(f.File)); short != "" && strings.HasPrefix(label, short) {
 		rest := label[len(short):]
-		dirs := strings.Split(short, "/")
-		for i := 1; i < len(dirs); i++ {
-			label = "…/" + strings.Join(dirs[i:], "/") + rest
-			if utf8.RuneCountInString(label) <= n {
-				return label
+		for k := strings.Count(short, "/") + strings.Count(short, `\`); k > 0; k-- {
+			if tail, ok := location.Tail(short, k); ok {
+				if label = "…" + tail + rest; utf8.RuneCountInString(label) <= n {
+					return label
+				}
 			}
 		}
 	}
