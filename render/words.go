@@ -124,8 +124,20 @@ func (w wording) fact(x analyze.Fact) string {
 		return w.say("%s ran %s for %s (%s): the cache missed %s of the time.",
 			w.name(x.Func), times(x.Calls), counted(x.Of, "cache lookup", "cache lookups"), strings.Join(lookups, ", "), units.Percent(x.Share))
 	case analyze.FactVaryingUse:
+		if x.Site == x.Func {
+			return w.say("Its own calls of %s (%s) do work that varies from call to call; they are left out of the finding, "+
+				"and the rest of %s repeats exactly: the inputs change, yet it rebuilds the same thing every time.",
+				w.label(x.Other), times(x.Calls), w.name(x.Func))
+		}
 		return w.say("Beside it, %s calls %s just as often (%s), and that function's work varies from call to call: "+
 			"the inputs change, yet %s rebuilds the same thing every time.", w.name(x.Site), w.label(x.Other), times(x.Calls), w.name(x.Func))
+	case analyze.FactConstantUse:
+		what := w.say("its name says it builds something")
+		if x.Other != x.Func {
+			what = w.say("it runs %s", w.label(x.Other))
+		}
+		return w.say("%s calls it once per call (%s) and spends %s of its time in it, so what uses the result is constant or cheap; "+
+			"and the repeated work is construction, not arithmetic: %s.", w.name(x.Site), times(x.Calls), units.Percent(x.Share), what)
 	case analyze.FactUseRatio:
 		return w.say("It costs %s as much as the rest of %s's work: its heaviest other call, %s, took %s.",
 			units.Times(x.Ratio), w.name(x.Site), w.label(x.Other), w.value(x.Cost))
