@@ -91,8 +91,20 @@ func sentence(x analyze.Fact, unit string) string {
 		return fmt.Sprintf("%s ran %s for %s (%s): the cache missed %s of the time.",
 			name(x.Func), times(x.Calls), counted(x.Of, "cache lookup", "cache lookups"), strings.Join(lookups, ", "), units.Percent(x.Share))
 	case analyze.FactVaryingUse:
+		if x.Site == x.Func {
+			return fmt.Sprintf("Its own calls of %s (%s) do work that varies from call to call; they are left out of the finding, "+
+				"and the rest of %s repeats exactly: the inputs change, yet it rebuilds the same thing every time.",
+				location.Label(x.Other), times(x.Calls), name(x.Func))
+		}
 		return fmt.Sprintf("Beside it, %s calls %s just as often (%s), and that function's work varies from call to call: "+
 			"the inputs change, yet %s rebuilds the same thing every time.", name(x.Site), location.Label(x.Other), times(x.Calls), name(x.Func))
+	case analyze.FactConstantUse:
+		what := "its name says it builds something"
+		if x.Other != x.Func {
+			what = fmt.Sprintf("it runs %s", location.Label(x.Other))
+		}
+		return fmt.Sprintf("%s calls it once per call (%s) and spends %s of its time in it, so what uses the result is constant or cheap; "+
+			"and the repeated work is construction, not arithmetic: %s.", name(x.Site), times(x.Calls), units.Percent(x.Share), what)
 	case analyze.FactUseRatio:
 		return fmt.Sprintf("It costs %s as much as the rest of %s's work: its heaviest other call, %s, took %s.",
 			units.Times(x.Ratio), name(x.Site), location.Label(x.Other), value(x.Cost))
