@@ -81,3 +81,26 @@ func TestShapeTitleAndFix(t *testing.T) {
 		t.Errorf("catalog finding worded as %q / %q", Title(cat), fix(cat))
 	}
 }
+
+// TestMarkdownWording checks that Markdown puts names in code spans, where
+// nothing in them is markup, and escapes the sentence's own words and the
+// catalog's prose.
+func TestMarkdownWording(t *testing.T) {
+	odd := &parse.Func{Name: "__init__*x*", File: "/srv/app/a_b.py", Line: 3}
+	tick := &parse.Func{Name: "f`g", File: "/srv/app/t.py", Line: 9}
+	w := mdWords("seconds")
+	tests := []struct {
+		fact analyze.Fact
+		want string
+	}{
+		{analyze.Fact{Kind: analyze.FactChain, Funcs: []*parse.Func{odd, tick}}, "Call chain: `__init__*x*` → ``f`g``."},
+		{analyze.Fact{Kind: analyze.FactAlsoRan, Func: odd, Calls: 2, Cost: 0.5},
+			"`/srv/app/a_b.py:3 __init__*x*` also ran twice from the same place, another 500 ms; the finding's cost includes it."},
+		{analyze.Fact{Kind: analyze.FactWhy, Text: "# not a heading, <b>_not_ bold</b>"}, "\\# not a heading, \\<b\\>\\_not\\_ bold\\</b\\>"},
+	}
+	for _, tt := range tests {
+		if got := w.fact(tt.fact); got != tt.want {
+			t.Errorf("got  %q\nwant %q", got, tt.want)
+		}
+	}
+}
