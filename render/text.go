@@ -67,7 +67,7 @@ func Summary(r *analyze.Report) string {
 	p := r.Profile
 	s := p.Source + " — " + describe(p)
 	if r.Calls >= 0 {
-		s += ", " + units.Count(r.Calls) + " calls"
+		s += ", " + counted(r.Calls, "call", "calls")
 	}
 	return s + ", " + units.Value(p.Total, p.Unit) + " total"
 }
