@@ -37,6 +37,8 @@ func Markdown(w io.Writer, r *analyze.Report) error {
 	if r.Loop != nil {
 		mdLoop(&b, r.Loop)
 	}
+	// Issue trackers show a PNG inline where they refuse an SVG file.
+	b.WriteString("\nTo attach the flame graph as a picture: " + mdCode("loopdoctor analyze -f png "+shellWord(p.Source)+" -o flame.png") + "\n")
 	if len(r.Rows) > 0 {
 		fmt.Fprintf(&b, "\n### Top functions by %s\n\n", sortTitle(r))
 		mdRows(&b, r, r.Rows[:min(len(r.Rows), mdShortTable)])
@@ -309,4 +311,13 @@ func mdCode(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but the
+// characters file names usually consist of.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
