@@ -69,7 +69,7 @@ func mdSummary(r *analyze.Report) string {
 	p := r.Profile
 	s := "**loopdoctor:** " + mdCode(p.Source) + " — " + mdText(describe(p))
 	if r.Calls >= 0 {
-		s += ", " + units.Count(r.Calls) + " calls"
+		s += ", " + counted(r.Calls, "call", "calls")
 	}
 	s += ", " + units.Value(p.Total, p.Unit) + " total."
 	if len(r.Findings) > 0 {
@@ -98,16 +98,9 @@ func findingCount(fs []analyze.Finding) string {
 		}
 	}
 	if len(parts) == 1 {
-		return fmt.Sprintf("%s finding%s", parts[0], plural(len(fs)))
+		return parts[0] + " " + agreeWord(int64(len(fs)), "finding", "findings")
 	}
 	return fmt.Sprintf("%d findings (%s)", len(fs), strings.Join(parts, ", "))
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // mdFinding writes one finding: the verdict with its headline figures,
