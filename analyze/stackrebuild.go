@@ -239,10 +239,11 @@ func (g *edgeGraph) spanFrom(entry *parse.Func) *span {
 	return s
 }
 
-// reconstruct walks the condensed call graph from the roots.
-func (g *edgeGraph) reconstruct(minValue float64, maxDepth, maxFrames int) *tree {
-	t := &tree{frames: 1, scale: 1}
-	w := walker{g: g, t: t, minValue: minValue, maxDepth: maxDepth, maxFrames: maxFrames}
+// reconstruct walks the condensed call graph from the roots, the call
+// paths c does not keep merged into "other" frames.
+func (g *edgeGraph) reconstruct(c cut) *tree {
+	t := &tree{cut: c, frames: 1, scale: 1, g: g, inflow: make([]float64, len(g.scc.members))}
+	w := walker{g: g, t: t}
 	top := &node{value: g.p.Total, scale: 1}
 	var sum float64
 	for _, r := range g.roots {
@@ -256,15 +257,13 @@ func (g *edgeGraph) reconstruct(minValue float64, maxDepth, maxFrames int) *tree
 	// estimates.
 	est := t.scale < 0.99
 	for _, r := range g.roots {
-		v := r.value * t.scale
-		if v < minValue || maxDepth < 1 || t.frames >= maxFrames {
-			t.overflow = t.overflow || t.frames >= maxFrames
-			t.pruned += v
-			continue
+		if v := r.value * t.scale; t.keeps(v, 1) {
+			top.kids = append(top.kids, w.enter(r.fn, v, 1, est))
+		} else {
+			t.merge(top, mergedPath{fn: r.fn, value: v}, v, est)
 		}
-		top.kids = append(top.kids, w.enter(r.fn, v, 1, est))
 	}
-	sortKids(top.kids)
+	top.finish()
 	sum = 0
 	for _, k := range top.kids {
 		sum += k.value
@@ -275,25 +274,28 @@ func (g *edgeGraph) reconstruct(minValue float64, maxDepth, maxFrames int) *tree
 }
 
 type walker struct {
-	g                   *edgeGraph
-	t                   *tree
-	minValue            float64
-	maxDepth, maxFrames int
+	g *edgeGraph
+	t *tree
 }
 
 // enter builds the frame of f, entered from outside its component with
 // budget at depth, and its subtree.
 func (w *walker) enter(f *parse.Func, budget float64, depth int, est bool) *node {
 	c := w.g.scc.of[f.ID]
-	k := 0.0
-	if w.g.content[c] > 0 {
-		k = budget / w.g.content[c]
-	}
 	var s *span
 	if len(w.g.scc.members[c]) > 1 {
 		s = w.g.spanFrom(f)
 	}
-	return w.member(f, s, k, budget, depth, est, est || w.g.multi[f.ID])
+	return w.member(f, s, w.g.scale(c, budget), budget, depth, est, est || w.g.multi[f.ID])
+}
+
+// scale is the factor that turns component c's recorded values into those
+// of an entry worth budget.
+func (g *edgeGraph) scale(c int, budget float64) float64 {
+	if g.content[c] > 0 {
+		return budget / g.content[c]
+	}
+	return 0
 }
 
 // member builds the frame of f worth value, scaling the recorded values
@@ -307,30 +309,30 @@ func (w *walker) member(f *parse.Func, s *span, k, value float64, depth int, est
 	g, t := w.g, w.t
 	t.frames++
 	n := &node{fn: f, value: value, scale: 1, est: est}
-	keep := func(v float64) bool {
-		if depth >= w.maxDepth || v < w.minValue || t.frames >= w.maxFrames {
-			t.overflow = t.overflow || t.frames >= w.maxFrames
-			t.pruned += v
-			return false
-		}
-		return true
-	}
 	c := g.scc.of[f.ID]
 	for _, e := range g.out[f.ID] {
-		if g.scc.of[e.Callee.ID] == c {
-			continue
-		}
-		if v := g.value(e) * k; v > 0 && keep(v) {
+		v := g.value(e) * k
+		switch {
+		case g.scc.of[e.Callee.ID] == c || v <= 0:
+		case t.keeps(v, depth+1):
 			n.kids = append(n.kids, w.enter(e.Callee, v, depth+1, below))
+		default:
+			t.merge(n, mergedPath{fn: e.Callee, value: v}, v, below)
 		}
 	}
 	if s != nil {
 		for _, m := range s.kids[g.scc.at[f.ID]] {
-			if v := s.content[g.scc.at[m.ID]] * k; v > 0 && keep(v) {
+			v := s.content[g.scc.at[m.ID]] * k
+			switch {
+			case v <= 0:
+			case t.keeps(v, depth+1):
 				n.kids = append(n.kids, w.member(m, s, k, v, depth+1, true, true))
+			default:
+				t.merge(n, mergedPath{fn: m, value: v, span: s, k: k}, v, true)
 			}
 		}
 	}
+	n.finish()
 	var sum float64
 	for _, kid := range n.kids {
 		sum += kid.value
@@ -345,8 +347,58 @@ func (w *walker) member(f *parse.Func, s *span, k, value float64, depth int, est
 		sum = value
 	}
 	n.self = value - sum
-	sortKids(n.kids)
 	return n
+}
+
+// flow adds the value a call path merged into an "other" frame carries
+// into each component to inflow, scaled as the frame was: all of it into
+// the component a function is entered in; for a member's spanning subtree
+// inside its recursive component, the edges out of the subtree's members.
+func (g *edgeGraph) flow(inflow []float64, m mergedPath, scale float64) {
+	if m.span == nil {
+		inflow[g.scc.of[m.fn.ID]] += m.value * scale
+		return
+	}
+	c := g.scc.of[m.fn.ID]
+	todo := []*parse.Func{m.fn}
+	for len(todo) > 0 {
+		f := todo[len(todo)-1]
+		todo = append(todo[:len(todo)-1], m.span.kids[g.scc.at[f.ID]]...)
+		for _, e := range g.out[f.ID] {
+			if d := g.scc.of[e.Callee.ID]; d != c {
+				inflow[d] += g.value(e) * m.k * scale
+			}
+		}
+	}
+}
+
+// hiddenValues turns the value entering each component inside "other"
+// frames into each function's hidden value. Value entering a component
+// leaves it along its edges out in proportion, as the walk splits it;
+// the components are numbered callees first, so one pass from the last
+// to the first carries every inflow down. A function outside any cycle
+// (or recursing only directly) holds all its component's inflow; members
+// of cycles are left at 0, their frames being estimates of a made-up
+// nesting anyway.
+func (g *edgeGraph) hiddenValues(hidden, inflow []float64) {
+	for c := len(g.scc.members) - 1; c >= 0; c-- {
+		in := inflow[c]
+		if in <= 0 {
+			continue
+		}
+		members := g.scc.members[c]
+		if len(members) == 1 {
+			hidden[members[0].ID] = in
+		}
+		k := g.scale(c, in)
+		for _, f := range members {
+			for _, e := range g.out[f.ID] {
+				if d := g.scc.of[e.Callee.ID]; d != c {
+					inflow[d] += g.value(e) * k
+				}
+			}
+		}
+	}
 }
 
 // sccs are the strongly connected components of a call graph.

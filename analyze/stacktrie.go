@@ -38,27 +38,39 @@ func mergeStacks(p *parse.Profile) *trieNode {
 	return root
 }
 
-// prune copies the trie into a tree without the frames below minValue or
-// deeper than maxDepth.
-func (r *trieNode) prune(minValue float64, maxDepth, maxFrames int) *tree {
-	t := &tree{scale: 1}
+// prune copies the trie into a tree, the call paths c does not keep
+// merged into "other" frames.
+func (r *trieNode) prune(c cut) *tree {
+	t := &tree{cut: c, scale: 1}
 	var copyNode func(tn *trieNode, depth int) *node
 	copyNode = func(tn *trieNode, depth int) *node {
 		t.frames++
 		n := &node{fn: tn.fn, value: tn.value, self: tn.self, scale: 1}
 		for _, id := range slices.Sorted(maps.Keys(tn.kids)) {
-			k := tn.kids[id]
-			if depth >= maxDepth || k.value < minValue || t.frames >= maxFrames {
-				t.overflow = t.overflow || t.frames >= maxFrames
-				n.self += k.value
-				t.pruned += k.value
-				continue
+			if k := tn.kids[id]; t.keeps(k.value, depth+1) {
+				n.kids = append(n.kids, copyNode(k, depth+1))
+			} else {
+				t.merge(n, mergedPath{trie: k}, k.value, false)
 			}
-			n.kids = append(n.kids, copyNode(k, depth+1))
 		}
-		sortKids(n.kids)
+		n.finish()
 		return n
 	}
 	t.root = copyNode(r, 0)
 	return t
+}
+
+// hide adds the value of each function in the trie below and at r to
+// hidden, counting only the outermost frames of a function: those with no
+// frame of the same function above them, here or on the path to r
+// (onPath).
+func (r *trieNode) hide(hidden []float64, onPath []int) {
+	if onPath[r.fn.ID] == 0 {
+		hidden[r.fn.ID] += r.value
+	}
+	onPath[r.fn.ID]++
+	for _, k := range r.kids {
+		k.hide(hidden, onPath)
+	}
+	onPath[r.fn.ID]--
 }
