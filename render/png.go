@@ -80,9 +80,11 @@ func (g *flameGraph) raster(title string) *image.RGBA {
 	colors := make(map[*parse.Func]color.RGBA)
 	for i, f := range g.s.Frames {
 		col, ok := colors[f.Func]
-		if !ok {
-			col = hexColor(frameColor(f.Func))
-			colors[f.Func] = col
+		if !ok || f.Merged > 0 {
+			col = hexColor(frameFill(f))
+			if f.Merged == 0 {
+				colors[f.Func] = col
+			}
 		}
 		alpha := 1.0
 		if f.Estimated {
@@ -98,7 +100,7 @@ func (g *flameGraph) raster(title string) *image.RGBA {
 		}
 	}
 	for i, f := range g.s.Frames {
-		if text := fitFrame(frameName(f.Func), g.px(f.Value)); text != "" {
+		if text := fitFrame(frameLabel(f), g.px(f.Value)); text != "" {
 			c.text(text, flamePad+g.x[i]+3, float64(g.y(f.Depth)+frameHeight-5), fontLabel, pngText)
 		}
 	}
