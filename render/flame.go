@@ -137,6 +137,7 @@ type flameGraph struct {
 	minWidth float64   // the merging threshold asked for, px
 	x        []float64 // left edge of each frame, px
 	findings map[*parse.Func]string
+	diff     *diffLayer // set for a differential flame graph (diffflame.go)
 }
 
 func newFlameGraph(r *analyze.Report, s *analyze.StackSet, width int, opts FlameOptions) *flameGraph {
@@ -197,17 +198,9 @@ func (g *flameGraph) write(w *bufio.Writer, title string) error {
 	var outlined []int
 	colors := make(map[*parse.Func]string) // a function's colour, once computed
 	for i, f := range g.s.Frames {
-		color, ok := colors[f.Func]
-		switch {
-		case f.Merged > 0:
-			color = otherFill
-		case !ok:
-			color = frameColor(f.Func)
-			colors[f.Func] = color
-		}
 		fmt.Fprintf(w, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"`,
-			coord(flamePad+g.x[i]), g.y(f.Depth), coord(g.rectWidth(g.px(f.Value))), frameHeight-1, color)
-		if f.Estimated {
+			coord(flamePad+g.x[i]), g.y(f.Depth), coord(g.rectWidth(g.px(f.Value))), frameHeight-1, g.frameFill(i, colors))
+		if g.pale(i) {
 			w.WriteString(` class="e"`)
 		}
 		w.WriteString("/>\n")
@@ -241,11 +234,37 @@ var LDFLAME = `, flamePad, g.height-9)
 	return nil
 }
 
+// frameFill is frame i's colour: its function's, computed once per
+// function into colors, or in a differential graph its change's.
+func (g *flameGraph) frameFill(i int, colors map[*parse.Func]string) string {
+	if g.diff != nil {
+		return g.diff.color(g.diff.next[i] - g.diff.base[i])
+	}
+	if g.s.Frames[i].Merged > 0 {
+		return otherFill
+	}
+	f := g.s.Frames[i].Func
+	color, ok := colors[f]
+	if !ok {
+		color = frameColor(f)
+		colors[f] = color
+	}
+	return color
+}
+
+// pale says whether frame i is drawn pale as an estimate; a differential
+// graph keeps its colours full and says so in the details instead.
+func (g *flameGraph) pale(i int) bool {
+	return g.s.Frames[i].Estimated && g.diff == nil
+}
+
 // title is the given title, or one derived from the profile's source.
 func (g *flameGraph) title(given string) string {
 	switch {
 	case given != "":
 		return given
+	case g.diff != nil:
+		return g.diff.title()
 	case g.inverted:
 		return "Icicle graph of " + filepath.Base(g.r.Profile.Source)
 	}
@@ -261,6 +280,9 @@ func (g *flameGraph) rectWidth(w float64) float64 {
 }
 
 func (g *flameGraph) subtitle() string {
+	if g.diff != nil {
+		return g.diff.subtitle(g.s.Unit)
+	}
 	p := g.r.Profile
 	parts := []string{string(p.Format)}
 	if p.Dialect != "" {
@@ -323,7 +345,9 @@ func (g *flameGraph) legend() legendLayout {
 		{fill: paletteSample(location.ThirdParty), label: "third-party"},
 		{fill: paletteSample(location.Native), label: "built-in/runtime"},
 	}
-	if !g.s.Exact {
+	if g.diff != nil {
+		entries = g.diff.legend(g.s.Unit)
+	} else if !g.s.Exact {
 		entries = append(entries, legendEntry{class: "e", fill: paletteSample(location.User), label: "estimated"})
 	}
 	if g.s.Merged > 0 {
@@ -375,6 +399,9 @@ type flameData struct {
 	Funcs [][5]string `json:"funcs"`
 	// Frames holds func index, depth, value and flags per frame.
 	Frames []int64 `json:"frames"`
+	// Diff holds, in a differential graph, the base and new value of
+	// each frame, scaled as Frames' values.
+	Diff []int64 `json:"diff,omitempty"`
 }
 
 func (g *flameGraph) writeData(w *bufio.Writer) error {
@@ -406,6 +433,11 @@ func (g *flameGraph) writeData(w *bufio.Writer) error {
 			flags |= flagFinding
 		}
 		d.Frames = append(d.Frames, int64(i), int64(f.Depth), int64(math.Round(f.Value*scale)), flags)
+	}
+	if g.diff != nil {
+		for i := range g.s.Frames {
+			d.Diff = append(d.Diff, int64(math.Round(g.diff.base[i]*scale)), int64(math.Round(g.diff.next[i]*scale)))
+		}
 	}
 	// json.Marshal escapes <, > and &, so the data cannot close the CDATA
 	// section or the script.
@@ -445,7 +477,8 @@ func (g *flameGraph) funcInfo(f *parse.Func) [5]string {
 		calls = units.Calls(f.Calls, f.Primitive)
 	}
 	hidden := ""
-	if h := g.s.Hidden[f.ID]; h > 0 {
+	if f.ID < len(g.s.Hidden) && g.s.Hidden[f.ID] > 0 { // a differential graph's frames have none
+		h := g.s.Hidden[f.ID]
 		hidden = fmt.Sprintf(`%s more in "other" frames, %s in all`, units.Value(h, g.s.Unit), units.Value(f.Cum, g.s.Unit))
 	}
 	return [5]string{Printable(frameName(f)), Printable(loc), calls, Printable(g.findings[f]), hidden}
@@ -464,14 +497,6 @@ func frameLabel(f analyze.Frame) string {
 		return otherName
 	}
 	return frameName(f.Func)
-}
-
-// frameFill is the colour of frame f.
-func frameFill(f analyze.Frame) string {
-	if f.Merged > 0 {
-		return otherFill
-	}
-	return frameColor(f.Func)
 }
 
 // frameName is the text drawn in a frame: the function name, with the file

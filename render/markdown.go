@@ -144,9 +144,9 @@ func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
 		b.WriteString("\n")
 	}
 	for i, bl := range l.Blockers {
-		fmt.Fprintf(b, "%d. %s held the loop **%s** (%s of busy) in %s calls, %s each; worst call between %s and %s, %.1f calls per step",
+		fmt.Fprintf(b, "%d. %s held the loop **%s** (%s of busy) in %s calls, %s each; worst call between %s and %s, %s calls per step",
 			i+1, mdCode(location.Label(bl.Func)), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall),
-			units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), bl.CallsPerStep)
+			units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), units.Mean(bl.CallsPerStep))
 		if bl.ProbablySlow {
 			b.WriteString("; " + slowStep(l))
 		}

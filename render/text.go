@@ -153,7 +153,7 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 		s := fmt.Sprintf("%s held the loop %s (%s of busy) in %s calls, %s each",
 			location.Label(bl.Func), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall))
 		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", s)
-		s = fmt.Sprintf("worst call between %s and %s; %.1f calls per step", units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), bl.CallsPerStep)
+		s = fmt.Sprintf("worst call between %s and %s; %s calls per step", units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), units.Mean(bl.CallsPerStep))
 		if bl.ProbablySlow {
 			s += "; " + slowStep(l)
 		}
