@@ -154,6 +154,7 @@ const (
 type loopWalk struct {
 	p        *parse.Profile
 	rt       *loopRuntime
+	lim      *Limits
 	awaits   []bool // the function awaits: a coroutine wherever it runs
 	kind     []nodeKind
 	demoted  []bool // thin layers also called from outside the loop
@@ -171,8 +172,8 @@ type loopWalk struct {
 	resumptions bool
 }
 
-func newLoopWalk(p *parse.Profile, rt *loopRuntime) *loopWalk {
-	w := &loopWalk{p: p, rt: rt, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs)),
+func newLoopWalk(p *parse.Profile, rt *loopRuntime, lim *Limits) *loopWalk {
+	w := &loopWalk{p: p, rt: rt, lim: lim, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs)),
 		resumptions: p.Dialect != "yappi"}
 	w.findAwaiting()
 	// Installed unless some function under the loop is the user's; the
