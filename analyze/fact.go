@@ -82,8 +82,17 @@ const (
 	FactCache FactKind = "cache"
 
 	// FactVaryingUse: Site calls Other as often as Func (Calls times), and
-	// Other's work varies from call to call while Func's does not.
+	// Other's work varies from call to call while Func's does not. When
+	// Site is Func, the varying calls are Func's own, left out of the
+	// finding: the rest of Func repeats exactly.
 	FactVaryingUse FactKind = "varying-use"
+
+	// FactConstantUse: Site calls Func once per call (Calls times) and
+	// spends Share of its time in it, so whatever uses the result is
+	// constant or cheap; Other shows that the repeated work constructs
+	// something: Func itself or a member whose name says so, or a
+	// construction call inside it (docs/setup-detection.md).
+	FactConstantUse FactKind = "constant-use"
 
 	// FactUseRatio: Func costs Ratio times as much as the rest of Site's
 	// work, whose heaviest other call, Other, took Cost.

@@ -86,8 +86,13 @@ func Flame(w io.Writer, r *analyze.Report, opts FlameOptions) error {
 	if err != nil {
 		return err
 	}
+	return g.writeSVG(w, opts.Title)
+}
+
+// writeSVG writes the laid-out graph as an SVG document.
+func (g *flameGraph) writeSVG(w io.Writer, title string) error {
 	bw := bufio.NewWriter(w)
-	if err := g.write(bw, opts.Title); err != nil {
+	if err := g.write(bw, title); err != nil {
 		return err
 	}
 	return bw.Flush()

@@ -61,6 +61,9 @@
   function percent(part, whole) {
     return whole > 0 ? (100 * part / whole).toFixed(part / whole >= 0.1 ? 1 : 2) + '%' : '0%';
   }
+  // The HTML report formats its numbers with the same two functions.
+  D.value = value;
+  D.percent = percent;
   // fitLabel mirrors fitFrame in flame.go.
   function fitLabel(name, w) {
     var fit = Math.floor((w - 6) / 6.6);

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/parse"
 	"github.com/loopdoctor/loopdoctor/render"
 )
 
@@ -22,7 +23,7 @@ type flagGroup uint
 
 const (
 	outputFlags flagGroup = 1 << iota // --format (convert: --to), --output
-	sampleFlag                        // --sample
+	sampleFlag                        // --sample, --max-frames
 	topFlag                           // --top
 	rankFlags                         // --sort, --focus, --ignore, --callers, --callees
 	loopFlag                          // --slow
@@ -37,6 +38,7 @@ type settings struct {
 	format      *format
 	output      string // "" is standard output
 	sample      string
+	maxFrames   int
 	merge       bool
 	opts        analyze.Options
 	flame       render.FlameOptions
@@ -99,6 +101,7 @@ func declare(fs *pflag.FlagSet, cmd *command, s *settings) *rawFlags {
 	}
 	if g&sampleFlag != 0 {
 		fs.StringVar(&s.sample, "sample", "", "pprof sample type to read, e.g. cpu, alloc_space (default: the profile's default)")
+		fs.IntVar(&s.maxFrames, "max-frames", parse.DefaultMaxFrames, "most frames a pprof profile's samples may expand to in all (stack depth summed over samples)")
 	}
 	if g&topFlag != 0 {
 		fs.IntVarP(&s.opts.Top, "top", "n", 20, "rows in each table (0 for all)")

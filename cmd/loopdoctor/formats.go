@@ -61,6 +61,14 @@ var formats = []*format{
 		report: plain(render.Markdown), diff: plain(render.DiffMarkdown),
 	},
 	{
+		name: "html", what: "interactive report", commands: []string{"analyze"},
+		report: func(w io.Writer, r *analyze.Report, s *settings) error {
+			return render.HTML(w, r, s.flame)
+		},
+		computes:  flameStacks,
+		oneReport: true, noTerminal: true,
+	},
+	{
 		name: "svg", what: "flame graph", commands: []string{"analyze", "flamegraph"},
 		report: func(w io.Writer, r *analyze.Report, s *settings) error {
 			return render.Flame(w, r, s.flame)
