@@ -160,7 +160,12 @@ func (w *loopWalk) sameWork(f *parse.Func) bool {
 	}
 	var work int64
 	evidence := 0
-	for _, m := range private(f).members {
+	if w.cycles == nil {
+		// private needs the profile and its recursive cycles, nothing else
+		// of the setup search's graph.
+		w.cycles = &callGraph{p: w.p, lim: w.lim, cycles: cycles(w.p)}
+	}
+	for _, m := range w.cycles.private(f).members {
 		for _, e := range m.Out {
 			if e.Callee == m || e.Calls <= 0 {
 				continue

@@ -155,7 +155,8 @@ type loopWalk struct {
 	p        *parse.Profile
 	rt       *loopRuntime
 	lim      *Limits
-	awaits   []bool // the function awaits: a coroutine wherever it runs
+	cycles   *callGraph // built on first use, for private
+	awaits   []bool     // the function awaits: a coroutine wherever it runs
 	kind     []nodeKind
 	demoted  []bool // thin layers also called from outside the loop
 	steps    []float64
