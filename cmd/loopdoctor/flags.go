@@ -22,14 +22,15 @@ import (
 type flagGroup uint
 
 const (
-	outputFlags flagGroup = 1 << iota // --format (convert: --to), --output
-	sampleFlag                        // --sample, --max-frames
-	topFlag                           // --top
-	rankFlags                         // --sort, --focus, --ignore, --callers, --callees
-	loopFlag                          // --slow
-	gateFlags                         // --fail-on, --fail-on-share
-	mergeFlag                         // --merge
-	flameFlags                        // --width, --title, --min-width, --inverted
+	outputFlags    flagGroup = 1 << iota // --format (convert: --to), --output
+	sampleFlag                           // --sample, --max-frames
+	topFlag                              // --top
+	rankFlags                            // --sort, --focus, --ignore, --callers, --callees
+	loopFlag                             // --slow
+	gateFlags                            // --fail-on, --fail-on-share
+	mergeFlag                            // --merge
+	flameFlags                           // --width, --title, --min-width, --inverted
+	diffFlameFlags                       // --base-shape, --normalize
 )
 
 // settings are a command's parsed and checked flags and arguments.
@@ -42,6 +43,8 @@ type settings struct {
 	merge       bool
 	opts        analyze.Options
 	flame       render.FlameOptions
+	baseShape   bool // diff graphs: draw BASE's frames
+	normalize   bool // diff graphs: scale BASE to NEW's total
 	failOn      analyze.Severity
 	failOnShare float64
 	files       []string
@@ -128,6 +131,10 @@ func declare(fs *pflag.FlagSet, cmd *command, s *settings) *rawFlags {
 		fs.StringVar(&s.flame.Title, "title", "", "flame graph: title (default: derived from the file name)")
 		fs.Float64Var(&s.flame.MinWidth, "min-width", 0.1, "flame graph: frames narrower than this many pixels are merged into their parent")
 		boolFlag(fs, &s.flame.Inverted, "inverted", "flame graph: draw an icicle graph, root at the top")
+	}
+	if g&diffFlameFlags != 0 {
+		boolFlag(fs, &s.baseShape, "base-shape", "differential flame graph: draw BASE's frames, vanished ones included, instead of NEW's")
+		boolFlag(fs, &s.normalize, "normalize", "differential flame graph: scale BASE to NEW's total before comparing")
 	}
 	return &v
 }
