@@ -167,7 +167,7 @@ func newHTMLPage(r *analyze.Report) *htmlPage {
 		for _, bl := range l.Blockers {
 			hb := htmlBlocker{Func: link(bl.Func), Cost: units.Seconds(bl.Cost), ShareOfBusy: units.Percent(bl.ShareOfBusy),
 				Calls: units.Count(bl.Calls), PerCall: units.Seconds(bl.PerCall), WorstMin: units.Seconds(bl.WorstCallMin),
-				WorstMax: units.Seconds(bl.WorstCallMax), CallsPerStep: fmt.Sprintf("%.1f", bl.CallsPerStep),
+				WorstMax: units.Seconds(bl.WorstCallMax), CallsPerStep: units.Mean(bl.CallsPerStep),
 				CallSite: optionalLink(bl.CallSite), Finding: bl.Finding + 1, Advice: adviceText(l, bl, r.Findings)}
 			if bl.ProbablySlow {
 				hb.Slow = slowStep(l)

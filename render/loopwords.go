@@ -70,7 +70,7 @@ func blockerBounds(l *analyze.Loop, bl analyze.Blocker) string {
 		parts = append(parts, fmt.Sprintf("worst call between %s and %s", lo, hi))
 	}
 	if bl.CallsPerStep > 0 {
-		parts = append(parts, fmt.Sprintf("%.1f calls per step", bl.CallsPerStep))
+		parts = append(parts, units.Mean(bl.CallsPerStep)+" calls per step")
 	}
 	if bl.ProbablySlow {
 		parts = append(parts, slowStep(l))
