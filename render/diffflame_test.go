@@ -125,7 +125,8 @@ func TestDiffFlameGolden(t *testing.T) {
 	if err := DiffPNG(&png, d, DiffFlameOptions{BaseShape: true}); err != nil {
 		t.Fatal(err)
 	}
-	goldenPNG(t, filepath.Join("testdata", "diff-base-shape.png"), png.Bytes())
+	// docs/diff-flame.png is the picture the README shows.
+	goldenPNG(t, filepath.Join("..", "docs", "diff-flame.png"), png.Bytes())
 }
 
 // TestDiffHTML checks the comparison page holds the graph, the findings
