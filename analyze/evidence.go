@@ -120,9 +120,9 @@ func (r repeat) examples() []*parse.Func {
 }
 
 // useRatio compares the setup with the work beside it (S4, build versus
-// use): the heaviest other callee of the setup's caller, from the same kind
-// of code. A cache lookup as the caller says nothing about use, so it is
-// skipped. It reports false when there is nothing to compare or the setup
+// use): the heaviest other callee of the setup's caller, whatever code it
+// is in, since the fact claims it is the heaviest. A cache lookup as the
+// caller says nothing about use, so it is skipped. It reports false when there is nothing to compare or the setup
 // does not clearly outweigh its use.
 func useRatio(lim *Limits, up []*parse.Func, c candidate) (Fact, bool) {
 	if len(up) == 0 {
@@ -134,12 +134,11 @@ func useRatio(lim *Limits, up []*parse.Func, c candidate) (Fact, bool) {
 	}
 	var build, use *parse.Edge
 	for _, e := range parent.Out {
-		o := location.OriginOf(e.Callee)
 		switch {
 		case e.Callee == c.root:
 			build = e
-		case e.Callee != parent && (o == location.User || o == location.OriginOf(c.root)) && (use == nil || e.Cum > use.Cum):
-			use = e
+		case e.Callee != parent && (use == nil || e.Cum > use.Cum):
+			use = e // any kind of code: a built-in can be the heaviest use
 		}
 	}
 	if build == nil || use == nil || use.Cum <= 0 || build.Cum < lim.MinUseRatio*use.Cum {
