@@ -121,8 +121,8 @@ func (r repeat) examples() []*parse.Func {
 
 // useRatio compares the setup with the work beside it (S4, build versus
 // use): the heaviest other callee of the setup's caller, whatever code it
-// is in, since the fact claims it is the heaviest. A cache lookup as the
-// caller says nothing about use, so it is skipped. It reports false when there is nothing to compare or the setup
+// is (a built-in such as sum can be the real work). A cache lookup as the caller says nothing about use, so it is
+// skipped. It reports false when there is nothing to compare or the setup
 // does not clearly outweigh its use.
 func useRatio(lim *Limits, up []*parse.Func, c candidate) (Fact, bool) {
 	if len(up) == 0 {
@@ -138,7 +138,7 @@ func useRatio(lim *Limits, up []*parse.Func, c candidate) (Fact, bool) {
 		case e.Callee == c.root:
 			build = e
 		case e.Callee != parent && (use == nil || e.Cum > use.Cum):
-			use = e // any kind of code: a built-in can be the heaviest use
+			use = e
 		}
 	}
 	if build == nil || use == nil || use.Cum <= 0 || build.Cum < lim.MinUseRatio*use.Cum {
