@@ -121,6 +121,9 @@ func TestCatalogPprof(t *testing.T) {
 // profile total, in unit ("ns" or "B"), for the given sample index.
 func pprofOracle(t *testing.T, dump, index, unit, fn string) (cum, total float64) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("compares with go tool pprof; skipped with -short")
+	}
 	out, err := exec.Command("go", "tool", "pprof", "-unit="+unit, "-sample_index="+index, "-top", "-cum", dump).Output()
 	if err != nil {
 		t.Skipf("go tool pprof: %v", err)
