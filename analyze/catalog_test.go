@@ -17,6 +17,9 @@ import (
 // every catalogued name in each spelling Frames.match accepts (qualified
 // Python names, Go closures, a wrong file, a name that merely ends alike).
 func TestBuildIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("tries every pattern on every function of every dump; skipped with -short")
+	}
 	type fn struct{ file, name string }
 	var cases []fn
 	for _, pat := range builtinCatalog {

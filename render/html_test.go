@@ -129,6 +129,9 @@ func TestHTMLHostileNames(t *testing.T) {
 // TestHTMLLarge checks the 17,000-function page stays within 5 MB and is
 // the same bytes each time.
 func TestHTMLLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws the 17,000-function dump twice; skipped with -short")
+	}
 	r := restack(dumpReport(t, "pstats/large.pstats"), FlameOptions{}.StackOptions())
 	var a, b bytes.Buffer
 	for _, w := range []*bytes.Buffer{&a, &b} {
