@@ -37,6 +37,8 @@ func Markdown(w io.Writer, r *analyze.Report) error {
 	if r.Loop != nil {
 		mdLoop(&b, r.Loop)
 	}
+	// Issue trackers show a PNG inline where they refuse an SVG file.
+	b.WriteString("\nTo attach the flame graph as a picture: " + mdCode("loopdoctor analyze -f png "+shellWord(p.Source)+" -o flame.png") + "\n")
 	if len(r.Rows) > 0 {
 		fmt.Fprintf(&b, "\n### Top functions by %s\n\n", sortTitle(r))
 		mdRows(&b, r, r.Rows[:min(len(r.Rows), mdShortTable)])
@@ -67,7 +69,7 @@ func mdSummary(r *analyze.Report) string {
 	p := r.Profile
 	s := "**loopdoctor:** " + mdCode(p.Source) + " — " + mdText(describe(p))
 	if r.Calls >= 0 {
-		s += ", " + units.Count(r.Calls) + " calls"
+		s += ", " + counted(r.Calls, "call", "calls")
 	}
 	s += ", " + units.Value(p.Total, p.Unit) + " total."
 	if len(r.Findings) > 0 {
@@ -96,16 +98,9 @@ func findingCount(fs []analyze.Finding) string {
 		}
 	}
 	if len(parts) == 1 {
-		return fmt.Sprintf("%s finding%s", parts[0], plural(len(fs)))
+		return parts[0] + " " + agreeWord(int64(len(fs)), "finding", "findings")
 	}
 	return fmt.Sprintf("%d findings (%s)", len(fs), strings.Join(parts, ", "))
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // mdFinding writes one finding: the verdict with its headline figures,
@@ -316,4 +311,13 @@ func mdCode(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but the
+// characters file names usually consist of.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -73,7 +73,7 @@ func summaryPhrases(r *analyze.Report) []string {
 	p := r.Profile
 	s := []string{p.Source + " — " + describe(p)}
 	if r.Calls >= 0 {
-		s = append(s, units.Count(r.Calls)+" calls")
+		s = append(s, counted(r.Calls, "call", "calls"))
 	}
 	return append(s, units.Value(p.Total, p.Unit)+" total")
 }
