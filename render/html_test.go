@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -51,9 +50,9 @@ func TestHTMLContent(t *testing.T) {
 	}
 	for i, f := range p.Funcs {
 		key := fmt.Sprintf("%s:%d(%s)", d.Files[d.File[i]], d.Line[i], d.Name[i])
-		if key != f.String() || d.Label[i] != location.Label(f) || d.NCalls[i] != f.Calls || d.Own[i] != int64(f.Own*1e6+0.5) {
+		if key != f.String() || d.Label[i] != printedLabel(f) || d.NCalls[i] != f.Calls || d.Own[i] != int64(f.Own*1e6+0.5) {
 			t.Fatalf("function %d: %q %q calls %d own %d µs; want %q %q %d %.1f µs",
-				i, key, d.Label[i], d.NCalls[i], d.Own[i], f.String(), location.Label(f), f.Calls, f.Own*1e6)
+				i, key, d.Label[i], d.NCalls[i], d.Own[i], f.String(), printedLabel(f), f.Calls, f.Own*1e6)
 		}
 	}
 	for i, e := range p.Edges {
@@ -78,7 +77,7 @@ func TestHTMLContent(t *testing.T) {
 				f = g
 			}
 		}
-		want := fmt.Sprintf(`<a class="fn" href="#fn-%d"><code>%s</code></a>`, f.ID, xmlText(location.Label(f)))
+		want := fmt.Sprintf(`<a class="fn" href="#fn-%d"><code>%s</code></a>`, f.ID, xmlText(printedLabel(f)))
 		if !strings.Contains(page, want) {
 			t.Errorf("the page does not link %s as %s", key, want)
 		}

@@ -176,7 +176,7 @@ func textFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 		writeWrapped(b, indent+"· ", indent+"  ", sentence(e, unit))
 	}
 	if f.CallSite != nil && !placed(f) {
-		writeWrapped(b, indent+"called from ", indent+"  ", location.Label(f.CallSite))
+		writeWrapped(b, indent+"called from ", indent+"  ", printedLabel(f.CallSite))
 	}
 	writeWrapped(b, indent+"fix: ", indent+"     ", fix(f))
 }
@@ -192,7 +192,7 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 	writeWrapped(b, indent, indent, line)
 	for i, bl := range l.Blockers {
 		s := fmt.Sprintf("%s held the loop %s (%s of busy) in %s calls, %s each",
-			location.Label(bl.Func), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall))
+			printedLabel(bl.Func), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall))
 		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", s)
 		s = fmt.Sprintf("worst call between %s and %s; %s calls per step", units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), units.Mean(bl.CallsPerStep))
 		if bl.ProbablySlow {
@@ -200,7 +200,7 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 		}
 		writeWrapped(b, indent+"   ", indent+"   ", s)
 		if bl.CallSite != nil {
-			writeWrapped(b, indent+"   called from ", indent+"     ", location.Label(bl.CallSite))
+			writeWrapped(b, indent+"   called from ", indent+"     ", printedLabel(bl.CallSite))
 		}
 		if bl.Finding >= 0 {
 			writeWrapped(b, indent+"   ", indent+"   ", fmt.Sprintf("the same work as finding %d", bl.Finding+1))
@@ -278,7 +278,7 @@ func perCallTitle(k analyze.Key) string {
 }
 
 func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *parse.Profile, other func(*parse.Edge) *parse.Func) error {
-	fmt.Fprintf(b, "\n%s %s\n", title, Printable(location.Label(rel.Func)))
+	fmt.Fprintf(b, "\n%s %s\n", title, printedLabel(rel.Func))
 	if len(rel.Edges) == 0 {
 		fmt.Fprintf(b, "  (no %ss recorded)\n", role)
 		return nil
@@ -369,7 +369,7 @@ func toAny(s []string) []any {
 // last: first the directories of its path go, then the file name is
 // reduced to its base, and only then is the name itself cut.
 func fitLabel(f *parse.Func, n int) string {
-	label := Printable(location.Label(f))
+	label := printedLabel(f)
 	if utf8.RuneCountInString(label) <= n {
 		return label
 	}
