@@ -128,7 +128,7 @@ type htmlBlocker struct {
 	Advice                            string
 }
 
-func link(f *parse.Func) htmlFunc { return htmlFunc{f.ID, location.Label(f)} }
+func link(f *parse.Func) htmlFunc { return htmlFunc{f.ID, printedLabel(f)} }
 
 func optionalLink(f *parse.Func) *htmlFunc {
 	if f == nil {
@@ -254,7 +254,7 @@ func newHTMLData(r *analyze.Report, g *flameGraph) *htmlData {
 			files[f.File] = fi
 			d.Files = append(d.Files, f.File)
 		}
-		d.Label[i], d.Name[i], d.File[i], d.Line[i] = location.Label(f), f.Name, fi, f.Line
+		d.Label[i], d.Name[i], d.File[i], d.Line[i] = printedLabel(f), f.Name, fi, f.Line
 		d.NCalls[i], d.Prim[i], d.Own[i], d.Cum[i] = f.Calls, f.Primitive, scaled(f.Own), scaled(f.Cum)
 		d.Origin[i] = int(location.OriginOf(f))
 	}
