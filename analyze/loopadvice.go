@@ -102,7 +102,8 @@ const cMajority = 0.5
 // depend on the input divide by n calls only about once in n.
 const sameWorkChance = 0.01
 
-// advice decides the fix for b. Waiting comes before setup: a request
+// advice decides the fix for b (docs/setup-detection.md lists the rules
+// in order). Waiting comes before setup: a request
 // repeated identically is repeated work too, but the fix for time spent
 // waiting on a socket is not to cache it. Offloading comes last and only
 // when a call costs many times what handing it off does.
