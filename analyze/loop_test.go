@@ -35,6 +35,9 @@ type oracle struct {
 // for the functions listed with each.
 func runOracle(t *testing.T, funcs map[string][]string) map[string]oracle {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("compares with Python (testdata/loop/oracle.py); skipped with -short")
+	}
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 is not on PATH; it computes the expected figures")

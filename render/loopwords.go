@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/internal/units"
 )
 
@@ -105,10 +104,10 @@ func adviceText(l *analyze.Loop, bl analyze.Blocker, findings []analyze.Finding)
 	case analyze.AdviceBuildOnce:
 		if a.Finding >= 0 {
 			s = fmt.Sprintf("Build it once and reuse it: every call repeats the same setup in %s (finding %d), so the loop stalls on work it has already done.",
-				location.Label(findings[a.Finding].Func), a.Finding+1)
+				printedLabel(findings[a.Finding].Func), a.Finding+1)
 		} else {
 			s = fmt.Sprintf("Build it once and reuse it: each of the %s of %s did the same work (everything it calls ran an exact multiple of its calls), so compute its result once, at start-up or cached by its inputs.",
-				counted(a.Calls, "call", "calls"), location.Label(a.Func))
+				counted(a.Calls, "call", "calls"), printedLabel(a.Func))
 		}
 	case analyze.AdviceThread:
 		s = fmt.Sprintf("Move the call to a thread with %s: %s of its time is in C code, which runs beside the loop when it releases the GIL (hashing, compression and most I/O do). Each call takes %s, far more than the hop to a thread (about %s).",
@@ -120,10 +119,10 @@ func adviceText(l *analyze.Loop, bl analyze.Blocker, findings []analyze.Finding)
 		s = cheaper(bl)
 	}
 	if a.Body {
-		s = fmt.Sprintf("The time is the own work of the coroutine %s, between its awaits; move that work into a plain function first. ", location.Label(a.Func)) + s
+		s = fmt.Sprintf("The time is the own work of the coroutine %s, between its awaits; move that work into a plain function first. ", printedLabel(a.Func)) + s
 	}
 	if bl.CallSite != nil {
-		s += " The call is in " + location.Label(bl.CallSite) + "."
+		s += " The call is in " + printedLabel(bl.CallSite) + "."
 	}
 	return s
 }
@@ -179,7 +178,7 @@ func noteText(l *analyze.Loop, n analyze.LoopNote) string {
 			debug = ", and asyncio's debug mode would log those steps"
 		}
 		return fmt.Sprintf("Steps of %s took %s on average, past the %s slow-callback threshold, though no single call in them did: together they stall the loop%s.",
-			location.Label(n.Func), units.Seconds(n.Mean), units.Seconds(l.SlowThreshold), debug)
+			printedLabel(n.Func), units.Seconds(n.Mean), units.Seconds(l.SlowThreshold), debug)
 	}
 	return string(n.Kind)
 }
