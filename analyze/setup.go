@@ -73,6 +73,11 @@ type candidate struct {
 	// setup constructs something (docs/setup-detection.md).
 	dominated    *parse.Edge
 	construction *parse.Func
+
+	// cached is the call, above the setup, that its caller makes in far
+	// fewer of its own calls: a cache (or a condition) in front already
+	// avoids most builds.
+	cached *parse.Edge
 }
 
 // root is one outermost setup function with its calls and cost.
@@ -100,6 +105,9 @@ func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 		if down.has(t.root) && t.cost >= g.lim.Explained*c.cost {
 			return findings
 		}
+	}
+	if c.cached = g.cacheInFront(c.root, up); c.cached != nil && !c.rep.identical(g.lim, g.lim.MinQuotients) {
+		return findings // the builds left are once per distinct input, and may differ
 	}
 	f := g.finding(c, up)
 	c.chain = map[*parse.Func]bool{}

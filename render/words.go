@@ -27,6 +27,13 @@ func Title(f analyze.Finding) string {
 // fix is what to do about a finding: the catalog's fix, or the general
 // fix for setup found by shape.
 func fix(f analyze.Finding) string {
+	for _, x := range f.Evidence {
+		if x.Kind == analyze.FactCached {
+			return fmt.Sprintf("The cache in front of %s already works; the %s left, one per distinct input, still do the same work: "+
+				"build what they share once (one parser, one set of tables) and reuse it for every input.",
+				name(x.Func), counted(x.Calls, "build", "builds"))
+		}
+	}
 	if f.Fix != "" {
 		return f.Fix
 	}
@@ -98,6 +105,10 @@ func sentence(x analyze.Fact, unit string) string {
 		}
 		return fmt.Sprintf("Beside it, %s calls %s just as often (%s), and that function's work varies from call to call: "+
 			"the inputs change, yet %s rebuilds the same thing every time.", name(x.Site), location.Label(x.Other), times(x.Calls), name(x.Func))
+	case analyze.FactCached:
+		return fmt.Sprintf("A cache (or a condition) in front already avoids most builds: %s ran %s but called %s only %s. "+
+			"The %s left are one per distinct input, yet do the same work every time.",
+			name(x.Site), times(x.Of), name(x.Func), times(x.Calls), counted(x.Calls, "build of "+name(x.Other), "builds of "+name(x.Other)))
 	case analyze.FactConstantUse:
 		what := "its name says it builds something"
 		if x.Other != x.Func {
