@@ -21,6 +21,10 @@ type Options struct {
 	// Empty means the profile's default type, else its last one, as pprof
 	// does. Ignored for pstats.
 	SampleType string
+
+	// MaxFrames bounds the work of reading a pprof profile: the frames
+	// its samples expand to in all. 0 means DefaultMaxFrames.
+	MaxFrames int
 }
 
 // File reads the named file, or standard input for "-".

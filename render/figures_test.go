@@ -24,16 +24,16 @@ var ranFigures = regexp.MustCompile(`for (\S+ \S+) in total: (\S+ \S+) per call,
 // finding names read the same in its evidence as in that function's row of
 // the terminal and Markdown tables; and the finding's own cost and share
 // read the same in both headings. It runs on the motivating dump and on
-// every pstats dump of the setup and loop test data.
+// every pstats dump of the setup and loop test data and every pprof dump.
 func TestSameFigures(t *testing.T) {
 	dumps := []string{filepath.Join("..", "testdata", "webhook", "webhook.pstats")}
-	for _, dir := range []string{"setup", "loop"} {
-		more, _ := filepath.Glob(filepath.Join("..", "testdata", dir, "*.pstats"))
+	for _, pattern := range []string{"setup/*.pstats", "loop/*.pstats", "setup/*/*.pb.gz", "setup/*/*.pprof", "pprof/*/*.pb.gz"} {
+		more, _ := filepath.Glob(filepath.Join("..", "testdata", pattern))
 		dumps = append(dumps, more...)
 	}
 	rows := 0
 	for _, dump := range dumps {
-		t.Run(filepath.Base(dump), func(t *testing.T) {
+		t.Run(strings.TrimPrefix(dump, "../testdata/"), func(t *testing.T) {
 			p, err := parse.File(dump, parse.Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -70,7 +70,7 @@ func sameFigures(t *testing.T, r *analyze.Report) (rows int) {
 	}
 	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 	flatText := flat(text.String())
-	flatMD := flat(strings.ReplaceAll(md.String(), `\`, ""))
+	flatMD := flat(strings.NewReplacer(`\`, "", "`", "").Replace(md.String())) // no escapes, no code spans
 	textRows := tableLines(text.String(), "TOP FUNCTIONS")
 	mdRows := tableLines(md.String(), "<summary>Top")
 	if len(mdRows) == 0 { // a short listing is not folded

@@ -132,6 +132,11 @@
     if (f[1]) lines.push(f[1]);
     lines.push(value(val[k]) + ' · ' + percent(val[k], val[0]) + ' of total' +
       (zoomed > 0 && k !== zoomed ? ' · ' + percent(val[k], val[zoomed]) + ' of zoomed frame' : ''));
+    if (D.diff) {
+      var b = D.diff[2 * k], v = D.diff[2 * k + 1];
+      lines.push('base ' + value(b) + ' → new ' + value(v) + ' · change ' + (v > b ? '+' : '') + value(v - b) +
+        (b > 0 ? ' (' + (v > b ? '+' : '') + percent(v - b, b) + ')' : ' (new path)') + (v === 0 ? ' · vanished' : ''));
+    }
     // Call counts are per function: cProfile does not record them per path.
     if (f[2]) lines.push('calls: ' + f[2] + ' (all paths)');
     if (flags[k] & FLAG_EST) lines.push('estimated: time split among callers in proportion to the recorded edges');

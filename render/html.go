@@ -48,8 +48,8 @@ func HTML(w io.Writer, r *analyze.Report, opts FlameOptions) error {
 	if err != nil {
 		return err
 	}
-	var svg bytes.Buffer
-	if err := g.writeSVG(&svg, opts.Title); err != nil {
+	svg, err := g.inlineSVG(opts.Title)
+	if err != nil {
 		return err
 	}
 	data, err := json.Marshal(newHTMLData(r, g))
@@ -57,9 +57,7 @@ func HTML(w io.Writer, r *analyze.Report, opts FlameOptions) error {
 		return fmt.Errorf("html report data: %w", err)
 	}
 	page := newHTMLPage(r)
-	// The SVG is written by this package with every name escaped; inline
-	// in HTML it needs no XML declaration.
-	page.Flame = template.HTML(svg.String()[strings.Index(svg.String(), "<svg"):])
+	page.Flame = svg
 	// json.Marshal escapes <, > and &, so the data cannot end the script.
 	page.Data = template.JS(data)
 	page.Script = template.JS(htmlJS)
@@ -70,6 +68,18 @@ func HTML(w io.Writer, r *analyze.Report, opts FlameOptions) error {
 	}
 	_, err = w.Write(b.Bytes())
 	return err
+}
+
+// inlineSVG is the graph as an SVG element to place in an HTML page. The
+// SVG is written by this package with every name escaped; inline it needs
+// no XML declaration.
+func (g *flameGraph) inlineSVG(title string) (template.HTML, error) {
+	var b strings.Builder
+	if err := g.writeSVG(&b, title); err != nil {
+		return "", err
+	}
+	svg := b.String()
+	return template.HTML(svg[strings.Index(svg, "<svg"):]), nil
 }
 
 // htmlPage is what the template shows; the function table and view are
@@ -154,7 +164,7 @@ func newHTMLPage(r *analyze.Report) *htmlPage {
 		for _, bl := range l.Blockers {
 			hb := htmlBlocker{Func: link(bl.Func), Cost: units.Seconds(bl.Cost), ShareOfBusy: units.Percent(bl.ShareOfBusy),
 				Calls: units.Count(bl.Calls), PerCall: units.Seconds(bl.PerCall), WorstMin: units.Seconds(bl.WorstCallMin),
-				WorstMax: units.Seconds(bl.WorstCallMax), CallsPerStep: fmt.Sprintf("%.1f", bl.CallsPerStep),
+				WorstMax: units.Seconds(bl.WorstCallMax), CallsPerStep: units.Mean(bl.CallsPerStep),
 				CallSite: optionalLink(bl.CallSite), Finding: bl.Finding + 1, Advice: bl.Advice}
 			if bl.ProbablySlow {
 				hb.Slow = slowStep(l)

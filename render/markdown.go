@@ -37,6 +37,8 @@ func Markdown(w io.Writer, r *analyze.Report) error {
 	if r.Loop != nil {
 		mdLoop(&b, r.Loop)
 	}
+	// Issue trackers show a PNG inline where they refuse an SVG file.
+	b.WriteString("\nTo attach the flame graph as a picture: " + mdCode("loopdoctor analyze -f png "+shellWord(p.Source)+" -o flame.png") + "\n")
 	if len(r.Rows) > 0 {
 		fmt.Fprintf(&b, "\n### Top functions by %s\n\n", sortTitle(r))
 		mdRows(&b, r, r.Rows[:min(len(r.Rows), mdShortTable)])
@@ -67,7 +69,7 @@ func mdSummary(r *analyze.Report) string {
 	p := r.Profile
 	s := "**loopdoctor:** " + mdCode(p.Source) + " — " + mdText(describe(p))
 	if r.Calls >= 0 {
-		s += ", " + units.Count(r.Calls) + " calls"
+		s += ", " + counted(r.Calls, "call", "calls")
 	}
 	s += ", " + units.Value(p.Total, p.Unit) + " total."
 	if len(r.Findings) > 0 {
@@ -96,16 +98,9 @@ func findingCount(fs []analyze.Finding) string {
 		}
 	}
 	if len(parts) == 1 {
-		return fmt.Sprintf("%s finding%s", parts[0], plural(len(fs)))
+		return parts[0] + " " + agreeWord(int64(len(fs)), "finding", "findings")
 	}
 	return fmt.Sprintf("%d findings (%s)", len(fs), strings.Join(parts, ", "))
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // mdFinding writes one finding: the verdict with its headline figures,
@@ -117,7 +112,7 @@ func mdFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	ev := f.Evidence
 	lead := "In " + mdCode(location.Label(f.Func)) + "."
 	if len(ev) > 0 && (ev[0].Kind == analyze.FactRan || ev[0].Kind == analyze.FactStackCost) {
-		lead, ev = mdText(sentence(ev[0], unit)), ev[1:]
+		lead, ev = mdWords(unit).fact(ev[0]), ev[1:]
 	}
 	fmt.Fprintf(b, "**%s.** %s", strings.ToUpper(string(f.Severity)), lead)
 	if f.CallSite != nil && !placed(f) {
@@ -127,7 +122,7 @@ func mdFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	if len(ev) > 0 {
 		b.WriteString("\n")
 		for _, e := range ev {
-			b.WriteString("- " + mdText(sentence(e, unit)) + "\n")
+			b.WriteString("- " + mdWords(unit).fact(e) + "\n")
 		}
 	}
 	b.WriteString("\n**Fix:** " + mdText(fix(f)) + "\n")
@@ -144,9 +139,9 @@ func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
 		b.WriteString("\n")
 	}
 	for i, bl := range l.Blockers {
-		fmt.Fprintf(b, "%d. %s held the loop **%s** (%s of busy) in %s calls, %s each; worst call between %s and %s, %.1f calls per step",
+		fmt.Fprintf(b, "%d. %s held the loop **%s** (%s of busy) in %s calls, %s each; worst call between %s and %s, %s calls per step",
 			i+1, mdCode(location.Label(bl.Func)), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall),
-			units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), bl.CallsPerStep)
+			units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), units.Mean(bl.CallsPerStep))
 		if bl.ProbablySlow {
 			b.WriteString("; " + slowStep(l))
 		}
@@ -316,4 +311,13 @@ func mdCode(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but the
+// characters file names usually consist of.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
