@@ -35,7 +35,7 @@ func Markdown(w io.Writer, r *analyze.Report) error {
 		mdFinding(&b, i+1, f, p.Unit)
 	}
 	if r.Loop != nil {
-		mdLoop(&b, r.Loop)
+		mdLoop(&b, r.Loop, r.Findings)
 	}
 	// Issue trackers show a PNG inline where they refuse an SVG file.
 	b.WriteString("\nTo attach the flame graph as a picture: " + mdCode("loopdoctor analyze -f png "+shellWord(p.Source)+" -o flame.png") + "\n")
@@ -128,7 +128,7 @@ func mdFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	b.WriteString("\n**Fix:** " + mdText(fix(f)) + "\n")
 }
 
-func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
+func mdLoop(b *bytes.Buffer, l *analyze.Loop, findings []analyze.Finding) {
 	fmt.Fprintf(b, "\n### Event loop (%s)\n\n", mdText(l.Runtime))
 	fmt.Fprintf(b, "Wall %s · idle %s (%s) · busy %s", units.Seconds(l.Wall), units.Seconds(l.Idle), units.Percent(share(l.Idle, l.Wall)), units.Seconds(l.Busy))
 	if l.Steps > 0 {
@@ -139,11 +139,9 @@ func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
 		b.WriteString("\n")
 	}
 	for i, bl := range l.Blockers {
-		fmt.Fprintf(b, "%d. %s held the loop **%s** (%s of busy) in %s calls, %s each; worst call between %s and %s, %s calls per step",
-			i+1, mdCode(location.Label(bl.Func)), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall),
-			units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), units.Mean(bl.CallsPerStep))
-		if bl.ProbablySlow {
-			b.WriteString("; " + slowStep(l))
+		fmt.Fprintf(b, "%d. %s", i+1, blockerHeld(mdCode(location.Label(bl.Func)), bl))
+		if s := blockerBounds(l, bl); s != "" {
+			b.WriteString("; " + s)
 		}
 		b.WriteString(".")
 		if bl.CallSite != nil {
@@ -152,13 +150,10 @@ func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
 		if bl.Finding >= 0 {
 			fmt.Fprintf(b, " The same work as finding %d.", bl.Finding+1)
 		}
-		if bl.Advice != "" {
-			b.WriteString(" **Fix:** " + mdText(bl.Advice))
-		}
-		b.WriteString("\n")
+		b.WriteString(" **Fix:** " + mdText(adviceText(l, bl, findings)) + "\n")
 	}
 	for _, n := range l.Notes {
-		b.WriteString("\n> **Note:** " + mdText(n) + "\n")
+		b.WriteString("\n> **Note:** " + mdText(noteText(l, n)) + "\n")
 	}
 }
 

@@ -191,26 +191,20 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 	}
 	writeWrapped(b, indent, indent, line)
 	for i, bl := range l.Blockers {
-		s := fmt.Sprintf("%s held the loop %s (%s of busy) in %s calls, %s each",
-			location.Label(bl.Func), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall))
-		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", s)
-		s = fmt.Sprintf("worst call between %s and %s; %s calls per step", units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), units.Mean(bl.CallsPerStep))
-		if bl.ProbablySlow {
-			s += "; " + slowStep(l)
+		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", blockerHeld(location.Label(bl.Func), bl))
+		if s := blockerBounds(l, bl); s != "" {
+			writeWrapped(b, indent+"   ", indent+"   ", s)
 		}
-		writeWrapped(b, indent+"   ", indent+"   ", s)
 		if bl.CallSite != nil {
 			writeWrapped(b, indent+"   called from ", indent+"     ", location.Label(bl.CallSite))
 		}
 		if bl.Finding >= 0 {
 			writeWrapped(b, indent+"   ", indent+"   ", fmt.Sprintf("the same work as finding %d", bl.Finding+1))
 		}
-		if bl.Advice != "" {
-			writeWrapped(b, indent+"   fix: ", indent+"        ", bl.Advice)
-		}
+		writeWrapped(b, indent+"   fix: ", indent+"        ", adviceText(l, bl, r.Findings))
 	}
 	for _, n := range l.Notes {
-		writeWrapped(b, indent+"note: ", indent+"      ", n)
+		writeWrapped(b, indent+"note: ", indent+"      ", noteText(l, n))
 	}
 }
 
@@ -218,15 +212,6 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 // from, so the report need not repeat it.
 func placed(f analyze.Finding) bool {
 	return slices.ContainsFunc(f.Evidence, func(x analyze.Fact) bool { return x.Site == f.CallSite })
-}
-
-// slowStep says that a step probably ran past the slow-callback threshold,
-// naming asyncio's debug-mode warning only where it applies.
-func slowStep(l *analyze.Loop) string {
-	if l.Runtime == "asyncio" {
-		return fmt.Sprintf("a step probably passed asyncio's %s slow-callback warning", units.Seconds(l.SlowThreshold))
-	}
-	return fmt.Sprintf("a step probably ran longer than the %s threshold (--slow)", units.Seconds(l.SlowThreshold))
 }
 
 func share(part, whole float64) float64 {
