@@ -88,9 +88,10 @@ const (
 	FactVaryingUse FactKind = "varying-use"
 
 	// FactCached: Site ran Of times but called Func only Calls times: a
-	// cache (or a condition) in front already avoids most builds, and the
-	// Calls builds of Other left are once per distinct input, yet do the
-	// same work. The finding's fix is then the next one, not the cache.
+	// cache or a condition in front already skips most builds, and the
+	// Calls builds of Other left, which a cache would keep to one per
+	// distinct input, still do the same work. The finding's fix is then
+	// the next one, not the cache.
 	FactCached FactKind = "cached"
 
 	// FactConstantUse: Site calls Func once per call (Calls times) and

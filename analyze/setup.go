@@ -75,8 +75,8 @@ type candidate struct {
 	construction *parse.Func
 
 	// cached is the call, above the setup, that its caller makes in far
-	// fewer of its own calls: a cache (or a condition) in front already
-	// avoids most builds.
+	// fewer of its own calls: a cache (or a condition; the profile cannot
+	// tell them apart) in front already skips most builds.
 	cached *parse.Edge
 }
 
@@ -106,9 +106,7 @@ func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 			return findings
 		}
 	}
-	if c.cached = g.cacheInFront(c.root, up); c.cached != nil && !c.rep.identical(g.lim, g.lim.MinQuotients) {
-		return findings // the builds left are once per distinct input, and may differ
-	}
+	c.cached = g.cacheInFront(c.root, up)
 	f := g.finding(c, up)
 	c.chain = map[*parse.Func]bool{}
 	for _, fn := range f.Chain {
