@@ -141,6 +141,7 @@
     if (f[2]) lines.push('calls: ' + f[2] + ' (all paths)');
     if (flags[k] & FLAG_EST) lines.push('estimated: time split among callers in proportion to the recorded edges');
     if (f[3]) lines.push(f[3]);
+    if (f[4]) lines.push(f[4]);
     return lines;
   }
   function showTip(k, evt) {

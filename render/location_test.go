@@ -57,7 +57,7 @@ func TestWindowsLocations(t *testing.T) {
 	if strings.Contains(b.String(), prefix) {
 		t.Errorf("folded stacks carry the install prefix %s", prefix)
 	}
-	g := &flameGraph{}
+	g := &flameGraph{s: r.Stacks}
 	for _, f := range r.Profile.Funcs {
 		if info := g.funcInfo(f); strings.Contains(info[1], prefix) {
 			t.Errorf("flame graph locates %s at %s", f.Name, info[1])
