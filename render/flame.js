@@ -207,12 +207,16 @@
     matchedText.textContent = re === null ? '' : 'Matched: ' + percent(matched, val[0]) + ' (' + value(matched) + ')';
   }
   input.addEventListener('input', function () { search(input.value); });
+  // Keys typed into another input (the HTML report's filter) are left
+  // alone, and inside a page the browser keeps Ctrl+F for itself.
+  var standalone = document.documentElement === svg;
   document.addEventListener('keydown', function (evt) {
+    if (evt.target !== input && evt.target instanceof HTMLInputElement) return;
     if (evt.key === 'Escape') {
       input.value = '';
       search('');
       zoom(0);
-    } else if ((evt.key === 'f' && (evt.ctrlKey || evt.metaKey)) || (evt.key === '/' && evt.target !== input)) {
+    } else if ((standalone && evt.key === 'f' && (evt.ctrlKey || evt.metaKey)) || (evt.key === '/' && evt.target !== input)) {
       evt.preventDefault();
       input.focus();
     }

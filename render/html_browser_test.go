@@ -45,6 +45,9 @@ window.addEventListener('load', function () {
   own.dispatchEvent(new MouseEvent('click', {bubbles: true}));
   out.firstByOwn = firstLabel();
   var filter = q('#fn-filter');
+  filter.focus();
+  filter.dispatchEvent(new KeyboardEvent('keydown', {key: '/', bubbles: true, cancelable: true}));
+  out.slashKeptFocus = document.activeElement === filter;
   filter.value = %q;
   filter.dispatchEvent(new Event('input'));
   out.filteredRows = rows().length;
@@ -75,7 +78,7 @@ type htmlResult struct {
 	FilteredCount                 string
 	ViewTitle                     string
 	Callers, Callees, Highlighted int
-	NoCallers                     bool
+	NoCallers, SlashKeptFocus     bool
 	Matched                       string
 }
 
@@ -121,6 +124,9 @@ func TestHTMLInBrowser(t *testing.T) {
 			runBrowser(t, browser, dir, file, &got)
 			t.Logf("%d bytes, script done %.0f ms after navigation began", b.Len(), got.Ready)
 
+			if !got.SlashKeptFocus {
+				t.Errorf("typing / in the filter moved the focus to the flame graph's search")
+			}
 			if len(got.Errors) > 0 {
 				t.Errorf("the page reported errors: %q", got.Errors)
 			}
