@@ -17,7 +17,10 @@ def board(rng):
 
 
 def score(b):
-    return sum(row.count("x") - row.count("o") for row in b["cells"])
+    total = 0
+    for row in b["cells"]:
+        total += row.count("x") - row.count("o")
+    return total
 
 
 def try_move(b, rng):
@@ -29,7 +32,9 @@ def try_move(b, rng):
 
 def main():
     rng = random.Random(41)
-    best = max(try_move(board(rng), rng) for _ in range(1000))
+    best = 0
+    for _ in range(1000):
+        best = max(best, try_move(board(rng), rng))
     print("best", best)
 
 
