@@ -17,6 +17,9 @@ import (
 // every catalogued name in each spelling Frames.match accepts (qualified
 // Python names, Go closures, a wrong file, a name that merely ends alike).
 func TestBuildIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("tries every pattern on every function of every dump; skipped with -short")
+	}
 	type fn struct{ file, name string }
 	var cases []fn
 	for _, pat := range builtinCatalog {
@@ -121,6 +124,9 @@ func TestCatalogPprof(t *testing.T) {
 // profile total, in unit ("ns" or "B"), for the given sample index.
 func pprofOracle(t *testing.T, dump, index, unit, fn string) (cum, total float64) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("compares with go tool pprof; skipped with -short")
+	}
 	out, err := exec.Command("go", "tool", "pprof", "-unit="+unit, "-sample_index="+index, "-top", "-cum", dump).Output()
 	if err != nil {
 		t.Skipf("go tool pprof: %v", err)
