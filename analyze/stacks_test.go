@@ -511,7 +511,7 @@ func TestStacksRealDumps(t *testing.T) {
 }
 
 // BenchmarkStacksLarge reconstructs the stacks of the 17,000-function dump
-// at the flame graph's default pruning (0.1 px of 1180 px).
+// at the flame graph's default threshold (0.1 px of 1180 px).
 func BenchmarkStacksLarge(b *testing.B) {
 	p, err := parse.File("../testdata/pstats/large.pstats", parse.Options{})
 	if err != nil {
