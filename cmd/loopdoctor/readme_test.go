@@ -27,45 +27,6 @@ func readme(t *testing.T, heading string) string {
 	return s
 }
 
-// TestReadmeExample runs the README's example and checks that every line
-// it shows, but for the "..." that stand for lines left out, is in the
-// output, in the same order.
-func TestReadmeExample(t *testing.T) {
-	section := readme(t, "## Try it")
-	// The output is the code block without a language; the command's is "sh".
-	var shown []string
-	in, plain := false, false
-	for _, line := range strings.Split(section, "\n") {
-		switch {
-		case strings.HasPrefix(line, "```"):
-			in, plain = !in, line == "```"
-		case in && plain:
-			shown = append(shown, line)
-		}
-	}
-	if len(shown) == 0 {
-		t.Fatal("no output block in Try it")
-	}
-	t.Chdir("../..") // where the README's command runs
-	stdout, stderr, code := cli(t, "", "analyze", "testdata/webhook/webhook.pstats")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	out := strings.Split(stdout, "\n")
-	at := 0
-	for _, line := range shown {
-		if strings.TrimSpace(line) == "..." {
-			continue
-		}
-		i := slices.Index(out[at:], line)
-		if i < 0 {
-			t.Errorf("README line %q is not in the output after its line %d:\n%s", line, at, stdout)
-			return
-		}
-		at += i + 1
-	}
-}
-
 // TestReadmeExitStatus checks that the README's exit-status table lists
 // the statuses the help lists, which TestExitStatus and the output tests
 // produce.
