@@ -260,7 +260,9 @@ type tree struct {
 
 	// inflow accumulates, per component of a reconstructed graph, the
 	// value entering it inside "other" frames; nil for recorded stacks.
+	// spans lists the spanning trees with merged subtrees (see flow).
 	inflow []float64
+	spans  []*span
 	g      *edgeGraph
 }
 
@@ -283,7 +285,7 @@ func (t *tree) flatten(funcs int) *StackSet {
 			if m.trie != nil {
 				m.trie.hide(s.Hidden, onPath)
 			} else {
-				t.g.flow(t.inflow, m, scale)
+				t.flow(m, scale)
 			}
 		}
 		if n.fn != nil {
@@ -298,5 +300,8 @@ func (t *tree) flatten(funcs int) *StackSet {
 		s.Frames[i].End = len(s.Frames)
 	}
 	visit(t.root, -1, 0, 1, false)
+	if t.g != nil {
+		t.spanFlows()
+	}
 	return s
 }

@@ -86,6 +86,14 @@ func TestHTMLContent(t *testing.T) {
 			t.Errorf("the page does not link %s as %s", key, want)
 		}
 	}
+	if d.Sort != "cum" {
+		t.Errorf("the table starts sorted by %q, want cum as the report", d.Sort)
+	}
+	for k, title := range sortColumns {
+		if !strings.Contains(htmlJS, "title: '"+title+"'") {
+			t.Errorf("--sort %v names column %q, which the script does not have", k, title)
+		}
+	}
 	if !strings.Contains(page, `content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"`) {
 		t.Errorf("the page lacks its content security policy")
 	}
