@@ -193,3 +193,48 @@ func TestDiffFlameInBrowser(t *testing.T) {
 		t.Errorf("search ^yacc$: %q with %d frames highlighted", got.Matched, got.Highlighted)
 	}
 }
+
+// TestDiffFlameEmpty compares an empty run with a real one: the graph in
+// the empty run's shape is its root alone, the other has every frame of
+// the new run, none shrunk.
+func TestDiffFlameEmpty(t *testing.T) {
+	empty := &parse.Profile{Source: "empty.prof", Format: parse.Pstats, Dialect: "cprofile", Unit: "seconds"}
+	if err := empty.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := parse.File(filepath.Join("..", "testdata", "diff", "after.pstats"), parse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	so := FlameOptions{}.StackOptions()
+	d, err := analyze.Compare(empty, after, analyze.Options{Stacks: &so})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		opts   DiffFlameOptions
+		frames int
+	}{{DiffFlameOptions{BaseShape: true}, 1}, {DiffFlameOptions{Normalize: true}, len(d.New.Stacks.Frames)}} {
+		var b, p bytes.Buffer
+		if err := DiffFlame(&b, d, tt.opts); err != nil {
+			t.Fatal(err)
+		}
+		if err := DiffPNG(&p, d, tt.opts); err != nil {
+			t.Fatal(err)
+		}
+		fills, data := svgFrames(t, b.String())
+		if tt.opts.Normalize && !strings.Contains(b.String(), "not normalized: BASE's total is 0") {
+			t.Errorf("the subtitle does not say an empty BASE cannot be normalized")
+		}
+		if len(fills) != tt.frames {
+			t.Errorf("%+v: %d frames drawn, want %d", tt.opts, len(fills), tt.frames)
+		}
+		for k := 1; k < len(fills); k++ {
+			r, _ := strconv.ParseUint(fills[k][1:3], 16, 8)
+			bl, _ := strconv.ParseUint(fills[k][5:7], 16, 8)
+			if data.Diff[2*k] != 0 || bl > r {
+				t.Errorf("frame %d: base %d, fill %s; want base 0 and a red or grey fill", k, data.Diff[2*k], fills[k])
+			}
+		}
+	}
+}
