@@ -45,6 +45,11 @@ type rootFunc struct {
 type span struct {
 	kids    [][]*parse.Func // by position in the component's members
 	content []float64       // likewise
+	order   []*parse.Func   // the members breadth-first, entry first
+
+	// merged is, by position, the scale of the member's spanning subtrees
+	// merged into "other" frames, summed; see flow.
+	merged []float64
 }
 
 func newEdgeGraph(p *parse.Profile) *edgeGraph {
@@ -235,6 +240,7 @@ func (g *edgeGraph) spanFrom(entry *parse.Func) *span {
 		}
 		s.content[m] = v
 	}
+	s.order = order
 	g.spans[entry.ID] = s
 	return s
 }
@@ -351,25 +357,48 @@ func (w *walker) member(f *parse.Func, s *span, k, value float64, depth int, est
 }
 
 // flow adds the value a call path merged into an "other" frame carries
-// into each component to inflow, scaled as the frame was: all of it into
-// the component a function is entered in; for a member's spanning subtree
-// inside its recursive component, the edges out of the subtree's members.
-func (g *edgeGraph) flow(inflow []float64, m mergedPath, scale float64) {
+// into components to inflow, scaled as the frame was: all of it into the
+// component a function is entered in. A member's spanning subtree inside
+// its recursive component carries its members' edges out of the
+// component; as many such paths merge in a big component, their scales are
+// summed per member here and spread once by spanFlows.
+func (t *tree) flow(m mergedPath, scale float64) {
 	if m.span == nil {
-		inflow[g.scc.of[m.fn.ID]] += m.value * scale
+		t.inflow[t.g.scc.of[m.fn.ID]] += m.value * scale
 		return
 	}
-	c := g.scc.of[m.fn.ID]
-	todo := []*parse.Func{m.fn}
-	for len(todo) > 0 {
-		f := todo[len(todo)-1]
-		todo = append(todo[:len(todo)-1], m.span.kids[g.scc.at[f.ID]]...)
-		for _, e := range g.out[f.ID] {
-			if d := g.scc.of[e.Callee.ID]; d != c {
-				inflow[d] += g.value(e) * m.k * scale
+	if m.span.merged == nil {
+		m.span.merged = make([]float64, len(m.span.content))
+		t.spans = append(t.spans, m.span)
+	}
+	m.span.merged[t.g.scc.at[m.fn.ID]] += m.k * scale
+}
+
+// spanFlows adds to inflow what the spanning subtrees merged into "other"
+// frames carry out of their components: each member's edges out, scaled
+// by the sum of the scales merged at it and at its ancestors in the
+// spanning tree. It leaves the spans as it found them.
+func (t *tree) spanFlows() {
+	g, at := t.g, t.g.scc.at
+	for _, s := range t.spans {
+		c := g.scc.of[s.order[0].ID]
+		for _, f := range s.order { // parents before children
+			w := s.merged[at[f.ID]]
+			for _, k := range s.kids[at[f.ID]] {
+				s.merged[at[k.ID]] += w
+			}
+			if w == 0 {
+				continue
+			}
+			for _, e := range g.out[f.ID] {
+				if d := g.scc.of[e.Callee.ID]; d != c {
+					t.inflow[d] += g.value(e) * w
+				}
 			}
 		}
+		s.merged = nil
 	}
+	t.spans = nil
 }
 
 // hiddenValues turns the value entering each component inside "other"

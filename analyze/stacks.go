@@ -130,7 +130,7 @@ const profilerDisable = "<method 'disable' of '_lsprof.Profiler' objects>"
 //     edges. Inside a recursive component, members are nested along a
 //     breadth-first spanning tree, recursion collapsed, each holding its
 //     own value and its edges out.
-//  4. Call paths below MinShare, below MaxDepth or past MaxFrames merge
+//  4. Call paths below MinShare, deeper than MaxDepth or past MaxFrames merge
 //     into an "other" frame under their parent. What each function has
 //     in them follows from the same proportions: the value entering a
 //     component flows out along its edges, in the condensed graph's
@@ -150,7 +150,7 @@ func buildStacks(p *parse.Profile, opts StackOptions) *StackSet {
 	for {
 		var t *tree
 		if exact {
-			t = trie.prune(lim.at(trie.value))
+			t = trie.copyTree(lim.at(trie.value))
 		} else {
 			t = g.reconstruct(lim.at(p.Total))
 		}
@@ -260,7 +260,9 @@ type tree struct {
 
 	// inflow accumulates, per component of a reconstructed graph, the
 	// value entering it inside "other" frames; nil for recorded stacks.
+	// spans lists the spanning trees with merged subtrees (see flow).
 	inflow []float64
+	spans  []*span
 	g      *edgeGraph
 }
 
@@ -283,7 +285,7 @@ func (t *tree) flatten(funcs int) *StackSet {
 			if m.trie != nil {
 				m.trie.hide(s.Hidden, onPath)
 			} else {
-				t.g.flow(t.inflow, m, scale)
+				t.flow(m, scale)
 			}
 		}
 		if n.fn != nil {
@@ -298,5 +300,8 @@ func (t *tree) flatten(funcs int) *StackSet {
 		s.Frames[i].End = len(s.Frames)
 	}
 	visit(t.root, -1, 0, 1, false)
+	if t.g != nil {
+		t.spanFlows()
+	}
 	return s
 }

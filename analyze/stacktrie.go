@@ -38,9 +38,9 @@ func mergeStacks(p *parse.Profile) *trieNode {
 	return root
 }
 
-// prune copies the trie into a tree, the call paths c does not keep
+// copyTree copies the trie into a tree, the call paths c does not keep
 // merged into "other" frames.
-func (r *trieNode) prune(c cut) *tree {
+func (r *trieNode) copyTree(c cut) *tree {
 	t := &tree{cut: c, scale: 1}
 	var copyNode func(tn *trieNode, depth int) *node
 	copyNode = func(tn *trieNode, depth int) *node {

@@ -72,6 +72,9 @@ type browserResult struct {
 // chromium finds Debian's chromium, skipping the test without it unless
 // running in CI, where it must be installed (.ci/run installs it).
 func chromium(t *testing.T) string {
+	if testing.Short() {
+		t.Skip("drives headless Chromium; skipped with -short")
+	}
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("CI") == "true" {

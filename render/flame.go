@@ -506,7 +506,7 @@ func frameName(f *parse.Func) string {
 	case f == nil:
 		return "all"
 	case f.File == "~" || f.File == "":
-		return location.Label(f)
+		return printedLabel(f)
 	case strings.HasPrefix(f.Name, "<"):
 		return f.Name + " " + location.Base(f.File)
 	}

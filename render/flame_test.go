@@ -86,6 +86,9 @@ func TestFlameContent(t *testing.T) {
 }
 
 func TestFlameLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws the 17,000-function dump twice; skipped with -short")
+	}
 	r := dumpReport(t, "pstats/large.pstats")
 	var a, b bytes.Buffer
 	for _, w := range []*bytes.Buffer{&a, &b} {

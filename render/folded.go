@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -88,7 +87,7 @@ var foldedName = func() func(*parse.Func, parse.Format) string {
 		if format == parse.Pprof && f.Name != "" {
 			return r.Replace(Printable(f.Name))
 		}
-		return r.Replace(Printable(location.Label(f)))
+		return r.Replace(printedLabel(f))
 	}
 }()
 

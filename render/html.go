@@ -119,16 +119,14 @@ type htmlLoop struct {
 }
 
 type htmlBlocker struct {
-	Func                              htmlFunc
-	Cost, ShareOfBusy, Calls, PerCall string
-	WorstMin, WorstMax, CallsPerStep  string
-	Slow                              string // "" unless a step probably ran long
-	CallSite                          *htmlFunc
-	Finding                           int // 1-based; 0 for none
-	Advice                            string
+	Func         htmlFunc
+	Held, Bounds string // the loop's words, as the other reports say them
+	CallSite     *htmlFunc
+	Finding      int // 1-based; 0 for none
+	Advice       string
 }
 
-func link(f *parse.Func) htmlFunc { return htmlFunc{f.ID, location.Label(f)} }
+func link(f *parse.Func) htmlFunc { return htmlFunc{f.ID, printedLabel(f)} }
 
 func optionalLink(f *parse.Func) *htmlFunc {
 	if f == nil {
@@ -165,13 +163,8 @@ func newHTMLPage(r *analyze.Report) *htmlPage {
 			hl.Notes = append(hl.Notes, noteText(l, n))
 		}
 		for _, bl := range l.Blockers {
-			hb := htmlBlocker{Func: link(bl.Func), Cost: units.Seconds(bl.Cost), ShareOfBusy: units.Percent(bl.ShareOfBusy),
-				Calls: units.Count(bl.Calls), PerCall: units.Seconds(bl.PerCall), WorstMin: units.Seconds(bl.WorstCallMin),
-				WorstMax: units.Seconds(bl.WorstCallMax), CallsPerStep: units.Mean(bl.CallsPerStep),
+			hb := htmlBlocker{Func: link(bl.Func), Held: blockerHeld("", bl), Bounds: blockerBounds(l, bl),
 				CallSite: optionalLink(bl.CallSite), Finding: bl.Finding + 1, Advice: adviceText(l, bl, r.Findings)}
-			if bl.ProbablySlow {
-				hb.Slow = slowStep(l)
-			}
 			hl.Blockers = append(hl.Blockers, hb)
 		}
 		page.Loop = hl
@@ -188,6 +181,9 @@ type htmlData struct {
 	Scale float64 `json:"scale"`
 	Total int64   `json:"total"`
 	Calls bool    `json:"hasCalls"` // whether the profile counts calls
+	// Sort is the title of the column the table starts sorted by: the
+	// report's --sort.
+	Sort string `json:"sort"`
 
 	Files []string `json:"files"` // distinct files, indexed by File
 
@@ -223,12 +219,19 @@ type htmlData struct {
 	FindingTitle []string `json:"findingTitle"`
 }
 
+// sortColumns are the titles of the table's columns (html.js) by ranking
+// key.
+var sortColumns = map[analyze.Key]string{
+	analyze.ByCum: "cum", analyze.ByOwn: "own", analyze.ByCalls: "calls",
+	analyze.ByOwnPerCall: "own/call", analyze.ByCumPerCall: "cum/call", analyze.ByName: "function",
+}
+
 func newHTMLData(r *analyze.Report, g *flameGraph) *htmlData {
 	p := r.Profile
 	scale, _ := integerUnit(p.Unit)
 	scaled := func(v float64) int64 { return int64(math.Round(v * scale)) }
 	n := len(p.Funcs)
-	d := &htmlData{Unit: p.Unit, Scale: scale, Total: scaled(p.Total), Calls: p.HasCalls(), Files: []string{},
+	d := &htmlData{Unit: p.Unit, Scale: scale, Total: scaled(p.Total), Calls: p.HasCalls(), Sort: sortColumns[r.Sort], Files: []string{},
 		Label: make([]string, n), Name: make([]string, n), File: make([]int, n), Line: make([]int, n),
 		NCalls: make([]int64, n), Prim: make([]int64, n), Own: make([]int64, n), Cum: make([]int64, n), Origin: make([]int, n),
 		FrameFunc: make([]int, len(g.s.Frames)), FindingFunc: []int{}, FindingTitle: []string{}, Estimated: []int{}}
@@ -244,7 +247,7 @@ func newHTMLData(r *analyze.Report, g *flameGraph) *htmlData {
 			files[f.File] = fi
 			d.Files = append(d.Files, f.File)
 		}
-		d.Label[i], d.Name[i], d.File[i], d.Line[i] = location.Label(f), f.Name, fi, f.Line
+		d.Label[i], d.Name[i], d.File[i], d.Line[i] = printedLabel(f), f.Name, fi, f.Line
 		d.NCalls[i], d.Prim[i], d.Own[i], d.Cum[i] = f.Calls, f.Primitive, scaled(f.Own), scaled(f.Cum)
 		d.Origin[i] = int(location.OriginOf(f))
 	}

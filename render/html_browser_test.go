@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -137,9 +136,9 @@ func TestHTMLInBrowser(t *testing.T) {
 			all := func(*parse.Func) bool { return true }
 			byCum := maxBy(p, all, func(f *parse.Func) float64 { return f.Cum })
 			byOwn := maxBy(p, all, func(f *parse.Func) float64 { return f.Own })
-			if got.FirstByCum != location.Label(byCum) || got.FirstByOwn != location.Label(byOwn) {
+			if got.FirstByCum != printedLabel(byCum) || got.FirstByOwn != printedLabel(byOwn) {
 				t.Errorf("first row %q, after sorting by own %q; want %q, then %q",
-					got.FirstByCum, got.FirstByOwn, location.Label(byCum), location.Label(byOwn))
+					got.FirstByCum, got.FirstByOwn, printedLabel(byCum), printedLabel(byOwn))
 			}
 			re := regexp.MustCompile(tt.filter)
 			matching := 0
@@ -169,10 +168,10 @@ func TestHTMLInBrowser(t *testing.T) {
 					frames++
 				}
 			}
-			if got.ViewTitle != location.Label(f) || got.Callers != len(f.In) || got.Callees != len(f.Out) ||
+			if got.ViewTitle != printedLabel(f) || got.Callers != len(f.In) || got.Callees != len(f.Out) ||
 				got.NoCallers != (len(f.In) == 0) || got.Highlighted != frames {
 				t.Errorf("clicking %s opened %q with %d callers, %d callees, %d frames highlighted; want %q, %d, %d, %d",
-					tt.link, got.ViewTitle, got.Callers, got.Callees, got.Highlighted, location.Label(f), len(f.In), len(f.Out), frames)
+					tt.link, got.ViewTitle, got.Callers, got.Callees, got.Highlighted, printedLabel(f), len(f.In), len(f.Out), frames)
 			}
 
 			want, _, _ := expectations(g.s, regexp.MustCompile(tt.search))

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -27,13 +26,13 @@ func TestHTMLGolden(t *testing.T) {
 // htmlReportData decodes the data the page's script reads.
 func htmlReportData(t *testing.T, page string) htmlData {
 	t.Helper()
-	m := regexp.MustCompile(`<script>var LDREPORT = (.*);</script>`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`<script type="application/json" id="ld-report">(.*)</script>`).FindStringSubmatch(page)
 	if m == nil {
-		t.Fatal("the page holds no LDREPORT data")
+		t.Fatal("the page holds no report data")
 	}
 	var d htmlData
 	if err := json.Unmarshal([]byte(m[1]), &d); err != nil {
-		t.Fatalf("LDREPORT: %v", err)
+		t.Fatalf("report data: %v", err)
 	}
 	return d
 }
@@ -55,9 +54,9 @@ func TestHTMLContent(t *testing.T) {
 	}
 	for i, f := range p.Funcs {
 		key := fmt.Sprintf("%s:%d(%s)", d.Files[d.File[i]], d.Line[i], d.Name[i])
-		if key != f.String() || d.Label[i] != location.Label(f) || d.NCalls[i] != f.Calls || d.Own[i] != int64(f.Own*1e6+0.5) {
+		if key != f.String() || d.Label[i] != printedLabel(f) || d.NCalls[i] != f.Calls || d.Own[i] != int64(f.Own*1e6+0.5) {
 			t.Fatalf("function %d: %q %q calls %d own %d µs; want %q %q %d %.1f µs",
-				i, key, d.Label[i], d.NCalls[i], d.Own[i], f.String(), location.Label(f), f.Calls, f.Own*1e6)
+				i, key, d.Label[i], d.NCalls[i], d.Own[i], f.String(), printedLabel(f), f.Calls, f.Own*1e6)
 		}
 	}
 	for i, e := range p.Edges {
@@ -82,9 +81,17 @@ func TestHTMLContent(t *testing.T) {
 				f = g
 			}
 		}
-		want := fmt.Sprintf(`<a class="fn" href="#fn-%d"><code>%s</code></a>`, f.ID, xmlText(location.Label(f)))
+		want := fmt.Sprintf(`<a class="fn" href="#fn-%d"><code>%s</code></a>`, f.ID, xmlText(printedLabel(f)))
 		if !strings.Contains(page, want) {
 			t.Errorf("the page does not link %s as %s", key, want)
+		}
+	}
+	if d.Sort != "cum" {
+		t.Errorf("the table starts sorted by %q, want cum as the report", d.Sort)
+	}
+	for k, title := range sortColumns {
+		if !strings.Contains(htmlJS, "title: '"+title+"'") {
+			t.Errorf("--sort %v names column %q, which the script does not have", k, title)
 		}
 	}
 	if !strings.Contains(page, `content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"`) {
@@ -133,6 +140,9 @@ func TestHTMLHostileNames(t *testing.T) {
 // TestHTMLLarge checks the 17,000-function page stays within 5 MB and is
 // the same bytes each time.
 func TestHTMLLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws the 17,000-function dump twice; skipped with -short")
+	}
 	r := restack(dumpReport(t, "pstats/large.pstats"), FlameOptions{}.StackOptions())
 	var a, b bytes.Buffer
 	for _, w := range []*bytes.Buffer{&a, &b} {

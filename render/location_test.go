@@ -14,9 +14,9 @@ import (
 // TestWindowsLocations reads a dump recorded with Windows paths (drive
 // letters, backslashes, a standard library in a prefix not named after
 // Python) and checks every place a location prints: each table row shows
-// its file's name and line, however deep the path; callers, flame labels
-// and folded frames use the same short form; nothing printed carries the
-// install prefix.
+// its file's name and line, however deep the path; callers, the Markdown
+// report, flame labels and folded frames use the same short form; nothing
+// printed carries the install prefix.
 func TestWindowsLocations(t *testing.T) {
 	r := dumpReport(t, "windows/windows.pstats")
 	r = analyze.Analyze(r.Profile, analyze.Options{Top: 40, Callers: regexp.MustCompile(`load_settings`),
@@ -43,6 +43,14 @@ func TestWindowsLocations(t *testing.T) {
 	}
 	if want := "CALLERS of " + location.Label(r.Callers[0].Func); !strings.Contains(text, want) {
 		t.Errorf("the callers section lacks %q", want)
+	}
+
+	b.Reset()
+	if err := Markdown(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), prefix) || !strings.Contains(b.String(), `yaml\__init__.py:117 safe_load`) {
+		t.Errorf("the Markdown report carries the install prefix or lacks the short yaml location:\n%s", b.String())
 	}
 
 	b.Reset()

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -27,6 +26,13 @@ func Title(f analyze.Finding) string {
 // fix is what to do about a finding: the catalog's fix, or the general
 // fix for setup found by shape.
 func fix(f analyze.Finding) string {
+	for _, x := range f.Evidence {
+		if x.Kind == analyze.FactCached {
+			return fmt.Sprintf("Whatever skips %s on most calls (a cache or a condition) stays; the %s left still do the same work: "+
+				"build what they share once (one parser, one set of tables, one context) and reuse it for every input.",
+				Printable(name(x.Func)), counted(x.Calls, "build", "builds"))
+		}
+	}
 	if f.Fix != "" {
 		return f.Fix
 	}
@@ -65,7 +71,7 @@ func (w wording) say(format string, args ...any) string { return fmt.Sprintf(w.t
 
 // label names a function where the sentence first places it: path, line
 // and name.
-func (w wording) label(f *parse.Func) string { return w.code(location.Label(f)) }
+func (w wording) label(f *parse.Func) string { return w.code(printedLabel(f)) }
 
 // name names a function the sentence has already placed.
 func (w wording) name(f *parse.Func) string { return w.code(name(f)) }
@@ -131,6 +137,10 @@ func (w wording) fact(x analyze.Fact) string {
 		}
 		return w.say("Beside it, %s calls %s just as often (%s), and that function's work varies from call to call: "+
 			"the inputs change, yet %s rebuilds the same thing every time.", w.name(x.Site), w.label(x.Other), times(x.Calls), w.name(x.Func))
+	case analyze.FactCached:
+		return w.say("A cache or a condition in front already skips most builds: %s ran %s but called %s only %s. "+
+			"The %s left, which a cache keeps to one per distinct input, still do the same work every time.",
+			w.name(x.Site), times(x.Of), w.name(x.Func), times(x.Calls), counted(x.Calls, "build of "+w.name(x.Other), "builds of "+w.name(x.Other)))
 	case analyze.FactConstantUse:
 		what := w.say("its name says it builds something")
 		if x.Other != x.Func {
@@ -220,9 +230,9 @@ func (w wording) from(site, via *parse.Func) string {
 // name, or a built-in's label.
 func name(f *parse.Func) string {
 	if f.File == "~" || f.File == "" {
-		return location.Label(f)
+		return printedLabel(f)
 	}
-	return f.Name
+	return Printable(f.Name)
 }
 
 // counted is n with its noun in the right number: "1 call", "2,400 calls".
