@@ -1,8 +1,17 @@
 package analyze
 
 import (
+	"regexp"
+
 	"github.com/loopdoctor/loopdoctor/parse"
 )
+
+// CacheSize is how many entries a library's cache holds from one major
+// Python version on.
+type CacheSize struct {
+	Major   int
+	Entries int
+}
 
 // lookups counts the calls of the cache lookups of pat that call f
 // directly: the lookups f's calls are the misses of. It is 0 when f is not
@@ -17,6 +26,53 @@ func (g *callGraph) lookups(pat *Pattern, f *parse.Func) int64 {
 		}
 	}
 	return n
+}
+
+// evicts reports whether c's cache misses show a cache too small for the
+// program (S5): most lookups miss, and the setup ran more often in the
+// whole run than the cache has entries. Below that size every miss may be
+// the first use of a different input, which no cache avoids.
+func (g *callGraph) evicts(c candidate) bool {
+	if float64(c.calls) < g.lim.MinMissRatio*float64(c.lookups) {
+		return false
+	}
+	size := cacheEntries(c.pattern.Cache, g.pythonMajor)
+	return size == 0 || c.root.Primitive > int64(size)
+}
+
+// cacheEntries is the size of a cache under the given major Python
+// version; for an unknown version (0), the largest size any version has,
+// so that an unknown version never shows an eviction that did not happen.
+func cacheEntries(sizes []CacheSize, major int) int {
+	n := 0
+	for _, s := range sizes {
+		if major == 0 {
+			n = max(n, s.Entries)
+		} else if s.Major <= major {
+			n = s.Entries
+		}
+	}
+	return n
+}
+
+// pythonDir matches the directory of a Python install in a path:
+// /usr/lib/python3.11/, C:\Python27\Lib\, pypy3.9/.
+var pythonDir = regexp.MustCompile(`(?i)(?:^|[/\\])(?:python|pypy)([2-9])(?:\.?[0-9]+)*[/\\]`)
+
+// pythonMajor infers the major version of the Python that wrote p from
+// the paths of its functions; 0 when no path says.
+func pythonMajor(p *parse.Profile) int {
+	prev := ""
+	for _, f := range p.Funcs {
+		if f.File == prev { // functions come sorted by file
+			continue
+		}
+		prev = f.File
+		if m := pythonDir.FindStringSubmatch(f.File); m != nil {
+			return int(m[1][0] - '0')
+		}
+	}
+	return 0
 }
 
 // lookupFuncs lists the cache lookups of pat that call f.

@@ -21,6 +21,9 @@ type callGraph struct {
 	runtime []float64
 
 	taken []candidate // candidates accepted as findings so far
+
+	pythonMajor int                   // the major version of the Python that wrote the dump; 0 if unknown
+	cycles      *callgraph.Components // recursive cycles, for private
 }
 
 func newCallGraph(p *parse.Profile, lim *Limits) *callGraph {

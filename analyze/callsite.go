@@ -93,8 +93,8 @@ func (g *callGraph) otherSites(f, site *parse.Func) (sites []Fact, more int) {
 
 // heaviestDescent follows f's heaviest callees inside its private subtree
 // while each holds at least a quarter of f's cost.
-func heaviestDescent(f *parse.Func) []*parse.Func {
-	in := private(f)
+func (g *callGraph) heaviestDescent(f *parse.Func) []*parse.Func {
+	in := g.private(f)
 	var out []*parse.Func
 	seen := map[*parse.Func]bool{f: true}
 	for cur := f; len(out) < 6; {

@@ -33,15 +33,7 @@ type devCase struct {
 // knownWrong names the cases the analysis does not get right yet, each with
 // whose work fixes it. The test fails when one of them becomes right, so
 // the set only shrinks.
-var knownWrong = map[string]string{
-	"units_table_per_call.prof": "pyfind: shape without a varying consumer",
-	"yaml_many_documents.prof":  "pyfind: proof before verdict",
-	"ast_many_files.prof":       "pyfind: proof before verdict",
-	"pygments_one_lexer.prof":   "pyfind: cache evidence",
-	"deepcopy_states.prof":      "pyfind: proof before verdict",
-	"regex_distinct_once.prof":  "pyfind: cache evidence",
-	"go/go_regexp_user_patterns/go_regexp_user_patterns.allocs.pb.gz": "loopgo: Go setup detection",
-}
+var knownWrong = map[string]string{}
 
 // TestCases applies the rules of the cases' check.py to Analyze's report:
 // a positive's first finding is repeated setup at the culprit, called from

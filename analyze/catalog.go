@@ -22,10 +22,16 @@ type Pattern struct {
 	// a cache. Build calls divided by Lookup calls is the miss ratio.
 	Lookup []Frames
 
+	// Cache is how many entries the cache behind Lookup holds, by the
+	// Python version that wrote the dump, oldest first: a miss is an
+	// eviction only once more setups ran than the cache holds. Empty when
+	// the size is unknown; then only the miss ratio counts.
+	Cache []CacheSize
+
 	// Varying marks functions that also run legitimately on inputs that
 	// differ from call to call (ast.parse of user code, deepcopy of
 	// different objects). A hit then needs the shape to show identical
-	// work, a cache-miss ratio, or a share of at least Limits.VaryingShare.
+	// work, or a cache that evicts (docs/setup-detection.md, "Proof").
 	Varying bool
 
 	Why string // why the setup costs so much, one sentence
@@ -82,6 +88,10 @@ var builtinCatalog = []Pattern{
 			{"sre_parse.py", []string{"parse"}},
 		},
 		Lookup: []Frames{{"re/__init__.py", []string{"_compile"}}, {"re.py", []string{"_compile"}}},
+		// re.py's _MAXCACHE: 100 in Python 2.7, 512 from 3.6 to 3.14 (3.12
+		// adds a 256-entry cache in front, which changes no compile).
+		// Versions in between are unchecked; the larger size stands in.
+		Cache: []CacheSize{{Major: 2, Entries: 100}, {Major: 3, Entries: 512}},
 		Why: "re keeps only the most recent compiled patterns (512 since Python 3.7, 100 before), so cycling through more " +
 			"pattern strings than that recompiles each of them on every use.",
 		Fix: "Compile each pattern once with re.compile() where it is defined and call the compiled pattern's methods.",
@@ -92,6 +102,7 @@ var builtinCatalog = []Pattern{
 		Title:  "strptime format regexes rebuilt (_strptime cache overflow)",
 		Build:  []Frames{{"_strptime.py", []string{"compile", "pattern", "__init__"}}},
 		Lookup: []Frames{{"_strptime.py", []string{"_strptime"}}},
+		Cache:  []CacheSize{{Major: 2, Entries: 5}}, // _CACHE_MAX_SIZE, 2.7 to 3.13
 		Why: "_strptime caches only five format regexes and clears the cache when it overflows, so more than five formats " +
 			"in turn rebuild their regexes again and again.",
 		Fix: "Use datetime.fromisoformat() for ISO dates, or try fewer formats; for many formats, compile one parser per format yourself.",

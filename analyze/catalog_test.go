@@ -1,9 +1,11 @@
 package analyze
 
 import (
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -94,7 +96,7 @@ func TestCatalogPprof(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cum, total := pprofOracle(t, dump, "cpu", "ns", tt.fn)
+			cum, total := focusedCum(t, dump, "cpu", "ns", "", tt.fn)
 			cum, total = cum*1e-9, total*1e-9
 			got := findSetup(p)
 			if len(got) == 0 {
@@ -113,4 +115,23 @@ func TestCatalogPprof(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pprofOracle asks go tool pprof for the cumulative value of fn and the
+// profile total, in unit ("ns" or "B"), for the given sample index.
+func pprofOracle(t *testing.T, dump, index, unit, fn string) (cum, total float64) {
+	t.Helper()
+	out, err := exec.Command("go", "tool", "pprof", "-unit="+unit, "-sample_index="+index, "-top", "-cum", dump).Output()
+	if err != nil {
+		t.Skipf("go tool pprof: %v", err)
+	}
+	num := `([0-9]+)` + regexp.QuoteMeta(unit)
+	line := regexp.MustCompile(`(?m)^.*\s` + num + `\s+[0-9.]+%\s+` + regexp.QuoteMeta(fn) + `$`).FindStringSubmatch(string(out))
+	tot := regexp.MustCompile(`(?:Total samples = |of )` + num + `(?: total|\s)`).FindStringSubmatch(string(out))
+	if line == nil || tot == nil {
+		t.Fatalf("go tool pprof output lacks %s or the total:\n%s", fn, out)
+	}
+	cum, _ = strconv.ParseFloat(line[1], 64)
+	total, _ = strconv.ParseFloat(tot[1], 64)
+	return cum, total
 }

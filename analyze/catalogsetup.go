@@ -77,14 +77,10 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 			if !g.lim.costly(g.p, c.cost) {
 				continue
 			}
-			if c.lookups > 0 && float64(c.calls) < g.lim.MinMissRatio*float64(c.lookups) {
-				continue
+			c.rep = g.repeats(c.root)
+			if g.proven(c) {
+				out = append(out, c)
 			}
-			c.rep = repeats(c.root)
-			if pat.Varying && c.lookups == 0 && !c.rep.identical(g.lim) && c.rep.recursive == 0 && c.cost < g.lim.VaryingShare*g.p.Total {
-				continue
-			}
-			out = append(out, c)
 		}
 	}
 	return out
@@ -92,3 +88,22 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 
 // slashed turns Windows paths into slash paths for suffix matching.
 func slashed(file string) string { return strings.ReplaceAll(file, `\`, "/") }
+
+// proven reports whether c's numbers back the catalog's hypothesis that
+// the same setup repeats (docs/setup-detection.md, "Proof"). Behind a
+// cache, only misses that mean eviction count. Otherwise counts that show
+// varying input rule it out; a pattern that often runs on varying input
+// needs identical work shown, while for the rest the catalog's knowledge
+// that its input is usually constant stands unless the counts contradict
+// it.
+func (g *callGraph) proven(c candidate) bool {
+	switch {
+	case c.lookups > 0:
+		return g.evicts(c)
+	case c.rep.varies(g.lim.VaryingCost) && !g.steadyPerCaller(c.root):
+		return false
+	case c.pattern.Varying:
+		return c.rep.identical(g.lim, g.lim.MinQuotients)
+	}
+	return true
+}

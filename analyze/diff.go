@@ -24,6 +24,10 @@ type Diff struct {
 	Findings []FindingDiff
 
 	Top int // rows tables show; 0 shows all
+
+	// Stacks pairs the two runs' frame trees by call path for a
+	// differential flame graph; nil unless Options.Stacks asked for them.
+	Stacks *DiffStackSet
 }
 
 // FuncDiff is one function in both runs. Base or New is nil when the
@@ -94,6 +98,9 @@ func Compare(base, next *parse.Profile, opts Options) (*Diff, error) {
 	d := &Diff{Base: Analyze(base, opts), New: Analyze(next, opts), Top: opts.Top}
 	d.Functions = pairFuncs(base, next)
 	d.Findings = pairFindings(d.Base.Findings, d.New.Findings)
+	if d.Base.Stacks != nil && d.New.Stacks != nil {
+		d.Stacks = diffStacks(d)
+	}
 	return d, nil
 }
 

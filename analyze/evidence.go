@@ -28,7 +28,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	f.Share = share(p, c.cost)
 	f.Severity = g.lim.severity(p, f.Cost, f.Share)
 	f.Chain = append(slices.Clone(up), c.root)
-	f.Chain = append(f.Chain, heaviestDescent(c.root)...)
+	f.Chain = append(f.Chain, g.heaviestDescent(c.root)...)
 	if c.pattern != nil {
 		f.Pattern, f.Title, f.Fix = c.pattern.ID, c.pattern.Title, c.pattern.Fix
 	}
@@ -58,6 +58,9 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	}
 	if u := c.use; u != nil {
 		ev = append(ev, Fact{Kind: FactVaryingUse, Func: c.root, Site: u.Caller, Other: u.Callee, Calls: u.Calls})
+	}
+	if d := c.dominated; d != nil {
+		ev = append(ev, Fact{Kind: FactConstantUse, Func: c.root, Site: d.Caller, Calls: edgeCalls(d), Share: d.Cum / d.Caller.Cum, Other: c.construction})
 	}
 	if r, ok := useRatio(g.lim, up, c); ok {
 		ev = append(ev, r)
@@ -102,18 +105,15 @@ func (r repeat) facts(f *parse.Func) []Fact {
 	return out
 }
 
-// examples picks up to three multiples worth quoting: the most-called one,
-// then the costliest with other multiples, preferring those above one.
+// examples picks up to three multiples worth quoting, each with its own
+// multiple: the most-called one, then the costliest.
 func (r repeat) examples() []*parse.Func {
 	most := slices.MaxFunc(r.multiples, func(a, b *parse.Func) int { return cmp.Compare(a.Calls, b.Calls) })
 	picked := []*parse.Func{most}
 	shown := map[int64]bool{most.Calls / r.n: true}
-	for _, once := range []bool{false, true} {
-		for _, m := range r.multiples {
-			q := m.Calls / r.n
-			if len(picked) < 3 && !shown[q] && (q == 1) == once {
-				picked, shown[q] = append(picked, m), true
-			}
+	for _, m := range r.multiples { // costliest first
+		if q := m.Calls / r.n; len(picked) < 3 && !shown[q] {
+			picked, shown[q] = append(picked, m), true
 		}
 	}
 	return picked

@@ -82,8 +82,17 @@ const (
 	FactCache FactKind = "cache"
 
 	// FactVaryingUse: Site calls Other as often as Func (Calls times), and
-	// Other's work varies from call to call while Func's does not.
+	// Other's work varies from call to call while Func's does not. When
+	// Site is Func, the varying calls are Func's own, left out of the
+	// finding: the rest of Func repeats exactly.
 	FactVaryingUse FactKind = "varying-use"
+
+	// FactConstantUse: Site calls Func once per call (Calls times) and
+	// spends Share of its time in it, so whatever uses the result is
+	// constant or cheap; Other shows that the repeated work constructs
+	// something: Func itself or a member whose name says so, or a
+	// construction call inside it (docs/setup-detection.md).
+	FactConstantUse FactKind = "constant-use"
 
 	// FactUseRatio: Func costs Ratio times as much as the rest of Site's
 	// work, whose heaviest other call, Other, took Cost.
@@ -100,17 +109,24 @@ const (
 	// account for Cost, Share of the profile.
 	FactStackCost FactKind = "stack-cost"
 
-	// FactOnRequest: Share of the cost ran while serving requests, under
-	// Other.
-	FactOnRequest FactKind = "on-request"
+	// FactPerRequest and FactPerIteration: the counted cost ran under
+	// Other, a place that runs once per request (a request handler) or per
+	// iteration (a benchmark's b.N loop, a fuzz target). Without call
+	// counts, the finding rests on that and on the function's name.
+	FactPerRequest   FactKind = "per-request"
+	FactPerIteration FactKind = "per-iteration"
 
-	// FactNotInit: none of the cost ran during package initialization,
-	// where setup that runs once belongs.
-	FactNotInit FactKind = "not-init"
+	// FactOnceCost: another Cost of the same setup ran once, during package
+	// initialization or under sync.Once, and is not counted.
+	FactOnceCost FactKind = "once-cost"
 
-	// FactInitCost: another Cost of the same setup ran during package
-	// initialization and is not counted.
-	FactInitCost FactKind = "init-cost"
+	// FactUnknownCost: another Cost of the same setup ran outside any place
+	// that repeats, where how often it ran cannot be told; not counted.
+	FactUnknownCost FactKind = "unknown-cost"
+
+	// FactProfilerCost: another Cost of the same setup is the profiler's
+	// own, writing its output; not counted.
+	FactProfilerCost FactKind = "profiler-cost"
 
 	// FactNoCounts: the profile records no call counts, so how often the
 	// setup ran is unknown; doing it once would save up to Cost, all of it.

@@ -30,6 +30,22 @@ type Limits struct {
 	MinWork                  int64
 	MinMultiple              float64
 
+	// ConstantQuotients is the fewest distinct multiples for a setup whose
+	// use is constant or cheap: one loop over constant data gives two
+	// (once, and once per item), and the construction test and Dominates
+	// carry the rest of the proof.
+	ConstantQuotients int
+
+	// Dominates is the share of its caller's time a setup without a
+	// varying use must take: the caller does little else with what it
+	// builds.
+	Dominates float64
+
+	// VaryingCost is the share of a candidate's cost that functions run a
+	// non-integer number of times per call must hold for the counts to
+	// show varying input, which rules a finding out.
+	VaryingCost float64
+
 	// Descend moves a shape finding from a function in the user's code
 	// down to the callee that holds at least this share of its cost, so
 	// the finding names the setup rather than the handler around it. A
@@ -43,10 +59,6 @@ type Limits struct {
 
 	// MinUseRatio is the setup-to-use cost ratio (S4) worth a sentence.
 	MinUseRatio float64
-
-	// VaryingShare is the share a hit of a Pattern marked Varying needs
-	// when neither the shape nor a cache shows that the work repeats.
-	VaryingShare float64
 
 	// Explained is the share of a candidate's cost that an accepted
 	// finding inside it must cover for the candidate to be dropped as the
@@ -67,24 +79,26 @@ type Limits struct {
 // Options.Limits replaces them.
 func DefaultLimits() Limits {
 	return Limits{
-		MinCalls:     4,
-		MinShare:     0.02,
-		MinCost:      1,
-		MinPerCall:   200e-6,
-		MinMembers:   4,
-		MinQuotients: 3,
-		MinWork:      30,
-		MinMultiple:  0.9,
-		Descend:      0.8,
-		MinMissRatio: 0.5,
-		MinUseRatio:  2,
-		VaryingShare: 0.2,
-		Explained:    0.5,
-		HighShare:    0.25,
-		MediumShare:  0.05,
-		HighCost:     1,
-		MediumCost:   0.25,
-		MainModule:   0.5,
+		MinCalls:          4,
+		MinShare:          0.02,
+		MinCost:           1,
+		MinPerCall:        200e-6,
+		MinMembers:        4,
+		MinQuotients:      3,
+		MinWork:           30,
+		MinMultiple:       0.9,
+		ConstantQuotients: 2,
+		Dominates:         0.8,
+		VaryingCost:       0.1,
+		Descend:           0.8,
+		MinMissRatio:      0.5,
+		MinUseRatio:       2,
+		Explained:         0.5,
+		HighShare:         0.25,
+		MediumShare:       0.05,
+		HighCost:          1,
+		MediumCost:        0.25,
+		MainModule:        0.5,
 	}
 }
 

@@ -39,6 +39,7 @@ func setup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
 	case len(p.Funcs) == 0:
 	case p.HasCalls():
 		g := newCallGraph(p, lim)
+		g.pythonMajor, g.cycles = pythonMajor(p), cycles(p)
 		for _, c := range g.catalogCandidates(catalog) {
 			findings = g.accept(findings, c)
 		}
@@ -66,6 +67,12 @@ type candidate struct {
 
 	use   *parse.Edge          // for shape findings, the varying work beside the setup
 	chain map[*parse.Func]bool // the finding's call chain, once accepted
+
+	// For shape findings without a varying use: the call that spends
+	// nearly all its caller's time in the setup, and what shows that the
+	// setup constructs something (docs/setup-detection.md).
+	dominated    *parse.Edge
+	construction *parse.Func
 }
 
 // root is one outermost setup function with its calls and cost.
@@ -81,6 +88,9 @@ type root struct {
 // call chain, or c contains it and is mostly explained by it.
 func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 	up := g.upPath(c.root)
+	if isProfiler(c.root) || slices.ContainsFunc(up, isProfiler) {
+		return findings // the profiler's own work, not the program's
+	}
 	down := reachable(c.root)
 	for _, t := range g.taken {
 		if t.root == c.root || slices.ContainsFunc(t.extra, func(r root) bool { return r.f == c.root }) ||

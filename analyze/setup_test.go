@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -277,25 +276,6 @@ func TestSetupNegative(t *testing.T) {
 	}
 }
 
-// pprofOracle asks go tool pprof for the cumulative value of fn and the
-// profile total, in unit ("ns" or "B"), for the given sample index.
-func pprofOracle(t *testing.T, dump, index, unit, fn string) (cum, total float64) {
-	t.Helper()
-	out, err := exec.Command("go", "tool", "pprof", "-unit="+unit, "-sample_index="+index, "-top", "-cum", dump).Output()
-	if err != nil {
-		t.Skipf("go tool pprof: %v", err)
-	}
-	num := `([0-9]+)` + regexp.QuoteMeta(unit)
-	line := regexp.MustCompile(`(?m)^.*\s` + num + `\s+[0-9.]+%\s+` + regexp.QuoteMeta(fn) + `$`).FindStringSubmatch(string(out))
-	tot := regexp.MustCompile(`(?:Total samples = |of )` + num + `(?: total|\s)`).FindStringSubmatch(string(out))
-	if line == nil || tot == nil {
-		t.Fatalf("go tool pprof output lacks %s or the total:\n%s", fn, out)
-	}
-	cum, _ = strconv.ParseFloat(line[1], 64)
-	total, _ = strconv.ParseFloat(tot[1], 64)
-	return cum, total
-}
-
 // TestSetupPprof checks the Go service that compiles regexps per request,
 // in its CPU and allocation profiles: the finding's cost is every sample
 // under regexp.MustCompile, as go tool pprof counts it.
@@ -315,7 +295,7 @@ func TestSetupPprof(t *testing.T) {
 			if err != nil {
 				t.Skipf("pprof reader cannot read the profile yet: %v", err)
 			}
-			cum, total := pprofOracle(t, dump, tt.index, tt.unit, "regexp.MustCompile")
+			cum, total := focusedCum(t, dump, tt.index, tt.unit, "", "regexp.MustCompile")
 			cum, total = cum*tt.scale, total*tt.scale
 			got := findSetup(p)
 			if len(got) == 0 {
@@ -332,7 +312,7 @@ func TestSetupPprof(t *testing.T) {
 			if f.Calls != -1 || f.PerCall != 0 || !near(f.Cost, cum) || !near(f.Share, cum/total) || !near(f.Saving, f.Cost) {
 				t.Errorf("calls %d cost %v share %v saving %v, want -1 and pprof's cum %v of %v", f.Calls, f.Cost, f.Share, f.Saving, cum, total)
 			}
-			if !hasFact(f.Evidence, Fact{Kind: FactOnRequest, Share: 1, Other: named("net/http.(*conn).serve")}) {
+			if !hasFact(f.Evidence, Fact{Kind: FactPerRequest, Other: named("net/http.(*conn).serve")}) {
 				t.Errorf("evidence does not place the setup under request handling:\n%+v", f.Evidence)
 			}
 		})
@@ -363,6 +343,22 @@ func (g *handGraph) call(caller, callee string, calls int64, cum float64) *handG
 	return g
 }
 
+// body gives the function "file:name" four private helpers, called 1, 3,
+// 10 and 20 times per call: the counts of identical work.
+func (g *handGraph) body(key string, calls int64) *handGraph {
+	for i, q := range []int64{1, 3, 10, 20} {
+		h := fmt.Sprintf("%s_helper%d", g.funcs[key].Name, i)
+		g.fn(g.funcs[key].File, h, q*calls, 0.001).call(key, g.funcs[key].File+":"+h, q*calls, 0.001)
+	}
+	return g
+}
+
+// rename gives the function "file:name" another name, keeping its key.
+func (g *handGraph) rename(key, name string) *handGraph {
+	g.funcs[key].Name = name
+	return g
+}
+
 func (g *handGraph) profile(t *testing.T) *parse.Profile {
 	t.Helper()
 	if err := g.p.Normalize(); err != nil {
@@ -379,20 +375,20 @@ const (
 	jinja  = "/usr/lib/python3/dist-packages/jinja2/environment.py"
 )
 
-// handlerWith builds main → request (10 calls) → handle → make (cost
-// build) and scan (cost 0.1). make calls four private helpers the given
+// handlerWith builds main → request (10 calls) → handle → step (cost
+// build) and scan (cost 0.1). step calls four private helpers the given
 // number of times in total; scan calls emit emits times. When writes is
 // not 0, request also calls respond, which calls write that many times.
 func handlerWith(build float64, counts [4]int64, emits, writes int64) *handGraph {
 	g := newGraph(1.3).
 		fn(app, "main", 1, 1.3).fn(app, "request", 10, build+0.15).fn(app, "handle", 10, build+0.1).
 		fn(app, "scan", 10, 0.1).fn(app, "emit", emits, 0.05).
-		fn(lib, "make", 10, build).fn(lib, "a", counts[0], 0.2).fn(lib, "b", counts[1], 0.2).
+		fn(lib, "step", 10, build).fn(lib, "a", counts[0], 0.2).fn(lib, "b", counts[1], 0.2).
 		fn(lib, "c", counts[2], 0.1).fn(lib, "d", counts[3], 0.1).
 		call(app+":main", app+":request", 10, build+0.15).call(app+":request", app+":handle", 10, build+0.1).
-		call(app+":handle", lib+":make", 10, build).call(app+":handle", app+":scan", 10, 0.1).
+		call(app+":handle", lib+":step", 10, build).call(app+":handle", app+":scan", 10, 0.1).
 		call(app+":scan", app+":emit", emits, 0.05).
-		call(lib+":make", lib+":a", counts[0], 0.2).call(lib+":make", lib+":b", counts[1], 0.2).
+		call(lib+":step", lib+":a", counts[0], 0.2).call(lib+":step", lib+":b", counts[1], 0.2).
 		call(lib+":a", lib+":c", counts[2], 0.1).call(lib+":b", lib+":d", counts[3], 0.1)
 	if writes > 0 {
 		g.fn(app, "respond", 10, 0.05).fn(app, "write", writes, 0.04).
@@ -413,6 +409,14 @@ type shapeCase struct {
 	fact    Fact // a fact the evidence must hold, if set
 }
 
+// reMisses builds route → re's _compile (lookups calls) → compile
+// (compiles calls), with the given files for the two.
+func reMisses(lookupFile, compileFile string, lookups, compiles int64) *handGraph {
+	return newGraph(1).
+		fn(app, "route", 1, 1).fn(lookupFile, "_compile", lookups, 0.94).fn(compileFile, "compile", compiles, 0.9).
+		call(app+":route", lookupFile+":_compile", lookups, 0.94).call(lookupFile+":_compile", compileFile+":compile", compiles, 0.9)
+}
+
 // TestSetupShape checks the name-independent signals on hand-built
 // profiles: exact multiples (S1) with constant edge ratios (S2), the
 // descent to the function holding the cost, the cache-miss ratio (S5), and
@@ -421,33 +425,37 @@ type shapeCase struct {
 func TestSetupShape(t *testing.T) {
 	tests := []shapeCase{
 		{name: "exact multiples beside varying work name the builder", graph: handlerWith(0.9, [4]int64{40, 250, 10, 30}, 37, 0),
-			pattern: "shape", fn: lib + ":make", site: "handle", calls: 10, cost: 0.9,
-			fact: Fact{Kind: FactVaryingUse, Func: named("make"), Site: named("handle"), Other: named("scan"), Calls: 10}},
+			pattern: "shape", fn: lib + ":step", site: "handle", calls: 10, cost: 0.9,
+			fact: Fact{Kind: FactVaryingUse, Func: named("step"), Site: named("handle"), Other: named("scan"), Calls: 10}},
 		{name: "counts that are not multiples are varying work", graph: handlerWith(0.9, [4]int64{41, 257, 13, 33}, 37, 0)},
 		{name: "identical work with nothing varying beside it is a fixed-size computation", graph: handlerWith(0.9, [4]int64{40, 250, 10, 30}, 20, 0)},
+		{name: "identical construction that dominates its caller needs no varying use",
+			graph:   handlerWith(0.9, [4]int64{40, 250, 10, 30}, 20, 0).rename(lib+":step", "build_index"),
+			pattern: "shape", fn: lib + ":step", site: "handle", calls: 10, cost: 0.9,
+			fact: Fact{Kind: FactConstantUse, Func: named("build_index"), Site: named("handle"), Calls: 10, Share: 0.9, Other: named("build_index")}},
+		{name: "identical construction run by a loop in a function called once is iteration, not setup per call",
+			graph: newGraph(1).fn(app, "main", 1, 1).fn(lib, "build_index", 10, 0.9).
+				call(app+":main", lib+":build_index", 10, 0.9).body(lib+":build_index", 10)},
 		{name: "an identical handler beside a varying response moves down to its builder", graph: handlerWith(0.9, [4]int64{40, 250, 10, 30}, 20, 37),
-			pattern: "shape", fn: lib + ":make", site: "handle", calls: 10, cost: 0.9},
+			pattern: "shape", fn: lib + ":step", site: "handle", calls: 10, cost: 0.9},
 		{name: "a builder holding too little of the handler's cost leaves the finding at the handler",
 			graph:   handlerWith(0.3, [4]int64{40, 250, 10, 30}, 20, 37),
 			pattern: "shape", fn: app + ":handle", site: "request", calls: 10, cost: 0.4},
 		{name: "three calls are not a pattern", graph: func() *handGraph {
-			g := newGraph(1).fn(app, "main", 1, 1).fn(lib, "make", 3, 0.9)
+			g := newGraph(1).fn(app, "main", 1, 1).fn(lib, "step", 3, 0.9)
 			for h, n := range map[string]int64{"a": 12, "b": 75, "c": 3, "d": 9} {
-				g.fn(lib, h, n, 0.2).call(lib+":make", lib+":"+h, n, 0.2)
+				g.fn(lib, h, n, 0.2).call(lib+":step", lib+":"+h, n, 0.2)
 			}
-			return g.call(app+":main", lib+":make", 3, 0.9)
+			return g.call(app+":main", lib+":step", 3, 0.9)
 		}()},
-		{name: "re's cache missing every time", graph: newGraph(1).
-			fn(app, "route", 1, 1).fn(reinit, "match", 100, 0.95).fn(reinit, "_compile", 100, 0.94).fn(recomp, "compile", 95, 0.9).
-			call(app+":route", reinit+":match", 100, 0.95).call(reinit+":match", reinit+":_compile", 100, 0.94).
-			call(reinit+":_compile", recomp+":compile", 95, 0.9),
-			pattern: "P2", fn: recomp + ":compile", site: "route", calls: 95, cost: 0.9},
-		{name: "Python 2's re missing every time", graph: newGraph(1).
-			fn(app, "route", 1, 1).fn("/usr/lib/python2.7/re.py", "_compile", 100, 0.94).fn("/usr/lib/python2.7/sre_compile.py", "compile", 97, 0.9).
-			call(app+":route", "/usr/lib/python2.7/re.py:_compile", 100, 0.94).
-			call("/usr/lib/python2.7/re.py:_compile", "/usr/lib/python2.7/sre_compile.py:compile", 97, 0.9),
-			pattern: "P2", fn: "/usr/lib/python2.7/sre_compile.py:compile", site: "route", calls: 97, cost: 0.9,
-			fact: Fact{Kind: FactCache, Func: named("compile"), Calls: 97, Of: 100, Share: 0.97, Funcs: []*parse.Func{named("_compile")}}},
+		{name: "re's cache missing every time, beyond its 512 entries", graph: reMisses(reinit, recomp, 1000, 950),
+			pattern: "P2", fn: recomp + ":compile", site: "route", calls: 950, cost: 0.9},
+		{name: "re compiling fewer patterns than its cache holds: first uses, not evictions", graph: reMisses(reinit, recomp, 100, 95)},
+		{name: "Python 2's re missing beyond its 100 entries", graph: reMisses("/usr/lib/python2.7/re.py", "/usr/lib/python2.7/sre_compile.py", 200, 194),
+			pattern: "P2", fn: "/usr/lib/python2.7/sre_compile.py:compile", site: "route", calls: 194, cost: 0.9,
+			fact: Fact{Kind: FactCache, Func: named("compile"), Calls: 194, Of: 200, Share: 0.97, Funcs: []*parse.Func{named("_compile")}}},
+		{name: "Python 3.10's re missing as often stays within its 512 entries",
+			graph: reMisses("/usr/lib/python3.10/re.py", "/usr/lib/python3.10/sre_compile.py", 200, 194)},
 		{name: "re's cache mostly hitting", graph: newGraph(1).
 			fn(app, "route", 1, 1).fn(reinit, "match", 100, 0.95).fn(reinit, "_compile", 100, 0.94).fn(recomp, "compile", 20, 0.9).
 			call(app+":route", reinit+":match", 100, 0.95).call(reinit+":match", reinit+":_compile", 100, 0.94).
@@ -464,7 +472,7 @@ func TestSetupShape(t *testing.T) {
 		{name: "namedtuple built per request", graph: newGraph(1).
 			fn(app, "<module>", 1, 1).fn(app, "to_record", 30, 0.3).fn("/usr/lib/python3.11/collections/__init__.py", "namedtuple", 30, 0.3).
 			call(app+":<module>", app+":to_record", 30, 0.3).
-			call(app+":to_record", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 30, 0.3),
+			call(app+":to_record", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 30, 0.3).body("/usr/lib/python3.11/collections/__init__.py:namedtuple", 30),
 			pattern: "P10", fn: "/usr/lib/python3.11/collections/__init__.py:namedtuple", site: "to_record", calls: 30, cost: 0.3},
 		{name: "namedtuple built per request and at import", graph: newGraph(1).
 			fn(app, "<module>", 1, 1).fn(app, "to_record", 30, 0.3).fn("/usr/lib/python3.11/collections/__init__.py", "namedtuple", 50, 0.4).
@@ -472,7 +480,7 @@ func TestSetupShape(t *testing.T) {
 			call("<frozen importlib._bootstrap>:_load", "/usr/lib/python3/dist-packages/m.py:<module>", 1, 0.1).
 			call("/usr/lib/python3/dist-packages/m.py:<module>", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 20, 0.1).
 			call(app+":<module>", app+":to_record", 30, 0.3).
-			call(app+":to_record", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 30, 0.3),
+			call(app+":to_record", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 30, 0.3).body("/usr/lib/python3.11/collections/__init__.py:namedtuple", 50),
 			pattern: "P10", fn: "/usr/lib/python3.11/collections/__init__.py:namedtuple", site: "to_record", calls: 30, cost: 0.3,
 			fact: Fact{Kind: FactImportCalls, Calls: 20}},
 	}
@@ -481,7 +489,7 @@ func TestSetupShape(t *testing.T) {
 		fn("/usr/lib/python3.11/collections/__init__.py", "namedtuple", 40, 0.4).
 		call(app+":<module>", app+":to_record", 30, 0.3).call(app+":<module>", app+":to_row", 10, 0.1).
 		call(app+":to_record", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 30, 0.3).
-		call(app+":to_row", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 10, 0.1)
+		call(app+":to_row", "/usr/lib/python3.11/collections/__init__.py:namedtuple", 10, 0.1).body("/usr/lib/python3.11/collections/__init__.py:namedtuple", 40)
 	tests = append(tests, shapeCase{name: "namedtuple built per request from two places", graph: twoSites, pattern: "P10",
 		fn: "/usr/lib/python3.11/collections/__init__.py:namedtuple", site: "to_record", calls: 40, cost: 0.4,
 		fact: Fact{Kind: FactOtherSites, Parts: []Fact{{Kind: FactCall, Site: named("to_row"), Func: named("namedtuple"), Calls: 10}}}})
@@ -517,25 +525,31 @@ func TestRepeats(t *testing.T) {
 	p := handlerWith(0.9, [4]int64{40, 250, 10, 41}, 37, 0).profile(t)
 	var builder *parse.Func
 	for _, f := range p.Funcs {
-		if f.Name == "make" {
+		if f.Name == "step" {
 			builder = f
 		}
 	}
-	r := repeats(builder)
+	g := newCallGraph(p, &testLimits)
+	g.cycles = cycles(p)
+	r := g.repeats(builder)
 	if r.n != 10 || len(r.members) != 4 || len(r.multiples) != 3 || r.quotients != 3 || r.work != 4+25+1 || r.edges != 4 || r.exact != 3 {
 		t.Errorf("repeat %+v, want n 10, 4 members, 3 multiples with quotients 4, 25, 1, 3 of 4 edges exact", r)
 	}
-	if r.identical(&testLimits) {
+	if r.identical(&testLimits, testLimits.MinQuotients) {
 		t.Error("3 of 4 multiples counted as identical work")
 	}
 }
 
-// TestSetupStacks checks S8 on hand-built Go profiles without call counts:
-// regexp compiles under package init run once and are not findings; the
-// same compiles under request handling are.
+// TestSetupStacks checks the pprof rule on hand-built profiles without
+// call counts: the same regexp compiles are a finding only where the stack
+// shows a place that repeats (a request handler, a benchmark loop), never
+// under package init, sync.Once or the profiler, and not in main, where how
+// often they ran cannot be told.
 func TestSetupStacks(t *testing.T) {
 	names := []string{"runtime.main", "runtime.doInit1", "main.init", "regexp.MustCompile", "regexp.compile",
-		"net/http.(*conn).serve", "net/http.HandlerFunc.ServeHTTP", "main.handle", "main.respond"}
+		"net/http.(*conn).serve", "net/http.HandlerFunc.ServeHTTP", "main.handle", "main.respond",
+		"sync.(*Once).doSlow", "main.main", "testing.(*B).runN", "main.BenchmarkHandle",
+		"net/http/pprof.handler.ServeHTTP", "runtime/pprof.writeHeapProto"}
 	build := func(stacks [][]int, values []float64) *parse.Profile {
 		p := &parse.Profile{Format: parse.Pprof, Unit: "seconds", SampleType: "cpu"}
 		for _, n := range names {
@@ -556,15 +570,25 @@ func TestSetupStacks(t *testing.T) {
 	}
 	atInit := []int{0, 1, 2, 3, 4}
 	perRequest := []int{5, 6, 7, 3, 4}
+	onceInRequest := []int{5, 6, 7, 9, 3, 4}
+	inMain := []int{0, 10, 3, 4}
+	perIteration := []int{11, 12, 7, 3, 4}
+	profiler := []int{5, 6, 13, 14, 3, 4} // the profiler's setup, under a request
 	work := []int{5, 6, 7, 8}
 	tests := []struct {
 		name   string
 		stacks [][]int
 		values []float64
 		cost   float64 // 0 for no finding
+		per    FactKind
+		place  string
 	}{
-		{"compiled once at init", [][]int{atInit, work}, []float64{0.5, 1}, 0},
-		{"compiled per request", [][]int{atInit, perRequest, work}, []float64{0.5, 0.3, 1}, 0.3},
+		{"compiled once at init", [][]int{atInit, work}, []float64{0.5, 1}, 0, "", ""},
+		{"compiled once in a handler under sync.Once", [][]int{onceInRequest, work}, []float64{0.5, 1}, 0, "", ""},
+		{"compiled in main", [][]int{inMain, work}, []float64{0.5, 1}, 0, "", ""},
+		{"written by the profiler", [][]int{profiler, work}, []float64{0.5, 1}, 0, "", ""},
+		{"compiled per request", [][]int{perRequest, inMain, profiler, work}, []float64{0.3, 0.5, 0.2, 1}, 0.3, FactPerRequest, "net/http.(*conn).serve"},
+		{"compiled per benchmark iteration", [][]int{perIteration, work}, []float64{0.3, 1}, 0.3, FactPerIteration, "main.BenchmarkHandle"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -584,10 +608,8 @@ func TestSetupStacks(t *testing.T) {
 				!near(f.Cost, tt.cost) || !near(f.Share, tt.cost/p.Total) || f.Calls != -1 {
 				t.Errorf("got %s at %s from %v, cost %v share %v calls %d", f.Pattern, f.Func, f.CallSite, f.Cost, f.Share, f.Calls)
 			}
-			for _, want := range []Fact{{Kind: FactOnRequest, Share: 1, Other: named("net/http.(*conn).serve")}, {Kind: FactInitCost, Cost: 0.5}} {
-				if !hasFact(f.Evidence, want) {
-					t.Errorf("evidence lacks %+v:\n%+v", want, f.Evidence)
-				}
+			if !hasFact(f.Evidence, Fact{Kind: tt.per, Other: named(tt.place)}) {
+				t.Errorf("evidence does not name %s:\n%+v", tt.place, f.Evidence)
 			}
 		})
 	}

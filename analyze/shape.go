@@ -10,29 +10,51 @@ import (
 )
 
 // repeat is the shape evidence (S1, S2) that every call of a function does
-// the same work.
+// the same work, and the counter-evidence that it does not
+// (docs/setup-detection.md, "Proof").
 type repeat struct {
 	n         int64         // the function's primitive calls, the modulus
+	cost      float64       // its cumulative cost, less the cut callees'
 	members   []*parse.Func // functions only it calls (directly or not), at least n times
 	rare      int           // functions only it calls, fewer than n times (once, then cached)
 	multiples []*parse.Func // members called an exact multiple of n times
+	odd       []*parse.Func // the other members, costliest first
 	quotients int           // distinct multiples
 	work      int64         // calls per call made by the multiples
 	edges     int           // call edges inside its private subtree
 	exact     int           // of which an exact multiple of n
 	recursive int64         // its own recursive calls per call, if exact
+
+	// oddRecursion is set when it recursed a number of times that is not
+	// a multiple of its calls: it walked structures of different sizes.
+	oddRecursion bool
 }
 
-// repeats measures how exactly f's private subtree repeats per call.
-func repeats(f *parse.Func) repeat {
-	r := repeat{n: f.Primitive}
+// repeats measures how exactly f's private subtree repeats per call,
+// leaving out what f reaches only through the callees in cut.
+func (g *callGraph) repeats(f *parse.Func, cut ...*parse.Func) repeat {
+	return g.repeatsPer(f, f.Primitive, cut...)
+}
+
+// repeatsPer measures f's private subtree against n calls, the modulus.
+func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repeat {
+	r := repeat{n: n, cost: f.Cum}
+	for _, e := range f.Out {
+		if e.Callee != f && slices.Contains(cut, e.Callee) {
+			r.cost -= e.Cum
+		}
+	}
 	if r.n <= 0 {
 		return r
 	}
-	if f.Calls > f.Primitive && f.Calls%r.n == 0 {
-		r.recursive = f.Calls/r.n - 1
+	if f.Calls > r.n {
+		if f.Calls%r.n == 0 {
+			r.recursive = f.Calls/r.n - 1
+		} else {
+			r.oddRecursion = true
+		}
 	}
-	set := private(f)
+	set := g.private(f, cut...)
 	quotients := map[int64]bool{}
 	for _, m := range set.members[1:] {
 		if m.Calls <= 0 {
@@ -51,6 +73,8 @@ func repeats(f *parse.Func) repeat {
 			r.multiples = append(r.multiples, m)
 			quotients[m.Calls/r.n] = true
 			r.work += m.Calls / r.n
+		} else {
+			r.odd = append(r.odd, m)
 		}
 	}
 	r.quotients = len(quotients)
@@ -64,23 +88,57 @@ func repeats(f *parse.Func) repeat {
 			}
 		}
 	}
-	slices.SortFunc(r.multiples, func(a, b *parse.Func) int {
+	byCost := func(a, b *parse.Func) int {
 		return cmp.Or(cmp.Compare(b.Cum, a.Cum), strings.Compare(a.String(), b.String()))
-	})
+	}
+	slices.SortFunc(r.multiples, byCost)
+	slices.SortFunc(r.odd, byCost)
 	return r
 }
 
-// identical reports whether r shows the same work on every call.
-func (r repeat) identical(lim *Limits) bool {
+// steadyPerCaller reports whether f's counts, varying per call of f, are
+// exact per call of one of its callers: a request may build several
+// different things through f (five nested schemas per order) and still
+// build the same five on every request. Only callers outside f's private
+// subtree whose calls divide f's count, and who call often enough, are
+// tried.
+func (g *callGraph) steadyPerCaller(f *parse.Func) bool {
+	inside := g.private(f)
+	for _, e := range f.In {
+		n := edgeCalls(e)
+		if inside.has(e.Caller) || n < g.lim.MinCalls || n >= f.Primitive || f.Primitive%n != 0 {
+			continue
+		}
+		if !g.repeatsPer(f, n).varies(g.lim.VaryingCost) {
+			return true
+		}
+	}
+	return false
+}
+
+// identical reports whether r shows the same work on every call, with at
+// least quotients distinct multiples.
+func (r repeat) identical(lim *Limits, quotients int) bool {
 	return len(r.members) >= lim.MinMembers &&
 		float64(len(r.multiples)) >= lim.MinMultiple*float64(len(r.members)) &&
-		r.quotients >= lim.MinQuotients && r.work >= lim.MinWork &&
+		r.quotients >= quotients && r.work >= lim.MinWork &&
 		float64(r.exact) >= lim.MinMultiple*float64(r.edges)
 }
 
+// varies reports whether r's counts show work that changes from call to
+// call: the function's own recursion, or a member holding at least share
+// of its cost, ran a number of times per call that is not a whole number.
+// Identical work cannot do that; work on inputs of different sizes does.
+func (r repeat) varies(share float64) bool {
+	return r.oddRecursion || len(r.odd) > 0 && r.odd[0].Cum >= share*r.cost
+}
+
 // shapeCandidates finds setup that no catalog entry names: functions
-// called often, expensive per call, whose private subtree repeats exactly.
-// Each is moved down to the callee that holds most of its cost.
+// called often, expensive per call, whose private subtree repeats exactly
+// (or, split, whose callees do, beside callees whose work varies). Each is
+// moved down to the callee that holds most of its cost, and kept when a
+// varying use beside it, or a construction that dominates a constant use,
+// shows that it rebuilds the same thing (docs/setup-detection.md, "Shape").
 func (g *callGraph) shapeCandidates() []candidate {
 	p := g.p
 	qualifies := map[*parse.Func]candidate{}
@@ -90,14 +148,36 @@ func (g *callGraph) shapeCandidates() []candidate {
 			continue
 		}
 		n, cost := g.entry(f, func(*parse.Func) bool { return false })
-		if n < g.lim.MinCalls || !g.lim.costly(p, cost) || p.Unit == "seconds" && cost/float64(n) < g.lim.MinPerCall {
+		if n < g.lim.MinCalls || !g.worthShape(n, cost) {
 			continue
 		}
-		rep := repeats(f)
-		if rep.identical(g.lim) {
-			qualifies[f] = candidate{root: f, calls: n, cost: cost, rep: rep}
-			order = append(order, f)
+		c := candidate{root: f, calls: n, cost: cost, rep: g.repeats(f)}
+		switch {
+		case c.rep.identical(g.lim, g.lim.ConstantQuotients):
+		case !c.rep.varies(0):
+			continue
+		case location.OriginOf(f) != location.User:
+			continue
+		default:
+			// Build and use in one function of the user's: the callees
+			// whose work varies are the use; the rest must repeat exactly
+			// and hold most of the function's time. A library function's
+			// callees can repeat exactly on inputs of the same shape (a
+			// table of contents of four headings per page), and its
+			// setups are the catalog's to name.
+			cut := g.varyingCallees(f)
+			if len(cut) == 0 {
+				continue
+			}
+			c.rep = g.repeats(f, cut...)
+			c.cost = cost * c.rep.cost / f.Cum
+			if !c.rep.identical(g.lim, g.lim.MinQuotients) || c.rep.cost < g.lim.Dominates*f.Cum || !g.worthShape(n, c.cost) {
+				continue
+			}
+			c.use = heaviestEdge(f, cut)
 		}
+		qualifies[f] = c
+		order = append(order, f)
 	}
 	seen := map[*parse.Func]bool{}
 	var out []candidate
@@ -107,8 +187,14 @@ func (g *callGraph) shapeCandidates() []candidate {
 		levels := []*parse.Func{f}
 		for moved := true; moved; {
 			moved = false
+			// A library function that repeats identical work as a whole is
+			// already the outermost function of the setup; one that also
+			// does varying work hands the finding down to its build.
+			if location.OriginOf(c.root) != location.User && c.use == nil {
+				break
+			}
 			for _, e := range c.root.Out {
-				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && location.OriginOf(c.root) == location.User && e.Cum >= g.lim.Descend*c.cost {
+				if next, ok := qualifies[e.Callee]; ok && !visited[e.Callee] && e.Cum >= g.lim.Descend*c.cost {
 					c, moved, visited[e.Callee] = next, true, true
 					levels = append(levels, e.Callee)
 					break
@@ -122,14 +208,67 @@ func (g *callGraph) shapeCandidates() []candidate {
 		// The varying use may sit beside the setup or beside any handler
 		// the finding moved down from.
 		for i := len(levels) - 1; i >= 0 && c.use == nil; i-- {
-			c.use = g.consumer(levels[i])
+			if qualifies[levels[i]].use != nil {
+				c.use = qualifies[levels[i]].use
+			} else {
+				c.use = g.consumer(levels[i])
+			}
 		}
-		if c.use != nil {
-			out = append(out, c)
+		switch {
+		case c.use != nil && c.rep.identical(g.lim, g.lim.MinQuotients):
+		case g.constantUse(&c):
+		default:
+			continue
 		}
+		out = append(out, c)
 	}
 	slices.SortStableFunc(out, func(a, b candidate) int { return cmp.Compare(b.cost, a.cost) })
 	return out
+}
+
+// worthShape reports whether n calls costing cost in all are worth a
+// finding found by shape: a real share of the run, and per call more than
+// a cheap helper's identical work.
+func (g *callGraph) worthShape(n int64, cost float64) bool {
+	return g.lim.costly(g.p, cost) && (g.p.Unit != "seconds" || cost/float64(n) >= g.lim.MinPerCall)
+}
+
+// varyingCallees lists the callees of f whose work changes from call to
+// call of f: called a number of times that is not a multiple of f's calls,
+// or doing varying work themselves.
+func (g *callGraph) varyingCallees(f *parse.Func) []*parse.Func {
+	var out []*parse.Func
+	for _, e := range f.Out {
+		if e.Callee == f || f.Primitive <= 0 {
+			continue
+		}
+		if e.Calls%f.Primitive != 0 || g.varies(e.Callee) {
+			out = append(out, e.Callee)
+		}
+	}
+	return out
+}
+
+// heaviestEdge is f's costliest call into one of callees.
+func heaviestEdge(f *parse.Func, callees []*parse.Func) *parse.Edge {
+	var best *parse.Edge
+	for _, e := range f.Out {
+		if slices.Contains(callees, e.Callee) && (best == nil || e.Cum > best.Cum) {
+			best = e
+		}
+	}
+	return best
+}
+
+// buildEdge is the call into f that carries the most of its run-time cost.
+func (g *callGraph) buildEdge(f *parse.Func) *parse.Edge {
+	var build *parse.Edge
+	for _, e := range f.In {
+		if e.Caller != f && g.runtime[e.Caller.ID] > 0 && (build == nil || e.Cum > build.Cum) {
+			build = e
+		}
+	}
+	return build
 }
 
 // consumer finds the use beside a setup (S4): a function that f's caller
@@ -139,19 +278,14 @@ func (g *callGraph) shapeCandidates() []candidate {
 // block); only a varying consumer next to it shows that f builds something
 // constant for work that is not.
 func (g *callGraph) consumer(f *parse.Func) *parse.Edge {
-	var build *parse.Edge
-	for _, e := range f.In {
-		if e.Caller != f && g.runtime[e.Caller.ID] > 0 && (build == nil || e.Cum > build.Cum) {
-			build = e
-		}
-	}
+	build := g.buildEdge(f)
 	if build == nil {
 		return nil
 	}
 	var best *parse.Edge
 	for _, e := range build.Caller.Out {
 		u := e.Callee
-		if u == f || u == build.Caller || e.Calls != build.Calls || !varies(u) {
+		if u == f || u == build.Caller || e.Calls != build.Calls || !g.varies(u) {
 			continue
 		}
 		if best == nil || e.Cum > best.Cum {
@@ -164,13 +298,6 @@ func (g *callGraph) consumer(f *parse.Func) *parse.Edge {
 // varies reports whether u's work changes from call to call: its
 // recursion, or some function only it calls, runs a number of times that
 // is not a multiple of u's calls.
-func varies(u *parse.Func) bool {
-	if u.Primitive <= 0 {
-		return false
-	}
-	if u.Calls%u.Primitive != 0 {
-		return true
-	}
-	r := repeats(u)
-	return len(r.multiples) < len(r.members)
+func (g *callGraph) varies(u *parse.Func) bool {
+	return u.Primitive > 0 && g.repeats(u).varies(0)
 }

@@ -156,6 +156,9 @@ func relations(p *parse.Profile, re *regexp.Regexp, side func(*parse.Func) []*pa
 	return out
 }
 
+// totalCalls sums the calls of every function, -1 when the profile has no
+// call counts. The sum cannot wrap: parse refuses profiles whose counts add
+// up to more than an int64 holds (Profile.Validate).
 func totalCalls(p *parse.Profile) int64 {
 	if !p.HasCalls() {
 		return -1

@@ -32,7 +32,7 @@ const (
 	kNone kind = iota
 	kBool
 	kInt
-	kFloat   // also integers beyond int64, which Python would keep exact
+	kFloat
 	kComplex // decoded and dropped: stats never hold one
 	kStr     // x indexes decoder.strs
 	kBytes   // Python 3 bytes or Python 2 str: x is the input offset, n the length
@@ -42,12 +42,13 @@ const (
 	kSet  // set or frozenset
 	kCode // x indexes decoder.strs: the code object's co_name
 	kOther
+	kBigInt // an int beyond int64: x holds its float64 bits, no longer exact
 )
 
 var kindNames = [...]string{
 	kNone: "None", kBool: "bool", kInt: "int", kFloat: "float", kComplex: "complex",
 	kStr: "str", kBytes: "bytes", kTuple: "tuple", kList: "list", kDict: "dict",
-	kSet: "set", kCode: "code object", kOther: "object",
+	kSet: "set", kCode: "code object", kOther: "object", kBigInt: "int",
 }
 
 func (k kind) String() string { return kindNames[k] }
@@ -179,7 +180,9 @@ func (d *decoder) count(size int, what string) (int, error) {
 		return 0, err
 	}
 	if n < 0 || n > maxItems || int64(n)*int64(size) > int64(len(d.data)-d.off) {
-		return 0, d.fail(at, "%s length %d exceeds the %d bytes left", what, n, len(d.data)-d.off)
+		// Lengths are unsigned in the message: CPython reads 0xFFFFFFF0
+		// as a huge length, not as -16.
+		return 0, d.fail(at, "%s length %d exceeds the %d bytes left", what, uint32(n), len(d.data)-d.off)
 	}
 	return int(n), nil
 }
@@ -244,8 +247,8 @@ func (d *decoder) describe(v value) string {
 	switch v.kind() {
 	case kInt:
 		return "int " + strconv.FormatInt(v.int(), 10)
-	case kFloat:
-		return "float " + strconv.FormatFloat(v.float(), 'g', -1, 64)
+	case kFloat, kBigInt:
+		return v.kind().String() + " " + strconv.FormatFloat(v.float(), 'g', -1, 64)
 	case kStr, kBytes:
 		s, _ := d.str(v)
 		if len(s) > 40 {
@@ -528,7 +531,8 @@ func (d *decoder) collect(base int) value {
 }
 
 // long reads a TYPE_LONG: a signed digit count, then base 2**15 digits,
-// least significant first. Values beyond int64 become floats.
+// least significant first. Values beyond int64 keep their magnitude as a
+// float, marked kBigInt.
 func (d *decoder) long() (value, error) {
 	n, err := d.int32("long digit count")
 	if err != nil {
@@ -566,7 +570,7 @@ func (d *decoder) long() (value, error) {
 	case neg:
 		f = -f
 	}
-	return mkValue(kFloat, 0, math.Float64bits(f)), nil
+	return mkValue(kBigInt, 0, math.Float64bits(f)), nil
 }
 
 // textFloat reads a version 0 float: a uint8 length and repr text.

@@ -69,7 +69,7 @@ func show(d *decoder, v value) string {
 		return "False"
 	case kInt:
 		return strconv.FormatInt(v.int(), 10)
-	case kFloat:
+	case kFloat, kBigInt:
 		return strconv.FormatFloat(v.float(), 'g', -1, 64)
 	case kStr:
 		return strconv.Quote(d.strs[v.x])
@@ -108,7 +108,7 @@ func TestMarshalDecode(t *testing.T) {
 		{"long 2**31", m('l', 3, []byte{0, 0, 0, 0, 2, 0}), "2147483648"},
 		{"long negative", m('l', -3, []byte{1, 0, 0, 0, 2, 0}), "-2147483649"},
 		{"long max int64", m('l', 5, []byte{0xff, 0x7f, 0xff, 0x7f, 0xff, 0x7f, 0xff, 0x7f, 0x07, 0}), "9223372036854775807"},
-		{"long beyond int64 is a float", m('l', 5, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0}), "1.8446744073709552e+19"},
+		{"long beyond int64 keeps its magnitude", m('l', 5, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0x10, 0}), "1.8446744073709552e+19"},
 		{"text float", m('f', byte(5), "1e-05"), "1e-05"},
 		{"text float inf", m('f', byte(3), "inf"), "+Inf"},
 		{"binary float", mFloat(0.1), "0.1"},
@@ -172,7 +172,8 @@ func TestMarshalErrors(t *testing.T) {
 		{"truncated int", []byte{'i', 1, 2}, 1, "int needs 4 bytes, 2 left: truncated"},
 		{"string longer than the input", m('u', 1<<30, "abc"), 1, "string length 1073741824 exceeds the 3 bytes left"},
 		{"tuple claiming gigabytes", m('(', 0x7fffffff), 1, "tuple length 2147483647 exceeds the 0 bytes left"},
-		{"negative length", m('[', -1), 1, "list length -1 exceeds"},
+		{"length with the top bit set", m('u', -16, "abc"), 1, "string length 4294967280 exceeds the 3 bytes left"},
+		{"negative length", m('[', -1), 1, "list length 4294967295 exceeds"},
 		{"long claiming gigabytes", m('l', 0x40000000), 1, "long of 1073741824 digits exceeds the 0 bytes left"},
 		{"long digit out of range", m('l', 1, []byte{0xff, 0xff}), 5, "long digit 65535 out of range"},
 		{"bad text float", m('f', byte(3), "abc"), 2, `bad float text "abc"`},

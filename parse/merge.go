@@ -25,6 +25,7 @@ func Merge(ps []*Profile) (*Profile, error) {
 	funcs := map[string]int{} // key → index in out.Funcs, the order Normalize remaps stacks from
 	edges := map[[2]*Func]*Edge{}
 	stacks := map[string]int{} // path → index in out.Stacks
+	var sum counter
 	for i, p := range ps {
 		sources[i] = p.Source
 		if p.Format != first.Format || p.Unit != first.Unit || p.SampleType != first.SampleType {
@@ -54,7 +55,7 @@ func Merge(ps []*Profile) (*Profile, error) {
 					Primitive: f.Primitive, Own: f.Own, Cum: f.Cum, Synthetic: f.Synthetic})
 			} else {
 				m := out.Funcs[at]
-				m.Calls, m.Primitive = addCount(m.Calls, f.Calls), addCount(m.Primitive, f.Primitive)
+				m.Calls, m.Primitive = sum.add(m.Calls, f.Calls), sum.add(m.Primitive, f.Primitive)
 				m.Own += f.Own
 				m.Cum += f.Cum
 			}
@@ -69,7 +70,7 @@ func Merge(ps []*Profile) (*Profile, error) {
 				out.Edges = append(out.Edges, m)
 				continue
 			}
-			m.Calls, m.Primitive = addCount(m.Calls, e.Calls), addCount(m.Primitive, e.Primitive)
+			m.Calls, m.Primitive = sum.add(m.Calls, e.Calls), sum.add(m.Primitive, e.Primitive)
 			m.Own += e.Own
 			m.Cum += e.Cum
 			m.Estimated = m.Estimated || e.Estimated
@@ -90,18 +91,13 @@ func Merge(ps []*Profile) (*Profile, error) {
 		}
 	}
 	out.Source = strings.Join(sources, " + ")
+	if sum.overflow {
+		return nil, fmt.Errorf("merge %s: %w", out.Source, errTooManyCalls)
+	}
 	if err := out.Normalize(); err != nil {
 		return nil, fmt.Errorf("merge %s: %w", out.Source, err)
 	}
 	return out, nil
-}
-
-// addCount sums two call counts, unknown (-1) if either is.
-func addCount(a, b int64) int64 {
-	if a < 0 || b < 0 {
-		return -1
-	}
-	return a + b
 }
 
 // describeKind describes a profile's format, unit and sample type for messages.

@@ -20,10 +20,13 @@ import (
 // size, but never below inflateFloor nor above MaxInput. Real profiles
 // shrink 3–20× under gzip; a decompression bomb shrinks about 1000×, so
 // the ratio stops bombs early while the floor keeps small real profiles
-// (which may compress unusually well) readable.
+// (which may compress unusually well) readable. The floor is what a
+// crafted input costs at most: google/pprof's parser spends up to some 25
+// bytes of objects per protobuf byte on tiny samples, so 16 MiB of
+// protobuf stays within 1 GiB however it is packed.
 const (
 	inflateRatio = 64
-	inflateFloor = 64 << 20
+	inflateFloor = 16 << 20
 )
 
 // PprofData decodes a pprof profile: gzipped or plain protobuf, or one of
@@ -70,7 +73,7 @@ func PprofData(data []byte, name string, opts Options) (*Profile, error) {
 		SampleTypes: sampleTypeNames(pp),
 	}
 	b := newStackBuilder(pp)
-	if err := b.addSamples(pp, idx); err != nil {
+	if err := b.addSamples(pp, idx, cmp.Or(opts.MaxFrames, DefaultMaxFrames)); err != nil {
 		return nil, &Error{File: name, Offset: -1, Err: err}
 	}
 	if b.unsymbolized > 0 {
@@ -176,6 +179,9 @@ func decodePprof(data []byte, name string) (pp *profile.Profile, legacy bool, er
 		// Compressed data or the usual first protobuf tag (field 1,
 		// sample_type): a damaged protobuf, not some other format.
 		return nil, false, &Error{File: name, Offset: -1, Msg: "corrupt pprof protobuf", Err: pbErr}
+	}
+	if k := marshalled(raw); k != "" {
+		return nil, false, &Error{File: name, Offset: -1, Msg: "a marshalled " + k + ", not a profile", Err: ErrUnknownFormat}
 	}
 	return nil, false, &Error{File: name, Offset: -1, Msg: "first bytes " + firstBytes(raw), Err: ErrUnknownFormat}
 }
@@ -313,7 +319,6 @@ type stackBuilder struct {
 	seed   maphash.Seed // seeded so crafted stacks cannot force collisions
 	key    []byte       // scratch: the stack being hashed, as bytes
 	block  []int        // storage the next interned stack is cut from
-	frames int          // function IDs stored in all
 	total  float64
 }
 
@@ -391,17 +396,22 @@ func addressName(loc *profile.Location) string {
 	return file[strings.LastIndexAny(file, `/\`)+1:] + " " + addr
 }
 
-// maxFrames bounds the function IDs the interned stacks may hold in all.
-// Locations with many inlined lines, referenced many times, can expand a
-// small input enormously; real profiles stay far below (the 150,000-sample
-// test profile stores 2.8 million).
-const maxFrames = 1 << 25
+// DefaultMaxFrames is the most frames the samples of a pprof profile may
+// expand to in all (Options.MaxFrames). A sample's frames are its
+// locations' inlined lines, so a location of many lines referenced many
+// times expands a small input enormously; real profiles stay well below
+// (the 150,000-sample test profile expands to 2.8 million frames). Each
+// frame costs a few nanoseconds and, when its stack is new, 8 bytes.
+const DefaultMaxFrames = 1 << 26
 
 // addSamples interns the stack of every sample with a non-zero value of
-// sample type idx. Negative values (diff profiles) are refused: the model
+// sample type idx, refusing the profile once its samples expand to more
+// than maxFrames frames in all: each sample's depth is counted before its
+// stack is built. Negative values (diff profiles) are refused: the model
 // holds costs, not differences.
-func (b *stackBuilder) addSamples(pp *profile.Profile, idx int) error {
+func (b *stackBuilder) addSamples(pp *profile.Profile, idx, maxFrames int) error {
 	var stack []int
+	work := 0
 	for n, s := range pp.Sample {
 		v := s.Value[idx]
 		if v == 0 {
@@ -409,6 +419,15 @@ func (b *stackBuilder) addSamples(pp *profile.Profile, idx int) error {
 		}
 		if v < 0 {
 			return fmt.Errorf("sample %d has the negative value %d; difference profiles are not supported", n, v)
+		}
+		for _, loc := range s.Location {
+			if i := loc.ID - 1; i < uint64(len(b.locFuncs)) {
+				work += len(b.locFuncs[i])
+			}
+		}
+		if work > maxFrames {
+			return fmt.Errorf("samples expand to more than %d frames (stack depth with inlined lines, summed over samples); "+
+				"if the profile is genuine, raise the limit (loopdoctor --max-frames)", maxFrames)
 		}
 		b.total += float64(v)
 		stack = stack[:0]
@@ -418,9 +437,6 @@ func (b *stackBuilder) addSamples(pp *profile.Profile, idx int) error {
 				return fmt.Errorf("sample %d refers to a location missing from the location table", n)
 			}
 			stack = append(stack, b.locFuncs[loc]...)
-			if b.frames+len(stack) > maxFrames {
-				return fmt.Errorf("stacks expand to more than %d frames (inlined lines times locations); refusing a likely hostile profile", maxFrames)
-			}
 		}
 		if len(stack) == 0 {
 			b.frameless++
@@ -467,7 +483,6 @@ func (b *stackBuilder) store(stack []int) []int {
 	}
 	lo := len(b.block)
 	b.block = append(b.block, stack...)
-	b.frames += len(stack)
 	return b.block[lo:len(b.block):len(b.block)]
 }
 

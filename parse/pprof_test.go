@@ -394,8 +394,9 @@ func TestPprofBadInput(t *testing.T) {
 		{"garbage in gzip", gz(t, bytes.Repeat([]byte{0xff, 0x13, 0x37}, 1000)), Options{}, "corrupt pprof protobuf", false},
 		{"text in gzip", gz(t, []byte("hello, world\n")), Options{}, "corrupt pprof protobuf", false},
 		{"gzip in gzip", gz(t, good), Options{}, "gzip stream inside a gzip stream", false},
-		{"gzip bomb", bomb(t), Options{}, "decompresses to more than 64 MiB", false},
-		{"inlining amplification", amplified(t), Options{}, "stacks expand to more than 33554432 frames", false},
+		{"gzip bomb", bomb(t), Options{}, "decompresses to more than 16 MiB", false},
+		{"inlining amplification", amplified(t), Options{}, "samples expand to more than 67108864 frames", false},
+		{"work limit", good, Options{MaxFrames: 3}, "samples expand to more than 3 frames (stack depth with inlined lines, summed over samples); if the profile is genuine, raise the limit (loopdoctor --max-frames)", false},
 		{"negative value", oneFunctionPprof(t, "f", "f.go", -3), Options{}, "sample 0 has the negative value -3; difference profiles are not supported", false},
 		{"unknown sample type", good, Options{SampleType: "alloc_space"}, `no sample type "alloc_space"; the profile has samples, cpu`, false},
 		{"ELF binary", []byte("\x7fELF\x02\x01\x01\x00\x00\x00"), Options{}, `first bytes 7f 45 4c 46 02 01 01 00: unknown profile format`, true},
@@ -499,8 +500,8 @@ func bomb(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-// amplified returns a profile of a few KB whose one sample repeats a
-// location of 1,000 inlined lines 40,000 times: 40 million frames.
+// amplified returns a profile of some 100 KB whose one sample repeats a
+// location of 1,000 inlined lines 100,000 times: 100 million frames.
 func amplified(t *testing.T) []byte {
 	t.Helper()
 	fn := &profile.Function{ID: 1, Name: "f", Filename: "f.go"}
@@ -512,7 +513,7 @@ func amplified(t *testing.T) []byte {
 		SampleType: []*profile.ValueType{{Type: "samples", Unit: "count"}},
 		Function:   []*profile.Function{fn},
 		Location:   []*profile.Location{loc},
-		Sample:     []*profile.Sample{{Location: slices.Repeat([]*profile.Location{loc}, 40000), Value: []int64{1}}},
+		Sample:     []*profile.Sample{{Location: slices.Repeat([]*profile.Location{loc}, 100000), Value: []int64{1}}},
 	}
 	return encodePprof(t, p)
 }

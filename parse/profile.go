@@ -246,6 +246,15 @@ func (p *Profile) Validate() error {
 			return fmt.Errorf("edge %s -> %s: time is negative or not a number", e.Caller, e.Callee)
 		}
 	}
+	// Every total of call counts a report makes then fits an int64.
+	var sum counter
+	var calls, prim int64
+	for _, f := range p.Funcs {
+		calls, prim = sum.add(calls, f.Calls), sum.add(prim, f.Primitive)
+	}
+	if sum.overflow {
+		return errTooManyCalls
+	}
 	for _, s := range p.Stacks {
 		if len(s.Funcs) == 0 {
 			return fmt.Errorf("empty stack")
@@ -260,6 +269,27 @@ func (p *Profile) Validate() error {
 		}
 	}
 	return nil
+}
+
+// errTooManyCalls is the error for call counts whose sum does not fit an
+// int64. Python's ints are unbounded, so a dump can hold such counts; they
+// are refused rather than wrapped into a negative or wrong figure.
+var errTooManyCalls = fmt.Errorf("call counts add up to more than %d, the most loopdoctor can count", int64(math.MaxInt64))
+
+// counter adds call counts, remembering whether a sum overflowed.
+type counter struct{ overflow bool }
+
+// add returns a+b, or -1 (unknown) if either is.
+func (c *counter) add(a, b int64) int64 {
+	if a < 0 || b < 0 {
+		return -1
+	}
+	s := a + b
+	if s < a {
+		c.overflow = true
+		return math.MaxInt64
+	}
+	return s
 }
 
 // owns reports whether f is one of p's functions; valid after IDs are set.

@@ -3,6 +3,7 @@ package parse
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/loopdoctor/loopdoctor/internal/callgraph"
 )
@@ -73,6 +74,7 @@ type statsBuilder struct {
 	sampled bool // Python 3.15's sampling profiler: keys carry executing lines
 	python2 bool // a key held a Python 2 byte string
 	merged  bool // a caller held concatenated tuples
+	sum     counter
 }
 
 // errAt reports a problem with the object v.
@@ -118,7 +120,7 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 			}
 			// One row per executing line: add it to the function's.
 			prev.Line = min(prev.Line, f.Line)
-			prev.Calls, prev.Primitive = prev.Calls+f.Calls, prev.Primitive+f.Primitive
+			prev.Calls, prev.Primitive = b.sum.add(prev.Calls, f.Calls), b.sum.add(prev.Primitive, f.Primitive)
 			prev.Own, prev.Cum = prev.Own+f.Own, prev.Cum+f.Cum
 			b.entries = append(b.entries, entry{prev, callers})
 			continue
@@ -130,11 +132,17 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	if err := b.edges(nedges); err != nil {
 		return nil, err
 	}
+	if b.sum.overflow {
+		return nil, &Error{File: b.name, Offset: -1, Err: errTooManyCalls}
+	}
 	b.dialect()
 	for _, f := range b.p.Funcs {
 		b.p.Total += f.Own
 	}
 	if err := b.p.Normalize(); err != nil {
+		if errors.Is(err, errTooManyCalls) {
+			return nil, &Error{File: b.name, Offset: -1, Err: err}
+		}
 		return nil, &Error{File: b.name, Offset: -1, Msg: "inconsistent stats", Err: err}
 	}
 	b.threadsNote()
@@ -210,6 +218,9 @@ func (b *statsBuilder) stats(val value, f *Func) (value, error) {
 // count reads a call count: a non-negative int, or -1 (pyinstrument's
 // "unknown").
 func (b *statsBuilder) count(v value, f *Func, what string) (int64, error) {
+	if v.kind() == kBigInt && v.float() > 0 {
+		return 0, b.errAt(v, "%s of %s is %s, more than the %d loopdoctor can count", what, f, b.d.describe(v), int64(math.MaxInt64))
+	}
 	if v.kind() != kInt || v.int() < -1 {
 		return 0, b.errAt(v, "%s of %s is %s, want a non-negative int", what, f, b.d.describe(v))
 	}
@@ -232,7 +243,7 @@ func (b *statsBuilder) time(v value, f *Func, what string) (float64, error) {
 // number returns a float or int as float64.
 func number(v value) (float64, bool) {
 	switch v.kind() {
-	case kFloat:
+	case kFloat, kBigInt:
 		return v.float(), true
 	case kInt:
 		return float64(v.int()), true
@@ -273,7 +284,7 @@ func (b *statsBuilder) edges(n int) error {
 			if merged != nil {
 				ends := [2]*Func{e.Caller, e.Callee}
 				if prev := merged[ends]; prev != nil {
-					prev.Calls, prev.Own, prev.Cum = prev.Calls+e.Calls, prev.Own+e.Own, prev.Cum+e.Cum
+					prev.Calls, prev.Own, prev.Cum = b.sum.add(prev.Calls, e.Calls), prev.Own+e.Own, prev.Cum+e.Cum
 					continue
 				}
 				merged[ends] = e
@@ -322,7 +333,7 @@ func (b *statsBuilder) edge(v value, e *Edge) error {
 			if i == 0 {
 				e.Calls, e.Primitive = calls.int(), prim.int()
 			} else {
-				e.Calls, e.Primitive = e.Calls+calls.int(), e.Primitive+prim.int()
+				e.Calls, e.Primitive = b.sum.add(e.Calls, calls.int()), b.sum.add(e.Primitive, prim.int())
 			}
 			e.Own, e.Cum = e.Own+own, e.Cum+cum
 		}

@@ -3,10 +3,13 @@ package parse
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -553,5 +556,91 @@ func TestCyclic(t *testing.T) {
 				t.Errorf("on a cycle: %s, want %s", got.String(), tc.want)
 			}
 		})
+	}
+}
+
+// TestNotAProfile checks that a marshalled object of the wrong kind at the
+// top level is named, whether or not its first byte could start a text
+// profile.
+func TestNotAProfile(t *testing.T) {
+	// marshal.dumps(compile("x=1", "f.py", "exec")) on CPython 3.11.
+	code, err := hex.DecodeString("630000000000000000000000000100000000000000f30a000000970064005a00640153002902e9010000004e2901da0178a900f300000000fa04662e7079fa083c6d6f64756c653e720600000001000000730e000000f003010101d802038001800180017204000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		msg  string
+	}{
+		{"frozenset", m('>', 1, mInt(1)), "bad.prof: a marshalled frozenset, not a profile: unknown profile format"},
+		{"flagged set", flagged(m('<', 0)), "bad.prof: a marshalled set, not a profile: unknown profile format"},
+		{"code object", code, "bad.prof: a marshalled code object, not a profile: unknown profile format"},
+		{"flagged code object", flagged(m('c')), "bad.prof: a marshalled code object, not a profile: unknown profile format"},
+		{"int", mInt(7), "bad.prof: a marshalled int, not a profile: unknown profile format"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Data(tc.in, "bad.prof", Options{})
+			if err == nil || err.Error() != tc.msg {
+				t.Errorf("error %v, want %s", err, tc.msg)
+			}
+		})
+	}
+}
+
+// mLong encodes n as a marshal TYPE_LONG, base 2**15 digits.
+func mLong(n *big.Int) []byte {
+	var digits []byte
+	x := new(big.Int).Set(n)
+	mask := big.NewInt(1<<15 - 1)
+	count := 0
+	for x.Sign() > 0 {
+		d := new(big.Int).And(x, mask).Uint64()
+		digits = binary.LittleEndian.AppendUint16(digits, uint16(d))
+		x.Rsh(x, 15)
+		count++
+	}
+	return m('l', count, digits)
+}
+
+// TestPstatsCountsDoNotWrap checks the sums of call counts the reader and
+// a report make: Python's ints are unbounded, so a dump may hold counts
+// whose sum, or which themselves, exceed an int64. Each is refused with
+// one line rather than wrapped into a negative or wrong figure.
+func TestPstatsCountsDoNotWrap(t *testing.T) {
+	maxInt := big.NewInt(math.MaxInt64)
+	most := mLong(maxInt)
+	row := func(nc []byte, callers []byte) []byte {
+		return mTuple(most, nc, mFloat(1), mFloat(1), callers)
+	}
+	half := mLong(new(big.Int).Rsh(maxInt, 1))
+	merged := mTuple(half, half, mFloat(0), mFloat(0), half, half, mFloat(0), mFloat(0), mInt(2), mInt(2), mFloat(0), mFloat(0))
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		msg  string
+	}{
+		{"three functions of 2^63-1 calls", mDict(mKey("a.py", 1, "f"), row(most, mDict()), mKey("a.py", 2, "g"), row(most, mDict()), mKey("a.py", 3, "h"), row(most, mDict())),
+			"big.prof: call counts add up to more than 9223372036854775807, the most loopdoctor can count"},
+		{"merged caller tuples", mDict(mKey("a.py", 1, "f"), row(most, mDict(mKey("a.py", 2, "g"), merged))),
+			"big.prof: call counts add up to more than 9223372036854775807, the most loopdoctor can count"},
+		{"a count of 2^64", mDict(mKey("a.py", 1, "f"), row(mLong(new(big.Int).Lsh(big.NewInt(1), 64)), mDict())),
+			"big.prof: byte 0x2e: call count of a.py:1(f) is int 1.8446744073709552e+19, more than the 9223372036854775807 loopdoctor can count"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Data(tc.in, "big.prof", Options{})
+			if err == nil || err.Error() != tc.msg {
+				t.Errorf("error %v\nwant %s", err, tc.msg)
+			}
+		})
+	}
+	// One function of 2^63-1 calls is exact, and so is the report's total.
+	p, err := Data(mDict(mKey("a.py", 1, "f"), row(most, mDict())), "big.prof", Options{})
+	if err != nil || p.Funcs[0].Calls != math.MaxInt64 {
+		t.Fatalf("one function of 2^63-1 calls: %v", err)
+	}
+	// Merging two such dumps would wrap.
+	if _, err := Merge([]*Profile{p, p}); err == nil || !strings.Contains(err.Error(), "call counts add up to more than 9223372036854775807") {
+		t.Errorf("merge: %v", err)
 	}
 }

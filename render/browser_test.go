@@ -108,7 +108,8 @@ func TestFlameInBrowser(t *testing.T) {
 			if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			got := runBrowser(t, browser, dir, file)
+			var got browserResult
+			runBrowser(t, browser, dir, file, &got)
 
 			if got.Frames != len(s.Frames) || got.Drawn != got.Frames {
 				t.Errorf("browser drew %d of %d frames, want all %d", got.Drawn, got.Frames, len(s.Frames))
@@ -171,9 +172,9 @@ func expectations(s *analyze.StackSet, re *regexp.Regexp) (share float64, zoom, 
 	return matched / s.Total, zoom, shown
 }
 
-// runBrowser loads file in headless Chromium and returns what the check
-// script wrote.
-func runBrowser(t *testing.T, browser, dir, file string) browserResult {
+// runBrowser loads file in headless Chromium and decodes what the check
+// script wrote into got.
+func runBrowser(t *testing.T, browser, dir, file string, got any) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu",
@@ -189,9 +190,7 @@ func runBrowser(t *testing.T, browser, dir, file string) browserResult {
 	if m == nil {
 		t.Fatalf("the check script left no result; chromium said:\n%s", stderr.String())
 	}
-	var got browserResult
-	if err := json.Unmarshal(m[1], &got); err != nil {
+	if err := json.Unmarshal(m[1], got); err != nil {
 		t.Fatal(err)
 	}
-	return got
 }

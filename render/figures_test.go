@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,20 +19,37 @@ import (
 var ranFigures = regexp.MustCompile(`for (\S+ \S+) in total: (\S+ \S+) per call, (\S+) of the run\.`)
 
 // TestSameFigures checks that a quantity prints the same way in every
-// report of the motivating dump: the cost, share and per-call cost of the
-// function a finding names read the same in its evidence in the terminal
-// report, in Markdown and in JSON, and the same as in that function's row
-// of the terminal and Markdown tables; the finding's own cost and share
-// read the same in both headings.
+// report: each fact's sentence in JSON is the one the terminal report and
+// Markdown print; the cost, share and per-call cost of the function a
+// finding names read the same in its evidence as in that function's row of
+// the terminal and Markdown tables; and the finding's own cost and share
+// read the same in both headings. It runs on the motivating dump and on
+// every pstats dump of the setup and loop test data and every pprof dump.
 func TestSameFigures(t *testing.T) {
-	p, err := parse.File(filepath.Join("..", "testdata", "webhook", "webhook.pstats"), parse.Options{})
-	if err != nil {
-		t.Fatal(err)
+	dumps := []string{filepath.Join("..", "testdata", "webhook", "webhook.pstats")}
+	for _, pattern := range []string{"setup/*.pstats", "loop/*.pstats", "setup/*/*.pb.gz", "setup/*/*.pprof", "pprof/*/*.pb.gz"} {
+		more, _ := filepath.Glob(filepath.Join("..", "testdata", pattern))
+		dumps = append(dumps, more...)
 	}
-	r := analyze.Analyze(p, analyze.Options{})
-	if len(r.Findings) == 0 {
-		t.Fatal("no finding in the motivating dump")
+	rows := 0
+	for _, dump := range dumps {
+		t.Run(strings.TrimPrefix(dump, "../testdata/"), func(t *testing.T) {
+			p, err := parse.File(dump, parse.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows += sameFigures(t, analyze.Analyze(p, analyze.Options{}))
+		})
 	}
+	t.Logf("%d findings compared with their table rows", rows)
+	if rows < 5 {
+		t.Errorf("only %d findings compared with their table rows; the test data should give more", rows)
+	}
+}
+
+// sameFigures checks r's reports as TestSameFigures says and returns how
+// many findings it compared with a table row.
+func sameFigures(t *testing.T, r *analyze.Report) (rows int) {
 	var text, md, js bytes.Buffer
 	if err := Text(&text, r); err != nil {
 		t.Fatal(err)
@@ -44,65 +62,66 @@ func TestSameFigures(t *testing.T) {
 	}
 	var doc struct {
 		Findings []struct {
-			Cost, Share float64
-			Evidence    []struct{ Kind, Text string }
+			Evidence []struct{ Kind, Text string }
 		}
 	}
 	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	flatText := strings.Join(strings.Fields(text.String()), " ")
-	flatMD := strings.ReplaceAll(md.String(), `\`, "")
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	flatText := flat(text.String())
+	flatMD := flat(strings.NewReplacer(`\`, "", "`", "").Replace(md.String())) // no escapes, no code spans
 	textRows := tableLines(text.String(), "TOP FUNCTIONS")
 	mdRows := tableLines(md.String(), "<summary>Top")
+	if len(mdRows) == 0 { // a short listing is not folded
+		mdRows = tableLines(md.String(), "### Top functions")
+	}
+	// A heading too long for the line puts its figures on a line of their
+	// own.
+	findings, _, _ := strings.Cut(text.String()[strings.Index(text.String(), "\nFINDINGS\n")+1:], "\n\n")
+	th := regexp.MustCompile(`(?m)^(?: ?\d+\. +(?:HIGH|MEDIUM|LOW) .*?| +)(\S+ \S+)  (\S+%)$`).FindAllStringSubmatch(findings, -1)
+	mh := regexp.MustCompile(`(?m)^### \d+\. .* — (\S+ \S+), (\S+) of the run$`).FindAllStringSubmatch(md.String(), -1)
 
 	for i, f := range r.Findings {
-		ran := f.Evidence[0]
-		if ran.Kind != analyze.FactRan {
-			t.Fatalf("finding %d opens with %s, want a ran fact", i+1, ran.Kind)
-		}
-		sentence := doc.Findings[i].Evidence[0].Text
-		m := ranFigures.FindStringSubmatch(sentence)
-		if m == nil {
-			t.Fatalf("JSON's sentence %q has no figures", sentence)
-		}
-		if !strings.Contains(flatText, sentence) {
-			t.Errorf("terminal report lacks JSON's sentence %q", sentence)
-		}
-		if !strings.Contains(flatMD, sentence) {
-			t.Errorf("Markdown lacks JSON's sentence %q", sentence)
-		}
-		// The finding's function's own row: the same quantities when the
-		// fact counts every call of it.
-		if math.Abs(ran.Cost-ran.Func.Cum) > 1e-12 || ran.Calls != ran.Func.Primitive {
-			t.Fatalf("finding %d's fact counts %d calls for %v, the table %d for %v: pick a finding whose figures are the table's",
-				i+1, ran.Calls, ran.Cost, ran.Func.Primitive, ran.Func.Cum)
-		}
-		row := -1
-		for j, rw := range r.Rows {
-			if rw.Func == ran.Func {
-				row = j
+		for _, e := range doc.Findings[i].Evidence {
+			if !strings.Contains(flatText, flat(e.Text)) {
+				t.Errorf("terminal report lacks JSON's %s sentence %q", e.Kind, e.Text)
+			}
+			if !strings.Contains(flatMD, flat(e.Text)) {
+				t.Errorf("Markdown lacks JSON's %s sentence %q", e.Kind, e.Text)
 			}
 		}
-		if row < 0 {
-			t.Fatalf("%s is not in the table", ran.Func)
-		}
-		cells := regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(textRows[row]), -1)
-		if want := []string{m[1], m[3], m[2]}; cells[0] != want[0] || cells[1] != want[1] || cells[4] != want[2] {
-			t.Errorf("table row %q, want cum %s, cum%% %s, cum/call %s as in the evidence", textRows[row], want[0], want[1], want[2])
-		}
-		cells = strings.Split(strings.Trim(mdRows[row], "| "), " | ")
-		if want := []string{m[1], m[3], m[2]}; cells[0] != want[0] || cells[1] != want[1] || cells[4] != want[2] {
-			t.Errorf("Markdown row %q, want cum %s, %% %s, cum/call %s as in the evidence", mdRows[row], want[0], want[1], want[2])
-		}
-
-		// The finding's heading.
-		th := regexp.MustCompile(`(?m)^ ?\d+\. +(?:HIGH|MEDIUM|LOW) .*?(\S+ \S+)  (\S+%)$`).FindAllStringSubmatch(text.String(), -1)
-		mh := regexp.MustCompile(`(?m)^### \d+\. .* — (\S+ \S+), (\S+) of the run$`).FindAllStringSubmatch(md.String(), -1)
 		if len(th) <= i || len(mh) <= i || th[i][1] != mh[i][1] || th[i][2] != mh[i][2] {
 			t.Errorf("finding %d's headings differ: terminal %q, Markdown %q", i+1, th, mh)
 		}
+
+		// The finding's function's row holds the same quantities when the
+		// fact counts every call of it.
+		ran := f.Evidence[0]
+		if ran.Kind != analyze.FactRan || math.Abs(ran.Cost-ran.Func.Cum) > 1e-12 || ran.Calls != ran.Func.Primitive {
+			continue
+		}
+		m := ranFigures.FindStringSubmatch(doc.Findings[i].Evidence[0].Text)
+		if m == nil {
+			t.Errorf("JSON's sentence %q has no figures", doc.Findings[i].Evidence[0].Text)
+			continue
+		}
+		row := slices.IndexFunc(r.Rows, func(rw analyze.Row) bool { return rw.Func == ran.Func })
+		if row < 0 || row >= len(textRows) || row >= len(mdRows) {
+			t.Errorf("%s is not in both tables", ran.Func)
+			continue
+		}
+		rows++
+		cells := regexp.MustCompile(`\s{2,}`).Split(strings.TrimSpace(textRows[row]), -1)
+		if cells[0] != m[1] || cells[1] != m[3] || cells[4] != m[2] {
+			t.Errorf("table row %q, want cum %s, cum%% %s, cum/call %s as in the evidence", textRows[row], m[1], m[3], m[2])
+		}
+		cells = strings.Split(strings.Trim(mdRows[row], "| "), " | ")
+		if cells[0] != m[1] || cells[1] != m[3] || cells[4] != m[2] {
+			t.Errorf("Markdown row %q, want cum %s, %% %s, cum/call %s as in the evidence", mdRows[row], m[1], m[3], m[2])
+		}
 	}
+	return rows
 }
 
 // tableLines returns the data lines of the first table after the line

@@ -86,8 +86,13 @@ func Flame(w io.Writer, r *analyze.Report, opts FlameOptions) error {
 	if err != nil {
 		return err
 	}
+	return g.writeSVG(w, opts.Title)
+}
+
+// writeSVG writes the laid-out graph as an SVG document.
+func (g *flameGraph) writeSVG(w io.Writer, title string) error {
 	bw := bufio.NewWriter(w)
-	if err := g.write(bw, opts.Title); err != nil {
+	if err := g.write(bw, title); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -124,6 +129,7 @@ type flameGraph struct {
 	inverted bool
 	x        []float64 // left edge of each frame, px
 	findings map[*parse.Func]string
+	diff     *diffLayer // set for a differential flame graph (diffflame.go)
 }
 
 func newFlameGraph(r *analyze.Report, s *analyze.StackSet, width int, opts FlameOptions) *flameGraph {
@@ -184,14 +190,9 @@ func (g *flameGraph) write(w *bufio.Writer, title string) error {
 	var outlined []int
 	colors := make(map[*parse.Func]string) // a function's colour, once computed
 	for i, f := range g.s.Frames {
-		color, ok := colors[f.Func]
-		if !ok {
-			color = frameColor(f.Func)
-			colors[f.Func] = color
-		}
 		fmt.Fprintf(w, `<rect x="%s" y="%d" width="%s" height="%d" fill="%s"`,
-			coord(flamePad+g.x[i]), g.y(f.Depth), coord(g.rectWidth(g.px(f.Value))), frameHeight-1, color)
-		if f.Estimated {
+			coord(flamePad+g.x[i]), g.y(f.Depth), coord(g.rectWidth(g.px(f.Value))), frameHeight-1, g.frameFill(i, colors))
+		if g.pale(i) {
 			w.WriteString(` class="e"`)
 		}
 		w.WriteString("/>\n")
@@ -225,11 +226,34 @@ var LDFLAME = `, flamePad, g.height-9)
 	return nil
 }
 
+// frameFill is frame i's colour: its function's, computed once per
+// function into colors, or in a differential graph its change's.
+func (g *flameGraph) frameFill(i int, colors map[*parse.Func]string) string {
+	if g.diff != nil {
+		return g.diff.color(g.diff.next[i] - g.diff.base[i])
+	}
+	f := g.s.Frames[i].Func
+	color, ok := colors[f]
+	if !ok {
+		color = frameColor(f)
+		colors[f] = color
+	}
+	return color
+}
+
+// pale says whether frame i is drawn pale as an estimate; a differential
+// graph keeps its colours full and says so in the details instead.
+func (g *flameGraph) pale(i int) bool {
+	return g.s.Frames[i].Estimated && g.diff == nil
+}
+
 // title is the given title, or one derived from the profile's source.
 func (g *flameGraph) title(given string) string {
 	switch {
 	case given != "":
 		return given
+	case g.diff != nil:
+		return g.diff.title()
 	case g.inverted:
 		return "Icicle graph of " + filepath.Base(g.r.Profile.Source)
 	}
@@ -245,6 +269,9 @@ func (g *flameGraph) rectWidth(w float64) float64 {
 }
 
 func (g *flameGraph) subtitle() string {
+	if g.diff != nil {
+		return g.diff.subtitle(g.s.Unit)
+	}
 	p := g.r.Profile
 	parts := []string{string(p.Format)}
 	if p.Dialect != "" {
@@ -286,7 +313,9 @@ func (g *flameGraph) legend() legendLayout {
 		{fill: paletteSample(location.ThirdParty), label: "third-party"},
 		{fill: paletteSample(location.Native), label: "built-in/runtime"},
 	}
-	if !g.s.Exact {
+	if g.diff != nil {
+		entries = g.diff.legend(g.s.Unit)
+	} else if !g.s.Exact {
 		entries = append(entries, legendEntry{class: "e", fill: paletteSample(location.User), label: "estimated"})
 	}
 	if len(g.findings) > 0 {
@@ -333,6 +362,9 @@ type flameData struct {
 	Funcs [][4]string `json:"funcs"`
 	// Frames holds func index, depth, value and flags per frame.
 	Frames []int64 `json:"frames"`
+	// Diff holds, in a differential graph, the base and new value of
+	// each frame, scaled as Frames' values.
+	Diff []int64 `json:"diff,omitempty"`
 }
 
 func (g *flameGraph) writeData(w *bufio.Writer) error {
@@ -356,6 +388,11 @@ func (g *flameGraph) writeData(w *bufio.Writer) error {
 			flags |= flagFinding
 		}
 		d.Frames = append(d.Frames, int64(i), int64(f.Depth), int64(math.Round(f.Value*scale)), flags)
+	}
+	if g.diff != nil {
+		for i := range g.s.Frames {
+			d.Diff = append(d.Diff, int64(math.Round(g.diff.base[i]*scale)), int64(math.Round(g.diff.next[i]*scale)))
+		}
 	}
 	// json.Marshal escapes <, > and &, so the data cannot close the CDATA
 	// section or the script.
@@ -394,7 +431,7 @@ func frameName(f *parse.Func) string {
 	case f.File == "~" || f.File == "":
 		return location.Label(f)
 	case strings.HasPrefix(f.Name, "<"):
-		return f.Name + " " + filepath.Base(f.File)
+		return f.Name + " " + location.Base(f.File)
 	}
 	return f.Name
 }

@@ -61,6 +61,9 @@
   function percent(part, whole) {
     return whole > 0 ? (100 * part / whole).toFixed(part / whole >= 0.1 ? 1 : 2) + '%' : '0%';
   }
+  // The HTML report formats its numbers with the same two functions.
+  D.value = value;
+  D.percent = percent;
   // fitLabel mirrors fitFrame in flame.go.
   function fitLabel(name, w) {
     var fit = Math.floor((w - 6) / 6.6);
@@ -129,6 +132,11 @@
     if (f[1]) lines.push(f[1]);
     lines.push(value(val[k]) + ' · ' + percent(val[k], val[0]) + ' of total' +
       (zoomed > 0 && k !== zoomed ? ' · ' + percent(val[k], val[zoomed]) + ' of zoomed frame' : ''));
+    if (D.diff) {
+      var b = D.diff[2 * k], v = D.diff[2 * k + 1];
+      lines.push('base ' + value(b) + ' → new ' + value(v) + ' · change ' + (v > b ? '+' : '') + value(v - b) +
+        (b > 0 ? ' (' + (v > b ? '+' : '') + percent(v - b, b) + ')' : ' (new path)') + (v === 0 ? ' · vanished' : ''));
+    }
     // Call counts are per function: cProfile does not record them per path.
     if (f[2]) lines.push('calls: ' + f[2] + ' (all paths)');
     if (flags[k] & FLAG_EST) lines.push('estimated: time split among callers in proportion to the recorded edges');

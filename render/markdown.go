@@ -117,7 +117,7 @@ func mdFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	ev := f.Evidence
 	lead := "In " + mdCode(location.Label(f.Func)) + "."
 	if len(ev) > 0 && (ev[0].Kind == analyze.FactRan || ev[0].Kind == analyze.FactStackCost) {
-		lead, ev = mdText(sentence(ev[0], unit)), ev[1:]
+		lead, ev = mdWords(unit).fact(ev[0]), ev[1:]
 	}
 	fmt.Fprintf(b, "**%s.** %s", strings.ToUpper(string(f.Severity)), lead)
 	if f.CallSite != nil && !placed(f) {
@@ -127,7 +127,7 @@ func mdFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	if len(ev) > 0 {
 		b.WriteString("\n")
 		for _, e := range ev {
-			b.WriteString("- " + mdText(sentence(e, unit)) + "\n")
+			b.WriteString("- " + mdWords(unit).fact(e) + "\n")
 		}
 	}
 	b.WriteString("\n**Fix:** " + mdText(fix(f)) + "\n")
@@ -144,9 +144,9 @@ func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
 		b.WriteString("\n")
 	}
 	for i, bl := range l.Blockers {
-		fmt.Fprintf(b, "%d. %s held the loop **%s** (%s of busy) in %s calls, %s each; worst call between %s and %s, %.1f calls per step",
+		fmt.Fprintf(b, "%d. %s held the loop **%s** (%s of busy) in %s calls, %s each; worst call between %s and %s, %s calls per step",
 			i+1, mdCode(location.Label(bl.Func)), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall),
-			units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), bl.CallsPerStep)
+			units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), units.Mean(bl.CallsPerStep))
 		if bl.ProbablySlow {
 			b.WriteString("; " + slowStep(l))
 		}

@@ -77,15 +77,11 @@ func (g *flameGraph) raster(title string) *image.RGBA {
 		c.text(e.label, x+16, y+9, fontLabel, pngText)
 	}
 
-	colors := make(map[*parse.Func]color.RGBA)
+	colors := make(map[*parse.Func]string)
 	for i, f := range g.s.Frames {
-		col, ok := colors[f.Func]
-		if !ok {
-			col = hexColor(frameColor(f.Func))
-			colors[f.Func] = col
-		}
+		col := hexColor(g.frameFill(i, colors))
 		alpha := 1.0
-		if f.Estimated {
+		if g.pale(i) {
 			alpha = 0.5
 		}
 		x, y := flamePad+g.x[i], float64(g.y(f.Depth))

@@ -153,7 +153,7 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 		s := fmt.Sprintf("%s held the loop %s (%s of busy) in %s calls, %s each",
 			location.Label(bl.Func), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall))
 		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", s)
-		s = fmt.Sprintf("worst call between %s and %s; %.1f calls per step", units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), bl.CallsPerStep)
+		s = fmt.Sprintf("worst call between %s and %s; %s calls per step", units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), units.Mean(bl.CallsPerStep))
 		if bl.ProbablySlow {
 			s += "; " + slowStep(l)
 		}
@@ -330,11 +330,11 @@ func fitLabel(f *parse.Func, n int) string {
 	}
 	if short := Printable(location.ShortFile(f.File)); short != "" && strings.HasPrefix(label, short) {
 		rest := label[len(short):]
-		dirs := strings.Split(short, "/")
-		for i := 1; i < len(dirs); i++ {
-			label = "…/" + strings.Join(dirs[i:], "/") + rest
-			if utf8.RuneCountInString(label) <= n {
-				return label
+		for k := strings.Count(short, "/") + strings.Count(short, `\`); k > 0; k-- {
+			if tail, ok := location.Tail(short, k); ok {
+				if label = "…" + tail + rest; utf8.RuneCountInString(label) <= n {
+					return label
+				}
 			}
 		}
 	}

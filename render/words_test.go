@@ -1,6 +1,12 @@
 package render
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
@@ -79,5 +85,84 @@ func TestShapeTitleAndFix(t *testing.T) {
 	cat := analyze.Finding{Pattern: "P1", Func: build, Title: "Repeated ply parser-table build (ply/yacc)", Fix: "Build the parser once."}
 	if Title(cat) != cat.Title || fix(cat) != cat.Fix {
 		t.Errorf("catalog finding worded as %q / %q", Title(cat), fix(cat))
+	}
+}
+
+// TestMarkdownWording checks that Markdown puts names in code spans, where
+// nothing in them is markup, and escapes the sentence's own words and the
+// catalog's prose.
+func TestMarkdownWording(t *testing.T) {
+	odd := &parse.Func{Name: "__init__*x*", File: "/srv/app/a_b.py", Line: 3}
+	tick := &parse.Func{Name: "f`g", File: "/srv/app/t.py", Line: 9}
+	w := mdWords("seconds")
+	tests := []struct {
+		fact analyze.Fact
+		want string
+	}{
+		{analyze.Fact{Kind: analyze.FactChain, Funcs: []*parse.Func{odd, tick}}, "Call chain: `__init__*x*` → ``f`g``."},
+		{analyze.Fact{Kind: analyze.FactAlsoRan, Func: odd, Calls: 2, Cost: 0.5},
+			"`/srv/app/a_b.py:3 __init__*x*` also ran twice from the same place, another 500 ms; the finding's cost includes it."},
+		{analyze.Fact{Kind: analyze.FactWhy, Text: "# not a heading, <b>_not_ bold</b>"}, "\\# not a heading, \\<b\\>\\_not\\_ bold\\</b\\>"},
+	}
+	for _, tt := range tests {
+		if got := w.fact(tt.fact); got != tt.want {
+			t.Errorf("got  %q\nwant %q", got, tt.want)
+		}
+	}
+}
+
+// TestEveryFactKindWorded reads the fact kinds declared in analyze and
+// checks that each has its own wording here and is listed in the README's
+// JSON section, so a kind added to analyze cannot reach users unworded or
+// undocumented.
+func TestEveryFactKindWorded(t *testing.T) {
+	files, err := filepath.Glob("../analyze/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []analyze.FactKind
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range file.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.CONST {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				if id, ok := vs.Type.(*ast.Ident); !ok || id.Name != "FactKind" {
+					continue
+				}
+				for _, v := range vs.Values {
+					kinds = append(kinds, analyze.FactKind(strings.Trim(v.(*ast.BasicLit).Value, `"`)))
+				}
+			}
+		}
+	}
+	if len(kinds) < 20 {
+		t.Fatalf("found only %d fact kinds in analyze: %v", len(kinds), kinds)
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, jsonSection, _ := strings.Cut(string(readme), "\n## JSON\n")
+	jsonSection, _, _ = strings.Cut(jsonSection, "\n## ")
+	f := &parse.Func{Name: "f", File: "/srv/app/a.py", Line: 1}
+	for _, k := range kinds {
+		x := analyze.Fact{Kind: k, Func: f, Site: f, Via: f, Other: f, Funcs: []*parse.Func{f},
+			Calls: 4, Multiple: 2, Of: 2, Count: 2, Among: 3, Distinct: 2, Cost: 1, Share: 0.5, Ratio: 3, Text: "catalog prose"}
+		if got := sentence(x, "seconds"); got == "" || got == x.Text && k != analyze.FactWhy {
+			t.Errorf("fact kind %q has no wording of its own: %q", k, got)
+		}
+		if !strings.Contains(jsonSection, "`"+string(k)+"`") {
+			t.Errorf("README's JSON section does not list fact kind `%s`", k)
+		}
 	}
 }

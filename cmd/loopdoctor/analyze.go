@@ -93,7 +93,7 @@ func analyzeFiles(s *settings, stdin io.Reader, bar *progress) []result {
 		sem <- struct{}{}
 		go func() {
 			defer func() { bar.step(name); <-sem; wg.Done() }()
-			p, err := readProfile(name, stdin, parse.Options{SampleType: s.sample})
+			p, err := readProfile(name, stdin, parse.Options{SampleType: s.sample, MaxFrames: s.maxFrames})
 			if err != nil {
 				results[i].err = err
 				return

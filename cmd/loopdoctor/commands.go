@@ -39,7 +39,7 @@ var commands = []*command{
 	{
 		name: "diff", args: "[flags] BASE NEW", summary: "compare two profiles (before/after a fix)",
 		help:     diffHelp,
-		flags:    outputFlags | sampleFlag | topFlag,
+		flags:    outputFlags | sampleFlag | topFlag | flameFlags | diffFlameFlags,
 		format:   "table",
 		minFiles: 2, maxFiles: 2, fileWords: "two files, BASE and NEW",
 		run: diffCommand,
@@ -107,6 +107,13 @@ Examples:
   loopdoctor diff before.prof after.prof
   loopdoctor diff -f markdown before.prof after.prof > fix.md
   loopdoctor diff -f json before.prof after.prof | jq '.functions[:5]'
+  loopdoctor diff -f svg before.prof after.prof -o change.svg
+
+With -f svg, png or html it draws a differential flame graph: NEW's frames
+(BASE's with --base-shape, so vanished paths stay visible) coloured by the
+change in each frame's value, red where it grew and blue where it shrank.
+Values are compared as recorded unless --normalize scales BASE to NEW's
+total.
 `
 
 const convertHelp = `Writes FILE (pstats or pprof; "-" is standard input) in another format:

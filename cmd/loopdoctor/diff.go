@@ -12,7 +12,7 @@ import (
 func diffCommand(s *settings, stdin io.Reader, stdout, _ io.Writer) error {
 	var profiles [2]*parse.Profile
 	for i, name := range s.files {
-		p, err := readProfile(name, stdin, parse.Options{SampleType: s.sample})
+		p, err := readProfile(name, stdin, parse.Options{SampleType: s.sample, MaxFrames: s.maxFrames})
 		if err != nil {
 			return err
 		}

@@ -77,7 +77,7 @@ func TestDiffErrors(t *testing.T) {
 	}{
 		{"one file", []string{"diff", before}, 2, "diff needs two files"},
 		{"three files", []string{"diff", before, after, before}, 2, "got 3"},
-		{"bad format", []string{"diff", "-f", "svg", before, after}, 2, "--format must be"},
+		{"bad format", []string{"diff", "-f", "folded", before, after}, 2, "--format must be"},
 		{"stdin twice", []string{"diff", "-", "-"}, 2, "only once"},
 		{"missing file", []string{"diff", before, "missing.prof"}, 1, "missing.prof"},
 		{"different units", []string{"diff", before, "../../testdata/pprof/heap/heap.pb.gz"}, 1, "cannot compare"},

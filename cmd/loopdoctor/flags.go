@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/parse"
 	"github.com/loopdoctor/loopdoctor/render"
 )
 
@@ -21,14 +22,15 @@ import (
 type flagGroup uint
 
 const (
-	outputFlags flagGroup = 1 << iota // --format (convert: --to), --output
-	sampleFlag                        // --sample
-	topFlag                           // --top
-	rankFlags                         // --sort, --focus, --ignore, --callers, --callees
-	loopFlag                          // --slow
-	gateFlags                         // --fail-on, --fail-on-share
-	mergeFlag                         // --merge
-	flameFlags                        // --width, --title, --min-width, --inverted
+	outputFlags    flagGroup = 1 << iota // --format (convert: --to), --output
+	sampleFlag                           // --sample, --max-frames
+	topFlag                              // --top
+	rankFlags                            // --sort, --focus, --ignore, --callers, --callees
+	loopFlag                             // --slow
+	gateFlags                            // --fail-on, --fail-on-share
+	mergeFlag                            // --merge
+	flameFlags                           // --width, --title, --min-width, --inverted
+	diffFlameFlags                       // --base-shape, --normalize
 )
 
 // settings are a command's parsed and checked flags and arguments.
@@ -37,9 +39,12 @@ type settings struct {
 	format      *format
 	output      string // "" is standard output
 	sample      string
+	maxFrames   int
 	merge       bool
 	opts        analyze.Options
 	flame       render.FlameOptions
+	baseShape   bool // diff graphs: draw BASE's frames
+	normalize   bool // diff graphs: scale BASE to NEW's total
 	failOn      analyze.Severity
 	failOnShare float64
 	files       []string
@@ -99,6 +104,7 @@ func declare(fs *pflag.FlagSet, cmd *command, s *settings) *rawFlags {
 	}
 	if g&sampleFlag != 0 {
 		fs.StringVar(&s.sample, "sample", "", "pprof sample type to read, e.g. cpu, alloc_space (default: the profile's default)")
+		fs.IntVar(&s.maxFrames, "max-frames", parse.DefaultMaxFrames, "most frames a pprof profile's samples may expand to in all (stack depth summed over samples)")
 	}
 	if g&topFlag != 0 {
 		fs.IntVarP(&s.opts.Top, "top", "n", 20, "rows in each table (0 for all)")
@@ -125,6 +131,10 @@ func declare(fs *pflag.FlagSet, cmd *command, s *settings) *rawFlags {
 		fs.StringVar(&s.flame.Title, "title", "", "flame graph: title (default: derived from the file name)")
 		fs.Float64Var(&s.flame.MinWidth, "min-width", 0.1, "flame graph: frames narrower than this many pixels are merged into their parent")
 		boolFlag(fs, &s.flame.Inverted, "inverted", "flame graph: draw an icicle graph, root at the top")
+	}
+	if g&diffFlameFlags != 0 {
+		boolFlag(fs, &s.baseShape, "base-shape", "differential flame graph: draw BASE's frames, vanished ones included, instead of NEW's")
+		boolFlag(fs, &s.normalize, "normalize", "differential flame graph: scale BASE to NEW's total before comparing")
 	}
 	return &v
 }

@@ -61,17 +61,34 @@ var formats = []*format{
 		report: plain(render.Markdown), diff: plain(render.DiffMarkdown),
 	},
 	{
-		name: "svg", what: "flame graph", commands: []string{"analyze", "flamegraph"},
+		name: "html", what: "interactive report", commands: []string{"analyze", "diff"},
 		report: func(w io.Writer, r *analyze.Report, s *settings) error {
-			return render.Flame(w, r, s.flame)
+			return render.HTML(w, r, s.flame)
+		},
+		diff: func(w io.Writer, d *analyze.Diff, s *settings) error {
+			return render.DiffHTML(w, d, s.diffFlame())
 		},
 		computes:  flameStacks,
 		oneReport: true, noTerminal: true,
 	},
 	{
-		name: "png", what: "flame graph picture", commands: []string{"analyze", "flamegraph"},
+		name: "svg", what: "flame graph", commands: []string{"analyze", "flamegraph", "diff"},
+		report: func(w io.Writer, r *analyze.Report, s *settings) error {
+			return render.Flame(w, r, s.flame)
+		},
+		diff: func(w io.Writer, d *analyze.Diff, s *settings) error {
+			return render.DiffFlame(w, d, s.diffFlame())
+		},
+		computes:  flameStacks,
+		oneReport: true, noTerminal: true,
+	},
+	{
+		name: "png", what: "flame graph picture", commands: []string{"analyze", "flamegraph", "diff"},
 		report: func(w io.Writer, r *analyze.Report, s *settings) error {
 			return render.PNG(w, r, s.flame)
+		},
+		diff: func(w io.Writer, d *analyze.Diff, s *settings) error {
+			return render.DiffPNG(w, d, s.diffFlame())
 		},
 		computes:  flameStacks,
 		oneReport: true, noTerminal: true,
@@ -93,6 +110,11 @@ var formats = []*format{
 		report:   plain(render.Folded),
 		computes: func(o *analyze.Options, _ *settings) { o.Stacks = &analyze.StackOptions{} },
 	},
+}
+
+// diffFlame is the differential flame graph the flags ask for.
+func (s *settings) diffFlame() render.DiffFlameOptions {
+	return render.DiffFlameOptions{FlameOptions: s.flame, BaseShape: s.baseShape, Normalize: s.normalize}
 }
 
 // flameStacks asks for the stacks of a flame graph shaped by the flags.

@@ -8,7 +8,6 @@
 package location
 
 import (
-	"path"
 	"strconv"
 	"strings"
 
@@ -31,14 +30,27 @@ var originNames = [...]string{"user", "stdlib", "third-party", "native"}
 
 func (o Origin) String() string { return originNames[o] }
 
-// pythonStdlibEnd finds the standard library directory of a Python
-// install in file and returns the index just past it, or -1. It knows the
-// POSIX layout ".../lib/python3.11/" (or pypy3.9) and the Windows one
-// "C:\\Python27\\Lib\\", in any case. It is hand-written rather than a
-// regular expression because it runs for every function.
-func pythonStdlibEnd(file string) int {
-	found := -1 // the last match wins: /opt/python3.11/lib/python3.11/
-	prev := ""  // the previous path component
+// prefixes are the ends of the leading directories of a path that a reader
+// does not need, each an index just past a separator, or -1 when absent.
+type prefixes struct {
+	thirdParty int // past the last site-packages/, dist-packages/ or Go's pkg/mod/
+	stdlib     int // past the last Python standard library directory
+	goroot     int // past the last go/src/ (Go/src/ on Windows)
+}
+
+// scan finds the prefixes of file in one pass over its components,
+// accepting '/' and '\' alike. A Python standard library directory is
+// ".../lib/python3.11/" (lib64, pypy3.9, python311.zip too) or
+// "...\Python27\Lib\"; in a Windows path (a drive letter, a UNC name or
+// backslashes) any "Lib" directory is one, since Windows installs put the
+// standard library in <prefix>\Lib whatever the prefix is called
+// (C:\Users\me\scoop\apps\python\current\Lib\threading.py). It is
+// hand-written rather than a regular expression because it runs for every
+// function.
+func scan(file string) prefixes {
+	p := prefixes{-1, -1, -1}
+	windows := isWindows(file)
+	prev := "" // the previous directory
 	for start := 0; start < len(file); {
 		end := start
 		for end < len(file) && !isSep(file[end]) {
@@ -47,27 +59,43 @@ func pythonStdlibEnd(file string) int {
 		if end == len(file) {
 			break // the file name itself
 		}
-		comp := file[start:end]
-		if strings.EqualFold(prev, "lib") && isPythonDir(comp) || isPythonDir(prev) && strings.EqualFold(comp, "lib") {
-			found = end + 1
+		dir := file[start:end]
+		switch {
+		case dir == "site-packages" || dir == "dist-packages" || prev == "pkg" && dir == "mod":
+			p.thirdParty = end + 1
+		case isLib(prev) && isPythonDir(dir) || isPythonDir(prev) && isLib(dir) ||
+			isPythonZip(dir) || windows && dir == "Lib":
+			p.stdlib = end + 1
+		case strings.EqualFold(prev, "go") && dir == "src":
+			p.goroot = end + 1
 		}
-		prev, start = comp, end+1
+		prev, start = dir, end+1
 	}
-	return found
+	return p
 }
 
+// isWindows tells a path recorded on Windows: "C:\", "C:/", "\\server\"
+// or any backslash.
+func isWindows(file string) bool {
+	drive := len(file) >= 3 && file[1] == ':' && isSep(file[2]) &&
+		('a' <= file[0] && file[0] <= 'z' || 'A' <= file[0] && file[0] <= 'Z')
+	return drive || strings.IndexByte(file, '\\') >= 0
+}
+
+func isLib(dir string) bool { return strings.EqualFold(dir, "lib") || strings.EqualFold(dir, "lib64") }
+
 // isPythonDir matches "python3.11", "Python27", "pypy3.9" and the like.
-func isPythonDir(comp string) bool {
+func isPythonDir(dir string) bool {
 	var n int
 	switch {
-	case len(comp) > 6 && strings.EqualFold(comp[:6], "python"):
+	case len(dir) > 6 && strings.EqualFold(dir[:6], "python"):
 		n = 6
-	case len(comp) > 4 && strings.EqualFold(comp[:4], "pypy"):
+	case len(dir) > 4 && strings.EqualFold(dir[:4], "pypy"):
 		n = 4
 	default:
 		return false
 	}
-	for _, c := range []byte(comp[n:]) {
+	for _, c := range []byte(dir[n:]) {
 		if (c < '0' || c > '9') && c != '.' {
 			return false
 		}
@@ -75,10 +103,13 @@ func isPythonDir(comp string) bool {
 	return true
 }
 
-func isSep(c byte) bool { return c == '/' || c == '\\' }
+// isPythonZip matches the zipped standard library of Windows' embeddable
+// Python and of zipimport installs: "python311.zip".
+func isPythonZip(dir string) bool {
+	return len(dir) > 4 && strings.EqualFold(dir[len(dir)-4:], ".zip") && isPythonDir(dir[:len(dir)-4])
+}
 
-// thirdPartyDirs mark installed packages in Python and Go alike.
-var thirdPartyDirs = []string{"site-packages/", "dist-packages/", "site-packages\\", "dist-packages\\", "/pkg/mod/"}
+func isSep(c byte) bool { return c == '/' || c == '\\' }
 
 // OriginOf classifies f by its file and, for Go, its package path.
 func OriginOf(f *parse.Func) Origin {
@@ -89,34 +120,53 @@ func OriginOf(f *parse.Func) Origin {
 	case strings.HasPrefix(file, "<frozen "):
 		return Stdlib
 	}
-	for _, dir := range thirdPartyDirs {
-		if strings.Contains(file, dir) {
-			return ThirdParty
-		}
-	}
-	if pythonStdlibEnd(file) >= 0 || strings.Contains(file, "/go/src/") || strings.HasPrefix(file, "$GOROOT/") {
+	switch p := scan(file); {
+	case p.thirdParty >= 0:
+		return ThirdParty
+	case p.stdlib >= 0, p.goroot >= 0, strings.HasPrefix(file, "$GOROOT/"):
 		return Stdlib
 	}
 	return User
 }
 
 // ShortFile trims the part of a path a reader does not need to find the
-// file: everything up to site-packages/, dist-packages/, the Python
-// standard library directory, Go's src/ or the module cache. It is for
-// display only; JSON keeps full paths.
+// file: everything up to site-packages, dist-packages, the Python standard
+// library directory, Go's src or its module cache, with either separator.
+// The user's own files keep their whole path. It is for display only;
+// JSON keeps full paths.
 func ShortFile(file string) string {
-	for _, dir := range thirdPartyDirs {
-		if i := strings.LastIndex(file, dir); i >= 0 {
-			return file[i+len(dir):]
-		}
-	}
-	if end := pythonStdlibEnd(file); end >= 0 {
-		return file[end:]
-	}
-	if i := strings.LastIndex(file, "/go/src/"); i >= 0 {
-		return file[i+len("/go/src/"):]
+	switch p := scan(file); {
+	case p.thirdParty >= 0:
+		return file[p.thirdParty:]
+	case p.stdlib >= 0:
+		return file[p.stdlib:]
+	case p.goroot >= 0:
+		return file[p.goroot:]
 	}
 	return file
+}
+
+// Base is the last component of a path written with either separator.
+func Base(file string) string {
+	i := len(file) - 1
+	for i >= 0 && !isSep(file[i]) {
+		i--
+	}
+	return file[i+1:]
+}
+
+// Tail returns the last n components of file with the separator before
+// them ("/webhook/webhook.py" for n = 2), as the separators were written,
+// and false when file has no more than n components.
+func Tail(file string, n int) (string, bool) {
+	for i := len(file) - 1; i > 0; i-- {
+		if isSep(file[i]) {
+			if n--; n == 0 {
+				return file[i:], true
+			}
+		}
+	}
+	return "", false
 }
 
 // Label names f as a reader finds it in an editor: "path:line name" with the
@@ -145,7 +195,7 @@ func goLabel(f *parse.Func) string {
 	if i := strings.LastIndex(plain, "/"); i >= 0 {
 		name = name[i+1:]
 	}
-	file := path.Base(f.File)
+	file := Base(f.File)
 	if f.Line > 0 {
 		file += ":" + strconv.Itoa(f.Line)
 	}

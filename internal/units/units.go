@@ -115,6 +115,16 @@ func Times(r float64) string {
 	return strconv.FormatFloat(r, 'f', max(0, 1-int(math.Floor(math.Log10(r)))), 64) + "×"
 }
 
+// Mean formats an average count, such as calls per step: one decimal from
+// 1 up ("1.0", "12.5"), two significant digits below ("0.75", "0.040"),
+// so a small mean never rounds to a misleading "0.0".
+func Mean(x float64) string {
+	if x == 0 || math.Abs(x) >= 1 {
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(x, 'f', 1-int(math.Floor(math.Log10(math.Abs(x)))), 64)
+}
+
 // IsName reports whether w is one of the unit names the formatters put
 // after a number, so a line wrapper can keep the two together.
 func IsName(w string) bool {

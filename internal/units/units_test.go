@@ -58,3 +58,11 @@ func TestTimes(t *testing.T) {
 		}
 	}
 }
+
+func TestMean(t *testing.T) {
+	for x, want := range map[float64]string{0: "0.0", 1: "1.0", 12.54: "12.5", 0.75: "0.75", 0.04: "0.040", 0.0123: "0.012"} {
+		if got := Mean(x); got != want {
+			t.Errorf("Mean(%v) = %q, want %q", x, got, want)
+		}
+	}
+}

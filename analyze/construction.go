@@ -1,0 +1,93 @@
+package analyze
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// constantUse accepts a shape candidate that has no varying use beside it
+// (docs/setup-detection.md, "Shape without a varying consumer"): its
+// caller runs it once per call and spends nearly all its time in it, so
+// whatever uses the result is constant or cheap, and what it repeats is
+// construction work rather than arithmetic. Identical counts alone fit a
+// fixed-size numeric kernel on changing values as well as a table rebuilt
+// from constant data; the kind of work tells them apart.
+func (g *callGraph) constantUse(c *candidate) bool {
+	build := g.buildEdge(c.root)
+	if build == nil || build.Caller.Primitive < g.lim.MinCalls || edgeCalls(build) != build.Caller.Primitive ||
+		build.Cum < g.lim.Dominates*build.Caller.Cum {
+		return false
+	}
+	if c.construction = construction(c.root, c.rep); c.construction == nil {
+		return false
+	}
+	c.dominated = build
+	return true
+}
+
+// builderWords are the name parts that say a function constructs
+// something: the builder lexicon (S9). A name is only a prior, never
+// enough on its own; here it decides between construction and arithmetic
+// once the counts have proved identical work.
+var builderWords = []string{"build", "make", "create", "compile", "construct", "generate", "load", "read", "parse",
+	"init", "setup", "prepare", "register", "table", "index", "schema", "config", "factory", "registry", "lexer", "parser", "grammar"}
+
+// constructionCalls are the functions whose presence in a subtree shows
+// construction work: objects created (__init__, __new__), classes built,
+// code compiled, files opened and read, dictionaries and sets built by
+// comprehension.
+var constructionCalls = []string{"__init__", "__new__", "<dictcomp>", "<setcomp>",
+	"<built-in method builtins.compile>", "<built-in method builtins.exec>", "<built-in method builtins.eval>",
+	"<built-in method builtins.__build_class__>", "<built-in method io.open>", "<built-in method builtins.open>",
+	"<built-in method posix.stat>", "<built-in method posix.listdir>", "<built-in method posix.scandir>",
+	"<built-in method marshal.loads>", "<built-in method _pickle.loads>"}
+
+// construction returns what shows that f constructs something: f itself
+// or a member carrying most of its cost when the name says so, else a
+// construction call among the members; nil when nothing does.
+func construction(f *parse.Func, r repeat) *parse.Func {
+	if builderName(f.Name) {
+		return f
+	}
+	for _, m := range r.members {
+		if m.Cum >= 0.5*r.cost && builderName(m.Name) {
+			return m
+		}
+	}
+	for _, m := range r.members {
+		for _, name := range constructionCalls {
+			if m.Name == name || strings.HasSuffix(m.Name, "."+name) {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+// builderName reports whether one of name's parts (split at underscores,
+// dots and lower-to-upper case changes) begins with a builder word.
+func builderName(name string) bool {
+	var parts []string
+	start := 0
+	for i, r := range name {
+		if !unicode.IsLetter(r) || i > start && unicode.IsUpper(r) && unicode.IsLower(rune(name[i-1])) {
+			parts = append(parts, name[start:i])
+			start = i
+			if !unicode.IsLetter(r) {
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, name[start:])
+	for _, p := range parts {
+		p = strings.ToLower(p)
+		for _, w := range builderWords {
+			if strings.HasPrefix(p, w) {
+				return true
+			}
+		}
+	}
+	return false
+}

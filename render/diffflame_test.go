@@ -1,0 +1,149 @@
+package render
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// diffPair compares the before/after dumps of testdata/diff with the
+// stacks a flame graph of opts needs.
+func diffPair(t *testing.T, opts FlameOptions) *analyze.Diff {
+	t.Helper()
+	var ps [2]*parse.Profile
+	for i, name := range []string{"diff/before.pstats", "diff/after.pstats"} {
+		p, err := parse.File(filepath.Join("..", "testdata", name), parse.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps[i] = p
+	}
+	so := opts.StackOptions()
+	d, err := analyze.Compare(ps[0], ps[1], analyze.Options{Stacks: &so})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// svgFrames reads the drawn frames' fills and the script's data from a
+// flame graph SVG.
+func svgFrames(t *testing.T, svg string) (fills []string, data flameData) {
+	t.Helper()
+	frames := svg[strings.Index(svg, `<g id="ld-frames">`):strings.Index(svg, `<g id="ld-outlines">`)]
+	for _, m := range regexp.MustCompile(`fill="(#[0-9a-f]{6})"`).FindAllStringSubmatch(frames, -1) {
+		fills = append(fills, m[1])
+	}
+	start := strings.Index(svg, "var LDFLAME = ") + len("var LDFLAME = ")
+	if err := json.Unmarshal([]byte(svg[start:start+strings.Index(svg[start:], ";\n")]), &data); err != nil {
+		t.Fatalf("script data: %v", err)
+	}
+	return fills, data
+}
+
+// TestDiffFlame draws the fix of testdata/diff in both shapes: the yacc
+// frames shrink and are blue, the paths that vanished appear only in the
+// base run's shape, and each frame's details carry both runs' values.
+func TestDiffFlame(t *testing.T) {
+	d := diffPair(t, FlameOptions{})
+	for _, baseShape := range []bool{false, true} {
+		var b bytes.Buffer
+		if err := DiffFlame(&b, d, DiffFlameOptions{BaseShape: baseShape}); err != nil {
+			t.Fatal(err)
+		}
+		fills, data := svgFrames(t, b.String())
+		n := len(data.Frames) / 4
+		if len(fills) != n || len(data.Diff) != 2*n {
+			t.Fatalf("base shape %v: %d rects, %d frames, %d diff values", baseShape, len(fills), n, len(data.Diff))
+		}
+		yacc, vanished, appeared := 0, 0, 0
+		for k := range n {
+			base, next, drawn := data.Diff[2*k], data.Diff[2*k+1], data.Frames[4*k+2]
+			if want := map[bool]int64{false: next, true: base}[baseShape]; drawn != want {
+				t.Errorf("frame %d is %d wide, want its %s value %d", k, drawn, map[bool]string{false: "new", true: "base"}[baseShape], want)
+			}
+			if next == 0 {
+				vanished++
+			}
+			if base == 0 {
+				appeared++
+			}
+			if data.Funcs[data.Frames[4*k]][0] != "yacc" {
+				continue
+			}
+			yacc++
+			r, _ := strconv.ParseUint(fills[k][1:3], 16, 8)
+			bl, _ := strconv.ParseUint(fills[k][5:7], 16, 8)
+			if next >= base || bl <= r {
+				t.Errorf("yacc frame %d: %d → %d drawn %s, want it to shrink and be blue", k, base, next, fills[k])
+			}
+		}
+		if yacc == 0 {
+			t.Errorf("base shape %v: no yacc frame", baseShape)
+		}
+		if baseShape && (vanished == 0 || appeared > 0) || !baseShape && vanished > 0 {
+			t.Errorf("base shape %v: %d vanished frames, %d new ones drawn", baseShape, vanished, appeared)
+		}
+		if !strings.Contains(b.String(), "values as recorded, not normalized") {
+			t.Errorf("the subtitle does not say the values are not normalized")
+		}
+	}
+}
+
+// TestDiffFlameNormalize checks --normalize scales the base run to the new
+// run's total, and says so.
+func TestDiffFlameNormalize(t *testing.T) {
+	d := diffPair(t, FlameOptions{})
+	var b bytes.Buffer
+	if err := DiffFlame(&b, d, DiffFlameOptions{Normalize: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, data := svgFrames(t, b.String())
+	if base, next := data.Diff[0], data.Diff[1]; base != next {
+		t.Errorf("normalized root: base %d, new %d; want equal", base, next)
+	}
+	want := "normalized: BASE scaled by " + strconv.FormatFloat(d.Stacks.NewTotal/d.Stacks.BaseTotal, 'g', 3, 64)
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("the subtitle does not say %q", want)
+	}
+}
+
+func TestDiffFlameGolden(t *testing.T) {
+	d := diffPair(t, FlameOptions{})
+	var svg, png bytes.Buffer
+	if err := DiffFlame(&svg, d, DiffFlameOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "diff.svg", svg.Bytes())
+	if err := DiffPNG(&png, d, DiffFlameOptions{BaseShape: true}); err != nil {
+		t.Fatal(err)
+	}
+	goldenPNG(t, filepath.Join("testdata", "diff-base-shape.png"), png.Bytes())
+}
+
+// TestDiffHTML checks the comparison page holds the graph, the findings
+// that changed and the changed functions, and fetches nothing.
+func TestDiffHTML(t *testing.T) {
+	d := diffPair(t, FlameOptions{})
+	var b bytes.Buffer
+	if err := DiffHTML(&b, d, DiffFlameOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	for _, want := range []string{`<svg xmlns="http://www.w3.org/2000/svg"`, "Differential flame graph: before.pstats → after.pstats",
+		"disappeared: Repeated ply parser-table build", "<code>ply/yacc.py:3216 yacc</code>", "(was line 20)"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if regexp.MustCompile(`(?i)(href|src)=["']?(https?:)?//`).MatchString(page) {
+		t.Errorf("the page refers to the network")
+	}
+}
