@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/loopdoctor/loopdoctor/parse"
@@ -85,11 +84,63 @@ const (
 	thinCalls = 10
 )
 
-// EventLoop measures the event loop in p and ranks what blocked it.
-// slow is asyncio's slow-callback threshold in seconds (0 means 0.1).
-// findings are the repeated-setup findings, for Blocker.Finding. It returns
-// nil when p holds no event loop it recognises.
+// LoopNoteKind names what a loop note says could not be measured.
+type LoopNoteKind string
+
+// Loop note kinds.
+const (
+	// NoteUvloop: uvloop's compiled loop hides its frames, so its wait for
+	// I/O and its own work cannot be told apart.
+	NoteUvloop LoopNoteKind = "uvloop"
+
+	// NoteNoCounts: the dump holds no call counts (Writer wrote it, a
+	// dialect such as "sampled"), so only wall, idle and busy are measured.
+	NoteNoCounts LoopNoteKind = "no-counts"
+
+	// NoteNoCallers: the profile records no callers (subcalls=False).
+	NoteNoCallers LoopNoteKind = "no-callers"
+
+	// NoteThreadsMixed: other threads' calls are mixed into the profile
+	// (Python 3.12 and later), so the loop's figures are not reliable.
+	NoteThreadsMixed LoopNoteKind = "threads-mixed"
+
+	// NoteHandedOff: the loop handed work to threads, which cProfile did
+	// not see before 3.12; that work did not hold the loop.
+	NoteHandedOff LoopNoteKind = "handed-off"
+
+	// NoteCPUTimeOnly: the profile module's default timer counts CPU time
+	// only, so waiting is missing.
+	NoteCPUTimeOnly LoopNoteKind = "cpu-time-only"
+
+	// NoteYappi: yappi times a coroutine across its awaits, so coroutines'
+	// own time is not blamed.
+	NoteYappi LoopNoteKind = "yappi"
+
+	// NoteSlowSteps: steps of Func took Mean on average, past the slow
+	// threshold, though no single call in them did.
+	NoteSlowSteps LoopNoteKind = "slow-steps"
+)
+
+// LoopNote says what the loop report could not measure, and why.
+type LoopNote struct {
+	Kind   LoopNoteKind
+	Writer string      // NoteNoCounts: the dump's dialect
+	Func   *parse.Func // NoteSlowSteps: the task whose steps were slow
+	Mean   float64     // NoteSlowSteps: their mean, in seconds
+}
+
+// EventLoop measures the event loop in p and ranks what blocked it, with
+// the default limits. slow is asyncio's slow-callback threshold in seconds
+// (0 means 0.1). findings are the repeated-setup findings, for
+// Blocker.Finding. It returns nil when p holds no event loop it recognises.
 func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
+	lim := DefaultLimits()
+	return eventLoop(p, slow, findings, &lim)
+}
+
+// eventLoop is EventLoop with the limits the report uses; the advice
+// judges repeated work by them.
+func eventLoop(p *parse.Profile, slow float64, findings []Finding, lim *Limits) *Loop {
 	if slow <= 0 {
 		slow = defaultSlow
 	}
@@ -106,30 +157,26 @@ func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 	}
 	if !p.HasCalls() || p.Dialect == "sampled" {
 		l.Steps = 0
-		writer := p.Dialect
-		if writer == "sampled" {
-			writer = "Python's sampling profiler, whose counts are samples"
-		}
-		l.Notes = append(l.Notes, fmt.Sprintf("The dump holds no call counts (it was written by %s), so only wall, idle and busy time are measured: steps, per-call figures and blockers need counts.", writer))
+		l.Notes = append(l.Notes, LoopNote{Kind: NoteNoCounts, Writer: p.Dialect})
 		return l
 	}
 	if l.Steps > 0 {
 		l.MeanStep = l.Busy / float64(l.Steps)
 	}
 	if len(p.Edges) == 0 {
-		l.Notes = append(l.Notes, "The profile records no callers (it was made with subcalls=False), so the work done inside loop steps cannot be told apart.")
+		l.Notes = append(l.Notes, LoopNote{Kind: NoteNoCallers})
 		return l
 	}
-	l.Notes = append(l.Notes, threadNotes(p, rt)...)
-	if p.Dialect == "profile" {
-		l.Notes = append(l.Notes, "The profile module times with time.process_time unless given another timer, so time spent waiting (time.sleep, blocking I/O) is likely missing from these figures: only CPU time is.")
+	l.Notes = append(l.Notes, threadNotes(p)...)
+	switch p.Dialect {
+	case "profile":
+		l.Notes = append(l.Notes, LoopNote{Kind: NoteCPUTimeOnly})
+	case "yappi":
+		l.Notes = append(l.Notes, LoopNote{Kind: NoteYappi})
 	}
-	if p.Dialect == "yappi" {
-		l.Notes = append(l.Notes, "yappi counts a coroutine once per call and times it across its awaits, so coroutines' own time is not blamed and each blocker's calls are spread over all of the loop's steps.")
-	}
-	w := newLoopWalk(p, rt)
+	w := newLoopWalk(p, rt, lim)
 	l.Blockers = w.blockers(l, findings)
-	if n := w.slowSteps(l); n != "" {
+	if n, ok := w.slowSteps(l); ok {
 		l.Notes = append(l.Notes, n)
 	}
 	return l

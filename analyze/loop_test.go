@@ -63,8 +63,8 @@ type wantBlocker struct {
 	fn      string
 	site    string // call site's function name; "" for none
 	slow    bool
-	finding bool   // linked to a repeated-setup finding
-	advice  string // a phrase the advice must hold
+	finding bool       // linked to a repeated-setup finding
+	advice  AdviceKind // the fix it needs
 }
 
 func TestEventLoop(t *testing.T) {
@@ -77,30 +77,30 @@ func TestEventLoop(t *testing.T) {
 		runtime    string // "" for no loop
 		blockers   []wantBlocker
 		more       func(t *testing.T, l *Loop) // further claims about the loop
-		note       string                      // a substring one of the loop's notes must hold
+		note       LoopNoteKind                // a note the loop must have
 	}{
 		{
 			name: "time.sleep and CPU work in coroutines (3.11)", dump: "loop/blocking.pstats", runtime: "asyncio",
 			blockers: []wantBlocker{
-				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true, advice: "run_in_executor"},
-				{fn: sleep, site: "handle", advice: "sleep("},
-				{fn: "loop/blocking.py:checksum", site: "handle", advice: "run_in_executor"},
+				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true, advice: AdviceProcess},
+				{fn: sleep, site: "handle", advice: AdviceSleep},
+				{fn: "loop/blocking.py:checksum", site: "handle", advice: AdviceProcess},
 			},
 		},
 		{
 			name: "the same app on 3.7", dump: "loop/blocking-3.7.pstats", runtime: "asyncio",
 			blockers: []wantBlocker{
-				{fn: sleep, site: "handle", advice: "sleep("},
-				{fn: "blocking.py:build_index", site: "warm_up", slow: true, advice: "run_in_executor"},
-				{fn: "blocking.py:checksum", site: "handle", advice: "run_in_executor"},
+				{fn: sleep, site: "handle", advice: AdviceSleep},
+				{fn: "blocking.py:build_index", site: "warm_up", slow: true, advice: AdviceProcess},
+				{fn: "blocking.py:checksum", site: "handle", advice: AdviceProcess},
 			},
 		},
 		{
 			name: "the same app on 3.13 (sys.monitoring)", dump: "loop/blocking-3.13.pstats", runtime: "asyncio",
 			blockers: []wantBlocker{
-				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true, advice: "run_in_executor"},
-				{fn: "loop/blocking.py:checksum", site: "handle", advice: "run_in_executor"},
-				{fn: sleep, site: "handle", advice: "sleep("},
+				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true, advice: AdviceProcess},
+				{fn: "loop/blocking.py:checksum", site: "handle", advice: AdviceProcess},
+				{fn: sleep, site: "handle", advice: AdviceSleep},
 			},
 		},
 		{
@@ -108,24 +108,24 @@ func TestEventLoop(t *testing.T) {
 			// advice still treats the time as waiting, not setup.
 			name: "blocking HTTP client in a handler", dump: "loop/blocking_io.pstats", runtime: "asyncio",
 			blockers: []wantBlocker{
-				{fn: "urllib/request.py:urlopen", site: "fetch_score", finding: true, advice: "async HTTP client"},
+				{fn: "urllib/request.py:urlopen", site: "fetch_score", finding: true, advice: AdviceAsyncIO},
 			},
 		},
 		{
 			name: "the blocking app under yappi", dump: "loop/yappi/blocking.pstats", runtime: "asyncio",
-			note: "yappi counts a coroutine once per call",
+			note: NoteYappi,
 			blockers: []wantBlocker{
-				{fn: "time:sleep", site: "handle", advice: "sleep("},
-				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true, advice: "run_in_executor"},
-				{fn: "loop/blocking.py:checksum", site: "handle", advice: "run_in_executor"},
+				{fn: "time:sleep", site: "handle", advice: AdviceSleep},
+				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true, advice: AdviceProcess},
+				{fn: "loop/blocking.py:checksum", site: "handle", advice: AdviceProcess},
 			},
 		},
 		{
 			name: "the blocking app under the profile module", dump: "loop/profile/blocking.pstats", runtime: "asyncio",
-			note: "time.process_time",
+			note: NoteCPUTimeOnly,
 			blockers: []wantBlocker{
-				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true, advice: "run_in_executor"},
-				{fn: "loop/blocking.py:checksum", site: "handle", advice: "run_in_executor"},
+				{fn: "loop/blocking.py:build_index", site: "warm_up", slow: true, advice: AdviceProcess},
+				{fn: "loop/blocking.py:checksum", site: "handle", advice: AdviceProcess},
 			},
 		},
 		{
@@ -143,7 +143,7 @@ func TestEventLoop(t *testing.T) {
 		},
 		{
 			name: "run_in_executor and to_thread (3.11 sees no worker)", dump: "loop/executor.pstats", runtime: "asyncio",
-			note: "handed work to threads",
+			note: NoteHandedOff,
 			more: func(t *testing.T, l *Loop) {
 				for _, b := range l.Blockers {
 					if b.ProbablySlow || strings.Contains(b.Func.Name, "checksum") || strings.Contains(b.Func.Name, "sleep") {
@@ -154,15 +154,15 @@ func TestEventLoop(t *testing.T) {
 		},
 		{
 			name: "executor threads mixed in (3.12)", dump: "loop/executor-3.12.pstats", runtime: "asyncio",
-			note: "other threads are mixed into this profile",
+			note: NoteThreadsMixed,
 		},
 		{name: "no event loop", dump: "loop/noloop.pstats"},
 		{
 			name: "uvloop hides busy and idle", dump: "loop/uvloop.pstats", runtime: "uvloop",
-			note: "cannot be separated",
+			note: NoteUvloop,
 			blockers: []wantBlocker{
-				{fn: "loop/uvloop_app.py:checksum", site: "handle", advice: "run_in_executor"},
-				{fn: sleep, site: "handle", advice: "sleep("},
+				{fn: "loop/uvloop_app.py:checksum", site: "handle", advice: AdviceProcess},
+				{fn: sleep, site: "handle", advice: AdviceSleep},
 			},
 		},
 		{
@@ -172,32 +172,46 @@ func TestEventLoop(t *testing.T) {
 			// work, so nothing links to it.
 			name: "aiohttp handler", dump: "loop/aiohttp.pstats", runtime: "asyncio",
 			blockers: []wantBlocker{
-				{fn: "loop/aiohttp_app.py:checksum", site: "hook", advice: "run_in_executor"},
-				{fn: sleep, site: "hook", advice: "sleep("},
+				{fn: "loop/aiohttp_app.py:checksum", site: "hook", advice: AdviceProcess},
+				{fn: sleep, site: "hook", advice: AdviceSleep},
 			},
 		},
 		{
 			name: "tornado runs on asyncio's loop", dump: "loop/tornado.pstats", runtime: "asyncio",
 			blockers: []wantBlocker{
-				{fn: sleep, site: "post", advice: "sleep("},
-				{fn: "loop/tornado_app.py:checksum", site: "post", advice: "run_in_executor"},
+				{fn: sleep, site: "post", advice: AdviceSleep},
+				{fn: "loop/tornado_app.py:checksum", site: "post", advice: AdviceCheaper},
 			},
 		},
 		{
 			name: "trio", dump: "loop/trio.pstats", runtime: "trio",
 			blockers: []wantBlocker{
-				{fn: sleep, site: "handle", advice: "sleep("},
-				{fn: "loop/trio_app.py:checksum", site: "handle", advice: "trio.to_thread.run_sync"},
+				{fn: sleep, site: "handle", advice: AdviceSleep},
+				{fn: "loop/trio_app.py:checksum", site: "handle", advice: AdviceProcess},
 			},
 		},
 		{
+			// Four blockers, four fixes: a TLS context and a constant table
+			// built per call (with and without a finding) are built once;
+			// C code that releases the GIL goes to a thread; calls of a few
+			// hundred microseconds are too short to hand off.
+			name: "advice that fits the call", dump: "loop/advice.pstats", runtime: "asyncio",
+			blockers: []wantBlocker{
+				{fn: "ssl.py:create_default_context", site: "make_context", slow: true, finding: true, advice: AdviceBuildOnce},
+				{fn: "~:<built-in method _hashlib.pbkdf2_hmac>", site: "check_password", advice: AdviceThread},
+				{fn: "advice.py:factor_table", site: "convert", advice: AdviceBuildOnce},
+				{fn: "advice.py:tag", site: "answer", advice: AdviceCheaper},
+			},
+			more: adviceFits,
+		},
+		{
 			name: "jsonpath_rw webhook", dump: "webhook/webhook.pstats", runtime: "asyncio",
-			blockers: []wantBlocker{{fn: jsonpathParse, site: "get_values", finding: true, advice: "Cache it"}},
+			blockers: []wantBlocker{{fn: jsonpathParse, site: "get_values", finding: true, advice: AdviceBuildOnce}},
 			more:     parseHoldsBusyLoop,
 		},
 		{
 			name: "jsonpath_rw webhook on 3.13 (inlined comprehensions)", dump: "webhook/webhook-3.13.pstats", runtime: "asyncio",
-			blockers: []wantBlocker{{fn: jsonpathParse, site: "get_values", finding: true, advice: "Cache it"}},
+			blockers: []wantBlocker{{fn: jsonpathParse, site: "get_values", finding: true, advice: AdviceBuildOnce}},
 			more:     parseHoldsBusyLoop,
 		},
 	}
@@ -272,11 +286,8 @@ func TestEventLoop(t *testing.T) {
 				if b.CallsPerStep <= 0 || b.CallsPerStep > float64(b.Calls) {
 					t.Errorf("%s: %v calls per step for %d calls", want.fn, b.CallsPerStep, b.Calls)
 				}
-				if b.Advice == "" || !strings.HasSuffix(b.Advice, ".") || (b.CallSite != nil && !strings.Contains(b.Advice, location.Label(b.CallSite))) {
-					t.Errorf("%s: advice %q is not a sentence naming the call site", want.fn, b.Advice)
-				}
-				if !strings.Contains(b.Advice, want.advice) {
-					t.Errorf("%s: advice %q lacks %q", want.fn, b.Advice, want.advice)
+				if b.Advice.Kind != want.advice || b.Advice.Body {
+					t.Errorf("%s: advice %+v, want %s", want.fn, b.Advice, want.advice)
 				}
 				if (b.Finding >= 0) != want.finding {
 					t.Errorf("%s: finding %d, want linked %v", want.fn, b.Finding, want.finding)
@@ -287,13 +298,36 @@ func TestEventLoop(t *testing.T) {
 					t.Errorf("blockers not ranked by cost: %v", blockerNames(l))
 				}
 			}
-			if tt.note != "" && !strings.Contains(strings.Join(l.Notes, "\n"), tt.note) {
-				t.Errorf("notes %q lack %q", l.Notes, tt.note)
+			if tt.note != "" && !hasNote(l, tt.note) {
+				t.Errorf("notes %+v lack %s", l.Notes, tt.note)
 			}
 			if tt.more != nil {
 				tt.more(t, l)
 			}
 		})
+	}
+}
+
+// adviceFits checks the numbers behind the advice on advice.pstats: the
+// share of the hash in C code, the hop each call is compared with, and the
+// calls the table build repeated without a finding.
+func adviceFits(t *testing.T, l *Loop) {
+	for _, b := range l.Blockers {
+		a := b.Advice
+		switch a.Kind {
+		case AdviceThread:
+			if a.CShare < 0.99 || a.Handoff != threadHandoff || a.PerCall < handoffWorth*a.Handoff {
+				t.Errorf("%s: thread advice %+v; want all the time in C and a call worth the hop", location.Label(b.Func), a)
+			}
+		case AdviceCheaper:
+			if a.Worker != "thread" || a.Handoff != threadHandoff || a.PerCall >= handoffWorth*threadHandoff {
+				t.Errorf("%s: advice %+v; want calls too short even for a thread", location.Label(b.Func), a)
+			}
+		case AdviceBuildOnce:
+			if b.Finding < 0 && (a.Finding != -1 || a.Calls != 120 || a.Func != b.Func) {
+				t.Errorf("%s: build-once advice %+v; want the shape of its 120 calls", location.Label(b.Func), a)
+			}
+		}
 	}
 }
 
@@ -413,7 +447,7 @@ func TestEventLoopShapes(t *testing.T) {
 		calls         int64
 		cost, perStep float64
 		slow          bool
-		advice        string
+		body          string // the coroutine whose own work the advice is about
 	}
 	// The same app installed in site-packages: no code counts as the user's
 	// but the app's own.
@@ -425,33 +459,34 @@ func TestEventLoopShapes(t *testing.T) {
 		funcs, edges []string
 		slow         float64
 		blockers     []want
-		note         string
+		note         LoopNoteKind
+		mean         float64 // NoteSlowSteps: the handler's mean step
 	}{
 		{
 			name: "the wrapper hands the blame to parse", funcs: funcs, edges: edges,
-			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, body: "handler"}},
 		},
 		{
 			name: "two calls per step pass a lower threshold", funcs: funcs, edges: edges, slow: 0.05,
-			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2, slow: true}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2, slow: true}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, body: "handler"}},
 		},
 		{
 			name: "steps past a threshold no single blocker reaches", funcs: funcs, edges: edges, slow: 0.08,
-			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
-			note:     "Steps of app.py:1 handler took 89.0 ms on average",
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, body: "handler"}},
+			note:     NoteSlowSteps, mean: 0.089,
 		},
 		{
 			name:  "a wrapper also called outside the loop is blamed whole",
 			funcs: outFuncs, edges: outEdges,
-			blockers: []want{{name: "wrapper", site: "handler", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app.py:1 handler"}},
+			blockers: []want{{name: "wrapper", site: "handler", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, body: "handler"}},
 		},
 		{
 			name: "an installed app's own code is the user's", funcs: installed, edges: edges,
-			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, advice: "body of app/app.py:1 handler"}},
+			blockers: []want{{name: "parse", site: "wrapper", calls: 20, cost: 0.6, perStep: 2}, {name: "handler", calls: 10, cost: 0.29, perStep: 1, body: "handler"}},
 		},
 		{
 			name: "no callers recorded", funcs: funcs,
-			note: "subcalls=False",
+			note: NoteNoCallers,
 		},
 	}
 	for _, tt := range tests {
@@ -477,12 +512,17 @@ func TestEventLoopShapes(t *testing.T) {
 					t.Errorf("blocker %d: %s from %q, %d calls, cost %v, %v per step, slow %v; want %+v",
 						i+1, b.Func.Name, siteName(b.CallSite), b.Calls, b.Cost, b.CallsPerStep, b.ProbablySlow, w)
 				}
-				if !strings.Contains(b.Advice, w.advice) {
-					t.Errorf("blocker %d: advice %q lacks %q", i+1, b.Advice, w.advice)
+				if a := b.Advice; w.body != "" && (!a.Body || a.Func.Name != w.body) {
+					t.Errorf("blocker %d: advice %+v, want it about the body of %s", i+1, a, w.body)
 				}
 			}
-			if tt.note != "" && !strings.Contains(strings.Join(l.Notes, "\n"), tt.note) {
-				t.Errorf("notes %q lack %q", l.Notes, tt.note)
+			if tt.note != "" && !hasNote(l, tt.note) {
+				t.Errorf("notes %+v lack %s", l.Notes, tt.note)
+			}
+			for _, n := range l.Notes {
+				if n.Kind == NoteSlowSteps && (n.Func.Name != "handler" || !near(n.Mean, tt.mean)) {
+					t.Errorf("slow steps of %s, mean %v; want handler's %v", n.Func.Name, n.Mean, tt.mean)
+				}
 			}
 		})
 	}
@@ -497,7 +537,7 @@ func TestEventLoopShapes(t *testing.T) {
 		}
 		l := EventLoop(p, 0, nil)
 		if l == nil || l.Wall != 1 || l.Idle != 0.1 || l.Steps != 0 || len(l.Blockers) != 0 ||
-			!strings.Contains(strings.Join(l.Notes, " "), "no call counts") {
+			!hasNote(l, NoteNoCounts) {
 			t.Errorf("loop %+v; want wall 1 s, idle 0.1 s, no steps or blockers, and a note", l)
 		}
 	})
@@ -565,10 +605,15 @@ func TestEventLoopInvariants(t *testing.T) {
 					t.Errorf("blockers not ranked by cost: %v", blockerNames(l))
 				}
 			}
-			mixed := strings.Contains(strings.Join(l.Notes, " "), "other threads")
+			mixed := hasNote(l, NoteThreadsMixed)
 			if !mixed && sum > l.Busy*(1+1e-9) {
 				t.Errorf("blockers hold %v, more than the busy %v: some time is counted twice (%v)", sum, l.Busy, blockerNames(l))
 			}
 		})
 	}
+}
+
+// hasNote reports whether l has a note of the kind.
+func hasNote(l *Loop, kind LoopNoteKind) bool {
+	return slices.ContainsFunc(l.Notes, func(n LoopNote) bool { return n.Kind == kind })
 }

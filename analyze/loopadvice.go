@@ -1,7 +1,7 @@
 package analyze
 
 import (
-	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -9,48 +9,223 @@ import (
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
-// advice names the fix class for b in one sentence and, in a second, the
-// user's code where the fix goes. Waiting comes before setup: a request
-// repeated identically is repeated work too, but the fix for time spent
-// waiting on a socket is not to cache it.
-func (w *loopWalk) advice(b *Blocker, own bool, findings []Finding) string {
-	f := b.Func
-	words := w.rt.words
-	var fix string
-	switch {
-	case own && w.origin(f) == location.User:
-		return fmt.Sprintf("Move the work done in the body of %s into a plain function and run it with %s (a process pool for pure-Python work, which holds the GIL).", location.Label(f), words.cpu)
-	case b.CallSite == nil && w.origin(f) != location.User:
-		return fmt.Sprintf("No code of yours calls %s here: it is the library's own work inside the loop (a coroutine whose awaits leave no trace looks the same), so if it matters, look for a lighter option in the library.", f.Name)
-	case cName(f) == "<built-in method time.sleep>":
-		fix = fmt.Sprintf("Replace time.sleep with %s: time.sleep stops the whole loop.", words.sleep)
-	case strings.HasPrefix(cName(f), "<method 'acquire' of '_thread."):
-		fix = fmt.Sprintf("Await the result instead of blocking on a lock or another thread's future: wrap concurrent futures with asyncio.wrap_future, or move the waiting call to %s.", words.toThread)
-	case waitsOnIO(f):
-		fix = fmt.Sprintf("This call waits for I/O with the loop stopped: use %s, or move the call to a thread with %s.", words.asyncVariant(f), words.toThread)
-	case b.Finding >= 0:
-		fix = fmt.Sprintf("Cache it: every call repeats the same setup in %s (finding %d), so build it once and reuse it, and the loop stops stalling on it.", location.Label(findings[b.Finding].Func), b.Finding+1)
-	default:
-		fix = fmt.Sprintf("Move this CPU-bound call off the loop with %s (a process pool for pure-Python work, which holds the GIL), or make it cheaper.", words.cpu)
-	}
-	if b.CallSite != nil {
-		fix += " The call is in " + location.Label(b.CallSite) + "."
-	}
-	return fix
+// AdviceKind names the fix a blocker needs.
+type AdviceKind string
+
+// Advice kinds, in the order advice decides them.
+const (
+	// AdviceLibrary: no code of the user's calls the blocker; it is the
+	// library's own work inside the loop.
+	AdviceLibrary AdviceKind = "library"
+
+	// AdviceSleep: time.sleep stops the loop; await the runtime's sleep.
+	AdviceSleep AdviceKind = "sleep"
+
+	// AdviceAwait: the call blocks on a lock or another thread's future;
+	// await the result instead.
+	AdviceAwait AdviceKind = "await"
+
+	// AdviceAsyncIO: most of the time is spent waiting for I/O; use an
+	// async variant (Advice.Waits says of what) or a thread.
+	AdviceAsyncIO AdviceKind = "async-io"
+
+	// AdviceBuildOnce: every call repeats the same work (a finding proves
+	// it, or the shape of Advice.Func's calls does); build it once.
+	AdviceBuildOnce AdviceKind = "build-once"
+
+	// AdviceThread: the time goes to C code, which can run on a worker
+	// thread while the loop goes on (C code that releases the GIL does).
+	AdviceThread AdviceKind = "thread"
+
+	// AdviceProcess: pure-Python CPU work, whose calls last long enough
+	// that a process pool's round trip is small beside them; a thread
+	// would still hold the GIL.
+	AdviceProcess AdviceKind = "process"
+
+	// AdviceCheaper: each call is too short for handing it to a thread or
+	// a process to pay; make it cheaper or make fewer calls.
+	AdviceCheaper AdviceKind = "cheaper"
+)
+
+// Advice is the fix for one blocker, decided here and worded by render.
+type Advice struct {
+	Kind AdviceKind
+
+	// Func is what the fix is about: the blocker, or for AdviceBuildOnce
+	// the function whose work repeats.
+	Func *parse.Func
+
+	// Body: the time is a coroutine's own body, to be moved into a plain
+	// function before it can go anywhere else.
+	Body bool
+
+	// Finding is, for AdviceBuildOnce, the finding that proves the
+	// repetition, or -1 when the shape below Func does (Calls calls, every
+	// one doing the same work).
+	Finding int
+	Calls   int64
+
+	// Waits says what an AdviceAsyncIO call waits for: "http", "resolve",
+	// "subprocess", or "" for anything else.
+	Waits string
+
+	// PerCall is the blocker's mean call. For AdviceThread, AdviceProcess
+	// and AdviceCheaper, Handoff is what handing one call to Worker
+	// ("thread" or "process") costs, and CShare the share of the time in
+	// C code.
+	PerCall float64
+	Handoff float64
+	Worker  string
+	CShare  float64
 }
 
-// asyncVariant names the non-blocking replacement for a blocking call.
-func (fw fixWords) asyncVariant(f *parse.Func) string {
+// What handing one call to a worker costs, and how many times that a call
+// must take for the move to pay (below it, the hop's latency and the
+// loop's own part of it, pickling or queueing the call and its result, eat
+// most of what moving frees): a thread pool's hop is tens to hundreds
+// of microseconds (submitting, waking a thread, resolving the future on
+// the loop), a process pool's round trip about a millisecond (pickling
+// the call and its result, two pipe writes). testdata/loop/handoff.py
+// measures both.
+const (
+	threadHandoff  = 100e-6
+	processHandoff = 1e-3
+	handoffWorth   = 5
+)
+
+// cMajority is the share of a blocker's time in C code above which a
+// thread is the fix rather than a process.
+const cMajority = 0.5
+
+// sameWorkChance is the highest chance, for a blocker without a finding,
+// that its callees' counts all divide its calls by accident; counts that
+// depend on the input divide by n calls only about once in n.
+const sameWorkChance = 0.01
+
+// advice decides the fix for b. Waiting comes before setup: a request
+// repeated identically is repeated work too, but the fix for time spent
+// waiting on a socket is not to cache it. Offloading comes last and only
+// when a call costs many times what handing it off does.
+func (w *loopWalk) advice(b *Blocker, own bool, findings []Finding) Advice {
+	f := b.Func
+	a := Advice{Func: f, Body: own, Finding: -1, PerCall: b.PerCall}
+	switch {
+	case own && w.origin(f) == location.User:
+		a.Kind, a.Worker, a.Handoff = offload(b.PerCall, 0)
+	case b.CallSite == nil && w.origin(f) != location.User:
+		a.Kind = AdviceLibrary
+	case cName(f) == "<built-in method time.sleep>":
+		a.Kind = AdviceSleep
+	case isThreadWait(f):
+		a.Kind = AdviceAwait
+	case waitsOnIO(f):
+		a.Kind, a.Waits = AdviceAsyncIO, waitsFor(f)
+	case b.Finding >= 0:
+		a.Kind, a.Finding, a.Func = AdviceBuildOnce, b.Finding, findings[b.Finding].Func
+	case w.sameWork(f):
+		a.Kind, a.Calls = AdviceBuildOnce, f.Primitive
+	default:
+		a.CShare = cShare(f)
+		a.Kind, a.Worker, a.Handoff = offload(b.PerCall, a.CShare)
+	}
+	return a
+}
+
+// offload picks between a thread, a process pool and neither for CPU work
+// whose mean call is perCall, cShare of it in C code.
+func offload(perCall, cShare float64) (AdviceKind, string, float64) {
+	switch {
+	case cShare >= cMajority && perCall >= handoffWorth*threadHandoff:
+		return AdviceThread, "thread", threadHandoff
+	case perCall >= handoffWorth*processHandoff:
+		return AdviceProcess, "process", processHandoff
+	case cShare >= cMajority || perCall < handoffWorth*threadHandoff:
+		return AdviceCheaper, "thread", threadHandoff
+	}
+	return AdviceCheaper, "process", processHandoff // pure Python: a thread would hold the GIL
+}
+
+// sameWork reports whether the counts below f show every call doing the
+// same work, without a finding to say so: every call edge out of f and out
+// of the functions only f calls ran an exact multiple of f's calls, adding
+// up to at least MinWork calls per call. A count that depends on the input
+// divides by f's n calls only about once in n, so the edges that run more
+// than once per call must leave a chance below sameWorkChance that all of
+// them divide by accident; edges that run once per call say nothing (a 1:1
+// wrapper is no proof).
+func (w *loopWalk) sameWork(f *parse.Func) bool {
+	n := f.Primitive
+	if n < w.lim.MinCalls {
+		return false
+	}
+	var work int64
+	evidence := 0
+	if w.cycles == nil {
+		// private needs the profile and its recursive cycles, nothing else
+		// of the setup search's graph.
+		w.cycles = &callGraph{p: w.p, lim: w.lim, cycles: cycles(w.p)}
+	}
+	for _, m := range w.cycles.private(f).members {
+		for _, e := range m.Out {
+			if e.Callee == m || e.Calls <= 0 {
+				continue
+			}
+			if e.Calls%n != 0 {
+				return false
+			}
+			work += e.Calls / n
+			if e.Calls > n {
+				evidence++
+			}
+		}
+	}
+	return work >= w.lim.MinWork && math.Pow(float64(n), -float64(evidence)) <= sameWorkChance
+}
+
+// cShare is the share of f's time spent in C code: the own time of the C
+// functions among f and what it reaches, called from inside. Without stacks
+// a function also called from elsewhere may lend some of its time.
+func cShare(f *parse.Func) float64 {
+	if f.Cum <= 0 {
+		return 0
+	}
+	inside := reachable(f)
+	var c float64
+	for _, g := range inside.members {
+		if !cFunc(g) {
+			continue
+		}
+		if g == f {
+			c += f.Own
+			continue
+		}
+		for _, e := range g.In {
+			if inside.has(e.Caller) {
+				c += e.Own
+			}
+		}
+	}
+	return math.Min(c/f.Cum, 1)
+}
+
+// isThreadWait reports whether f blocks on a lock or a thread's future.
+func isThreadWait(f *parse.Func) bool {
+	return strings.HasPrefix(cName(f), "<method 'acquire' of '_thread.")
+}
+
+// waitsFor names what a call that waits for I/O waits for, so render can
+// name its non-blocking replacement.
+func waitsFor(f *parse.Func) string {
 	switch {
 	case inPackage(f.File, "urllib", "request.py"), inPackage(f.File, "http", "client.py"),
 		inPackage(f.File, "requests", ""), inPackage(f.File, "urllib3", ""), inPackage(f.File, "httpx", ""):
-		return fw.http
+		return "http"
 	case funcName(f) == "getaddrinfo" || cName(f) == "<built-in method _socket.getaddrinfo>" || funcName(f) == "create_connection" && inPackage(f.File, "", "socket.py"):
-		return fw.resolve
+		return "resolve"
 	case inPackage(f.File, "", "subprocess.py") && origin(f) == location.Stdlib:
-		return fw.process
+		return "subprocess"
 	}
-	return "the library's async variant"
+	return ""
 }
 
 // blockingCalls are C functions that wait for the outside world rather than
@@ -87,14 +262,3 @@ func waitsOnIO(f *parse.Func) bool {
 	}
 	return wait >= 0.5*f.Cum
 }
-
-var (
-	asyncioWords = fixWords{sleep: "await asyncio.sleep(...)", toThread: "await asyncio.to_thread(...)",
-		cpu: "await loop.run_in_executor(pool, ...)", handoff: "run_in_executor or to_thread",
-		http: "an async HTTP client (aiohttp, or httpx.AsyncClient)", resolve: "loop.getaddrinfo or asyncio.open_connection",
-		process: "asyncio.create_subprocess_exec"}
-	trioWords = fixWords{sleep: "await trio.sleep(...)", toThread: "await trio.to_thread.run_sync(...)",
-		cpu: "await trio.to_thread.run_sync(...)", handoff: "trio.to_thread.run_sync",
-		http: "an async HTTP client (httpx.AsyncClient)", resolve: "trio.socket.getaddrinfo or trio.open_tcp_stream",
-		process: "trio.run_process"}
-)

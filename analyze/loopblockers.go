@@ -2,13 +2,11 @@ package analyze
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/internal/location"
-	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -83,14 +81,14 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 	return out
 }
 
-// slowSteps says which task's steps passed the slow threshold on average
+// slowSteps notes which task's steps passed the slow threshold on average
 // when no blocker did alone: several blockers in one step add up, and
 // asyncio's debug mode would log such a step. The mean over a step root's
 // resumptions is a lower bound on its longest step.
-func (w *loopWalk) slowSteps(l *Loop) string {
+func (w *loopWalk) slowSteps(l *Loop) (LoopNote, bool) {
 	for _, b := range l.Blockers {
 		if b.ProbablySlow {
-			return ""
+			return LoopNote{}, false
 		}
 	}
 	var worst *parse.Func
@@ -106,10 +104,9 @@ func (w *loopWalk) slowSteps(l *Loop) string {
 		}
 	}
 	if worst == nil || mean < l.SlowThreshold {
-		return ""
+		return LoopNote{}, false
 	}
-	return fmt.Sprintf("Steps of %s took %s on average, past the %s slow-callback threshold, though no single call in them did: together they stall the loop, and asyncio's debug mode would log those steps.",
-		location.Label(worst), units.Value(mean, w.p.Unit), units.Value(l.SlowThreshold, w.p.Unit))
+	return LoopNote{Kind: NoteSlowSteps, Func: worst, Mean: mean}, true
 }
 
 // userCaller finds where a fix for f goes: the first function in the

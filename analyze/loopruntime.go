@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"fmt"
 	"math"
 	"path"
 	"strings"
@@ -17,19 +16,7 @@ type loopRuntime struct {
 	steps      int64
 	starts     []*parse.Func // frames whose callees run inside loop steps
 	machinery  func(*parse.Func) bool
-	words      fixWords
-	notes      []string
-}
-
-// fixWords spell the fixes in a runtime's own API.
-type fixWords struct {
-	sleep    string // the non-blocking sleep
-	toThread string // run a blocking call on a thread
-	cpu      string // run CPU-bound work elsewhere
-	handoff  string // the APIs that hand work to threads, for notes
-	http     string // async HTTP clients
-	resolve  string // name resolution and connecting
-	process  string // subprocesses
+	notes      []LoopNote
 }
 
 // findRuntime recognises asyncio's default loop, trio or uvloop, in that
@@ -48,7 +35,7 @@ func findRuntime(p *parse.Profile) *loopRuntime {
 // _run_once (every loop iteration), idle the selector wait under it, steps
 // the Handle._run calls.
 func asyncioRuntime(p *parse.Profile) *loopRuntime {
-	rt := &loopRuntime{name: "asyncio", machinery: asyncioMachinery, words: asyncioWords}
+	rt := &loopRuntime{name: "asyncio", machinery: asyncioMachinery}
 	found := false
 	for _, f := range p.Funcs {
 		switch {
@@ -76,7 +63,7 @@ func asyncioRuntime(p *parse.Profile) *loopRuntime {
 // run() resumes once per batch of task steps, and run() waits for I/O in
 // the I/O manager's get_events between resumptions.
 func trioRuntime(p *parse.Profile) *loopRuntime {
-	rt := &loopRuntime{name: "trio", machinery: trioMachinery, words: trioWords}
+	rt := &loopRuntime{name: "trio", machinery: trioMachinery}
 	var busy float64
 	for _, f := range p.Funcs {
 		switch {
@@ -107,7 +94,7 @@ func trioRuntime(p *parse.Profile) *loopRuntime {
 // directly under them. The wait for I/O and the loop's own work are both in
 // those methods' own time and cannot be told apart.
 func uvloopRuntime(p *parse.Profile) *loopRuntime {
-	rt := &loopRuntime{name: "uvloop", machinery: uvloopMachinery, words: asyncioWords}
+	rt := &loopRuntime{name: "uvloop", machinery: uvloopMachinery}
 	var busy float64
 	for _, f := range p.Funcs {
 		if !cFunc(f) || !strings.Contains(f.Name, "of 'uvloop.loop.Loop' objects>") ||
@@ -125,14 +112,14 @@ func uvloopRuntime(p *parse.Profile) *loopRuntime {
 		return nil
 	}
 	rt.idle = math.Max(rt.wall-busy, 0)
-	rt.notes = append(rt.notes, "uvloop runs its loop in compiled code that cProfile cannot see, so its wait for I/O and its own work cannot be separated: idle here also counts uvloop's own event handling, busy only the Python code the loop ran, and steps are the Python callbacks and coroutine resumptions it started.")
+	rt.notes = append(rt.notes, LoopNote{Kind: NoteUvloop})
 	return rt
 }
 
 // threadNotes warns when other threads' calls are mixed into the profile
 // (Python 3.12 and later profile every thread) and when the loop handed
 // work to threads that an older profiler could not see.
-func threadNotes(p *parse.Profile, rt *loopRuntime) []string {
+func threadNotes(p *parse.Profile) []LoopNote {
 	var threads, handoff bool
 	for _, f := range p.Funcs {
 		if f.Calls <= 0 {
@@ -150,9 +137,9 @@ func threadNotes(p *parse.Profile, rt *loopRuntime) []string {
 	}
 	switch {
 	case threads:
-		return []string{"Calls made on other threads are mixed into this profile (Python 3.12 and later profile every thread), so the loop's figures may include work that ran on worker threads and are not reliable."}
+		return []LoopNote{{Kind: NoteThreadsMixed}}
 	case handoff:
-		return []string{fmt.Sprintf("The loop handed work to threads (%s); cProfile saw only the thread that enabled it, so that work is not in this profile and did not hold the loop.", rt.words.handoff)}
+		return []LoopNote{{Kind: NoteHandedOff}}
 	}
 	return nil
 }

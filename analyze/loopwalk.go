@@ -154,7 +154,9 @@ const (
 type loopWalk struct {
 	p        *parse.Profile
 	rt       *loopRuntime
-	awaits   []bool // the function awaits: a coroutine wherever it runs
+	lim      *Limits
+	cycles   *callGraph // built on first use, for private
+	awaits   []bool     // the function awaits: a coroutine wherever it runs
 	kind     []nodeKind
 	demoted  []bool // thin layers also called from outside the loop
 	steps    []float64
@@ -171,8 +173,8 @@ type loopWalk struct {
 	resumptions bool
 }
 
-func newLoopWalk(p *parse.Profile, rt *loopRuntime) *loopWalk {
-	w := &loopWalk{p: p, rt: rt, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs)),
+func newLoopWalk(p *parse.Profile, rt *loopRuntime, lim *Limits) *loopWalk {
+	w := &loopWalk{p: p, rt: rt, lim: lim, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs)),
 		resumptions: p.Dialect != "yappi"}
 	w.findAwaiting()
 	// Installed unless some function under the loop is the user's; the

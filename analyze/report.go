@@ -129,7 +129,7 @@ type Loop struct {
 	MeanStep      float64 // Busy / Steps
 	SlowThreshold float64
 	Blockers      []Blocker
-	Notes         []string // what could not be measured, and why
+	Notes         []LoopNote // what could not be measured, and why
 }
 
 // Blocker is synchronous work that ran inside loop callbacks.
@@ -148,7 +148,7 @@ type Blocker struct {
 	CallsPerStep float64
 	ProbablySlow bool // some step likely exceeded SlowThreshold
 	Finding      int  // index into Report.Findings, or -1
-	Advice       string
+	Advice       Advice
 }
 
 // Analyze derives a Report from p.
@@ -167,7 +167,7 @@ func Analyze(p *parse.Profile, opts Options) *Report {
 		catalog = builtinCatalog
 	}
 	r.Findings = setup(p, lim, catalog)
-	r.Loop = EventLoop(p, opts.Slow, r.Findings)
+	r.Loop = eventLoop(p, opts.Slow, r.Findings, lim)
 	if opts.Stacks != nil {
 		r.Stacks = buildStacks(p, *opts.Stacks)
 	}

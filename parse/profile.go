@@ -90,9 +90,13 @@ func (f *Func) String() string {
 	return f.File + ":" + strconv.Itoa(f.Line) + "(" + f.Name + ")"
 }
 
-// HasCalls reports whether the profile records call counts.
+// HasCalls reports whether the profile records call counts: pstats does,
+// pprof does not, even when it holds no function at all.
 func (p *Profile) HasCalls() bool {
-	return len(p.Funcs) == 0 || p.Funcs[0].Calls >= 0
+	if len(p.Funcs) == 0 {
+		return p.Format != Pprof
+	}
+	return p.Funcs[0].Calls >= 0
 }
 
 // Normalize sorts functions and edges into canonical order, assigns IDs,

@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -10,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
+	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -125,7 +128,8 @@ func TestDiffFlameGolden(t *testing.T) {
 	if err := DiffPNG(&png, d, DiffFlameOptions{BaseShape: true}); err != nil {
 		t.Fatal(err)
 	}
-	goldenPNG(t, filepath.Join("testdata", "diff-base-shape.png"), png.Bytes())
+	// docs/diff-flame.png is the picture the README shows.
+	goldenPNG(t, filepath.Join("..", "docs", "diff-flame.png"), png.Bytes())
 }
 
 // TestDiffHTML checks the comparison page holds the graph, the findings
@@ -145,5 +149,47 @@ func TestDiffHTML(t *testing.T) {
 	}
 	if regexp.MustCompile(`(?i)(href|src)=["']?(https?:)?//`).MatchString(page) {
 		t.Errorf("the page refers to the network")
+	}
+}
+
+// TestDiffFlameInBrowser hovers a yacc frame of the differential graph in
+// headless Chromium: its details must give both runs' values and the
+// change, and the search must still report the matched share.
+func TestDiffFlameInBrowser(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("drives Chromium; skipped under -short")
+	}
+	browser := chromium(t)
+	d := diffPair(t, FlameOptions{})
+	var b bytes.Buffer
+	if err := DiffFlame(&b, d, DiffFlameOptions{BaseShape: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, data := svgFrames(t, b.String())
+	k := -1
+	for i := 0; i < len(data.Frames)/4; i++ {
+		if data.Funcs[data.Frames[4*i]][0] == "yacc" {
+			k = i
+			break
+		}
+	}
+	if k < 0 {
+		t.Fatal("no yacc frame")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "diff.svg")
+	page := strings.Replace(b.String(), "</svg>\n", fmt.Sprintf(browserCheck, "^yacc$", k), 1)
+	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got browserResult
+	runBrowser(t, browser, dir, file, &got)
+	base, next := float64(data.Diff[2*k])/data.Scale, float64(data.Diff[2*k+1])/data.Scale
+	want := "base " + units.Value(base, data.Unit) + " → new " + units.Value(next, data.Unit) + " · change " + units.Value(next-base, data.Unit)
+	if !got.TipShown || !strings.Contains(got.Tip, want) {
+		t.Errorf("hovering yacc showed %q, want it to say %q", got.Tip, want)
+	}
+	if !strings.HasPrefix(got.Matched, "Matched: ") || got.Highlighted == 0 {
+		t.Errorf("search ^yacc$: %q with %d frames highlighted", got.Matched, got.Highlighted)
 	}
 }

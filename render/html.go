@@ -156,16 +156,19 @@ func newHTMLPage(r *analyze.Report) *htmlPage {
 		page.Findings = append(page.Findings, hf)
 	}
 	if l := r.Loop; l != nil {
-		hl := &htmlLoop{Runtime: l.Runtime, Notes: l.Notes,
+		hl := &htmlLoop{Runtime: l.Runtime,
 			Budget: fmt.Sprintf("wall %s · idle %s (%s) · busy %s", units.Seconds(l.Wall), units.Seconds(l.Idle), units.Percent(share(l.Idle, l.Wall)), units.Seconds(l.Busy))}
 		if l.Steps > 0 {
 			hl.Budget += fmt.Sprintf(" · %s steps, %s mean", units.Count(l.Steps), units.Seconds(l.MeanStep))
+		}
+		for _, n := range l.Notes {
+			hl.Notes = append(hl.Notes, noteText(l, n))
 		}
 		for _, bl := range l.Blockers {
 			hb := htmlBlocker{Func: link(bl.Func), Cost: units.Seconds(bl.Cost), ShareOfBusy: units.Percent(bl.ShareOfBusy),
 				Calls: units.Count(bl.Calls), PerCall: units.Seconds(bl.PerCall), WorstMin: units.Seconds(bl.WorstCallMin),
 				WorstMax: units.Seconds(bl.WorstCallMax), CallsPerStep: units.Mean(bl.CallsPerStep),
-				CallSite: optionalLink(bl.CallSite), Finding: bl.Finding + 1, Advice: bl.Advice}
+				CallSite: optionalLink(bl.CallSite), Finding: bl.Finding + 1, Advice: adviceText(l, bl, r.Findings)}
 			if bl.ProbablySlow {
 				hb.Slow = slowStep(l)
 			}

@@ -100,6 +100,7 @@ func TestHTMLInBrowser(t *testing.T) {
 		{"event-loop blocker", "loop/blocking.pstats", `blocking\.py`, "sleep",
 			"#loop a.fn", func(r *analyze.Report) *parse.Func { return r.Loop.Blockers[0].Func }},
 		{"pprof, no calls", "pprof/cpu/cpu.pb.gz", `\(runtime\.`, "^runtime\\.", "#fn-table tbody a.fn", nil},
+		{"hostile names", "hostile/hostile.pstats", `/(nul|cr)\.py:`, "evil|forged", "#fn-table tbody a.fn", nil},
 		{"17,000 functions", "pstats/large.pstats", `unittest/`, "^(run|__call__)$", "#fn-table tbody a.fn", nil},
 	}
 	for _, tt := range tests {

@@ -96,30 +96,55 @@ type jsonFact struct {
 }
 
 type jsonLoop struct {
-	Runtime       string        `json:"runtime"`
-	Wall          float64       `json:"wall"`
-	Idle          float64       `json:"idle"`
-	Busy          float64       `json:"busy"`
-	Steps         int64         `json:"steps"`
-	MeanStep      float64       `json:"mean_step"`
-	SlowThreshold float64       `json:"slow_threshold"`
-	Blockers      []jsonBlocker `json:"blockers"`
-	Notes         []string      `json:"notes"`
+	Runtime       string         `json:"runtime"`
+	Wall          float64        `json:"wall"`
+	Idle          float64        `json:"idle"`
+	Busy          float64        `json:"busy"`
+	Steps         int64          `json:"steps"`
+	MeanStep      float64        `json:"mean_step"`
+	SlowThreshold float64        `json:"slow_threshold"`
+	Blockers      []jsonBlocker  `json:"blockers"`
+	Notes         []jsonLoopNote `json:"notes"`
+}
+
+// jsonLoopNote is what the loop report could not measure: its kind, the
+// data it rests on, and its sentence.
+type jsonLoopNote struct {
+	Kind     string  `json:"kind"`
+	Writer   string  `json:"writer,omitempty"`
+	Function *int    `json:"function,omitempty"`
+	Mean     float64 `json:"mean,omitempty"`
+	Text     string  `json:"text"`
 }
 
 type jsonBlocker struct {
-	Function     int     `json:"function"`
-	CallSite     *int    `json:"call_site"`
-	Finding      *int    `json:"finding"`
-	Calls        int64   `json:"calls"`
-	Cost         float64 `json:"cost"`
-	PerCall      float64 `json:"per_call"`
-	WorstCallMin float64 `json:"worst_call_min"`
-	WorstCallMax float64 `json:"worst_call_max"`
-	ShareOfBusy  float64 `json:"share_of_busy"`
-	CallsPerStep float64 `json:"calls_per_step"`
-	ProbablySlow bool    `json:"probably_slow"`
-	Advice       string  `json:"advice"`
+	Function     int        `json:"function"`
+	CallSite     *int       `json:"call_site"`
+	Finding      *int       `json:"finding"`
+	Calls        int64      `json:"calls"`
+	Cost         float64    `json:"cost"`
+	PerCall      float64    `json:"per_call"`
+	WorstCallMin float64    `json:"worst_call_min"`
+	WorstCallMax float64    `json:"worst_call_max"`
+	ShareOfBusy  float64    `json:"share_of_busy"`
+	CallsPerStep float64    `json:"calls_per_step"`
+	ProbablySlow bool       `json:"probably_slow"`
+	Fix          jsonAdvice `json:"fix"`
+	Advice       string     `json:"advice"` // Fix in words
+}
+
+// jsonAdvice is a blocker's fix as data (analyze.Advice).
+type jsonAdvice struct {
+	Kind     string  `json:"kind"`
+	Function int     `json:"function"`
+	Body     bool    `json:"body,omitempty"`
+	Finding  *int    `json:"finding,omitempty"`
+	Calls    int64   `json:"calls,omitempty"`
+	Waits    string  `json:"waits,omitempty"`
+	PerCall  float64 `json:"per_call"`
+	Handoff  float64 `json:"handoff,omitempty"`
+	Worker   string  `json:"worker,omitempty"`
+	CShare   float64 `json:"c_share,omitempty"`
 }
 
 // JSON writes the report as one indented JSON document.
@@ -165,20 +190,34 @@ func NewDocument(r *analyze.Report) *Document {
 	}
 	if l := r.Loop; l != nil {
 		jl := &jsonLoop{Runtime: l.Runtime, Wall: l.Wall, Idle: l.Idle, Busy: l.Busy, Steps: l.Steps,
-			MeanStep: l.MeanStep, SlowThreshold: l.SlowThreshold, Notes: nonNil(l.Notes),
+			MeanStep: l.MeanStep, SlowThreshold: l.SlowThreshold, Notes: make([]jsonLoopNote, len(l.Notes)),
 			Blockers: make([]jsonBlocker, len(l.Blockers))}
+		for i, n := range l.Notes {
+			jl.Notes[i] = jsonLoopNote{Kind: string(n.Kind), Writer: n.Writer, Function: funcID(n.Func), Mean: n.Mean, Text: noteText(l, n)}
+		}
 		for i, b := range l.Blockers {
 			jb := jsonBlocker{Function: b.Func.ID, CallSite: funcID(b.CallSite), Calls: b.Calls, Cost: b.Cost,
 				PerCall: b.PerCall, WorstCallMin: b.WorstCallMin, WorstCallMax: b.WorstCallMax,
-				ShareOfBusy: b.ShareOfBusy, CallsPerStep: b.CallsPerStep, ProbablySlow: b.ProbablySlow, Advice: b.Advice}
+				ShareOfBusy: b.ShareOfBusy, CallsPerStep: b.CallsPerStep, ProbablySlow: b.ProbablySlow,
+				Fix: jsonFix(b.Advice), Advice: adviceText(l, b, r.Findings)}
 			if b.Finding >= 0 {
 				jb.Finding = &l.Blockers[i].Finding
+			}
+			if b.Advice.Finding >= 0 {
+				jb.Fix.Finding = &l.Blockers[i].Advice.Finding
 			}
 			jl.Blockers[i] = jb
 		}
 		d.Loop = jl
 	}
 	return d
+}
+
+// jsonFix converts a blocker's advice to its JSON form; Finding is set by
+// the caller, which can point into the report.
+func jsonFix(a analyze.Advice) jsonAdvice {
+	return jsonAdvice{Kind: string(a.Kind), Function: a.Func.ID, Body: a.Body, Calls: a.Calls, Waits: a.Waits,
+		PerCall: a.PerCall, Handoff: a.Handoff, Worker: a.Worker, CShare: a.CShare}
 }
 
 // jsonFacts converts facts to their JSON form, each with its sentence;

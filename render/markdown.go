@@ -35,8 +35,10 @@ func Markdown(w io.Writer, r *analyze.Report) error {
 		mdFinding(&b, i+1, f, p.Unit)
 	}
 	if r.Loop != nil {
-		mdLoop(&b, r.Loop)
+		mdLoop(&b, r.Loop, r.Findings)
 	}
+	// Issue trackers show a PNG inline where they refuse an SVG file.
+	b.WriteString("\nTo attach the flame graph as a picture: " + mdCode("loopdoctor analyze -f png "+shellWord(p.Source)+" -o flame.png") + "\n")
 	if len(r.Rows) > 0 {
 		fmt.Fprintf(&b, "\n### Top functions by %s\n\n", sortTitle(r))
 		mdRows(&b, r, r.Rows[:min(len(r.Rows), mdShortTable)])
@@ -67,7 +69,7 @@ func mdSummary(r *analyze.Report) string {
 	p := r.Profile
 	s := "**loopdoctor:** " + mdCode(p.Source) + " — " + mdText(describe(p))
 	if r.Calls >= 0 {
-		s += ", " + units.Count(r.Calls) + " calls"
+		s += ", " + counted(r.Calls, "call", "calls")
 	}
 	s += ", " + units.Value(p.Total, p.Unit) + " total."
 	if len(r.Findings) > 0 {
@@ -96,16 +98,9 @@ func findingCount(fs []analyze.Finding) string {
 		}
 	}
 	if len(parts) == 1 {
-		return fmt.Sprintf("%s finding%s", parts[0], plural(len(fs)))
+		return parts[0] + " " + agreeWord(int64(len(fs)), "finding", "findings")
 	}
 	return fmt.Sprintf("%d findings (%s)", len(fs), strings.Join(parts, ", "))
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // mdFinding writes one finding: the verdict with its headline figures,
@@ -133,7 +128,7 @@ func mdFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	b.WriteString("\n**Fix:** " + mdText(fix(f)) + "\n")
 }
 
-func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
+func mdLoop(b *bytes.Buffer, l *analyze.Loop, findings []analyze.Finding) {
 	fmt.Fprintf(b, "\n### Event loop (%s)\n\n", mdText(l.Runtime))
 	fmt.Fprintf(b, "Wall %s · idle %s (%s) · busy %s", units.Seconds(l.Wall), units.Seconds(l.Idle), units.Percent(share(l.Idle, l.Wall)), units.Seconds(l.Busy))
 	if l.Steps > 0 {
@@ -144,11 +139,9 @@ func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
 		b.WriteString("\n")
 	}
 	for i, bl := range l.Blockers {
-		fmt.Fprintf(b, "%d. %s held the loop **%s** (%s of busy) in %s calls, %s each; worst call between %s and %s, %s calls per step",
-			i+1, mdCode(location.Label(bl.Func)), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall),
-			units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), units.Mean(bl.CallsPerStep))
-		if bl.ProbablySlow {
-			b.WriteString("; " + slowStep(l))
+		fmt.Fprintf(b, "%d. %s", i+1, blockerHeld(mdCode(location.Label(bl.Func)), bl))
+		if s := blockerBounds(l, bl); s != "" {
+			b.WriteString("; " + s)
 		}
 		b.WriteString(".")
 		if bl.CallSite != nil {
@@ -157,13 +150,10 @@ func mdLoop(b *bytes.Buffer, l *analyze.Loop) {
 		if bl.Finding >= 0 {
 			fmt.Fprintf(b, " The same work as finding %d.", bl.Finding+1)
 		}
-		if bl.Advice != "" {
-			b.WriteString(" **Fix:** " + mdText(bl.Advice))
-		}
-		b.WriteString("\n")
+		b.WriteString(" **Fix:** " + mdText(adviceText(l, bl, findings)) + "\n")
 	}
 	for _, n := range l.Notes {
-		b.WriteString("\n> **Note:** " + mdText(n) + "\n")
+		b.WriteString("\n> **Note:** " + mdText(noteText(l, n)) + "\n")
 	}
 }
 
@@ -316,4 +306,13 @@ func mdCode(s string) string {
 		s = " " + s + " "
 	}
 	return fence + s + fence
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but the
+// characters file names usually consist of.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./+:@") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -85,8 +85,8 @@ func trickyReport(t *testing.T, opts analyze.Options) *analyze.Report {
 	r.Loop = &analyze.Loop{Runtime: "asyncio", Wall: 1.2, Idle: 0.2, Busy: 1.0, Steps: 40, MeanStep: 0.025, SlowThreshold: 0.1,
 		Blockers: []analyze.Blocker{{Func: find(p, "parse"), CallSite: find(p, "handle|request"), Calls: 30, Cost: 0.7, PerCall: 0.7 / 30,
 			WorstCallMin: 0.7 / 30, WorstCallMax: 0.7, ShareOfBusy: 0.7, CallsPerStep: 0.75, ProbablySlow: true, Finding: 0,
-			Advice: "cache the parse (finding 1)"}},
-		Notes: []string{"task steps counted from Context.run calls"}}
+			Advice: analyze.Advice{Kind: analyze.AdviceBuildOnce, Func: yacc, Finding: 0, PerCall: 0.7 / 30}}},
+		Notes: []analyze.LoopNote{{Kind: analyze.NoteSlowSteps, Func: find(p, "handle|request"), Mean: 0.15}}}
 	return r
 }
 

@@ -27,7 +27,7 @@ const textWidth = 80
 func Text(w io.Writer, r *analyze.Report) error {
 	var b bytes.Buffer
 	p := r.Profile
-	writeWrapped(&b, "", "  ", Summary(r))
+	writePhrases(&b, "  ", summaryPhrases(r))
 	for _, n := range p.Notes {
 		writeWrapped(&b, "note: ", "      ", n)
 	}
@@ -48,6 +48,9 @@ func Text(w io.Writer, r *analyze.Report) error {
 	if err := textRows(&b, r); err != nil {
 		return err
 	}
+	if overlapping(r.Rows) {
+		writeWrapped(&b, "note: ", "      ", overlapNote)
+	}
 	for _, rel := range r.Callers {
 		if err := textRelation(&b, "CALLERS of", "caller", rel, p, func(e *parse.Edge) *parse.Func { return e.Caller }); err != nil {
 			return err
@@ -63,13 +66,51 @@ func Text(w io.Writer, r *analyze.Report) error {
 }
 
 // Summary is the report's first line: what was read and how big it is.
-func Summary(r *analyze.Report) string {
+func Summary(r *analyze.Report) string { return strings.Join(summaryPhrases(r), ", ") }
+
+// summaryPhrases are the parts of the summary, each kept on one line.
+func summaryPhrases(r *analyze.Report) []string {
 	p := r.Profile
-	s := p.Source + " — " + describe(p)
+	s := []string{p.Source + " — " + describe(p)}
 	if r.Calls >= 0 {
-		s += ", " + units.Count(r.Calls) + " calls"
+		s = append(s, counted(r.Calls, "call", "calls"))
 	}
-	return s + ", " + units.Value(p.Total, p.Unit) + " total"
+	return append(s, units.Value(p.Total, p.Unit)+" total")
+}
+
+// writePhrases writes phrases joined by ", ", breaking lines only between
+// phrases, so "1.01 s total" never splits; later lines start with rest. A
+// phrase too long for a line of its own is wrapped by words.
+func writePhrases(b *bytes.Buffer, rest string, phrases []string) {
+	prefix, line := "", ""
+	for i, ph := range phrases {
+		if i < len(phrases)-1 {
+			ph += ","
+		}
+		switch {
+		case line == "":
+			line = ph
+		case utf8.RuneCountInString(prefix+line+" "+ph) <= textWidth-1:
+			line += " " + ph
+		default:
+			writeWrapped(b, prefix, rest, line)
+			prefix, line = rest, ph
+		}
+	}
+	writeWrapped(b, prefix, rest, line)
+}
+
+// overlapNote says why a cum% can pass 100%.
+const overlapNote = "cum% is a share of the total own time. It passes 100% when calls overlap in time (other threads' work, or coroutines and generators suspended inside a call, recorded within them), so the same time counts more than once."
+
+// overlapping reports whether a row's cumulative share shows above 100%.
+func overlapping(rows []analyze.Row) bool {
+	for _, row := range rows {
+		if units.Percent(row.CumShare) != units.Percent(1) && row.CumShare > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // describe names the producer of a profile for people.
@@ -150,26 +191,20 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 	}
 	writeWrapped(b, indent, indent, line)
 	for i, bl := range l.Blockers {
-		s := fmt.Sprintf("%s held the loop %s (%s of busy) in %s calls, %s each",
-			location.Label(bl.Func), units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), units.Count(bl.Calls), units.Seconds(bl.PerCall))
-		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", s)
-		s = fmt.Sprintf("worst call between %s and %s; %s calls per step", units.Seconds(bl.WorstCallMin), units.Seconds(bl.WorstCallMax), units.Mean(bl.CallsPerStep))
-		if bl.ProbablySlow {
-			s += "; " + slowStep(l)
+		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", blockerHeld(location.Label(bl.Func), bl))
+		if s := blockerBounds(l, bl); s != "" {
+			writeWrapped(b, indent+"   ", indent+"   ", s)
 		}
-		writeWrapped(b, indent+"   ", indent+"   ", s)
 		if bl.CallSite != nil {
 			writeWrapped(b, indent+"   called from ", indent+"     ", location.Label(bl.CallSite))
 		}
 		if bl.Finding >= 0 {
 			writeWrapped(b, indent+"   ", indent+"   ", fmt.Sprintf("the same work as finding %d", bl.Finding+1))
 		}
-		if bl.Advice != "" {
-			writeWrapped(b, indent+"   fix: ", indent+"        ", bl.Advice)
-		}
+		writeWrapped(b, indent+"   fix: ", indent+"        ", adviceText(l, bl, r.Findings))
 	}
 	for _, n := range l.Notes {
-		writeWrapped(b, indent+"note: ", indent+"      ", n)
+		writeWrapped(b, indent+"note: ", indent+"      ", noteText(l, n))
 	}
 }
 
@@ -177,15 +212,6 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 // from, so the report need not repeat it.
 func placed(f analyze.Finding) bool {
 	return slices.ContainsFunc(f.Evidence, func(x analyze.Fact) bool { return x.Site == f.CallSite })
-}
-
-// slowStep says that a step probably ran past the slow-callback threshold,
-// naming asyncio's debug-mode warning only where it applies.
-func slowStep(l *analyze.Loop) string {
-	if l.Runtime == "asyncio" {
-		return fmt.Sprintf("a step probably passed asyncio's %s slow-callback warning", units.Seconds(l.SlowThreshold))
-	}
-	return fmt.Sprintf("a step probably ran longer than the %s threshold (--slow)", units.Seconds(l.SlowThreshold))
 }
 
 func share(part, whole float64) float64 {
@@ -207,6 +233,10 @@ func textRows(b *bytes.Buffer, r *analyze.Report) error {
 		head = append(head, "own%")
 	}
 	head = append(head, "function")
+	if len(r.Rows) == 0 {
+		b.WriteString("  (no functions to list)\n")
+		return nil
+	}
 	rows := make([][]string, 0, len(r.Rows))
 	for _, row := range r.Rows {
 		f := row.Func

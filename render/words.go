@@ -110,12 +110,12 @@ func (w wording) fact(x analyze.Fact) string {
 	case analyze.FactMultiples:
 		return w.multiples(x)
 	case analyze.FactRare:
-		return w.say("%d more ran less than once per call: work done once and cached, or rarely.", x.Count)
+		return w.say("%s more ran less than once per call: work done once and cached, or rarely.", units.Count(int64(x.Count)))
 	case analyze.FactExactEdges:
 		if x.Count == 1 {
 			return w.say("The one call edge inside it repeats the same number of times per call.")
 		}
-		return w.say("All %d call edges inside it repeat the same number of times per call.", x.Count)
+		return w.say("All %s call edges inside it repeat the same number of times per call.", units.Count(int64(x.Count)))
 	case analyze.FactCache:
 		lookups := make([]string, len(x.Funcs))
 		for i, f := range x.Funcs {
@@ -185,17 +185,17 @@ func (w wording) multiples(x analyze.Fact) string {
 	case x.Count == x.Among && x.Among == 1:
 		s = w.say("Every call did the same work: the one function that only it calls ran an exact multiple of its %s", counted(x.Of, "call", "calls"))
 	case x.Count == x.Among:
-		s = w.say("Every call did the same work: all %d functions that only it calls, at least once per call, ran an exact multiple of its %s",
-			x.Among, counted(x.Of, "call", "calls"))
+		s = w.say("Every call did the same work: all %s functions that only it calls, at least once per call, ran an exact multiple of its %s",
+			units.Count(int64(x.Among)), counted(x.Of, "call", "calls"))
 	default:
-		s = w.say("%d of the %d functions that only it calls, at least once per call, ran an exact multiple of its %s",
-			x.Count, x.Among, counted(x.Of, "call", "calls"))
+		s = w.say("%s of the %s functions that only it calls, at least once per call, ran an exact multiple of its %s",
+			units.Count(int64(x.Count)), units.Count(int64(x.Among)), counted(x.Of, "call", "calls"))
 	}
 	switch {
 	case x.Count > 1 && x.Distinct == 1:
 		s += w.say(" (all the same multiple)")
 	case x.Count > 1:
-		s += w.say(" (%d different multiples)", x.Distinct)
+		s += w.say(" (%s different multiples)", units.Count(int64(x.Distinct)))
 	}
 	ex := make([]string, len(x.Parts))
 	for i, m := range x.Parts {

@@ -43,6 +43,8 @@ func TestSentence(t *testing.T) {
 		{"some multiples", analyze.Fact{Kind: analyze.FactMultiples, Func: yacc, Count: 1, Among: 4, Of: 30, Distinct: 1,
 			Parts: []analyze.Fact{{Kind: analyze.FactMultiple, Func: compile, Other: yacc, Calls: 60, Multiple: 2, Of: 30}}},
 			"1 of the 4 functions that only it calls, at least once per call, ran an exact multiple of its 30 calls: {built-in method builtins.compile} called 60 times = 2 × 30 calls of yacc."},
+		{"thousands of functions", analyze.Fact{Kind: analyze.FactRare, Count: 1234},
+			"1,234 more ran less than once per call: work done once and cached, or rarely."},
 		{"one edge", analyze.Fact{Kind: analyze.FactExactEdges, Count: 1},
 			"The one call edge inside it repeats the same number of times per call."},
 		{"other sites", analyze.Fact{Kind: analyze.FactOtherSites, Count: 1, Parts: []analyze.Fact{{Kind: analyze.FactCall, Site: site, Func: load, Calls: 1}}},
