@@ -47,7 +47,10 @@ done
 /usr/bin/python3 merge.py merged.pstats recursive-3.11.pstats recursive-debian3.11.pstats
 "$PY/2.7.18/bin/python" merge_py25.py merged-py25.pstats recursive-2.7.pstats recursive-2.7b.pstats recursive-2.7.pstats
 
-# One large dump (about 17,000 functions, 3 MB; takes two minutes).
-"$PY/3.11.7/bin/python" large.py large.pstats </dev/null >/dev/null 2>&1
+# One large dump (about 17,000 functions, 3 MB; takes two minutes). The
+# test modules create temporary files, whose paths the dump records, so
+# their directory is here too.
+mkdir -p tmp
+TMPDIR=$work/tmp "$PY/3.11.7/bin/python" large.py large.pstats </dev/null >/dev/null 2>&1
 
 cp ./*.pstats "$here/"
