@@ -50,7 +50,7 @@ done
 # One large dump (about 17,000 functions, 3 MB; takes two minutes). The
 # test modules create temporary files, whose paths the dump records, so
 # their directory is here too.
-mkdir -p tmp
-TMPDIR=$work/tmp "$PY/3.11.7/bin/python" large.py large.pstats </dev/null >/dev/null 2>&1
+mkdir -p scratch
+TMPDIR=$work/scratch "$PY/3.11.7/bin/python" large.py large.pstats </dev/null >/dev/null 2>&1
 
 cp ./*.pstats "$here/"
