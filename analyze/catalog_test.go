@@ -1,11 +1,9 @@
 package analyze
 
 import (
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -17,6 +15,9 @@ import (
 // every catalogued name in each spelling Frames.match accepts (qualified
 // Python names, Go closures, a wrong file, a name that merely ends alike).
 func TestBuildIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("tries every pattern on every function of every dump; skipped with -short")
+	}
 	type fn struct{ file, name string }
 	var cases []fn
 	for _, pat := range builtinCatalog {
@@ -115,23 +116,4 @@ func TestCatalogPprof(t *testing.T) {
 			}
 		})
 	}
-}
-
-// pprofOracle asks go tool pprof for the cumulative value of fn and the
-// profile total, in unit ("ns" or "B"), for the given sample index.
-func pprofOracle(t *testing.T, dump, index, unit, fn string) (cum, total float64) {
-	t.Helper()
-	out, err := exec.Command("go", "tool", "pprof", "-unit="+unit, "-sample_index="+index, "-top", "-cum", dump).Output()
-	if err != nil {
-		t.Skipf("go tool pprof: %v", err)
-	}
-	num := `([0-9]+)` + regexp.QuoteMeta(unit)
-	line := regexp.MustCompile(`(?m)^.*\s` + num + `\s+[0-9.]+%\s+` + regexp.QuoteMeta(fn) + `$`).FindStringSubmatch(string(out))
-	tot := regexp.MustCompile(`(?:Total samples = |of )` + num + `(?: total|\s)`).FindStringSubmatch(string(out))
-	if line == nil || tot == nil {
-		t.Fatalf("go tool pprof output lacks %s or the total:\n%s", fn, out)
-	}
-	cum, _ = strconv.ParseFloat(line[1], 64)
-	total, _ = strconv.ParseFloat(tot[1], 64)
-	return cum, total
 }

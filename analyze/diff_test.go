@@ -57,6 +57,9 @@ func readDump(t *testing.T, name string) *parse.Profile {
 // TestCompareOracle checks every pair and every delta of calls, own and
 // cumulative time against Python's pstats, and the order of the list.
 func TestCompareOracle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compares with Python's pstats; skipped with -short")
+	}
 	python, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 not found")

@@ -60,6 +60,7 @@ func diffStacks(d *Diff) *DiffStackSet {
 			baseOf[fd.New] = fd.Base
 		}
 	}
+	baseOf[nil] = nil // the "other" frames under a frame pair up
 	out := &DiffStackSet{Unit: n.Unit, BaseTotal: b.Total, NewTotal: n.Total, Exact: b.Exact && n.Exact,
 		Frames: make([]DiffFrame, 0, len(n.Frames)+len(b.Frames)/4)}
 	// walk adds the path of base frame bi and new frame ni (either -1

@@ -34,10 +34,10 @@ func TestDiffStacksAddUp(t *testing.T) {
 			}
 			baseFrames, newFrames := 0, 0
 			for _, f := range s.Frames[1:] {
-				if f.Base != nil {
+				if f.Base != nil || f.BaseValue > 0 { // an "other" frame has a value and no function
 					baseFrames++
 				}
-				if f.New != nil {
+				if f.New != nil || f.NewValue > 0 {
 					newFrames++
 				}
 			}

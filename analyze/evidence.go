@@ -120,8 +120,8 @@ func (r repeat) examples() []*parse.Func {
 }
 
 // useRatio compares the setup with the work beside it (S4, build versus
-// use): the heaviest other callee of the setup's caller, from the same kind
-// of code. A cache lookup as the caller says nothing about use, so it is
+// use): the heaviest other callee of the setup's caller, whatever code it
+// is (a built-in such as sum can be the real work). A cache lookup as the caller says nothing about use, so it is
 // skipped. It reports false when there is nothing to compare or the setup
 // does not clearly outweigh its use.
 func useRatio(lim *Limits, up []*parse.Func, c candidate) (Fact, bool) {
@@ -134,11 +134,10 @@ func useRatio(lim *Limits, up []*parse.Func, c candidate) (Fact, bool) {
 	}
 	var build, use *parse.Edge
 	for _, e := range parent.Out {
-		o := location.OriginOf(e.Callee)
 		switch {
 		case e.Callee == c.root:
 			build = e
-		case e.Callee != parent && (o == location.User || o == location.OriginOf(c.root)) && (use == nil || e.Cum > use.Cum):
+		case e.Callee != parent && (use == nil || e.Cum > use.Cum):
 			use = e
 		}
 	}

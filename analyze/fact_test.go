@@ -74,3 +74,33 @@ func TestHasFact(t *testing.T) {
 		}
 	}
 }
+
+// TestUseRatioWeighsEveryCallee: the use-ratio fact names the heaviest
+// other call of the setup's caller whatever code it is in, so a built-in
+// that outweighs the user's own calls is the one quoted, and one that
+// outweighs the setup leaves no fact at all.
+func TestUseRatioWeighsEveryCallee(t *testing.T) {
+	lim := DefaultLimits()
+	parent := &parse.Func{Name: "handle", File: "/srv/app/app.py", Line: 10}
+	root := &parse.Func{Name: "make", File: "/usr/lib/python3/dist-packages/lib/build.py", Line: 5}
+	glob := &parse.Func{Name: "glob", File: "/usr/lib/python3.11/glob.py", Line: 13}
+	sum := &parse.Func{Name: "<built-in method builtins.sum>", File: "~"}
+	edges := func(sumCost float64) []*parse.Edge {
+		return []*parse.Edge{
+			{Caller: parent, Callee: root, Calls: 10, Cum: 0.9},
+			{Caller: parent, Callee: glob, Calls: 10, Cum: 0.009},
+			{Caller: parent, Callee: sum, Calls: 10, Cum: sumCost},
+		}
+	}
+	c := candidate{root: root, calls: 10, cost: 0.9}
+
+	parent.Out = edges(0.1)
+	got, ok := useRatio(&lim, []*parse.Func{parent}, c)
+	if !ok || got.Other != sum || !near(got.Cost, 0.1) || !near(got.Ratio, 9) {
+		t.Errorf("got %+v, %v; want sum's 0.1 s quoted, ratio 9", got, ok)
+	}
+	parent.Out = edges(0.839)
+	if got, ok := useRatio(&lim, []*parse.Func{parent}, c); ok {
+		t.Errorf("got %+v, want no fact: sum's 0.839 s is close to the setup's 0.9 s", got)
+	}
+}

@@ -30,6 +30,7 @@ import (
 //
 // In-use memory profiles (inuse_space, inuse_objects) are left alone: they
 // show what the program kept, and keeping a setup built once is the fix.
+// docs/setup-detection.md describes the rule for readers of the report.
 
 // setting is where a setup frame's stack says it ran.
 type setting int

@@ -78,6 +78,9 @@ func TestGoSetupPlaces(t *testing.T) {
 // a focus, over the stacks through a frame matching it.
 func focusedCum(t *testing.T, dump, index, unit, focus, fn string) (cum, total float64) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("compares with go tool pprof; skipped with -short")
+	}
 	args := []string{"tool", "pprof", "-unit=" + unit, "-sample_index=" + index, "-top", "-cum"}
 	if focus != "" {
 		args = append(args, "-focus="+focus)

@@ -35,6 +35,9 @@ type oracle struct {
 // for the functions listed with each.
 func runOracle(t *testing.T, funcs map[string][]string) map[string]oracle {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("compares with Python (testdata/loop/oracle.py); skipped with -short")
+	}
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 is not on PATH; it computes the expected figures")
@@ -330,6 +333,41 @@ func adviceFits(t *testing.T, l *Loop) {
 				t.Errorf("%s: build-once advice %+v; want the shape of its 120 calls", location.Label(b.Func), a)
 			}
 		}
+	}
+}
+
+// TestAdviceWhereTimeGoes checks CPU against waiting by where the time
+// goes, without a finding to lean on: ssl.create_default_context parses
+// certificates in C and waits for nothing, so its advice is never the
+// async-I/O one, while urlopen, which waits on a socket, gets it.
+func TestAdviceWhereTimeGoes(t *testing.T) {
+	tests := []struct {
+		dump, fn string
+		want     []AdviceKind
+	}{
+		{"loop/advice.pstats", "create_default_context", []AdviceKind{AdviceThread}},
+		{"loop/advice.pstats", "<built-in method _hashlib.pbkdf2_hmac>", []AdviceKind{AdviceThread}},
+		{"loop/blocking_io.pstats", "urlopen", []AdviceKind{AdviceAsyncIO}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fn, func(t *testing.T) {
+			p, err := parse.File(filepath.Join("..", "testdata", tt.dump), parse.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := EventLoop(p, 0, nil)
+			i := slices.IndexFunc(l.Blockers, func(b Blocker) bool { return b.Func.Name == tt.fn })
+			if i < 0 {
+				t.Fatalf("no blocker %s: %v", tt.fn, blockerNames(l))
+			}
+			a := l.Blockers[i].Advice
+			if !slices.Contains(tt.want, a.Kind) {
+				t.Errorf("advice %+v, want one of %v", a, tt.want)
+			}
+			if a.Kind == AdviceThread && a.CShare < 0.9 {
+				t.Errorf("advice %+v: a thread for time that is not in C", a)
+			}
+		})
 	}
 }
 

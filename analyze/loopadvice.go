@@ -21,8 +21,8 @@ const (
 	// AdviceSleep: time.sleep stops the loop; await the runtime's sleep.
 	AdviceSleep AdviceKind = "sleep"
 
-	// AdviceAwait: the call blocks on a lock or another thread's future;
-	// await the result instead.
+	// AdviceAwait: the call blocks on a lock, a queue or another thread's
+	// future; await the result instead.
 	AdviceAwait AdviceKind = "await"
 
 	// AdviceAsyncIO: most of the time is spent waiting for I/O; use an
@@ -102,7 +102,8 @@ const cMajority = 0.5
 // depend on the input divide by n calls only about once in n.
 const sameWorkChance = 0.01
 
-// advice decides the fix for b. Waiting comes before setup: a request
+// advice decides the fix for b (docs/setup-detection.md lists the rules
+// in order). Waiting comes before setup: a request
 // repeated identically is repeated work too, but the fix for time spent
 // waiting on a socket is not to cache it. Offloading comes last and only
 // when a call costs many times what handing it off does.
@@ -208,9 +209,12 @@ func cShare(f *parse.Func) float64 {
 	return math.Min(c/f.Cum, 1)
 }
 
-// isThreadWait reports whether f blocks on a lock or a thread's future.
+// isThreadWait reports whether f blocks on another thread: a lock (which
+// also waits for futures, events and joins) or a queue.SimpleQueue, which
+// thread pools hand their results through.
 func isThreadWait(f *parse.Func) bool {
-	return strings.HasPrefix(cName(f), "<method 'acquire' of '_thread.")
+	name := cName(f)
+	return strings.HasPrefix(name, "<method 'acquire' of '_thread.") || name == "<method 'get' of '_queue.SimpleQueue' objects>"
 }
 
 // waitsFor names what a call that waits for I/O waits for, so render can

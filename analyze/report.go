@@ -99,6 +99,9 @@ type Finding struct {
 	CallSite *parse.Func // first caller in the user's own code; nil if none
 	Chain    []*parse.Func
 
+	// Cost is the whole finding's, in the profile's unit: Func's calls
+	// plus any further roots of the same setup (FactAlsoRan), so PerCall
+	// may exceed Func's own per-call cost, which FactRan states.
 	Calls   int64   // calls of Func; -1 when the profile has no counts
 	Cost    float64 // in the profile's unit
 	PerCall float64 // Cost/Calls; 0 when calls are unknown
@@ -112,7 +115,7 @@ type Finding struct {
 
 	// Title and Fix are the catalog's words for a catalogued pattern;
 	// both are empty for a finding made by shape alone, which render words
-	// from its facts.
+	// from its function and call site.
 	Title, Fix string
 
 	// Evidence is the proof, in the order it is told.

@@ -43,10 +43,10 @@ func recordedSamples(p *parse.Profile) *Samples {
 // reconstructedSamples turns the frames of a reconstructed stack tree into
 // stacks, one per frame with self value, then makes each function's stacks
 // sum to its recorded own value: a reconstruction moves value between
-// functions where it clamps, cuts recursion or prunes, but converted files
+// functions where it clamps, cuts recursion or merges, but converted files
 // must show pstats' own times. A function's self values are scaled to its
-// own value; a function with own value but no self in the tree (pruned,
-// or only ever a caller there) gets one stack on its heaviest path, or
+// own value; a function with own value but no self in the tree (merged
+// into "other" frames, or only ever a caller there) gets one stack on its heaviest path, or
 // under its heaviest caller's.
 func reconstructedSamples(p *parse.Profile, set *StackSet) *Samples {
 	s := &Samples{Notes: []string{
@@ -56,8 +56,8 @@ func reconstructedSamples(p *parse.Profile, set *StackSet) *Samples {
 	heaviest := make([]int, len(p.Funcs)) // frame of largest value per function, 0 if none
 	var leaves []int                      // frames with self value
 	for i, fr := range set.Frames {
-		if i == 0 {
-			continue
+		if fr.Func == nil {
+			continue // the root, and "other" frames, which have no stack of their own
 		}
 		id := fr.Func.ID
 		if heaviest[id] == 0 || fr.Value > set.Frames[heaviest[id]].Value {

@@ -32,6 +32,9 @@ json.dump([{"File": k[0], "Line": k[1], "Name": k[2], "Stats": list(v[:4])} for 
 
 func readOracle(t *testing.T, dump string) pstatsOracle {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("compares with Python's pstats; skipped with -short")
+	}
 	out, err := exec.Command("python3", "-c", oracleScript, dump).Output()
 	if err != nil {
 		t.Fatalf("python3 pstats on %s: %v", dump, err)
@@ -102,6 +105,9 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs
 // function, call site, calls and cost, and its evidence must quote the
 // dump's exact counts.
 func TestSetupPstats(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compares with Python's pstats; skipped with -short")
+	}
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not found; it is the oracle")
 	}

@@ -108,6 +108,7 @@ type decoder struct {
 	layout int // index in codeLayouts once a code object decoded, else -1
 
 	stringRefs bool // an R was read: only Python 2 writes them
+	bytes      bool // a byte string was read: its text stays in data
 }
 
 // errMarshal is a decoding failure at an offset, turned into *Error by the
@@ -128,7 +129,7 @@ func newDecoder(data []byte) *decoder {
 	refs := min(len(data)/128, 1<<16)
 	return &decoder{
 		data:   data,
-		arena:  make([]value, 0, min(len(data)/5, 1<<22)),
+		arena:  make([]value, 0, len(data)/5),
 		stack:  make([]value, 0, min(len(data)/64, 1<<20)),
 		refs:   make([]value, 0, refs),
 		strs:   make([]string, 0, min(len(data)/256, 1<<16)),
@@ -277,6 +278,14 @@ func (d *decoder) decode() (value, error) {
 	if d.off != len(d.data) {
 		return value{}, d.fail(d.off, "%d bytes of trailing data after the marshalled object", len(d.data)-d.off)
 	}
+	// Only the values and the strings are used from here on; the input
+	// and the tables for references go, unless a byte string still needs
+	// the input (and the string index, to intern it later), so that a
+	// large dump's memory is not held twice while it is built.
+	d.refs, d.stack, d.table = nil, nil, nil
+	if !d.bytes {
+		d.data, d.ids = nil, nil
+	}
 	return v, nil
 }
 
@@ -350,6 +359,7 @@ func (d *decoder) object() (v value, null bool, err error) {
 		var n int
 		if n, err = d.count(1, "bytes"); err == nil {
 			v = mkValue(kBytes, n, uint64(d.off))
+			d.bytes = true
 			d.off += n
 		}
 	case 't', 'u', 'a', 'A':

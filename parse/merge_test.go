@@ -41,6 +41,9 @@ s.dump_stats(sys.argv[1])
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if testing.Short() {
+				t.Skip("compares with pstats.Stats.add and go tool pprof; skipped with -short")
+			}
 			if _, err := exec.LookPath(tt.oracle[0]); err != nil {
 				t.Skipf("%s not found", tt.oracle[0])
 			}

@@ -230,6 +230,9 @@ var (
 // exact integers, and parses it.
 func goToolTop(t *testing.T, file, sampleType, unit string) topResult {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("compares with go tool pprof; skipped with -short")
+	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go tool pprof is the oracle and go is not on PATH")

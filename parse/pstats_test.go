@@ -111,6 +111,9 @@ func otherPythons() []string {
 // edge's, against what Python's pstats reads from the same dump: python3
 // for Python 3 dumps, python2.7 (when installed) for those python3 refuses.
 func TestPstatsOracle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compares with Python's pstats; skipped with -short")
+	}
 	python3, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 is not installed")

@@ -72,6 +72,9 @@ type browserResult struct {
 // chromium finds Debian's chromium, skipping the test without it unless
 // running in CI, where it must be installed (.ci/run installs it).
 func chromium(t *testing.T) string {
+	if testing.Short() {
+		t.Skip("drives headless Chromium; skipped with -short")
+	}
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -88,9 +91,9 @@ func TestFlameInBrowser(t *testing.T) {
 		name, dump, search string
 		opts               FlameOptions
 	}{
-		{"motivating case", "webhook/webhook.pstats", "^yacc$", FlameOptions{}},
-		{"finding, icicle", "setup/config_copy.pstats", "deepcopy", FlameOptions{Inverted: true}},
-		{"17,000 functions", "pstats/large.pstats", "^(run|__call__)$", FlameOptions{}},
+		{"motivating case", "webhook/webhook.pstats", "^yacc$", FlameOptions{MinWidth: 0.1}},
+		{"finding, icicle", "setup/config_copy.pstats", "deepcopy", FlameOptions{MinWidth: 0.1, Inverted: true}},
+		{"17,000 functions", "pstats/large.pstats", "^(run|__call__)$", FlameOptions{MinWidth: 0.1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,8 +114,17 @@ func TestFlameInBrowser(t *testing.T) {
 			var got browserResult
 			runBrowser(t, browser, dir, file, &got)
 
-			if got.Frames != len(s.Frames) || got.Drawn != got.Frames {
-				t.Errorf("browser drew %d of %d frames, want all %d", got.Drawn, got.Frames, len(s.Frames))
+			// Every frame has a rect; all are drawn but the "other" frames
+			// narrower than the 0.05 px the SVG's coordinates resolve,
+			// which zooming brings out.
+			visible := 0
+			for _, f := range s.Frames {
+				if f.Merged == 0 || coord(f.Value/s.Total*1180) != "0.0" {
+					visible++
+				}
+			}
+			if got.Frames != len(s.Frames) || got.Drawn != visible {
+				t.Errorf("browser drew %d of %d frames, want %d of %d", got.Drawn, got.Frames, visible, len(s.Frames))
 			}
 			m := regexp.MustCompile(`^Matched: ([0-9.]+)% `).FindStringSubmatch(got.Matched)
 			if m == nil {
@@ -133,7 +145,7 @@ func TestFlameInBrowser(t *testing.T) {
 			if f.Value >= s.Total/10 {
 				share = fmt.Sprintf("%.1f%% of total", f.Value/s.Total*100)
 			}
-			wantTip := []string{(&flameGraph{}).funcInfo(f.Func)[0], share}
+			wantTip := []string{(&flameGraph{s: s}).frameInfo(f)[0], share}
 			if f.Estimated {
 				wantTip = append(wantTip, "estimated")
 			}
@@ -158,7 +170,7 @@ func expectations(s *analyze.StackSet, re *regexp.Regexp) (share float64, zoom, 
 	var matched float64
 	until := 0
 	for i, f := range s.Frames {
-		info := (&flameGraph{}).funcInfo(f.Func)
+		info := (&flameGraph{s: s}).frameInfo(f)
 		if (re.MatchString(info[0]) || re.MatchString(info[1])) && i >= until {
 			matched += f.Value
 			until = f.End

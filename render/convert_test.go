@@ -121,6 +121,9 @@ var topLine = regexp.MustCompile(`^\s*(\d+)\S*\s+\S+%\s+\S+%\s+(\d+)\S*\s+\S+%\s
 // TestPprofTool checks the converted file with go tool pprof -top itself:
 // the same total and the same own value per function name as the model.
 func TestPprofTool(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compares with go tool pprof; skipped with -short")
+	}
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go not found")

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -205,7 +204,7 @@ func DiffMarkdown(w io.Writer, d *analyze.Diff) error {
 	fmt.Fprintf(&b, "\n### Changes by cumulative time%s\n\n", cutNote(len(rows), changedCount(d)))
 	head, cells := diffCells(rows, base, next, true)
 	for i, fd := range rows {
-		label := mdCode(location.Label(fd.Func()))
+		label := mdCode(printedLabel(fd.Func()))
 		if fd.Moved {
 			label += fmt.Sprintf(" (was line %d)", fd.Base.Line)
 		}

@@ -95,7 +95,11 @@ func layoutDiffFlame(d *analyze.Diff, opts DiffFlameOptions) (*flameGraph, error
 			continue
 		}
 		index[i] = len(s.Frames)
-		s.Frames = append(s.Frames, analyze.Frame{Func: fn, Parent: parent, Depth: f.Depth, Value: v, Estimated: f.Estimated})
+		fr := analyze.Frame{Func: fn, Parent: parent, Depth: f.Depth, Value: v, Estimated: f.Estimated}
+		if fn == nil && f.Depth > 0 {
+			fr.Merged = 1 // an "other" frame: its call paths' count is the runs' own
+		}
+		s.Frames = append(s.Frames, fr)
 		layer.base = append(layer.base, f.BaseValue*scale)
 		layer.next = append(layer.next, f.NewValue)
 		if f.Parent >= 0 {

@@ -55,7 +55,7 @@ func svgFrames(t *testing.T, svg string) (fills []string, data flameData) {
 // frames shrink and are blue, the paths that vanished appear only in the
 // base run's shape, and each frame's details carry both runs' values.
 func TestDiffFlame(t *testing.T) {
-	d := diffPair(t, FlameOptions{})
+	d := diffPair(t, FlameOptions{MinWidth: 0.1})
 	for _, baseShape := range []bool{false, true} {
 		var b bytes.Buffer
 		if err := DiffFlame(&b, d, DiffFlameOptions{BaseShape: baseShape}); err != nil {
@@ -72,7 +72,7 @@ func TestDiffFlame(t *testing.T) {
 			if want := map[bool]int64{false: next, true: base}[baseShape]; drawn != want {
 				t.Errorf("frame %d is %d wide, want its %s value %d", k, drawn, map[bool]string{false: "new", true: "base"}[baseShape], want)
 			}
-			if next == 0 {
+			if next == 0 && data.Funcs[data.Frames[4*k]][0] != otherName { // an "other" frame may hold under 1 µs
 				vanished++
 			}
 			if base == 0 {
@@ -103,7 +103,7 @@ func TestDiffFlame(t *testing.T) {
 // TestDiffFlameNormalize checks --normalize scales the base run to the new
 // run's total, and says so.
 func TestDiffFlameNormalize(t *testing.T) {
-	d := diffPair(t, FlameOptions{})
+	d := diffPair(t, FlameOptions{MinWidth: 0.1})
 	var b bytes.Buffer
 	if err := DiffFlame(&b, d, DiffFlameOptions{Normalize: true}); err != nil {
 		t.Fatal(err)
@@ -119,7 +119,7 @@ func TestDiffFlameNormalize(t *testing.T) {
 }
 
 func TestDiffFlameGolden(t *testing.T) {
-	d := diffPair(t, FlameOptions{})
+	d := diffPair(t, FlameOptions{MinWidth: 0.1})
 	var svg, png bytes.Buffer
 	if err := DiffFlame(&svg, d, DiffFlameOptions{}); err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestDiffFlameGolden(t *testing.T) {
 // TestDiffHTML checks the comparison page holds the graph, the findings
 // that changed and the changed functions, and fetches nothing.
 func TestDiffHTML(t *testing.T) {
-	d := diffPair(t, FlameOptions{})
+	d := diffPair(t, FlameOptions{MinWidth: 0.1})
 	var b bytes.Buffer
 	if err := DiffHTML(&b, d, DiffFlameOptions{}); err != nil {
 		t.Fatal(err)

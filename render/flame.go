@@ -31,25 +31,37 @@ var (
 )
 
 // FlameOptions shape the flame graph. The zero value draws a 1200 px wide
-// graph, root at the bottom, titled after the input, with frames down to
-// 0.1 px.
+// graph, root at the bottom, titled after the input, with every call path
+// that fits in the frame budget.
 type FlameOptions struct {
-	Width    int     // image width in px; 0 means 1200
-	Title    string  // "" means one derived from the profile's source
-	MinWidth float64 // frames narrower than this many px are merged into their parent; 0 means 0.1
-	Inverted bool    // draw an icicle graph: root at the top, callees below
+	Width int    // image width in px; 0 means 1200
+	Title string // "" means one derived from the profile's source
+
+	// MinWidth merges the call paths narrower than this many px into an
+	// "other" frame under their parent; 0 merges none for width (the
+	// command's --min-width defaults to 0.1).
+	MinWidth float64
+
+	// MaxFrames is the frame budget: a graph that would have more
+	// merges its narrowest call paths into "other" frames until it fits.
+	// 0 means DefaultMaxFrames.
+	MaxFrames int
+
+	Inverted bool // draw an icicle graph: root at the top, callees below
 }
 
+// DefaultMaxFrames keeps the SVG of any profile to a few MB: each frame
+// costs about 90 bytes of markup and data.
+const DefaultMaxFrames = 30000
+
 // StackOptions are the stacks to analyze the profile with for a graph of
-// these options: frames down to MinWidth px of the plot, at most
-// maxFlameFrames of them.
+// these options.
 func (o FlameOptions) StackOptions() analyze.StackOptions {
-	minWidth := o.MinWidth
-	if minWidth == 0 {
-		minWidth = 0.1
-	}
-	return analyze.StackOptions{MinShare: minWidth / float64(cmp.Or(o.Width, 1200)-2*flamePad), MaxFrames: maxFlameFrames}
+	return analyze.StackOptions{MinShare: o.MinWidth / o.plot(), MaxFrames: cmp.Or(o.MaxFrames, DefaultMaxFrames)}
 }
+
+// plot is the width of the frames' area in px.
+func (o FlameOptions) plot() float64 { return float64(cmp.Or(o.Width, 1200) - 2*flamePad) }
 
 // Layout of the graph, in px.
 const (
@@ -60,11 +72,6 @@ const (
 	flameFoot   = 26  // details line below
 	charWidth   = 6.6 // advance of the 11 px monospace label font
 	minWidthPx  = 200 // narrower graphs have no room for the controls
-
-	// maxFlameFrames keeps the SVG under 3 MB whatever the profile: each
-	// frame costs about 90 bytes of markup and data. Stacks raises the
-	// pruning threshold until the tree fits.
-	maxFlameFrames = 30000
 )
 
 // Frame flags in the embedded data.
@@ -127,6 +134,7 @@ type flameGraph struct {
 	top      int // the frames start here, below the header
 	maxDepth int
 	inverted bool
+	minWidth float64   // the merging threshold asked for, px
 	x        []float64 // left edge of each frame, px
 	findings map[*parse.Func]string
 	diff     *diffLayer // set for a differential flame graph (diffflame.go)
@@ -134,7 +142,7 @@ type flameGraph struct {
 
 func newFlameGraph(r *analyze.Report, s *analyze.StackSet, width int, opts FlameOptions) *flameGraph {
 	g := &flameGraph{r: r, s: s, width: width, plot: float64(width - 2*flamePad), inverted: opts.Inverted,
-		x: make([]float64, len(s.Frames)), findings: make(map[*parse.Func]string)}
+		minWidth: opts.MinWidth, x: make([]float64, len(s.Frames)), findings: make(map[*parse.Func]string)}
 	used := make([]float64, len(s.Frames))
 	for i, f := range s.Frames {
 		g.maxDepth = max(g.maxDepth, f.Depth)
@@ -208,7 +216,7 @@ func (g *flameGraph) write(w *bufio.Writer, title string) error {
 	}
 	w.WriteString("</g>\n<g id=\"ld-labels\">\n")
 	for i, f := range g.s.Frames {
-		if text := fitFrame(frameName(f.Func), g.px(f.Value)); text != "" {
+		if text := fitFrame(frameLabel(f), g.px(f.Value)); text != "" {
 			fmt.Fprintf(w, `<text x="%s" y="%d">%s</text>`+"\n", coord(flamePad+g.x[i]+3), g.y(f.Depth)+frameHeight-5, xmlText(text))
 		}
 	}
@@ -231,6 +239,9 @@ var LDFLAME = `, flamePad, g.height-9)
 func (g *flameGraph) frameFill(i int, colors map[*parse.Func]string) string {
 	if g.diff != nil {
 		return g.diff.color(g.diff.next[i] - g.diff.base[i])
+	}
+	if g.s.Frames[i].Merged > 0 {
+		return otherFill
 	}
 	f := g.s.Frames[i].Func
 	color, ok := colors[f]
@@ -281,6 +292,9 @@ func (g *flameGraph) subtitle() string {
 		parts = append(parts, p.SampleType)
 	}
 	parts = append(parts, "total "+units.Value(g.s.Total, p.Unit), units.Count(int64(len(g.s.Frames)))+" frames")
+	if m := g.merged(); m != "" {
+		parts = append(parts, m)
+	}
 	if g.s.Exact {
 		parts = append(parts, "recorded stacks")
 	} else {
@@ -290,6 +304,24 @@ func (g *flameGraph) subtitle() string {
 		parts = append(parts, fmt.Sprintf("roots scaled by %.3g to fit the total", g.s.Scale))
 	}
 	return strings.Join(parts, " · ")
+}
+
+// merged says how many call paths the "other" frames hold and why: too
+// narrow, or too narrow for the frame budget when it raised the threshold
+// above the one asked for.
+func (g *flameGraph) merged() string {
+	if g.s.Merged == 0 {
+		return ""
+	}
+	paths := `"other": ` + units.Count(int64(g.s.Merged)) + " call paths"
+	px := g.s.MinShare * g.plot
+	switch {
+	case px <= 0:
+		return paths // merged for depth alone
+	case px > g.minWidth*(1+1e-9):
+		return fmt.Sprintf("%s under %.2g px (frame budget)", paths, px)
+	}
+	return fmt.Sprintf("%s under %.2g px", paths, px)
 }
 
 // legendEntry is one sample swatch and its label, placed.
@@ -317,6 +349,9 @@ func (g *flameGraph) legend() legendLayout {
 		entries = g.diff.legend(g.s.Unit)
 	} else if !g.s.Exact {
 		entries = append(entries, legendEntry{class: "e", fill: paletteSample(location.User), label: "estimated"})
+	}
+	if g.s.Merged > 0 {
+		entries = append(entries, legendEntry{fill: otherFill, label: "other (merged call paths)"})
 	}
 	if len(g.findings) > 0 {
 		entries = append(entries, legendEntry{class: "x", fill: "#ffffff", label: "repeated setup"})
@@ -358,8 +393,10 @@ type flameData struct {
 	MaxDepth int     `json:"maxDepth"`
 	Inverted bool    `json:"inverted"`
 
-	// Funcs holds [name, location, calls, finding] per function.
-	Funcs [][4]string `json:"funcs"`
+	// Funcs holds [name, location, calls, finding, hidden] per function,
+	// hidden saying how much of it the "other" frames hold; one more
+	// entry stands for every "other" frame.
+	Funcs [][5]string `json:"funcs"`
 	// Frames holds func index, depth, value and flags per frame.
 	Frames []int64 `json:"frames"`
 	// Diff holds, in a differential graph, the base and new value of
@@ -371,14 +408,22 @@ func (g *flameGraph) writeData(w *bufio.Writer) error {
 	scale, _ := integerUnit(g.s.Unit)
 	d := flameData{Unit: g.s.Unit, Scale: scale, Plot: g.plot, Pad: flamePad, Top: g.top, Height: frameHeight,
 		MaxDepth: g.maxDepth, Inverted: g.inverted,
-		Funcs: [][4]string{}, Frames: make([]int64, 0, 4*len(g.s.Frames))}
+		Funcs: [][5]string{}, Frames: make([]int64, 0, 4*len(g.s.Frames))}
 	index := make(map[*parse.Func]int)
+	other := -1 // one entry stands for every "other" frame
 	for _, f := range g.s.Frames {
 		i, ok := index[f.Func]
+		if f.Merged > 0 {
+			i, ok = other, other >= 0
+		}
 		if !ok {
 			i = len(d.Funcs)
-			index[f.Func] = i
-			d.Funcs = append(d.Funcs, g.funcInfo(f.Func))
+			d.Funcs = append(d.Funcs, g.frameInfo(f))
+			if f.Merged > 0 {
+				other = i
+			} else {
+				index[f.Func] = i
+			}
 		}
 		var flags int64
 		if f.Estimated {
@@ -404,9 +449,21 @@ func (g *flameGraph) writeData(w *bufio.Writer) error {
 	return err
 }
 
-func (g *flameGraph) funcInfo(f *parse.Func) [4]string {
+// otherInfo describes every "other" frame.
+var otherInfo = [5]string{otherName, "call paths merged: too narrow, too deep or past the frame budget", "", "", ""}
+
+// frameInfo is what the script shows of frame f: its function's, or that
+// of every "other" frame.
+func (g *flameGraph) frameInfo(f analyze.Frame) [5]string {
+	if f.Merged > 0 {
+		return otherInfo
+	}
+	return g.funcInfo(f.Func)
+}
+
+func (g *flameGraph) funcInfo(f *parse.Func) [5]string {
 	if f == nil {
-		return [4]string{"all", "", "", ""}
+		return [5]string{"all", "", "", "", ""}
 	}
 	loc := location.ShortFile(f.File)
 	switch {
@@ -419,7 +476,27 @@ func (g *flameGraph) funcInfo(f *parse.Func) [4]string {
 	if f.Calls >= 0 {
 		calls = units.Calls(f.Calls, f.Primitive)
 	}
-	return [4]string{Printable(frameName(f)), Printable(loc), calls, Printable(g.findings[f])}
+	hidden := ""
+	if f.ID < len(g.s.Hidden) && g.s.Hidden[f.ID] > 0 { // a differential graph's frames have none
+		h := g.s.Hidden[f.ID]
+		hidden = fmt.Sprintf(`%s more in "other" frames, %s in all`, units.Value(h, g.s.Unit), units.Value(f.Cum, g.s.Unit))
+	}
+	return [5]string{Printable(frameName(f)), Printable(loc), calls, Printable(g.findings[f]), hidden}
+}
+
+// otherName labels "other" frames, and otherFill colours them, paler than
+// any origin's palette.
+const (
+	otherName = "other"
+	otherFill = "#e6e6e6"
+)
+
+// frameLabel is the text drawn in frame f.
+func frameLabel(f analyze.Frame) string {
+	if f.Merged > 0 {
+		return otherName
+	}
+	return frameName(f.Func)
 }
 
 // frameName is the text drawn in a frame: the function name, with the file
@@ -429,7 +506,7 @@ func frameName(f *parse.Func) string {
 	case f == nil:
 		return "all"
 	case f.File == "~" || f.File == "":
-		return location.Label(f)
+		return printedLabel(f)
 	case strings.HasPrefix(f.Name, "<"):
 		return f.Name + " " + location.Base(f.File)
 	}

@@ -141,6 +141,7 @@
     if (f[2]) lines.push('calls: ' + f[2] + ' (all paths)');
     if (flags[k] & FLAG_EST) lines.push('estimated: time split among callers in proportion to the recorded edges');
     if (f[3]) lines.push(f[3]);
+    if (f[4]) lines.push(f[4]);
     return lines;
   }
   function showTip(k, evt) {
@@ -206,12 +207,16 @@
     matchedText.textContent = re === null ? '' : 'Matched: ' + percent(matched, val[0]) + ' (' + value(matched) + ')';
   }
   input.addEventListener('input', function () { search(input.value); });
+  // Keys typed into another input (the HTML report's filter) are left
+  // alone, and inside a page the browser keeps Ctrl+F for itself.
+  var standalone = document.documentElement === svg;
   document.addEventListener('keydown', function (evt) {
+    if (evt.target !== input && evt.target instanceof HTMLInputElement) return;
     if (evt.key === 'Escape') {
       input.value = '';
       search('');
       zoom(0);
-    } else if ((evt.key === 'f' && (evt.ctrlKey || evt.metaKey)) || (evt.key === '/' && evt.target !== input)) {
+    } else if ((standalone && evt.key === 'f' && (evt.ctrlKey || evt.metaKey)) || (evt.key === '/' && evt.target !== input)) {
       evt.preventDefault();
       input.focus();
     }

@@ -9,16 +9,18 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
-// Folded writes the report's stacks (Options.Stacks) as folded lines, "root;caller;callee
-// value", root function first, one line per frame with self value, in the
-// stack tree's order. Values are integers, as flamegraph.pl, inferno and
-// speedscope require: microseconds for a profile in seconds, the unit
-// itself otherwise; frames worth less than one unit are left out. pstats
-// stacks are reconstructed from one-level edges and so estimates.
+// Folded writes the report's stacks (Options.Stacks) as folded lines,
+// "root;caller;callee value", root function first, one line per frame with
+// self value, in the stack tree's order; an "other" frame, the call paths
+// merged under its parent, is named [other]. Values are integers, as
+// flamegraph.pl, inferno and speedscope require: microseconds for a
+// profile in seconds, the unit itself otherwise. Each line's rounding is
+// carried to the next, so the lines add up to the total rounded once;
+// a frame worth less than one unit passes its value on. pstats stacks are
+// reconstructed from one-level edges and so estimates.
 func Folded(w io.Writer, r *analyze.Report) error {
 	s := r.Stacks
 	if s == nil {
@@ -26,20 +28,31 @@ func Folded(w io.Writer, r *analyze.Report) error {
 	}
 	scale, _ := integerUnit(s.Unit)
 	names := make([]string, len(r.Profile.Funcs))
+	name := func(f *parse.Func) string {
+		if f == nil {
+			return foldedOther
+		}
+		if names[f.ID] == "" {
+			names[f.ID] = foldedName(f, r.Profile.Format)
+		}
+		return names[f.ID]
+	}
 	bw := bufio.NewWriter(w)
-	for _, path := range s.Paths() {
-		v := math.Round(path.Value * scale)
-		if v < 1 {
+	var path []string
+	var exact, written float64
+	for _, f := range s.Frames[1:] {
+		path = append(path[:f.Depth-1], name(f.Func))
+		exact += f.Self * scale
+		v := math.Round(exact) - written
+		if f.Self <= 0 || v < 1 {
 			continue
 		}
-		for i, id := range path.Funcs {
-			if names[id] == "" {
-				names[id] = foldedName(r.Profile.Funcs[id], r.Profile.Format)
-			}
+		written += v
+		for i, n := range path {
 			if i > 0 {
 				bw.WriteByte(';')
 			}
-			bw.WriteString(names[id])
+			bw.WriteString(n)
 		}
 		bw.WriteByte(' ')
 		bw.WriteString(strconv.FormatFloat(v, 'f', 0, 64))
@@ -47,6 +60,10 @@ func Folded(w io.Writer, r *analyze.Report) error {
 	}
 	return bw.Flush()
 }
+
+// foldedOther names an "other" frame in folded stacks. No function is
+// named so: pstats frames carry their file, and brackets make no identifier.
+const foldedOther = "[other]"
 
 // integerUnit gives the factor that turns values in unit into the integers
 // folded stacks and the flame graph's data carry, and the name of the
@@ -70,7 +87,7 @@ var foldedName = func() func(*parse.Func, parse.Format) string {
 		if format == parse.Pprof && f.Name != "" {
 			return r.Replace(Printable(f.Name))
 		}
-		return r.Replace(Printable(location.Label(f)))
+		return r.Replace(printedLabel(f))
 	}
 }()
 

@@ -128,7 +128,7 @@ type htmlBlocker struct {
 	Advice                            string
 }
 
-func link(f *parse.Func) htmlFunc { return htmlFunc{f.ID, location.Label(f)} }
+func link(f *parse.Func) htmlFunc { return htmlFunc{f.ID, printedLabel(f)} }
 
 func optionalLink(f *parse.Func) *htmlFunc {
 	if f == nil {
@@ -188,6 +188,9 @@ type htmlData struct {
 	Scale float64 `json:"scale"`
 	Total int64   `json:"total"`
 	Calls bool    `json:"hasCalls"` // whether the profile counts calls
+	// Sort is the title of the column the table starts sorted by: the
+	// report's --sort.
+	Sort string `json:"sort"`
 
 	Files []string `json:"files"` // distinct files, indexed by File
 
@@ -223,12 +226,19 @@ type htmlData struct {
 	FindingTitle []string `json:"findingTitle"`
 }
 
+// sortColumns are the titles of the table's columns (html.js) by ranking
+// key.
+var sortColumns = map[analyze.Key]string{
+	analyze.ByCum: "cum", analyze.ByOwn: "own", analyze.ByCalls: "calls",
+	analyze.ByOwnPerCall: "own/call", analyze.ByCumPerCall: "cum/call", analyze.ByName: "function",
+}
+
 func newHTMLData(r *analyze.Report, g *flameGraph) *htmlData {
 	p := r.Profile
 	scale, _ := integerUnit(p.Unit)
 	scaled := func(v float64) int64 { return int64(math.Round(v * scale)) }
 	n := len(p.Funcs)
-	d := &htmlData{Unit: p.Unit, Scale: scale, Total: scaled(p.Total), Calls: p.HasCalls(), Files: []string{},
+	d := &htmlData{Unit: p.Unit, Scale: scale, Total: scaled(p.Total), Calls: p.HasCalls(), Sort: sortColumns[r.Sort], Files: []string{},
 		Label: make([]string, n), Name: make([]string, n), File: make([]int, n), Line: make([]int, n),
 		NCalls: make([]int64, n), Prim: make([]int64, n), Own: make([]int64, n), Cum: make([]int64, n), Origin: make([]int, n),
 		FrameFunc: make([]int, len(g.s.Frames)), FindingFunc: []int{}, FindingTitle: []string{}, Estimated: []int{}}
@@ -244,7 +254,7 @@ func newHTMLData(r *analyze.Report, g *flameGraph) *htmlData {
 			files[f.File] = fi
 			d.Files = append(d.Files, f.File)
 		}
-		d.Label[i], d.Name[i], d.File[i], d.Line[i] = location.Label(f), f.Name, fi, f.Line
+		d.Label[i], d.Name[i], d.File[i], d.Line[i] = printedLabel(f), f.Name, fi, f.Line
 		d.NCalls[i], d.Prim[i], d.Own[i], d.Cum[i] = f.Calls, f.Primitive, scaled(f.Own), scaled(f.Cum)
 		d.Origin[i] = int(location.OriginOf(f))
 	}

@@ -63,7 +63,11 @@
   for (i = 0; i < n; i++) keys[i] = D.files[D.file[i]] + ':' + D.line[i] + '(' + D.name[i] + ')';
 
   var PAGE = 100;
-  var shown = [], page = 0, sortCol = 2, descending = true;
+  // The table starts sorted as the report was (--sort), by cum when the
+  // profile has no such column.
+  var sortCol = columns.findIndex(function (c) { return c.title === D.sort; });
+  if (sortCol < 0) sortCol = 2;
+  var shown = [], page = 0, descending = !columns[sortCol].text;
   var table = $('fn-table'), body = table.tBodies[0], head = table.tHead.rows[0];
   var filter = $('fn-filter');
 

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -45,6 +44,9 @@ window.addEventListener('load', function () {
   own.dispatchEvent(new MouseEvent('click', {bubbles: true}));
   out.firstByOwn = firstLabel();
   var filter = q('#fn-filter');
+  filter.focus();
+  filter.dispatchEvent(new KeyboardEvent('keydown', {key: '/', bubbles: true, cancelable: true}));
+  out.slashKeptFocus = document.activeElement === filter;
   filter.value = %q;
   filter.dispatchEvent(new Event('input'));
   out.filteredRows = rows().length;
@@ -75,7 +77,7 @@ type htmlResult struct {
 	FilteredCount                 string
 	ViewTitle                     string
 	Callers, Callees, Highlighted int
-	NoCallers                     bool
+	NoCallers, SlashKeptFocus     bool
 	Matched                       string
 }
 
@@ -121,6 +123,9 @@ func TestHTMLInBrowser(t *testing.T) {
 			runBrowser(t, browser, dir, file, &got)
 			t.Logf("%d bytes, script done %.0f ms after navigation began", b.Len(), got.Ready)
 
+			if !got.SlashKeptFocus {
+				t.Errorf("typing / in the filter moved the focus to the flame graph's search")
+			}
 			if len(got.Errors) > 0 {
 				t.Errorf("the page reported errors: %q", got.Errors)
 			}
@@ -131,9 +136,9 @@ func TestHTMLInBrowser(t *testing.T) {
 			all := func(*parse.Func) bool { return true }
 			byCum := maxBy(p, all, func(f *parse.Func) float64 { return f.Cum })
 			byOwn := maxBy(p, all, func(f *parse.Func) float64 { return f.Own })
-			if got.FirstByCum != location.Label(byCum) || got.FirstByOwn != location.Label(byOwn) {
+			if got.FirstByCum != printedLabel(byCum) || got.FirstByOwn != printedLabel(byOwn) {
 				t.Errorf("first row %q, after sorting by own %q; want %q, then %q",
-					got.FirstByCum, got.FirstByOwn, location.Label(byCum), location.Label(byOwn))
+					got.FirstByCum, got.FirstByOwn, printedLabel(byCum), printedLabel(byOwn))
 			}
 			re := regexp.MustCompile(tt.filter)
 			matching := 0
@@ -163,10 +168,10 @@ func TestHTMLInBrowser(t *testing.T) {
 					frames++
 				}
 			}
-			if got.ViewTitle != location.Label(f) || got.Callers != len(f.In) || got.Callees != len(f.Out) ||
+			if got.ViewTitle != printedLabel(f) || got.Callers != len(f.In) || got.Callees != len(f.Out) ||
 				got.NoCallers != (len(f.In) == 0) || got.Highlighted != frames {
 				t.Errorf("clicking %s opened %q with %d callers, %d callees, %d frames highlighted; want %q, %d, %d, %d",
-					tt.link, got.ViewTitle, got.Callers, got.Callees, got.Highlighted, location.Label(f), len(f.In), len(f.Out), frames)
+					tt.link, got.ViewTitle, got.Callers, got.Callees, got.Highlighted, printedLabel(f), len(f.In), len(f.Out), frames)
 			}
 
 			want, _, _ := expectations(g.s, regexp.MustCompile(tt.search))

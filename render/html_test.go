@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/loopdoctor/loopdoctor/internal/location"
+	"github.com/loopdoctor/loopdoctor/analyze"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -51,9 +54,9 @@ func TestHTMLContent(t *testing.T) {
 	}
 	for i, f := range p.Funcs {
 		key := fmt.Sprintf("%s:%d(%s)", d.Files[d.File[i]], d.Line[i], d.Name[i])
-		if key != f.String() || d.Label[i] != location.Label(f) || d.NCalls[i] != f.Calls || d.Own[i] != int64(f.Own*1e6+0.5) {
+		if key != f.String() || d.Label[i] != printedLabel(f) || d.NCalls[i] != f.Calls || d.Own[i] != int64(f.Own*1e6+0.5) {
 			t.Fatalf("function %d: %q %q calls %d own %d µs; want %q %q %d %.1f µs",
-				i, key, d.Label[i], d.NCalls[i], d.Own[i], f.String(), location.Label(f), f.Calls, f.Own*1e6)
+				i, key, d.Label[i], d.NCalls[i], d.Own[i], f.String(), printedLabel(f), f.Calls, f.Own*1e6)
 		}
 	}
 	for i, e := range p.Edges {
@@ -78,9 +81,17 @@ func TestHTMLContent(t *testing.T) {
 				f = g
 			}
 		}
-		want := fmt.Sprintf(`<a class="fn" href="#fn-%d"><code>%s</code></a>`, f.ID, xmlText(location.Label(f)))
+		want := fmt.Sprintf(`<a class="fn" href="#fn-%d"><code>%s</code></a>`, f.ID, xmlText(printedLabel(f)))
 		if !strings.Contains(page, want) {
 			t.Errorf("the page does not link %s as %s", key, want)
+		}
+	}
+	if d.Sort != "cum" {
+		t.Errorf("the table starts sorted by %q, want cum as the report", d.Sort)
+	}
+	for k, title := range sortColumns {
+		if !strings.Contains(htmlJS, "title: '"+title+"'") {
+			t.Errorf("--sort %v names column %q, which the script does not have", k, title)
 		}
 	}
 	if !strings.Contains(page, `content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"`) {
@@ -129,6 +140,9 @@ func TestHTMLHostileNames(t *testing.T) {
 // TestHTMLLarge checks the 17,000-function page stays within 5 MB and is
 // the same bytes each time.
 func TestHTMLLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("draws the 17,000-function dump twice; skipped with -short")
+	}
 	r := restack(dumpReport(t, "pstats/large.pstats"), FlameOptions{}.StackOptions())
 	var a, b bytes.Buffer
 	for _, w := range []*bytes.Buffer{&a, &b} {
@@ -143,4 +157,52 @@ func TestHTMLLarge(t *testing.T) {
 		t.Errorf("the page of %d functions is %d bytes, want at most 5 MB", len(r.Profile.Funcs), a.Len())
 	}
 	t.Logf("%d functions, %d edges: %d bytes", len(r.Profile.Funcs), len(r.Profile.Edges), a.Len())
+}
+
+// TestHTMLAndPNGEveryDump renders every dump in testdata and, when the
+// shared directory is beside the repository, every external profile, as a
+// page and a picture: the page must hold every function and stay within
+// 5 MB, the picture must decode at the graph's size.
+func TestHTMLAndPNGEveryDump(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads every dump; skipped under -short")
+	}
+	var dumps []string
+	for _, pattern := range []string{"*/*.pstats", "*/*/*.pstats", "*/*/*.pb.gz", "*/*/*.pprof"} {
+		more, _ := filepath.Glob(filepath.Join("..", "testdata", pattern))
+		dumps = append(dumps, more...)
+	}
+	external, _ := filepath.Glob(filepath.Join("..", "..", "shared", "profiles", "external", "*"))
+	for _, f := range external {
+		if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() && !strings.HasSuffix(f, ".md") {
+			dumps = append(dumps, f)
+		}
+	}
+	if len(dumps) < 50 {
+		t.Fatalf("found %d dumps; the glob patterns are broken", len(dumps))
+	}
+	for _, dump := range dumps {
+		t.Run(strings.TrimLeft(dump, "./"), func(t *testing.T) {
+			p, err := parse.File(dump, parse.Options{})
+			if err != nil {
+				t.Skipf("not a profile loopdoctor reads: %v", err)
+			}
+			so := FlameOptions{}.StackOptions()
+			r := analyze.Analyze(p, analyze.Options{Stacks: &so})
+			var page, pic bytes.Buffer
+			if err := HTML(&page, r, FlameOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if d := htmlReportData(t, page.String()); len(d.Label) != len(p.Funcs) || page.Len() > 5<<20 {
+				t.Errorf("page holds %d of %d functions in %d bytes", len(d.Label), len(p.Funcs), page.Len())
+			}
+			if err := PNG(&pic, r, FlameOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			g, _ := layoutFlame(r, FlameOptions{})
+			if cfg, err := png.DecodeConfig(&pic); err != nil || cfg.Width != g.width || cfg.Height != g.height {
+				t.Errorf("picture is %dx%d (%v), want %dx%d", cfg.Width, cfg.Height, err, g.width, g.height)
+			}
+		})
+	}
 }

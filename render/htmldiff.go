@@ -8,7 +8,6 @@ import (
 	"io"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 )
 
 var (
@@ -35,7 +34,7 @@ func DiffHTML(w io.Writer, d *analyze.Diff, opts DiffFlameOptions) error {
 	rows := shownFuncs(d)
 	head, cells := diffCells(rows, base, next, true)
 	for i, fd := range rows {
-		label := location.Label(fd.Func())
+		label := printedLabel(fd.Func())
 		if fd.Moved {
 			label += fmt.Sprintf(" (was line %d)", fd.Base.Line)
 		}

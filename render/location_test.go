@@ -14,9 +14,9 @@ import (
 // TestWindowsLocations reads a dump recorded with Windows paths (drive
 // letters, backslashes, a standard library in a prefix not named after
 // Python) and checks every place a location prints: each table row shows
-// its file's name and line, however deep the path; callers, flame labels
-// and folded frames use the same short form; nothing printed carries the
-// install prefix.
+// its file's name and line, however deep the path; callers, the Markdown
+// report, flame labels and folded frames use the same short form; nothing
+// printed carries the install prefix.
 func TestWindowsLocations(t *testing.T) {
 	r := dumpReport(t, "windows/windows.pstats")
 	r = analyze.Analyze(r.Profile, analyze.Options{Top: 40, Callers: regexp.MustCompile(`load_settings`),
@@ -46,6 +46,14 @@ func TestWindowsLocations(t *testing.T) {
 	}
 
 	b.Reset()
+	if err := Markdown(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), prefix) || !strings.Contains(b.String(), `yaml\__init__.py:117 safe_load`) {
+		t.Errorf("the Markdown report carries the install prefix or lacks the short yaml location:\n%s", b.String())
+	}
+
+	b.Reset()
 	if err := Folded(&b, r); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +65,7 @@ func TestWindowsLocations(t *testing.T) {
 	if strings.Contains(b.String(), prefix) {
 		t.Errorf("folded stacks carry the install prefix %s", prefix)
 	}
-	g := &flameGraph{}
+	g := &flameGraph{s: r.Stacks}
 	for _, f := range r.Profile.Funcs {
 		if info := g.funcInfo(f); strings.Contains(info[1], prefix) {
 			t.Errorf("flame graph locates %s at %s", f.Name, info[1])

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/internal/units"
 )
 
@@ -16,7 +15,7 @@ import (
 type loopAPI struct {
 	sleep    string // the non-blocking sleep
 	toThread string // run a blocking call on a thread
-	process  string // run Python work in a process pool
+	process  string // run Python work in another process
 	wait     string // await another thread's future
 	handoff  string // the APIs that hand work to threads, for notes
 	http     string // async HTTP clients
@@ -26,12 +25,12 @@ type loopAPI struct {
 
 var (
 	asyncioAPI = loopAPI{sleep: "await asyncio.sleep(...)", toThread: "await asyncio.to_thread(...)",
-		process: "await loop.run_in_executor(pool, ...) with a concurrent.futures.ProcessPoolExecutor",
+		process: "await loop.run_in_executor(pool, ...), pool a concurrent.futures.ProcessPoolExecutor",
 		wait:    "wrap concurrent futures with asyncio.wrap_future", handoff: "run_in_executor or to_thread",
 		http: "an async HTTP client (aiohttp, or httpx.AsyncClient)", resolve: "loop.getaddrinfo or asyncio.open_connection",
 		spawn: "asyncio.create_subprocess_exec"}
 	trioAPI = loopAPI{sleep: "await trio.sleep(...)", toThread: "await trio.to_thread.run_sync(...)",
-		process: "a worker process (trio_parallel.run_sync from the trio-parallel package)",
+		process: "trio_parallel.run_sync(...) from the trio-parallel package",
 		wait:    "wait for other threads with trio.to_thread.run_sync", handoff: "trio.to_thread.run_sync",
 		http: "an async HTTP client (httpx.AsyncClient)", resolve: "trio.socket.getaddrinfo or trio.open_tcp_stream",
 		spawn: "trio.run_process"}
@@ -105,25 +104,25 @@ func adviceText(l *analyze.Loop, bl analyze.Blocker, findings []analyze.Finding)
 	case analyze.AdviceBuildOnce:
 		if a.Finding >= 0 {
 			s = fmt.Sprintf("Build it once and reuse it: every call repeats the same setup in %s (finding %d), so the loop stalls on work it has already done.",
-				location.Label(findings[a.Finding].Func), a.Finding+1)
+				printedLabel(findings[a.Finding].Func), a.Finding+1)
 		} else {
 			s = fmt.Sprintf("Build it once and reuse it: each of the %s of %s did the same work (everything it calls ran an exact multiple of its calls), so compute its result once, at start-up or cached by its inputs.",
-				counted(a.Calls, "call", "calls"), location.Label(a.Func))
+				counted(a.Calls, "call", "calls"), printedLabel(a.Func))
 		}
 	case analyze.AdviceThread:
 		s = fmt.Sprintf("Move the call to a thread with %s: %s of its time is in C code, which runs beside the loop when it releases the GIL (hashing, compression and most I/O do). Each call takes %s, far more than the hop to a thread (about %s).",
 			api.toThread, units.Percent(a.CShare), units.Seconds(a.PerCall), units.Seconds(a.Handoff))
 	case analyze.AdviceProcess:
-		s = fmt.Sprintf("Run it in a process pool with %s: it is Python work, which holds the GIL, so a thread would not free the loop. Each call takes %s; the round trip to a process costs about %s.",
+		s = fmt.Sprintf("Run it in another process with %s: it is Python work, which holds the GIL, so a thread would not free the loop. Each call takes %s; the round trip to a process costs about %s.",
 			api.process, units.Seconds(a.PerCall), units.Seconds(a.Handoff))
 	case analyze.AdviceCheaper:
 		s = cheaper(bl)
 	}
 	if a.Body {
-		s = fmt.Sprintf("The time is the own work of the coroutine %s, between its awaits; move that work into a plain function first. ", location.Label(a.Func)) + s
+		s = fmt.Sprintf("The time is the own work of the coroutine %s, between its awaits; move that work into a plain function first. ", printedLabel(a.Func)) + s
 	}
 	if bl.CallSite != nil {
-		s += " The call is in " + location.Label(bl.CallSite) + "."
+		s += " The call is in " + printedLabel(bl.CallSite) + "."
 	}
 	return s
 }
@@ -179,7 +178,7 @@ func noteText(l *analyze.Loop, n analyze.LoopNote) string {
 			debug = ", and asyncio's debug mode would log those steps"
 		}
 		return fmt.Sprintf("Steps of %s took %s on average, past the %s slow-callback threshold, though no single call in them did: together they stall the loop%s.",
-			location.Label(n.Func), units.Seconds(n.Mean), units.Seconds(l.SlowThreshold), debug)
+			printedLabel(n.Func), units.Seconds(n.Mean), units.Seconds(l.SlowThreshold), debug)
 	}
 	return string(n.Kind)
 }

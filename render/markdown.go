@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -48,7 +47,7 @@ func Markdown(w io.Writer, r *analyze.Report) error {
 	}
 	if len(r.Findings) > 0 {
 		if f := r.Findings[0].Func; len(f.In) > 0 {
-			mdDetails(&b, "Callers of "+location.Label(f), func() {
+			mdDetails(&b, "Callers of "+printedLabel(f), func() {
 				mdEdges(&b, p, "caller", sortedByCum(f.In), func(e *parse.Edge) *parse.Func { return e.Caller })
 			})
 		}
@@ -79,7 +78,7 @@ func mdSummary(r *analyze.Report) string {
 	}
 	if l := r.Loop; l != nil && len(l.Blockers) > 0 {
 		s += fmt.Sprintf(" The %s loop was busy %s of %s; %s held it longest.",
-			mdText(l.Runtime), units.Percent(share(l.Busy, l.Wall)), units.Seconds(l.Wall), mdCode(location.Label(l.Blockers[0].Func)))
+			mdText(l.Runtime), units.Percent(share(l.Busy, l.Wall)), units.Seconds(l.Wall), mdCode(printedLabel(l.Blockers[0].Func)))
 	}
 	return s
 }
@@ -110,13 +109,13 @@ func findingCount(fs []analyze.Finding) string {
 func mdFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 	fmt.Fprintf(b, "\n### %d. %s — %s, %s of the run\n\n", n, mdText(Title(f)), units.Value(f.Cost, unit), units.Percent(f.Share))
 	ev := f.Evidence
-	lead := "In " + mdCode(location.Label(f.Func)) + "."
+	lead := "In " + mdCode(printedLabel(f.Func)) + "."
 	if len(ev) > 0 && (ev[0].Kind == analyze.FactRan || ev[0].Kind == analyze.FactStackCost) {
 		lead, ev = mdWords(unit).fact(ev[0]), ev[1:]
 	}
 	fmt.Fprintf(b, "**%s.** %s", strings.ToUpper(string(f.Severity)), lead)
 	if f.CallSite != nil && !placed(f) {
-		fmt.Fprintf(b, " Called from %s.", mdCode(location.Label(f.CallSite)))
+		fmt.Fprintf(b, " Called from %s.", mdCode(printedLabel(f.CallSite)))
 	}
 	b.WriteString("\n")
 	if len(ev) > 0 {
@@ -139,13 +138,13 @@ func mdLoop(b *bytes.Buffer, l *analyze.Loop, findings []analyze.Finding) {
 		b.WriteString("\n")
 	}
 	for i, bl := range l.Blockers {
-		fmt.Fprintf(b, "%d. %s", i+1, blockerHeld(mdCode(location.Label(bl.Func)), bl))
+		fmt.Fprintf(b, "%d. %s", i+1, blockerHeld(mdCode(printedLabel(bl.Func)), bl))
 		if s := blockerBounds(l, bl); s != "" {
 			b.WriteString("; " + s)
 		}
 		b.WriteString(".")
 		if bl.CallSite != nil {
-			fmt.Fprintf(b, " Called from %s.", mdCode(location.Label(bl.CallSite)))
+			fmt.Fprintf(b, " Called from %s.", mdCode(printedLabel(bl.CallSite)))
 		}
 		if bl.Finding >= 0 {
 			fmt.Fprintf(b, " The same work as finding %d.", bl.Finding+1)
@@ -177,13 +176,13 @@ func mdRows(b *bytes.Buffer, r *analyze.Report, rows []analyze.Row) {
 			}
 			c = append(c, units.Calls(f.Calls, f.Primitive), units.Value(perCall, p.Unit))
 		}
-		cells[i] = append(c, mdCode(location.Label(f)))
+		cells[i] = append(c, mdCode(printedLabel(f)))
 	}
 	mdTable(b, head, cells)
 }
 
 func mdRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *parse.Profile, other func(*parse.Edge) *parse.Func) {
-	fmt.Fprintf(b, "\n### %s %s\n\n", title, mdCode(location.Label(rel.Func)))
+	fmt.Fprintf(b, "\n### %s %s\n\n", title, mdCode(printedLabel(rel.Func)))
 	if len(rel.Edges) == 0 {
 		fmt.Fprintf(b, "No %ss recorded.\n", role)
 		return
@@ -205,7 +204,7 @@ func mdEdges(b *bytes.Buffer, p *parse.Profile, role string, edges []*parse.Edge
 		if p.HasCalls() {
 			c = append(c, units.Calls(e.Calls, e.Primitive))
 		}
-		label := mdCode(location.Label(other(e)))
+		label := mdCode(printedLabel(other(e)))
 		if e.Estimated {
 			label += " (estimated)"
 		}

@@ -94,7 +94,7 @@ func (g *flameGraph) raster(title string) *image.RGBA {
 		}
 	}
 	for i, f := range g.s.Frames {
-		if text := fitFrame(frameName(f.Func), g.px(f.Value)); text != "" {
+		if text := fitFrame(frameLabel(f), g.px(f.Value)); text != "" {
 			c.text(text, flamePad+g.x[i]+3, float64(g.y(f.Depth)+frameHeight-5), fontLabel, pngText)
 		}
 	}

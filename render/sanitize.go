@@ -5,6 +5,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/loopdoctor/loopdoctor/internal/location"
+	"github.com/loopdoctor/loopdoctor/parse"
 )
 
 // Function and file names come from the dump, and a dump can come from
@@ -29,6 +32,11 @@ func Printable(s string) string { return escape(s, false) }
 // stay. Names within it must have gone through Printable already, or a line
 // feed in a name would still start a line of its own.
 func printableText(s string) string { return escape(s, true) }
+
+// printedLabel is how every report names f, location.Label made
+// printable: the one place names leave for the table, Markdown, HTML, SVG,
+// folded stacks and the words of findings.
+func printedLabel(f *parse.Func) string { return Printable(location.Label(f)) }
 
 func escape(s string, keepNewlines bool) string {
 	i := 0

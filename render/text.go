@@ -176,7 +176,7 @@ func textFinding(b *bytes.Buffer, n int, f analyze.Finding, unit string) {
 		writeWrapped(b, indent+"· ", indent+"  ", sentence(e, unit))
 	}
 	if f.CallSite != nil && !placed(f) {
-		writeWrapped(b, indent+"called from ", indent+"  ", location.Label(f.CallSite))
+		writeWrapped(b, indent+"called from ", indent+"  ", printedLabel(f.CallSite))
 	}
 	writeWrapped(b, indent+"fix: ", indent+"     ", fix(f))
 }
@@ -191,12 +191,12 @@ func textLoop(b *bytes.Buffer, r *analyze.Report) {
 	}
 	writeWrapped(b, indent, indent, line)
 	for i, bl := range l.Blockers {
-		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", blockerHeld(location.Label(bl.Func), bl))
+		writeWrapped(b, fmt.Sprintf("%s%d. ", indent, i+1), indent+"   ", blockerHeld(printedLabel(bl.Func), bl))
 		if s := blockerBounds(l, bl); s != "" {
 			writeWrapped(b, indent+"   ", indent+"   ", s)
 		}
 		if bl.CallSite != nil {
-			writeWrapped(b, indent+"   called from ", indent+"     ", location.Label(bl.CallSite))
+			writeWrapped(b, indent+"   called from ", indent+"     ", printedLabel(bl.CallSite))
 		}
 		if bl.Finding >= 0 {
 			writeWrapped(b, indent+"   ", indent+"   ", fmt.Sprintf("the same work as finding %d", bl.Finding+1))
@@ -263,7 +263,7 @@ func perCallTitle(k analyze.Key) string {
 }
 
 func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *parse.Profile, other func(*parse.Edge) *parse.Func) error {
-	fmt.Fprintf(b, "\n%s %s\n", title, Printable(location.Label(rel.Func)))
+	fmt.Fprintf(b, "\n%s %s\n", title, printedLabel(rel.Func))
 	if len(rel.Edges) == 0 {
 		fmt.Fprintf(b, "  (no %ss recorded)\n", role)
 		return nil
@@ -354,7 +354,7 @@ func toAny(s []string) []any {
 // last: first the directories of its path go, then the file name is
 // reduced to its base, and only then is the name itself cut.
 func fitLabel(f *parse.Func, n int) string {
-	label := Printable(location.Label(f))
+	label := printedLabel(f)
 	if utf8.RuneCountInString(label) <= n {
 		return label
 	}

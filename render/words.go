@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/internal/units"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -65,7 +64,7 @@ func (w wording) say(format string, args ...any) string { return fmt.Sprintf(w.t
 
 // label names a function where the sentence first places it: path, line
 // and name.
-func (w wording) label(f *parse.Func) string { return w.code(location.Label(f)) }
+func (w wording) label(f *parse.Func) string { return w.code(printedLabel(f)) }
 
 // name names a function the sentence has already placed.
 func (w wording) name(f *parse.Func) string { return w.code(name(f)) }
@@ -220,9 +219,9 @@ func (w wording) from(site, via *parse.Func) string {
 // name, or a built-in's label.
 func name(f *parse.Func) string {
 	if f.File == "~" || f.File == "" {
-		return location.Label(f)
+		return printedLabel(f)
 	}
-	return f.Name
+	return Printable(f.Name)
 }
 
 // counted is n with its noun in the right number: "1 call", "2,400 calls".

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -19,7 +20,7 @@ func TestHelp(t *testing.T) {
 			t.Errorf("help %s shows a bool flag's values:\n%s", c.name, stdout)
 		}
 	}
-	if stdout, _, _ := cli(t, "", "flamegraph", "--help"); !strings.Contains(stdout, "      --inverted          flame graph: draw an icicle graph") {
+	if stdout, _, _ := cli(t, "", "flamegraph", "--help"); !regexp.MustCompile(`\n {6}--inverted +flame graph: draw an icicle graph`).MatchString(stdout) {
 		t.Errorf("flamegraph help lacks a plain --inverted line:\n%s", stdout)
 	}
 	for _, args := range [][]string{{"help", "bogus"}, {"help", "analyze", "diff"}} {

@@ -57,6 +57,9 @@ func TestConvertPstatsToPprof(t *testing.T) {
 // that go tool pprof -top prints the same rows for both files, but for
 // the inlining marks.
 func TestConvertPprofRoundTrip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compares with go tool pprof; skipped with -short")
+	}
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		t.Skip("go not found")

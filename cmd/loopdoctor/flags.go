@@ -29,7 +29,7 @@ const (
 	loopFlag                             // --slow
 	gateFlags                            // --fail-on, --fail-on-share
 	mergeFlag                            // --merge
-	flameFlags                           // --width, --title, --min-width, --inverted
+	flameFlags                           // --width, --title, --min-width, --frame-budget, --inverted
 	diffFlameFlags                       // --base-shape, --normalize
 )
 
@@ -129,7 +129,8 @@ func declare(fs *pflag.FlagSet, cmd *command, s *settings) *rawFlags {
 	if g&flameFlags != 0 {
 		fs.IntVar(&s.flame.Width, "width", 1200, "flame graph: image width in pixels")
 		fs.StringVar(&s.flame.Title, "title", "", "flame graph: title (default: derived from the file name)")
-		fs.Float64Var(&s.flame.MinWidth, "min-width", 0.1, "flame graph: frames narrower than this many pixels are merged into their parent")
+		fs.Float64Var(&s.flame.MinWidth, "min-width", 0.1, `flame graph: call paths narrower than this many pixels merge into an "other" frame under their caller`)
+		fs.IntVar(&s.flame.MaxFrames, "frame-budget", render.DefaultMaxFrames, `flame graph: most frames drawn; past it the narrowest call paths merge into "other" frames`)
 		boolFlag(fs, &s.flame.Inverted, "inverted", "flame graph: draw an icicle graph, root at the top")
 	}
 	if g&diffFlameFlags != 0 {
@@ -197,6 +198,9 @@ func (v *rawFlags) check(fs *pflag.FlagSet, s *settings) error {
 		}
 		if s.flame.MinWidth < 0 {
 			return usagef("--min-width must be 0 or more")
+		}
+		if s.flame.MaxFrames < 1 {
+			return usagef("--frame-budget must be 1 or more")
 		}
 	}
 	if s.format != nil && s.format.computes != nil {

@@ -60,39 +60,9 @@ var formats = []*format{
 		name: "markdown", aliases: []string{"md"}, commands: []string{"analyze", "diff"},
 		report: plain(render.Markdown), diff: plain(render.DiffMarkdown),
 	},
-	{
-		name: "html", what: "interactive report", commands: []string{"analyze", "diff"},
-		report: func(w io.Writer, r *analyze.Report, s *settings) error {
-			return render.HTML(w, r, s.flame)
-		},
-		diff: func(w io.Writer, d *analyze.Diff, s *settings) error {
-			return render.DiffHTML(w, d, s.diffFlame())
-		},
-		computes:  flameStacks,
-		oneReport: true, noTerminal: true,
-	},
-	{
-		name: "svg", what: "flame graph", commands: []string{"analyze", "flamegraph", "diff"},
-		report: func(w io.Writer, r *analyze.Report, s *settings) error {
-			return render.Flame(w, r, s.flame)
-		},
-		diff: func(w io.Writer, d *analyze.Diff, s *settings) error {
-			return render.DiffFlame(w, d, s.diffFlame())
-		},
-		computes:  flameStacks,
-		oneReport: true, noTerminal: true,
-	},
-	{
-		name: "png", what: "flame graph picture", commands: []string{"analyze", "flamegraph", "diff"},
-		report: func(w io.Writer, r *analyze.Report, s *settings) error {
-			return render.PNG(w, r, s.flame)
-		},
-		diff: func(w io.Writer, d *analyze.Diff, s *settings) error {
-			return render.DiffPNG(w, d, s.diffFlame())
-		},
-		computes:  flameStacks,
-		oneReport: true, noTerminal: true,
-	},
+	drawing("html", "interactive report", []string{"analyze", "diff"}, render.HTML, render.DiffHTML),
+	drawing("svg", "flame graph", []string{"analyze", "flamegraph", "diff"}, render.Flame, render.DiffFlame),
+	drawing("png", "flame graph picture", []string{"analyze", "flamegraph", "diff"}, render.PNG, render.DiffPNG),
 	{
 		name: "pprof", what: "gzipped protobuf", commands: []string{"convert"},
 		report:    plain(render.Pprof),
@@ -121,6 +91,25 @@ func (s *settings) diffFlame() render.DiffFlameOptions {
 func flameStacks(o *analyze.Options, s *settings) {
 	so := s.flame.StackOptions()
 	o.Stacks = &so
+}
+
+// drawing is a format that draws the flame graph: of one profile shaped
+// by the flame-graph flags, or of a diff's change shaped by the diff flags
+// too.
+func drawing(name, what string, commands []string,
+	report func(io.Writer, *analyze.Report, render.FlameOptions) error,
+	diff func(io.Writer, *analyze.Diff, render.DiffFlameOptions) error) *format {
+	return &format{
+		name: name, what: what, commands: commands,
+		report: func(w io.Writer, r *analyze.Report, s *settings) error {
+			return report(w, r, s.flame)
+		},
+		diff: func(w io.Writer, d *analyze.Diff, s *settings) error {
+			return diff(w, d, s.diffFlame())
+		},
+		computes:  flameStacks,
+		oneReport: true, noTerminal: true,
+	}
 }
 
 // plain adapts a renderer that takes no settings.

@@ -76,6 +76,9 @@ func TestAnalyzeGolden(t *testing.T) {
 // TestJSONMatchesPstats checks the JSON output against Python's pstats
 // for every function: calls, primitive calls, own and cumulative time.
 func TestJSONMatchesPstats(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compares with Python's pstats; skipped with -short")
+	}
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 not found")

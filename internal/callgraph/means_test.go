@@ -143,6 +143,9 @@ func TestMeansLumped(t *testing.T) {
 // every node takes the mean of every other, which would cost n³ to
 // eliminate.
 func TestMeansDenseCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 1,500-node complete cluster takes seconds; skipped with -short")
+	}
 	const n = 1500
 	g := New(n, n*n)
 	m := &Means{G: g, Const: make([]float64, n), ConstW: make([]float64, n)}
@@ -185,6 +188,9 @@ func checkMeans(t *testing.T, m *Means, x []float64) {
 // each of them: the shape of a recursive dispatcher. Eliminating the
 // members one by one into the hub's long row stays linear.
 func TestMeansStar(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a million-member star takes seconds; skipped with -short")
+	}
 	const n = 1_000_000
 	g := New(n+1, 2*n)
 	m := &Means{G: g, Const: make([]float64, n+1), ConstW: make([]float64, n+1)}

@@ -119,6 +119,9 @@ func TestSCCRandom(t *testing.T) {
 // closes into one cycle: a recursive search would need a stack frame per
 // node and overflow the goroutine stack.
 func TestSCCLongChain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a five-million-node chain takes seconds; skipped with -short")
+	}
 	const n = 5_000_000
 	g := New(n, n)
 	for v := range n {

@@ -177,7 +177,7 @@ func Label(f *parse.Func) string {
 	case f.Synthetic:
 		return f.Name
 	case f.File == "~" || f.File == "":
-		return BuiltinName(f.Name)
+		return builtinName(f.Name)
 	case strings.HasSuffix(f.File, ".go"):
 		return goLabel(f)
 	case f.Line > 0:
@@ -202,9 +202,9 @@ func goLabel(f *parse.Func) string {
 	return file + " " + name
 }
 
-// BuiltinName prints a CPython built-in key the way pstats listings do,
+// builtinName prints a CPython built-in key the way pstats listings do,
 // with braces instead of angle brackets: {built-in method builtins.len}.
-func BuiltinName(name string) string {
+func builtinName(name string) string {
 	if strings.HasPrefix(name, "<") && strings.HasSuffix(name, ">") {
 		return "{" + name[1:len(name)-1] + "}"
 	}
