@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"regexp"
+	"slices"
 
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -84,4 +85,45 @@ func lookupFuncs(pat *Pattern, f *parse.Func) []*parse.Func {
 		}
 	}
 	return out
+}
+
+// cacheInFront finds where the user already put a cache in front of the
+// setup f, whose callers up to the user's call site are up: the first call
+// on the way down, from the call site's own caller on, that a function of
+// the user's makes in at most Limits.MinMissRatio of its calls. A
+// library's lazy initialization further down (a nested schema built on
+// first use, per instance) is part of the setup, not a fix applied. A cache the profile cannot
+// see (functools.lru_cache is C code, invisible to cProfile) shows this
+// way: lookup ran 120 times but called parse 6 times. nil when every step
+// runs on every call.
+func (g *callGraph) cacheInFront(f *parse.Func, up []*parse.Func) *parse.Edge {
+	path := append(slices.Clone(up), f)
+	var steps []*parse.Edge
+	if len(up) > 0 {
+		if e := g.buildEdge(up[0]); e != nil {
+			steps = append(steps, e)
+		}
+	}
+	for i := 0; i+1 < len(path); i++ {
+		for _, e := range path[i].Out {
+			if e.Callee == path[i+1] {
+				steps = append(steps, e)
+				break
+			}
+		}
+	}
+	for _, e := range steps {
+		n := e.Caller.Primitive
+		if usersOwn(e.Caller) && !resumed(e.Caller) && n >= g.lim.MinCalls && float64(edgeCalls(e)) <= g.lim.MinMissRatio*float64(n) {
+			return e
+		}
+	}
+	return nil
+}
+
+// resumed reports whether f is a coroutine step the event loop resumes:
+// each resumption counts as a call of its own, so its calls say how often
+// it awaited, not how often it ran.
+func resumed(f *parse.Func) bool {
+	return slices.ContainsFunc(f.In, func(e *parse.Edge) bool { return isDispatcher(e.Caller) })
 }

@@ -102,8 +102,18 @@ func (g *callGraph) proven(c candidate) bool {
 		return g.evicts(c)
 	case c.rep.varies(g.lim.VaryingCost) && !g.steadyPerCaller(c.root):
 		return false
-	case c.pattern.Varying:
+	case c.pattern.Varying || g.onceCalled(c.root):
 		return c.rep.identical(g.lim, g.lim.MinQuotients)
 	}
 	return true
+}
+
+// onceCalled reports whether the user's function that runs f, its call
+// site, ran fewer than Limits.MinCalls times: then f repeats inside one
+// call, in a loop, where building several different things (an
+// ArgumentParser's four subcommands, one schema per table) is as likely as
+// building the same thing again.
+func (g *callGraph) onceCalled(f *parse.Func) bool {
+	site := g.callSite(f)
+	return site != nil && site.Primitive < g.lim.MinCalls
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -19,7 +18,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		Cost:    c.cost,
 		Saving:  c.cost * (1 - 1/float64(c.calls)),
 	}
-	if len(up) > 0 && location.OriginOf(up[0]) == location.User {
+	if len(up) > 0 && usersOwn(up[0]) {
 		f.CallSite = up[0]
 	}
 	if c.calls > 0 {
@@ -27,10 +26,16 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	}
 	f.Share = share(p, c.cost)
 	f.Severity = g.lim.severity(p, f.Cost, f.Share)
+	if c.cached != nil { // the cache took what it could; grade what is left
+		f.Severity = g.lim.severity(p, f.Saving, share(p, f.Saving))
+	}
 	f.Chain = append(slices.Clone(up), c.root)
 	f.Chain = append(f.Chain, g.heaviestDescent(c.root)...)
 	if c.pattern != nil {
 		f.Pattern, f.Title, f.Fix = c.pattern.ID, c.pattern.Title, c.pattern.Fix
+	}
+	if c.cached != nil {
+		f.Fix = "" // the catalog's fix is the one already applied; render words the next one
 	}
 
 	rc := rootCost(c)
@@ -58,6 +63,9 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	}
 	if u := c.use; u != nil {
 		ev = append(ev, Fact{Kind: FactVaryingUse, Func: c.root, Site: u.Caller, Other: u.Callee, Calls: u.Calls})
+	}
+	if e := c.cached; e != nil {
+		ev = append(ev, Fact{Kind: FactCached, Func: e.Callee, Site: e.Caller, Calls: edgeCalls(e), Of: e.Caller.Primitive, Other: c.root})
 	}
 	if d := c.dominated; d != nil {
 		ev = append(ev, Fact{Kind: FactConstantUse, Func: c.root, Site: d.Caller, Calls: edgeCalls(d), Share: d.Cum / d.Caller.Cum, Other: c.construction})

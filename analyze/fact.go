@@ -87,6 +87,13 @@ const (
 	// finding: the rest of Func repeats exactly.
 	FactVaryingUse FactKind = "varying-use"
 
+	// FactCached: Site ran Of times but called Func only Calls times: a
+	// cache or a condition in front already skips most builds, and the
+	// Calls builds of Other left, which a cache would keep to one per
+	// distinct input, still do the same work. The finding's fix is then
+	// the next one, not the cache.
+	FactCached FactKind = "cached"
+
 	// FactConstantUse: Site calls Func once per call (Calls times) and
 	// spends Share of its time in it, so whatever uses the result is
 	// constant or cheap; Other shows that the repeated work constructs

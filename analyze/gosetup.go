@@ -15,8 +15,8 @@ import (
 // times. What the stack does show is where the setup ran, and some places
 // repeat by construction:
 //
-//   - a request handler (net/http's ServeHTTP and connection loop, gRPC's
-//     handlers) runs once per request, so a setup inside it is redone for
+//   - a request handler (net/http's ServeHTTP and connection loop, net/rpc's
+//     method call, gRPC's handlers) runs once per request, so a setup inside it is redone for
 //     every request unless something caches it;
 //   - a benchmark's b.N loop (testing.(*B).runN, RunParallel's workers) and
 //     a fuzz target run the body once per iteration or input.
@@ -48,7 +48,7 @@ var onceFrame = regexp.MustCompile(`^runtime\.doInit1?$|^sync\.\(\*Once\)\.doSlo
 
 // repeatFrame matches frames that run their callees once per request or
 // per iteration.
-var repeatFrame = regexp.MustCompile(`ServeHTTP$|^net/http\.\(\*conn\)\.serve$` +
+var repeatFrame = regexp.MustCompile(`ServeHTTP$|^net/http\.\(\*conn\)\.serve$|^net/rpc\.\(\*service\)\.call$` +
 	`|^google\.golang\.org/grpc\..*(handleStream|processUnaryRPC|processStreamingRPC)$` +
 	`|^testing\.\(\*B\)\.(runN|RunParallel\.func[0-9]+)$|^testing\.\(\*F\)\.Fuzz\.func[0-9]+$`)
 

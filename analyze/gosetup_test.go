@@ -11,7 +11,7 @@ import (
 )
 
 // TestGoSetupPlaces runs the pprof rule on real profiles of the programs in
-// testdata/setup/gotest and goservice (see gen-go.sh): the same catalogued
+// testdata/setup/gotest, goservice and gorpc (see gen-go.sh): the same catalogued
 // setups appear in places that repeat and in places that do not, and only
 // the first are findings. The expected cost is go tool pprof's cumulative
 // value of the setup frame, focused on the repeating caller.
@@ -33,6 +33,10 @@ func TestGoSetupPlaces(t *testing.T) {
 		{"goservice/allocs.pb.gz", "alloc_space", "/export creates a gzip writer per response; the rules compiled " +
 			"under sync.Once and the gzip writers of net/http/pprof's heap scrapes are not the program's repeated setup",
 			"G3", "compress/flate.NewWriter", "main.export", `^main\.export$`, "B"},
+		{"gorpc/cpu.pb.gz", "", "a net/rpc method compiles its pattern on every call",
+			"G1", "regexp.MustCompile", "main.Validator.Check", `^net/rpc\.\(\*service\)\.call$`, "ns"},
+		{"gorpc/allocs.pb.gz", "alloc_space", "a net/rpc method compiles its pattern on every call",
+			"G1", "regexp.MustCompile", "main.Validator.Check", `^net/rpc\.\(\*service\)\.call$`, "B"},
 		{"goservice/cpu.pb.gz", "", "the same service's CPU time: the per-response writers cost little of it", "", "", "", "", ""},
 		{"goservice/allocs.pb.gz", "inuse_space", "memory still in use is what was kept, not how often it was built", "", "", "", "", ""},
 	}

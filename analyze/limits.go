@@ -30,11 +30,12 @@ type Limits struct {
 	MinWork                  int64
 	MinMultiple              float64
 
-	// ConstantQuotients is the fewest distinct multiples for a setup whose
-	// use is constant or cheap: one loop over constant data gives two
-	// (once, and once per item), and the construction test and Dominates
-	// carry the rest of the proof.
-	ConstantQuotients int
+	// ChanceDigits bounds chance agreement for a setup whose use is
+	// constant or cheap: a count that varies with the input is a multiple
+	// of n calls about once in n, so k exact counts agree by chance about
+	// once in n^k; k·log10(n) must reach ChanceDigits. The construction
+	// test and Dominates carry the rest of the proof.
+	ChanceDigits float64
 
 	// Dominates is the share of its caller's time a setup without a
 	// varying use must take: the caller does little else with what it
@@ -79,26 +80,26 @@ type Limits struct {
 // Options.Limits replaces them.
 func DefaultLimits() Limits {
 	return Limits{
-		MinCalls:          4,
-		MinShare:          0.02,
-		MinCost:           1,
-		MinPerCall:        200e-6,
-		MinMembers:        4,
-		MinQuotients:      3,
-		MinWork:           30,
-		MinMultiple:       0.9,
-		ConstantQuotients: 2,
-		Dominates:         0.8,
-		VaryingCost:       0.1,
-		Descend:           0.8,
-		MinMissRatio:      0.5,
-		MinUseRatio:       2,
-		Explained:         0.5,
-		HighShare:         0.25,
-		MediumShare:       0.05,
-		HighCost:          1,
-		MediumCost:        0.25,
-		MainModule:        0.5,
+		MinCalls:     4,
+		MinShare:     0.02,
+		MinCost:      1,
+		MinPerCall:   200e-6,
+		MinMembers:   4,
+		MinQuotients: 3,
+		MinWork:      30,
+		MinMultiple:  0.9,
+		ChanceDigits: 6,
+		Dominates:    0.8,
+		VaryingCost:  0.1,
+		Descend:      0.8,
+		MinMissRatio: 0.5,
+		MinUseRatio:  2,
+		Explained:    0.5,
+		HighShare:    0.25,
+		MediumShare:  0.05,
+		HighCost:     1,
+		MediumCost:   0.25,
+		MainModule:   0.5,
 	}
 }
 

@@ -73,6 +73,11 @@ type candidate struct {
 	// setup constructs something (docs/setup-detection.md).
 	dominated    *parse.Edge
 	construction *parse.Func
+
+	// cached is the call, above the setup, that its caller makes in far
+	// fewer of its own calls: a cache (or a condition; the profile cannot
+	// tell them apart) in front already skips most builds.
+	cached *parse.Edge
 }
 
 // root is one outermost setup function with its calls and cost.
@@ -101,6 +106,7 @@ func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 			return findings
 		}
 	}
+	c.cached = g.cacheInFront(c.root, up)
 	f := g.finding(c, up)
 	c.chain = map[*parse.Func]bool{}
 	for _, fn := range f.Chain {

@@ -137,6 +137,16 @@ func TestSetupPstats(t *testing.T) {
 			site: fn{"jinja_env.py", "render_page"}},
 		{dump: "../testdata/setup/tls_client.pstats", pattern: "P5", fn: fn{"ssl.py", "create_default_context"},
 			site: fn{"tls_client.py", "make_context"}},
+		// The dataclass's generated __init__ ("<string>") calls the
+		// factory; the call site is the user's function above it.
+		{dump: "../testdata/setup/generated_init/generated_init.pstats", pattern: "P5", fn: fn{"ssl.py", "create_default_context"},
+			site: fn{"generated_init.py", "fetch"}},
+		{dump: "../testdata/setup/jsonpath_percall/jsonpath_percall.pstats", pattern: "P1", fn: fn{"ply/yacc.py", "yacc"},
+			site: fn{"jsonpath_percall.py", "lookup"}, multiple: fn{"ply/yacc.py", "lr0_goto"}},
+		// A table built from constant data, used once per call: no
+		// varying use beside it, and no catalog name.
+		{dump: "../testdata/setup/word_index/word_index.pstats", pattern: "shape", fn: fn{"word_index.py", "build_index"},
+			site: fn{"word_index.py", "stem_of"}, multiple: fn{"word_index.py", "strip_suffix"}},
 		{dump: "../testdata/setup/schema_check.pstats", pattern: "P8", fn: fn{"jsonschema/validators.py", "check_schema"},
 			site: fn{"schema_check.py", "check_event"}},
 		{dump: "../testdata/setup/records.pstats", pattern: "P10", fn: fn{"collections/__init__.py", "namedtuple"},
@@ -266,6 +276,11 @@ func TestSetupNegative(t *testing.T) {
 		{"setup/markdown_reuse/markdown_reuse.pstats", "one Markdown converter, reset and reused for 300 different posts"},
 		{"setup/bleach_cleaner/bleach_cleaner.pstats", "one bleach Cleaner for 1,000 different comments"},
 		{"setup/marshmallow_once/marshmallow_once.pstats", "one schema instance loading 1,500 different payloads"},
+		{"setup/argparse_once/argparse_once.pstats", "one parser with four subcommands built once: add_argument repeats within one call"},
+		{"setup/yaml_inventory/yaml_inventory.pstats", "yaml.safe_load of 150 different documents, each once"},
+		{"setup/lexer_once/lexer_once.pstats", "one pygments lexer for ten files: its regexes compile once, far below re's cache"},
+		{"setup/deepcopy_moves/deepcopy_moves.pstats", "deepcopy of 1,000 different boards"},
+		{"setup/crc_frames/crc_frames.pstats", "a CRC of fixed-size frames: identical counts, dominating its caller, but arithmetic"},
 		{"loop/blocking.pstats", "a CPU-heavy checksum per request is work, not setup"},
 		{"pstats/large.pstats", "CPython's test suite: 17,000 functions on varied inputs, ast.parse called 712 times on varied sources"},
 	}

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 
@@ -23,6 +24,8 @@ type repeat struct {
 	work      int64         // calls per call made by the multiples
 	edges     int           // call edges inside its private subtree
 	exact     int           // of which an exact multiple of n
+	outExact  int           // calls from the subtree to functions outside it that are exact multiples of n
+	most      int64         // the largest multiple among those counts and the members'
 	recursive int64         // its own recursive calls per call, if exact
 
 	// oddRecursion is set when it recursed a number of times that is not
@@ -80,13 +83,21 @@ func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repea
 	r.quotients = len(quotients)
 	for _, m := range set.members {
 		for _, e := range m.Out {
-			if e.Callee != m && set.has(e.Callee) && e.Calls > 0 {
+			switch {
+			case e.Callee == m || e.Calls <= 0 || slices.Contains(cut, e.Callee):
+			case set.has(e.Callee):
 				r.edges++
 				if e.Calls%r.n == 0 {
 					r.exact++
 				}
+			case e.Calls%r.n == 0 && e.Calls >= r.n:
+				r.outExact++
+				r.most = max(r.most, e.Calls/r.n)
 			}
 		}
+	}
+	for _, m := range r.multiples {
+		r.most = max(r.most, m.Calls/r.n)
 	}
 	byCost := func(a, b *parse.Func) int {
 		return cmp.Or(cmp.Compare(b.Cum, a.Cum), strings.Compare(a.String(), b.String()))
@@ -125,6 +136,19 @@ func (r repeat) identical(lim *Limits, quotients int) bool {
 		float64(r.exact) >= lim.MinMultiple*float64(r.edges)
 }
 
+// unlikely reports whether r's exact counts are unlikely to agree by
+// chance and include a loop (a multiple above one), with nothing that
+// carries cost varying: the proof for a setup whose use is constant
+// (docs/setup-detection.md, "Shape without a varying consumer"). Calls
+// into shared helpers (len, str methods) count too: the edges are exact
+// data even where the helper's own count is not private.
+func (r repeat) unlikely(lim *Limits) bool {
+	k := float64(len(r.multiples) + r.outExact)
+	return r.n > 1 && r.most > 1 && !r.varies(lim.VaryingCost) &&
+		float64(r.exact) >= lim.MinMultiple*float64(r.edges) &&
+		k*math.Log10(float64(r.n)) >= lim.ChanceDigits
+}
+
 // varies reports whether r's counts show work that changes from call to
 // call: the function's own recursion, or a member holding at least share
 // of its cost, ran a number of times per call that is not a whole number.
@@ -153,10 +177,10 @@ func (g *callGraph) shapeCandidates() []candidate {
 		}
 		c := candidate{root: f, calls: n, cost: cost, rep: g.repeats(f)}
 		switch {
-		case c.rep.identical(g.lim, g.lim.ConstantQuotients):
+		case c.rep.identical(g.lim, g.lim.MinQuotients), c.rep.unlikely(g.lim):
 		case !c.rep.varies(0):
 			continue
-		case location.OriginOf(f) != location.User:
+		case !usersOwn(f):
 			continue
 		default:
 			// Build and use in one function of the user's: the callees
@@ -190,7 +214,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 			// A library function that repeats identical work as a whole is
 			// already the outermost function of the setup; one that also
 			// does varying work hands the finding down to its build.
-			if location.OriginOf(c.root) != location.User && c.use == nil {
+			if !usersOwn(c.root) && c.use == nil {
 				break
 			}
 			for _, e := range c.root.Out {

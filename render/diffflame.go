@@ -54,6 +54,7 @@ type diffLayer struct {
 	base, next []float64
 	maxDelta   float64 // the largest change of any frame below the root
 	scale      float64 // factor applied to the base run's values
+	normalize  bool    // --normalize asked for scale
 	baseShape  bool
 	baseSource string
 	newSource  string
@@ -73,7 +74,7 @@ func layoutDiffFlame(d *analyze.Diff, opts DiffFlameOptions) (*flameGraph, error
 	if opts.Normalize && u.BaseTotal > 0 {
 		scale = u.NewTotal / u.BaseTotal
 	}
-	layer := &diffLayer{scale: scale, baseShape: opts.BaseShape,
+	layer := &diffLayer{scale: scale, normalize: opts.Normalize, baseShape: opts.BaseShape,
 		baseSource: d.Base.Profile.Source, newSource: d.New.Profile.Source}
 	drawn := d.New
 	if opts.BaseShape {
@@ -179,7 +180,10 @@ func (l *diffLayer) subtitle(unit string) string {
 		shape = "frames of BASE (" + filepath.Base(l.baseSource) + "), vanished ones included"
 	}
 	s := fmt.Sprintf("%s · total %s → %s · red grew, blue shrank", shape, units.Value(l.base[0]/l.scale, unit), units.Value(l.next[0], unit))
-	if l.scale != 1 {
+	switch {
+	case l.normalize && l.base[0] == 0:
+		return s + " · not normalized: BASE's total is 0"
+	case l.normalize:
 		return s + fmt.Sprintf(" · normalized: BASE scaled by %.3g to NEW's total", l.scale)
 	}
 	return s + " · values as recorded, not normalized"

@@ -160,7 +160,7 @@ func TestDiffFlameInBrowser(t *testing.T) {
 		t.Skip("drives Chromium; skipped under -short")
 	}
 	browser := chromium(t)
-	d := diffPair(t, FlameOptions{})
+	d := diffPair(t, FlameOptions{MinWidth: 0.1})
 	var b bytes.Buffer
 	if err := DiffFlame(&b, d, DiffFlameOptions{BaseShape: true}); err != nil {
 		t.Fatal(err)
@@ -191,5 +191,107 @@ func TestDiffFlameInBrowser(t *testing.T) {
 	}
 	if !strings.HasPrefix(got.Matched, "Matched: ") || got.Highlighted == 0 {
 		t.Errorf("search ^yacc$: %q with %d frames highlighted", got.Matched, got.Highlighted)
+	}
+}
+
+// TestDiffFlameEmpty compares an empty run with a real one: the graph in
+// the empty run's shape is its root alone, the other has every frame of
+// the new run, none shrunk.
+func TestDiffFlameEmpty(t *testing.T) {
+	empty := &parse.Profile{Source: "empty.prof", Format: parse.Pstats, Dialect: "cprofile", Unit: "seconds"}
+	if err := empty.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := parse.File(filepath.Join("..", "testdata", "diff", "after.pstats"), parse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	so := FlameOptions{}.StackOptions()
+	d, err := analyze.Compare(empty, after, analyze.Options{Stacks: &so})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		opts   DiffFlameOptions
+		frames int
+	}{{DiffFlameOptions{BaseShape: true}, 1}, {DiffFlameOptions{Normalize: true}, len(d.New.Stacks.Frames)}} {
+		var b, p bytes.Buffer
+		if err := DiffFlame(&b, d, tt.opts); err != nil {
+			t.Fatal(err)
+		}
+		if err := DiffPNG(&p, d, tt.opts); err != nil {
+			t.Fatal(err)
+		}
+		fills, data := svgFrames(t, b.String())
+		if tt.opts.Normalize && !strings.Contains(b.String(), "not normalized: BASE's total is 0") {
+			t.Errorf("the subtitle does not say an empty BASE cannot be normalized")
+		}
+		if len(fills) != tt.frames {
+			t.Errorf("%+v: %d frames drawn, want %d", tt.opts, len(fills), tt.frames)
+		}
+		for k := 1; k < len(fills); k++ {
+			r, _ := strconv.ParseUint(fills[k][1:3], 16, 8)
+			bl, _ := strconv.ParseUint(fills[k][5:7], 16, 8)
+			if data.Diff[2*k] != 0 || bl > r {
+				t.Errorf("frame %d: base %d, fill %s; want base 0 and a red or grey fill", k, data.Diff[2*k], fills[k])
+			}
+		}
+	}
+}
+
+// TestDiffHTMLInBrowser loads the comparison page in headless Chromium: no
+// error, the graph's frames drawn, and its search working inside the page.
+func TestDiffHTMLInBrowser(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("drives Chromium; skipped under -short")
+	}
+	browser := chromium(t)
+	d := diffPair(t, FlameOptions{MinWidth: 0.1})
+	var b bytes.Buffer
+	if err := DiffHTML(&b, d, DiffFlameOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check := `<script>
+window.addEventListener('load', function () {
+  var out = {errors: LDERRORS};
+  try {
+    var rects = document.querySelectorAll('#ld-frames rect');
+    out.drawn = Array.prototype.filter.call(rects, function (r) { return r.getBBox().width > 0; }).length;
+    out.frames = rects.length;
+    var search = document.getElementById('ld-search');
+    search.value = '^yacc$';
+    search.dispatchEvent(new Event('input'));
+    out.matched = document.getElementById('ld-matched').textContent;
+  } catch (e) { out.errors.push('check: ' + e); }
+  var t = document.createElement('pre');
+  t.textContent = 'LDRESULT' + JSON.stringify(out) + 'LDEND';
+  document.body.appendChild(t);
+});
+</script>
+`
+	page := strings.Replace(b.String(), "<title>", htmlErrorTrap+"<title>", 1)
+	page = strings.Replace(page, "</body>", check+"</body>", 1)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "diff.html")
+	if err := os.WriteFile(file, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Errors        []string
+		Drawn, Frames int
+		Matched       string
+	}
+	runBrowser(t, browser, dir, file, &got)
+	_, data := svgFrames(t, b.String())
+	// Frames narrower than 0.05 px are written 0.0 wide and draw nothing.
+	svg := b.String()
+	wide := 0
+	for _, m := range regexp.MustCompile(`<rect x="[0-9.]+" y="[0-9]+" width="([0-9.]+)"`).FindAllStringSubmatch(svg[strings.Index(svg, `<g id="ld-frames">`):strings.Index(svg, `<g id="ld-outlines">`)], -1) {
+		if w, _ := strconv.ParseFloat(m[1], 64); w > 0 {
+			wide++
+		}
+	}
+	if len(got.Errors) > 0 || got.Frames != len(data.Frames)/4 || got.Drawn != wide || !strings.HasPrefix(got.Matched, "Matched: ") {
+		t.Errorf("page: errors %q, %d of %d frames drawn (want %d of %d), search %q", got.Errors, got.Drawn, got.Frames, wide, len(data.Frames)/4, got.Matched)
 	}
 }

@@ -26,13 +26,13 @@ func TestHTMLGolden(t *testing.T) {
 // htmlReportData decodes the data the page's script reads.
 func htmlReportData(t *testing.T, page string) htmlData {
 	t.Helper()
-	m := regexp.MustCompile(`<script>var LDREPORT = (.*);</script>`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`<script type="application/json" id="ld-report">(.*)</script>`).FindStringSubmatch(page)
 	if m == nil {
-		t.Fatal("the page holds no LDREPORT data")
+		t.Fatal("the page holds no report data")
 	}
 	var d htmlData
 	if err := json.Unmarshal([]byte(m[1]), &d); err != nil {
-		t.Fatalf("LDREPORT: %v", err)
+		t.Fatalf("report data: %v", err)
 	}
 	return d
 }

@@ -26,6 +26,13 @@ func Title(f analyze.Finding) string {
 // fix is what to do about a finding: the catalog's fix, or the general
 // fix for setup found by shape.
 func fix(f analyze.Finding) string {
+	for _, x := range f.Evidence {
+		if x.Kind == analyze.FactCached {
+			return fmt.Sprintf("Whatever skips %s on most calls (a cache or a condition) stays; the %s left still do the same work: "+
+				"build what they share once (one parser, one set of tables, one context) and reuse it for every input.",
+				Printable(name(x.Func)), counted(x.Calls, "build", "builds"))
+		}
+	}
 	if f.Fix != "" {
 		return f.Fix
 	}
@@ -130,6 +137,10 @@ func (w wording) fact(x analyze.Fact) string {
 		}
 		return w.say("Beside it, %s calls %s just as often (%s), and that function's work varies from call to call: "+
 			"the inputs change, yet %s rebuilds the same thing every time.", w.name(x.Site), w.label(x.Other), times(x.Calls), w.name(x.Func))
+	case analyze.FactCached:
+		return w.say("A cache or a condition in front already skips most builds: %s ran %s but called %s only %s. "+
+			"The %s left, which a cache keeps to one per distinct input, still do the same work every time.",
+			w.name(x.Site), times(x.Of), w.name(x.Func), times(x.Calls), counted(x.Calls, "build of "+w.name(x.Other), "builds of "+w.name(x.Other)))
 	case analyze.FactConstantUse:
 		what := w.say("its name says it builds something")
 		if x.Other != x.Func {

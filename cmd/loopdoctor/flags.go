@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -240,6 +241,9 @@ func (s *settings) checkFiles() error {
 	if i := slices.Index(s.files, "-"); i >= 0 && slices.Contains(s.files[i+1:], "-") {
 		return usagef("standard input (\"-\") can be read only once")
 	}
+	if name := overwrittenInput(s.output, s.files); name != "" {
+		return usagef("%s: -o %s would replace the input %s", cmd.name, s.output, name)
+	}
 	s.reports = n
 	if s.merge || cmd.name == "diff" {
 		s.reports = 1
@@ -248,6 +252,24 @@ func (s *settings) checkFiles() error {
 		return usagef("%s: %s draws one profile: give one FILE, or --merge to read several as one", cmd.name, s.format.name)
 	}
 	return nil
+}
+
+// overwrittenInput returns the input that output names, by any path or
+// link, or "": a report written over its own dump would destroy it.
+func overwrittenInput(output string, files []string) string {
+	if output == "" {
+		return ""
+	}
+	out, err := os.Stat(output)
+	if err != nil {
+		return ""
+	}
+	for _, f := range files {
+		if in, err := os.Stat(f); err == nil && os.SameFile(in, out) {
+			return f
+		}
+	}
+	return ""
 }
 
 // boolFlag declares a flag that is on when given. pflag prints its own

@@ -29,19 +29,21 @@ func rawControl(s string) rune {
 // TestHostileNames reads a real cProfile dump whose function and file
 // names hold ESC sequences, BEL, NUL, BS, DEL, CR, LF and U+202E, and
 // checks every output format: no such character reaches the terminal
-// formats, the SVG or stderr; the table keeps one row per function.
+// formats, the SVG or stderr; the table keeps one row per function. The
+// HTML page keeps the recorded names for its filter in script data, where
+// JSON escapes what XML forbids, and shows the escaped labels.
 func TestHostileNames(t *testing.T) {
-	for _, format := range []string{"table", "markdown", "folded", "svg"} {
+	for _, format := range []string{"table", "markdown", "folded", "svg", "html"} {
 		t.Run(format, func(t *testing.T) {
 			stdout, stderr, code := cli(t, "", "analyze", "-f", format, "--top", "0", hostile)
 			if code != 0 || stderr != "" {
 				t.Fatalf("exit %d, stderr %q", code, stderr)
 			}
-			if c := rawControl(stdout); c >= 0 {
+			if c := rawControl(stdout); c >= 0 && format != "html" {
 				t.Errorf("raw %U in the %s output", c, format)
 			}
 			text := stdout
-			if format == "svg" {
+			if format == "svg" || format == "html" {
 				text = strings.ReplaceAll(text, `\\`, `\`) // the names sit in the script's JSON data
 			}
 			for _, visible := range []string{`\x1b[2J`, `\u202e`, `\x00bs\x08del\x7f`} {
@@ -50,6 +52,12 @@ func TestHostileNames(t *testing.T) {
 				}
 			}
 			switch format {
+			case "html":
+				for _, r := range stdout {
+					if r < ' ' && r != '\n' && r != '\t' && r != '\r' || r == 0xfffe || r == 0xffff {
+						t.Fatalf("%U, which XML 1.0 forbids, in the page", r)
+					}
+				}
 			case "table":
 				table := stdout[strings.Index(stdout, "TOP FUNCTIONS"):]
 				if rows := strings.Count(table, "\n") - 3; rows != 8 {

@@ -138,3 +138,26 @@ func TestEmitFailureKeepsTarget(t *testing.T) {
 		t.Errorf("a temporary file was left: %q", got)
 	}
 }
+
+// TestOutputNotAnInput refuses an -o that names one of the inputs, by the
+// same path or another: the report would replace the dump it reads.
+func TestOutputNotAnInput(t *testing.T) {
+	dir := t.TempDir()
+	dump := filepath.Join(dir, "dump.prof")
+	data, err := os.ReadFile(webhook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dump, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, out := range []string{dump, filepath.Join(dir, ".", "dump.prof")} {
+		_, stderr, code := cli(t, "", "analyze", "-o", out, webhook, dump)
+		if code != 2 || !strings.Contains(stderr, "would replace the input "+dump) {
+			t.Errorf("-o %s: exit %d, stderr %q; want 2", out, code, stderr)
+		}
+	}
+	if got, _ := os.ReadFile(dump); string(got) != string(data) {
+		t.Error("the input was changed")
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"sync"
+
+	"github.com/loopdoctor/loopdoctor/render"
 )
 
 // progressMin is the number of files from which a run reports progress:
@@ -46,7 +48,7 @@ func (p *progress) step(name string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
-	fmt.Fprintf(p.w, "\r\033[Kanalyzed %d of %d files (%s)", p.done, p.total, name)
+	fmt.Fprintf(p.w, "\r\033[Kanalyzed %d of %d files (%s)", p.done, p.total, render.Printable(name))
 }
 
 // clear erases the line so the reports that follow start clean.

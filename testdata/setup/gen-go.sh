@@ -1,10 +1,10 @@
 #!/bin/sh
-# Remakes the Go profiles in goservice/ and gotest/. Each program is copied
+# Remakes the Go profiles in goservice/, gorpc/ and gotest/. Each program is copied
 # to /srv/app/NAME and built there with -trimpath, so the profiles record
 # module paths and /srv/app, never a checkout's path.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-for name in goservice gotest; do
+for name in goservice gorpc gotest; do
 	rm -rf "/srv/app/$name"
 	mkdir -p "/srv/app/$name"
 	cp "$here/$name/"*.go "$here/$name/go.mod" "/srv/app/$name/"
@@ -13,6 +13,10 @@ cd /srv/app/goservice
 go build -trimpath -o goservice .
 ./goservice
 cp cpu.pb.gz allocs.pb.gz "$here/goservice/"
+cd /srv/app/gorpc
+go build -trimpath -o gorpc .
+./gorpc
+cp cpu.pb.gz allocs.pb.gz "$here/gorpc/"
 cd /srv/app/gotest
 go test -c -trimpath -o gotest.test .
 ./gotest.test -test.run '^$' -test.bench RenderInvoice -test.benchtime 20000x \

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// readme returns the README's section under heading, up to the next one.
+func readme(t *testing.T, heading string) string {
+	t.Helper()
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(data)
+	i := strings.Index(s, "\n"+heading+"\n")
+	if i < 0 {
+		t.Fatalf("README has no %q section", heading)
+	}
+	s = s[i+len(heading)+2:]
+	if j := strings.Index(s, "\n## "); j >= 0 {
+		s = s[:j]
+	}
+	return s
+}
+
+// TestReadmeExitStatus checks that the README's exit-status table lists
+// the statuses the help lists, which TestExitStatus and the output tests
+// produce.
+func TestReadmeExitStatus(t *testing.T) {
+	var readmeCodes []string
+	for _, m := range regexp.MustCompile(`(?m)^\| ([0-9]) \| `).FindAllStringSubmatch(readme(t, "## Usage"), -1) {
+		readmeCodes = append(readmeCodes, m[1])
+	}
+	var helpCodes []string
+	for _, m := range regexp.MustCompile(`(?:: |, |\n)([0-9]) `).FindAllStringSubmatch(exitStatusHelp, -1) {
+		helpCodes = append(helpCodes, m[1])
+	}
+	if want := []string{"0", "1", "2", "3", "4"}; !slices.Equal(readmeCodes, want) || !slices.Equal(helpCodes, want) {
+		t.Errorf("README lists exit statuses %v and help %v, want %v", readmeCodes, helpCodes, want)
+	}
+}
