@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/parse"
@@ -126,6 +127,31 @@ func TestProofVerdicts(t *testing.T) {
 				{ID: "P5", Title: "t", Fix: "f", Build: []Frames{{"tables/build.py", []string{"create_default_context"}}}}}
 			for _, f := range setup(g.profile(t), &testLimits, cat) {
 				t.Errorf("unexpected finding %s at %s", f.Pattern, f.Func)
+			}
+		})
+	}
+}
+
+// TestSetupArgparseVersions reads one program recorded under Python 3.6,
+// 3.7, 3.11, 3.12 and 3.13: run() builds an ArgumentParser with four
+// subcommands (the same work, most of the run) and parses one varying
+// command line. With the catalog, the parser's construction comes first,
+// called from run; by shape alone, run itself is the finding: the calls
+// that vary (parse_args) are its use, and the rest repeats exactly.
+func TestSetupArgparseVersions(t *testing.T) {
+	for _, v := range []string{"-3.6", "-3.7", "", "-3.12", "-3.13"} {
+		t.Run("python"+v, func(t *testing.T) {
+			p := loadProfile(t, "../testdata/setup/argparse_dispatch/argparse_dispatch"+v+".pstats")
+			got := findSetup(p)
+			if len(got) == 0 || !strings.HasSuffix(got[0].Func.File, "argparse.py") || got[0].CallSite == nil || got[0].CallSite.Name != "run" {
+				t.Errorf("with the catalog: %+v, want argparse's construction called from run first", got)
+			}
+			alone := setup(p, &testLimits, nil)
+			if len(alone) == 0 || alone[0].Pattern != "shape" || alone[0].Func.Name != "run" || alone[0].CallSite == nil || alone[0].CallSite.Name != "main" {
+				t.Fatalf("by shape alone: %+v, want run from main", alone)
+			}
+			if !hasFact(alone[0].Evidence, Fact{Kind: FactVaryingUse, Func: named("run"), Site: named("run"), Other: named("parse_args"), Calls: 500}) {
+				t.Errorf("by shape alone: evidence lacks parse_args as the varying use:\n%+v", alone[0].Evidence)
 			}
 		})
 	}

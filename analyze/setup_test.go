@@ -278,6 +278,7 @@ func TestSetupNegative(t *testing.T) {
 		{"setup/marshmallow_once/marshmallow_once.pstats", "one schema instance loading 1,500 different payloads"},
 		{"setup/argparse_once/argparse_once.pstats", "one parser with four subcommands built once: add_argument repeats within one call"},
 		{"setup/yaml_inventory/yaml_inventory.pstats", "yaml.safe_load of 150 different documents, each once"},
+		{"setup/ast_sources/ast_sources.pstats", "ast.parse of 60 different sources: a one-to-one wrapper of compile"},
 		{"setup/lexer_once/lexer_once.pstats", "one pygments lexer for ten files: its regexes compile once, far below re's cache"},
 		{"setup/deepcopy_moves/deepcopy_moves.pstats", "deepcopy of 1,000 different boards"},
 		{"setup/crc_frames/crc_frames.pstats", "a CRC of fixed-size frames: identical counts, dominating its caller, but arithmetic"},

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,14 +14,16 @@ import (
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
-// loopReport analyzes a dump under testdata.
+// loopReport analyzes a dump under testdata, with the stacks the HTML
+// report needs.
 func loopReport(t *testing.T, dump string) *analyze.Report {
 	t.Helper()
 	p, err := parse.File(filepath.Join("..", "testdata", dump), parse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := analyze.Analyze(p, analyze.Options{})
+	so := FlameOptions{}.StackOptions()
+	r := analyze.Analyze(p, analyze.Options{Stacks: &so})
 	if r.Loop == nil || len(r.Loop.Blockers) == 0 {
 		t.Fatalf("%s: no loop blockers", dump)
 	}
@@ -70,13 +73,16 @@ func TestBlockerWords(t *testing.T) {
 	}
 }
 
-// TestLoopWordsAgree checks that the table, Markdown and JSON reports give
-// every blocker the same advice and every note the same sentence, on the
-// dump whose blockers need four different fixes.
+// TestLoopWordsAgree checks that the table, Markdown, HTML and JSON reports
+// give every blocker the same words, on the dump whose blockers need four
+// different fixes.
 func TestLoopWordsAgree(t *testing.T) {
 	r := loopReport(t, "loop/advice.pstats")
-	var text, md, js bytes.Buffer
+	var text, md, page, js bytes.Buffer
 	if err := Text(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := HTML(&page, r, FlameOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := Markdown(&md, r); err != nil {
@@ -97,6 +103,12 @@ func TestLoopWordsAgree(t *testing.T) {
 		}
 		if !strings.Contains(md.String(), mdText(want)) {
 			t.Errorf("Markdown report lacks blocker %d's advice %q", i+1, want)
+		}
+		held := blockerHeld("", bl) + "; " + blockerBounds(r.Loop, bl)
+		for _, s := range []string{held, want} {
+			if !strings.Contains(page.String(), html.EscapeString(s)) {
+				t.Errorf("HTML report lacks blocker %d's words %q", i+1, s)
+			}
 		}
 		jb := doc.Loop.Blockers[i]
 		if jb.Advice != want || jb.Fix.Kind != string(bl.Advice.Kind) || jb.Fix.PerCall != bl.Advice.PerCall {
