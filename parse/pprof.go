@@ -537,8 +537,7 @@ func (b *stackBuilder) fill(p *Profile, scale pprofScale) {
 		return e
 	}
 	// last[f] is 1 + the edge last found from caller f (0: none): sorted
-	// stacks share
-	// prefixes, so it spares most scans.
+	// stacks share prefixes, so it spares most scans.
 	last := make([]int32, len(b.funcs))
 	edgeOf := func(caller, callee int) int32 {
 		if e := last[caller]; e > 0 && edges[e-1].callee == callee {
