@@ -183,7 +183,9 @@ func TestEventLoop(t *testing.T) {
 			name: "tornado runs on asyncio's loop", dump: "loop/tornado.pstats", runtime: "asyncio",
 			blockers: []wantBlocker{
 				{fn: sleep, site: "post", advice: AdviceSleep},
-				{fn: "loop/tornado_app.py:checksum", site: "post", advice: AdviceCheaper},
+				// About 9 ms a call in this recording: long enough for a
+				// process pool's round trip to pay.
+				{fn: "loop/tornado_app.py:checksum", site: "post", advice: AdviceProcess},
 			},
 		},
 		{
@@ -262,12 +264,16 @@ func TestEventLoop(t *testing.T) {
 			if len(l.Blockers) < len(tt.blockers) {
 				t.Fatalf("%d blockers %v, want at least %d", len(l.Blockers), blockerNames(l), len(tt.blockers))
 			}
-			for i, want := range tt.blockers {
-				b, of := l.Blockers[i], o.Funcs[want.fn]
-				if !matchesSpec(b.Func, want.fn) {
-					t.Errorf("blocker %d is %s, want %s (all: %v)", i+1, location.Label(b.Func), want.fn, blockerNames(l))
+			for _, want := range tt.blockers {
+				// Which blocker costs most depends on the machine the dump
+				// was made on (CPU work against fixed sleeps); the ranking
+				// itself is checked below.
+				i := slices.IndexFunc(l.Blockers, func(b Blocker) bool { return matchesSpec(b.Func, want.fn) })
+				if i < 0 {
+					t.Errorf("no blocker %s (all: %v)", want.fn, blockerNames(l))
 					continue
 				}
+				b, of := l.Blockers[i], o.Funcs[want.fn]
 				if b.Calls != of.Calls {
 					t.Errorf("%s: calls %d, oracle %d", want.fn, b.Calls, of.Calls)
 				}
@@ -304,6 +310,38 @@ func TestEventLoop(t *testing.T) {
 				tt.more(t, l)
 			}
 		})
+	}
+}
+
+// TestSameWork checks the count rule behind build-once advice without a
+// finding, on real blockers: the constant table of advice.py repeats its
+// 41 dict walks exactly per call; tag's normalize calls follow the words of
+// each line; checksum and build_index call nothing that could show it.
+func TestSameWork(t *testing.T) {
+	lim := DefaultLimits()
+	tests := []struct {
+		dump, fn string
+		want     bool
+	}{
+		{"loop/advice.pstats", "factor_table", true},
+		{"loop/advice.pstats", "tag", false},
+		{"loop/advice.pstats", "check_password", false},
+		{"loop/blocking.pstats", "checksum", false},
+		{"loop/blocking.pstats", "build_index", false},
+	}
+	for _, tt := range tests {
+		p, err := parse.File(filepath.Join("..", "testdata", tt.dump), parse.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(p.Funcs, func(f *parse.Func) bool { return f.Name == tt.fn })
+		if i < 0 {
+			t.Fatalf("%s: no function %s", tt.dump, tt.fn)
+		}
+		w := &loopWalk{p: p, lim: &lim}
+		if got := w.sameWork(p.Funcs[i]); got != tt.want {
+			t.Errorf("%s %s: same work %v, want %v", tt.dump, tt.fn, got, tt.want)
+		}
 	}
 }
 
@@ -599,10 +637,10 @@ func ExampleEventLoop() {
 			b.Func.Name, b.CallSite.Name, b.Calls, b.Cost, b.WorstCallMin, b.WorstCallMax, b.ProbablySlow)
 	}
 	// Output:
-	// asyncio loop: busy 1.41 s of 1.41 s, 188 steps
-	// build_index from warm_up: 1 calls, 0.643 s, worst call 0.643-0.643 s, slow true
-	// <built-in method time.sleep> from handle: 24 calls, 0.445 s, worst call 0.019-0.445 s, slow false
-	// checksum from handle: 24 calls, 0.290 s, worst call 0.012-0.290 s, slow false
+	// asyncio loop: busy 2.10 s of 2.10 s, 188 steps
+	// build_index from warm_up: 1 calls, 0.951 s, worst call 0.951-0.951 s, slow true
+	// checksum from handle: 24 calls, 0.631 s, worst call 0.026-0.631 s, slow false
+	// <built-in method time.sleep> from handle: 24 calls, 0.483 s, worst call 0.020-0.483 s, slow false
 }
 
 // TestEventLoopInvariants runs the loop analysis over every dump in

@@ -119,13 +119,11 @@ type htmlLoop struct {
 }
 
 type htmlBlocker struct {
-	Func                              htmlFunc
-	Cost, ShareOfBusy, Calls, PerCall string
-	WorstMin, WorstMax, CallsPerStep  string
-	Slow                              string // "" unless a step probably ran long
-	CallSite                          *htmlFunc
-	Finding                           int // 1-based; 0 for none
-	Advice                            string
+	Func         htmlFunc
+	Held, Bounds string // the loop's words, as the other reports say them
+	CallSite     *htmlFunc
+	Finding      int // 1-based; 0 for none
+	Advice       string
 }
 
 func link(f *parse.Func) htmlFunc { return htmlFunc{f.ID, printedLabel(f)} }
@@ -165,13 +163,8 @@ func newHTMLPage(r *analyze.Report) *htmlPage {
 			hl.Notes = append(hl.Notes, noteText(l, n))
 		}
 		for _, bl := range l.Blockers {
-			hb := htmlBlocker{Func: link(bl.Func), Cost: units.Seconds(bl.Cost), ShareOfBusy: units.Percent(bl.ShareOfBusy),
-				Calls: units.Count(bl.Calls), PerCall: units.Seconds(bl.PerCall), WorstMin: units.Seconds(bl.WorstCallMin),
-				WorstMax: units.Seconds(bl.WorstCallMax), CallsPerStep: units.Mean(bl.CallsPerStep),
+			hb := htmlBlocker{Func: link(bl.Func), Held: blockerHeld("", bl), Bounds: blockerBounds(l, bl),
 				CallSite: optionalLink(bl.CallSite), Finding: bl.Finding + 1, Advice: adviceText(l, bl, r.Findings)}
-			if bl.ProbablySlow {
-				hb.Slow = slowStep(l)
-			}
 			hl.Blockers = append(hl.Blockers, hb)
 		}
 		page.Loop = hl

@@ -45,10 +45,15 @@ func apiOf(runtime string) loopAPI {
 	return asyncioAPI
 }
 
-// blockerHeld says how long a blocker held the loop and in how many calls:
-// "parse held the loop 955 ms (95% of busy) in 120 calls, 7.96 ms each".
+// blockerHeld says how long a blocker held the loop and in how many calls,
+// after its label: "parse held the loop 955 ms (95% of busy) in 120 calls,
+// 7.96 ms each". Without a label (HTML links the function itself) the
+// sentence starts at "held".
 func blockerHeld(label string, bl analyze.Blocker) string {
-	s := fmt.Sprintf("%s held the loop %s (%s of busy) in %s", label, units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), counted(bl.Calls, "call", "calls"))
+	s := fmt.Sprintf("held the loop %s (%s of busy) in %s", units.Seconds(bl.Cost), units.Percent(bl.ShareOfBusy), counted(bl.Calls, "call", "calls"))
+	if label != "" {
+		s = label + " " + s
+	}
 	if bl.Calls > 1 {
 		s += ", " + units.Seconds(bl.PerCall) + " each"
 	}

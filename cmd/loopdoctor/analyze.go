@@ -55,18 +55,20 @@ func writeReports(s *settings, files []string, results []result, stdout, stderr 
 	}
 	f := s.format
 	return emit(s.output, stdout, func(w io.Writer) error {
+		wrote := false
 		for i, res := range results {
 			var err error
 			switch {
-			case res.err != nil && f.failure != nil && s.reports > 1:
-				err = f.failure(w, files[i], res.err)
-			case res.err != nil:
-			case i > 0 && !f.lines: // a blank line also ends Markdown's <details> block
-				if _, err = io.WriteString(w, "\n"); err == nil {
+			case res.err == nil:
+				if wrote && !f.lines { // a blank line also ends Markdown's <details> block
+					_, err = io.WriteString(w, "\n")
+				}
+				if err == nil {
 					err = f.report(w, res.report, s)
 				}
-			default:
-				err = f.report(w, res.report, s)
+				wrote = true
+			case f.failure != nil && s.reports > 1:
+				err = f.failure(w, files[i], res.err)
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", files[i], err)

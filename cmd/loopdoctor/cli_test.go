@@ -121,3 +121,12 @@ func TestStdinLabel(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 1 and <stdin> named", code, stderr)
 	}
 }
+
+// TestFailedFirstInput checks that a report after an input that failed
+// starts the output, with no blank line left for the missing one.
+func TestFailedFirstInput(t *testing.T) {
+	stdout, _, code := cli(t, "", "analyze", "-n", "1", "missing.prof", webhook)
+	if code != 1 || !strings.HasPrefix(stdout, webhook+" — ") {
+		t.Errorf("exit %d, output starts %.40q; want 1 and the webhook report first", code, stdout)
+	}
+}
