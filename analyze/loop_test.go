@@ -313,6 +313,38 @@ func TestEventLoop(t *testing.T) {
 	}
 }
 
+// TestSameWork checks the count rule behind build-once advice without a
+// finding, on real blockers: the constant table of advice.py repeats its
+// 41 dict walks exactly per call; tag's normalize calls follow the words of
+// each line; checksum and build_index call nothing that could show it.
+func TestSameWork(t *testing.T) {
+	lim := DefaultLimits()
+	tests := []struct {
+		dump, fn string
+		want     bool
+	}{
+		{"loop/advice.pstats", "factor_table", true},
+		{"loop/advice.pstats", "tag", false},
+		{"loop/advice.pstats", "check_password", false},
+		{"loop/blocking.pstats", "checksum", false},
+		{"loop/blocking.pstats", "build_index", false},
+	}
+	for _, tt := range tests {
+		p, err := parse.File(filepath.Join("..", "testdata", tt.dump), parse.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(p.Funcs, func(f *parse.Func) bool { return f.Name == tt.fn })
+		if i < 0 {
+			t.Fatalf("%s: no function %s", tt.dump, tt.fn)
+		}
+		w := &loopWalk{p: p, lim: &lim}
+		if got := w.sameWork(p.Funcs[i]); got != tt.want {
+			t.Errorf("%s %s: same work %v, want %v", tt.dump, tt.fn, got, tt.want)
+		}
+	}
+}
+
 // adviceFits checks the numbers behind the advice on advice.pstats: the
 // share of the hash in C code, the hop each call is compared with, and the
 // calls the table build repeated without a finding.
