@@ -265,9 +265,8 @@ var builtinCatalog = []Pattern{
 		Ref: "mozilla/bleach#125",
 	},
 	{
-		ID:      "P24",
-		Varying: true, // a program may compile many different schemas, each once
-		Title:   "XML schema compiled per document (xmlschema)",
+		ID:    "P24",
+		Title: "XML schema compiled per document (xmlschema)",
 		Build: []Frames{
 			{"xmlschema/validators/schemas.py", []string{"__init__"}},
 			{"xmlschema/validators/global_maps.py", []string{"build"}},

@@ -443,6 +443,7 @@ func (b *stackBuilder) addSamples(pp *profile.Profile, idx, maxFrames int) error
 			continue
 		}
 		b.stacks[b.intern(stack)].Value += float64(v)
+		pp.Sample[n] = nil // consumed: the collector may take it while the rest is read
 	}
 	return nil
 }

@@ -119,7 +119,7 @@ func (p *Profile) Normalize() error {
 	// then dealt to their callers' Out callee by callee, so each Out comes
 	// out sorted by callee, and the Out windows laid end to end are the
 	// sorted Edges; In is refilled from those, sorted by caller. Duplicate
-	// edges end up side by side, where Validate finds them.
+	// edges end up side by side, where the check below finds them.
 	outs, ins := make([]int, len(p.Funcs)), make([]int, len(p.Funcs))
 	for _, e := range p.Edges {
 		if !p.owns(e.Caller) || !p.owns(e.Callee) {
@@ -148,6 +148,11 @@ func (p *Profile) Normalize() error {
 	for _, e := range p.Edges {
 		e.Callee.In = append(e.Callee.In, e)
 	}
+	for i := 1; i < len(p.Edges); i++ {
+		if e, prev := p.Edges[i], p.Edges[i-1]; e.Caller == prev.Caller && e.Callee == prev.Callee {
+			return fmt.Errorf("duplicate edge %s -> %s", e.Caller, e.Callee)
+		}
+	}
 	for _, s := range p.Stacks {
 		for i, id := range s.Funcs {
 			if id < 0 || id >= len(remap) {
@@ -156,7 +161,8 @@ func (p *Profile) Normalize() error {
 			s.Funcs[i] = remap[id]
 		}
 	}
-	return p.Validate()
+	// IDs, edge ends and order hold by construction; the numbers remain.
+	return p.validValues()
 }
 
 // sortFuncs sorts functions by (File, Name, Line). A dump has some ten
@@ -215,18 +221,9 @@ func sortFuncs(funcs []*Func) {
 // duplicates, stacks name existing functions, and every number is finite,
 // with no negative values or counts below -1.
 func (p *Profile) Validate() error {
-	if bad(p.Total) {
-		return fmt.Errorf("total %v is not a finite non-negative number", p.Total)
-	}
 	for i, f := range p.Funcs {
 		if f == nil || f.ID != i {
 			return fmt.Errorf("function %d has a wrong ID", i)
-		}
-		if f.Calls < -1 || f.Primitive < -1 {
-			return fmt.Errorf("%s: negative call count", f)
-		}
-		if bad(f.Own) || bad(f.Cum) {
-			return fmt.Errorf("%s: time is negative or not a number (own %v, cum %v)", f, f.Own, f.Cum)
 		}
 	}
 	for i, e := range p.Edges {
@@ -243,6 +240,24 @@ func (p *Profile) Validate() error {
 				return fmt.Errorf("duplicate edge %s -> %s", e.Caller, e.Callee)
 			}
 		}
+	}
+	return p.validValues()
+}
+
+// validValues checks Validate's invariants on numbers and stacks.
+func (p *Profile) validValues() error {
+	if bad(p.Total) {
+		return fmt.Errorf("total %v is not a finite non-negative number", p.Total)
+	}
+	for _, f := range p.Funcs {
+		if f.Calls < -1 || f.Primitive < -1 {
+			return fmt.Errorf("%s: negative call count", f)
+		}
+		if bad(f.Own) || bad(f.Cum) {
+			return fmt.Errorf("%s: time is negative or not a number (own %v, cum %v)", f, f.Own, f.Cum)
+		}
+	}
+	for _, e := range p.Edges {
 		if e.Calls < -1 || e.Primitive < -1 {
 			return fmt.Errorf("edge %s -> %s: negative call count", e.Caller, e.Callee)
 		}

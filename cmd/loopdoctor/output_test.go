@@ -104,6 +104,13 @@ func TestOutputWriteFailure(t *testing.T) {
 		})
 	}
 
+	// A failed write outranks a failed input (exit 1).
+	if _, err := os.Stat("/dev/full"); err == nil {
+		if _, stderr, code := cli(t, "", "analyze", "-o", "/dev/full", "missing.prof", webhook); code != 4 || !strings.Contains(stderr, "missing.prof") {
+			t.Errorf("exit %d, stderr %q; want 4, and the missing input named", code, stderr)
+		}
+	}
+
 	var stderr strings.Builder
 	err := run([]string{"analyze", webhook}, strings.NewReader(""), failingWriter{}, &stderr)
 	if code := exitCode(err, &stderr); code != 4 || !strings.HasPrefix(stderr.String(), "loopdoctor: cannot write standard output: ") {

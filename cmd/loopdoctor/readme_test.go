@@ -43,3 +43,23 @@ func TestReadmeExitStatus(t *testing.T) {
 		t.Errorf("README lists exit statuses %v and help %v, want %v", readmeCodes, helpCodes, want)
 	}
 }
+
+// TestReadmeFormats checks the README's --format row against the format
+// registry: every format analyze offers is named, in the registry's order.
+func TestReadmeFormats(t *testing.T) {
+	row := regexp.MustCompile("(?m)^\\| `-f, --format` \\| (.*) \\|$").FindStringSubmatch(readme(t, "## Usage"))
+	if row == nil {
+		t.Fatal("no --format row in the README's Usage")
+	}
+	var named []string
+	for _, m := range regexp.MustCompile("`([a-z]+)`").FindAllStringSubmatch(row[1], -1) {
+		named = append(named, m[1])
+	}
+	var offered []string
+	for _, f := range formatsOf("analyze") {
+		offered = append(offered, f.name)
+	}
+	if !slices.Equal(named, offered) {
+		t.Errorf("README names the formats %v, analyze offers %v", named, offered)
+	}
+}

@@ -159,9 +159,11 @@ func (m *marshaller) edge(calls int, own float64) {
 }
 
 // Pprof builds a CPU profile of the given numbers of samples and
-// functions whose stacks are nearly all distinct: each sample walks down
-// from one of a few roots through 8 to 40 random functions, the worst
-// case for interning stacks.
+// functions whose stacks are nearly all distinct, as in a large service:
+// each function calls four others, and each sample walks down from one of
+// eight roots through 8 to 40 of them, choosing a callee at random at each
+// step, so that the stacks differ while the call graph stays that of a
+// program (some 4 edges per function).
 func Pprof(samples, funcs int) *profile.Profile {
 	r := rand.New(rand.NewPCG(uint64(samples), uint64(funcs)))
 	p := &profile.Profile{
@@ -179,16 +181,14 @@ func Pprof(samples, funcs int) *profile.Profile {
 		p.Location = append(p.Location, &profile.Location{ID: uint64(i + 1), Mapping: mapping,
 			Address: mapping.Start + uint64(i)*64, Line: []profile.Line{{Function: fn, Line: fn.StartLine + 3}}})
 	}
+	callee := func(f, k int) int { return 8 + (f*4+k*7919+1)%(funcs-8) }
 	for range samples {
 		depth := 8 + r.IntN(33)
 		locs := make([]*profile.Location, depth)
-		for d := range depth {
-			// Leaf first, as pprof stores them; the root is one of eight.
-			if d == depth-1 {
-				locs[d] = p.Location[r.IntN(8)]
-			} else {
-				locs[d] = p.Location[8+r.IntN(funcs-8)]
-			}
+		f := r.IntN(8)
+		for d := depth - 1; d >= 0; d-- { // leaf first, as pprof stores them
+			locs[d] = p.Location[f]
+			f = callee(f, r.IntN(4))
 		}
 		n := int64(1 + r.IntN(3))
 		p.Sample = append(p.Sample, &profile.Sample{Location: locs, Value: []int64{n, n * p.Period}})
