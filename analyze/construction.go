@@ -48,8 +48,8 @@ var constructionCalls = []string{"__init__", "__new__", "<dictcomp>", "<setcomp>
 	"<built-in method marshal.loads>", "<built-in method _pickle.loads>"}
 
 // construction returns what shows that f constructs something: f itself
-// or a member carrying most of its cost when the name says so, else a
-// construction call among the members; nil when nothing does.
+// or a member carrying most of its cost when the name says so, else f or a
+// member being a construction call; nil when nothing does.
 func construction(f *parse.Func, r repeat) *parse.Func {
 	if builderName(f.Name) {
 		return f
@@ -59,7 +59,7 @@ func construction(f *parse.Func, r repeat) *parse.Func {
 			return m
 		}
 	}
-	for _, m := range r.members {
+	for _, m := range append([]*parse.Func{f}, r.members...) {
 		for _, name := range constructionCalls {
 			if m.Name == name || strings.HasSuffix(m.Name, "."+name) {
 				return m

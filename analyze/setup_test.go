@@ -147,6 +147,9 @@ func TestSetupPstats(t *testing.T) {
 		// varying use beside it, and no catalog name.
 		{dump: "../testdata/setup/word_index/word_index.pstats", pattern: "shape", fn: fn{"word_index.py", "build_index"},
 			site: fn{"word_index.py", "stem_of"}, multiple: fn{"word_index.py", "strip_suffix"}},
+		// The same as a dict comprehension over a constant list.
+		{dump: "../testdata/setup/dial_codes/dial_codes.pstats", pattern: "shape", fn: fn{"dial_codes.py", "<dictcomp>"},
+			site: fn{"dial_codes.py", "dial_code"}},
 		{dump: "../testdata/setup/schema_check.pstats", pattern: "P8", fn: fn{"jsonschema/validators.py", "check_schema"},
 			site: fn{"schema_check.py", "check_event"}},
 		{dump: "../testdata/setup/records.pstats", pattern: "P10", fn: fn{"collections/__init__.py", "namedtuple"},

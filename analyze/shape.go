@@ -25,6 +25,7 @@ type repeat struct {
 	edges     int           // call edges inside its private subtree
 	exact     int           // of which an exact multiple of n
 	outExact  int           // calls from the subtree to functions outside it that are exact multiples of n
+	looped    int           // exact counts above one per call, members' and those calls': loops, not single calls
 	most      int64         // the largest multiple among those counts and the members'
 	recursive int64         // its own recursive calls per call, if exact
 
@@ -93,11 +94,17 @@ func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repea
 			case e.Calls%r.n == 0 && e.Calls >= r.n:
 				r.outExact++
 				r.most = max(r.most, e.Calls/r.n)
+				if e.Calls > r.n {
+					r.looped++
+				}
 			}
 		}
 	}
 	for _, m := range r.multiples {
 		r.most = max(r.most, m.Calls/r.n)
+		if m.Calls > r.n {
+			r.looped++
+		}
 	}
 	byCost := func(a, b *parse.Func) int {
 		return cmp.Or(cmp.Compare(b.Cum, a.Cum), strings.Compare(a.String(), b.String()))
@@ -136,14 +143,14 @@ func (r repeat) identical(lim *Limits, quotients int) bool {
 		float64(r.exact) >= lim.MinMultiple*float64(r.edges)
 }
 
-// unlikely reports whether r's exact counts are unlikely to agree by
-// chance and include a loop (a multiple above one), with nothing that
-// carries cost varying: the proof for a setup whose use is constant
+// unlikely reports whether r's exact counts above one per call (loops: a
+// function called once per call divides evenly whatever the input) are
+// unlikely to agree by chance, with nothing that carries cost varying: the proof for a setup whose use is constant
 // (docs/setup-detection.md, "Shape without a varying consumer"). Calls
 // into shared helpers (len, str methods) count too: the edges are exact
 // data even where the helper's own count is not private.
 func (r repeat) unlikely(lim *Limits) bool {
-	k := float64(len(r.multiples) + r.outExact)
+	k := float64(r.looped)
 	return r.n > 1 && r.most > 1 && !r.varies(lim.VaryingCost) &&
 		float64(r.exact) >= lim.MinMultiple*float64(r.edges) &&
 		k*math.Log10(float64(r.n)) >= lim.ChanceDigits
@@ -172,7 +179,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 			continue
 		}
 		n, cost := g.entry(f, func(*parse.Func) bool { return false })
-		if n < g.lim.MinCalls || !g.worthShape(n, cost) {
+		if n < g.lim.MinCalls || !g.worthShape(n, cost, min(g.lim.MinPerCall, g.lim.MinBuildPerCall)) {
 			continue
 		}
 		c := candidate{root: f, calls: n, cost: cost, rep: g.repeats(f)}
@@ -195,7 +202,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 			}
 			c.rep = g.repeats(f, cut...)
 			c.cost = cost * c.rep.cost / f.Cum
-			if !c.rep.identical(g.lim, g.lim.MinQuotients) || c.rep.cost < g.lim.Dominates*f.Cum || !g.worthShape(n, c.cost) {
+			if !c.rep.identical(g.lim, g.lim.MinQuotients) || c.rep.cost < g.lim.Dominates*f.Cum || !g.worthShape(n, c.cost, g.lim.MinPerCall) {
 				continue
 			}
 			c.use = heaviestEdge(f, cut)
@@ -239,8 +246,8 @@ func (g *callGraph) shapeCandidates() []candidate {
 			}
 		}
 		switch {
-		case c.use != nil && c.rep.identical(g.lim, g.lim.MinQuotients):
-		case g.constantUse(&c):
+		case c.use != nil && c.rep.identical(g.lim, g.lim.MinQuotients) && g.worthShape(c.calls, c.cost, g.lim.MinPerCall):
+		case g.worthShape(c.calls, c.cost, g.lim.MinBuildPerCall) && g.constantUse(&c):
 		default:
 			continue
 		}
@@ -251,10 +258,10 @@ func (g *callGraph) shapeCandidates() []candidate {
 }
 
 // worthShape reports whether n calls costing cost in all are worth a
-// finding found by shape: a real share of the run, and per call more than
-// a cheap helper's identical work.
-func (g *callGraph) worthShape(n int64, cost float64) bool {
-	return g.lim.costly(g.p, cost) && (g.p.Unit != "seconds" || cost/float64(n) >= g.lim.MinPerCall)
+// finding found by shape: a real share of the run, and at least perCall
+// seconds per call, more than a cheap helper's identical work.
+func (g *callGraph) worthShape(n int64, cost, perCall float64) bool {
+	return g.lim.costly(g.p, cost) && (g.p.Unit != "seconds" || cost/float64(n) >= perCall)
 }
 
 // varyingCallees lists the callees of f whose work changes from call to
