@@ -162,6 +162,8 @@ func TestSetupPstats(t *testing.T) {
 			site: fn{"keywords.py", "tag_ticket"}, multiple: fn{"keywords.py", "_step_or_sprout"}},
 		{dump: "../testdata/setup/argparse_bot/argparse_bot.pstats", pattern: "P19", fn: fn{"argparse.py", "add_parser"},
 			also: []fn{{"argparse.py", "add_argument"}}, site: fn{"argparse_bot.py", "build_parser"}},
+		{dump: "../testdata/setup/requests_get/requests_get.pstats", pattern: "P6", fn: fn{"requests/api.py", "request"},
+			site: fn{"requests_get.py", "check"}},
 		{dump: "../testdata/setup/logging_reconfig/logging_reconfig.pstats", pattern: "P20", fn: fn{"logging/config.py", "dictConfig"},
 			site: fn{"logging_reconfig.py", "get_logger"}},
 		{dump: "../testdata/setup/gettext_messages/gettext_messages.pstats", pattern: "P21", fn: fn{"gettext.py", "translation"},
