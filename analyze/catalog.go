@@ -31,7 +31,8 @@ type Pattern struct {
 	// Varying marks functions that also run legitimately on inputs that
 	// differ from call to call (ast.parse of user code, deepcopy of
 	// different objects). A hit then needs the shape to show identical
-	// work, or a cache that evicts (docs/setup-detection.md, "Proof").
+	// work, or a cache that evicts (docs/setup-detection.md, "Proof before
+	// verdict").
 	Varying bool
 
 	Why string // why the setup costs so much, one sentence

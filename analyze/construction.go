@@ -8,17 +8,18 @@ import (
 )
 
 // constantUse accepts a shape candidate that has no varying use beside it
-// (docs/setup-detection.md, "Shape without a varying consumer"): its
-// caller, a function of the user's, runs it once per call and spends nearly all its time in it, so
-// whatever uses the result is constant or cheap, and what it repeats is
-// construction work rather than arithmetic. Identical counts alone fit a
-// fixed-size numeric kernel on changing values as well as a table rebuilt
-// from constant data; the kind of work tells them apart.
+// (docs/setup-detection.md, "Shape: setup no catalog names", shape 3):
+// its caller, a function of the user's, runs it once per call and spends
+// nearly all its time in it, so whatever uses the result is constant or
+// cheap, and what it repeats is construction work rather than arithmetic.
+// Identical counts alone fit a fixed-size numeric kernel on changing
+// values as well as a table rebuilt from constant data; the kind of work
+// tells them apart.
 func (g *callGraph) constantUse(c *candidate) bool {
-	build := g.buildEdge(c.root)
 	if !c.rep.identical(g.lim, g.lim.MinQuotients) && !c.rep.unlikely(g.lim) {
 		return false
 	}
+	build := g.buildEdge(c.root)
 	if build == nil || !usersOwn(build.Caller) || build.Caller.Primitive < g.lim.MinCalls || edgeCalls(build) != build.Caller.Primitive ||
 		build.Cum < g.lim.Dominates*build.Caller.Cum {
 		return false
