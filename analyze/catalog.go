@@ -10,7 +10,7 @@ import (
 // matched by path suffix and name, never by line number: lines move between
 // library versions, names rarely do.
 type Pattern struct {
-	ID    string // "P1".."P25" for Python, "G1".."G12" for Go
+	ID    string // "P1".."P26" for Python, "G1".."G12" for Go
 	Title string // names the problem; shown as the finding's title
 
 	// Build lists the functions that do the setup. A finding is named at
@@ -292,6 +292,20 @@ var builtinCatalog = []Pattern{
 			"instantiated anew on their first use.",
 		Fix: "Instantiate each schema once (at module level) and reuse it: a Schema instance can load and dump any number of payloads.",
 		Ref: "marshmallow-code/marshmallow#2052",
+	},
+	{
+		ID:      "P26",
+		Varying: true, // a program may read many different files, each once
+		Title:   "Settings file re-read and re-parsed per call (configparser, tomllib)",
+		Build: []Frames{
+			{"configparser.py", []string{"read", "read_file", "read_string", "_read"}},
+			{"tomllib/_parser.py", []string{"load", "loads"}},
+		},
+		Why: "configparser and tomllib parse in pure Python, so reading an unchanged settings file on every call " +
+			"pays the file I/O and the whole parse each time.",
+		Fix: "Read the settings once at start-up and keep the parsed object; if the file can change, reload it only " +
+			"when its modification time changes.",
+		Ref: "mpfaffenberger/code_puppy#399; palantir/python-language-server#509",
 	},
 	{
 		ID:    "P5",
