@@ -30,7 +30,7 @@ func (g *callGraph) lookups(pat *Pattern, f *parse.Func) int64 {
 }
 
 // evicts reports whether c's cache misses show a cache too small for the
-// program (S5): most lookups miss, and the setup ran more often in the
+// program: most lookups miss, and the setup ran more often in the
 // whole run than the cache has entries. Below that size every miss may be
 // the first use of a different input, which no cache avoids.
 func (g *callGraph) evicts(c candidate) bool {

@@ -32,9 +32,10 @@ func (g *callGraph) constantUse(c *candidate) bool {
 }
 
 // builderWords are the name parts that say a function constructs
-// something: the builder lexicon (S9). A name is only a prior, never
-// enough on its own; here it decides between construction and arithmetic
-// once the counts have proved identical work.
+// something (docs/setup-detection.md, "Shape: setup no catalog names",
+// shape 3). A name is only a prior, never enough on its own; here it
+// decides between construction and arithmetic once the counts have proved
+// identical work.
 var builderWords = []string{"build", "make", "create", "compile", "construct", "generate", "load", "read", "parse",
 	"init", "setup", "prepare", "register", "table", "index", "schema", "config", "factory", "registry", "lexer", "parser", "grammar"}
 

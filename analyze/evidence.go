@@ -127,8 +127,8 @@ func (r repeat) examples() []*parse.Func {
 	return picked
 }
 
-// useRatio compares the setup with the work beside it (S4, build versus
-// use): the heaviest other callee of the setup's caller, whatever code it
+// useRatio compares the setup with the work beside it (build versus use):
+// the heaviest other callee of the setup's caller, whatever code it
 // is (a built-in such as sum can be the real work). A cache lookup as the caller says nothing about use, so it is
 // skipped. It reports false when there is nothing to compare or the setup
 // does not clearly outweigh its use.

@@ -27,8 +27,8 @@ type Limits struct {
 	// small arithmetic helpers out.
 	MinBuildPerCall float64
 
-	// Shape (S1, S2): among the functions that only the candidate calls,
-	// at least MinMembers exist; at least MinMultiple of them are called an
+	// Shape (docs/setup-detection.md, "Proof before verdict"): among the
+	// functions that only the candidate calls, at least MinMembers exist; at least MinMultiple of them are called an
 	// exact multiple of the candidate's calls, with MinQuotients distinct
 	// multiples adding up to MinWork calls per call; at least MinMultiple
 	// of the call edges inside are exact multiples too. Input-dependent
@@ -63,10 +63,12 @@ type Limits struct {
 	Descend float64
 
 	// MinMissRatio is the fewest setup calls per cache lookup for a
-	// pattern with a cache (S5): below it the cache mostly works.
+	// pattern with a cache (docs/setup-detection.md, "A cache already in
+	// front"): below it the cache mostly works.
 	MinMissRatio float64
 
-	// MinUseRatio is the setup-to-use cost ratio (S4) worth a sentence.
+	// MinUseRatio is the setup-to-use cost ratio (a setup beside a varying
+	// use) worth a sentence.
 	MinUseRatio float64
 
 	// Explained is the share of a candidate's cost that an accepted

@@ -447,10 +447,9 @@ func reMisses(lookupFile, compileFile string, lookups, compiles int64) *handGrap
 }
 
 // TestSetupShape checks the name-independent signals on hand-built
-// profiles: exact multiples (S1) with constant edge ratios (S2), the
-// descent to the function holding the cost, the cache-miss ratio (S5), and
-// what must not count: varying counts, three calls or fewer, setup run by
-// imports.
+// profiles: exact multiples with constant edge ratios, the descent to the
+// function holding the cost, the cache-miss ratio, and what must not count:
+// varying counts, three calls or fewer, setup run by imports.
 func TestSetupShape(t *testing.T) {
 	tests := []shapeCase{
 		{name: "exact multiples beside varying work name the builder", graph: handlerWith(0.9, [4]int64{40, 250, 10, 30}, 37, 0),
@@ -687,8 +686,8 @@ func TestSetupInvariants(t *testing.T) {
 	}
 }
 
-// TestCatalog checks the catalog as data: every pattern of
-// SETUP-PATTERNS.md is there once, complete.
+// TestCatalog checks the catalog as data: every Python pattern (P1-P26)
+// and Go pattern (G1-G12) is there once, with every field filled in.
 func TestCatalog(t *testing.T) {
 	seen := map[string]bool{}
 	for _, pat := range builtinCatalog {

@@ -10,9 +10,9 @@ import (
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
-// repeat is the shape evidence (S1, S2) that every call of a function does
-// the same work, and the counter-evidence that it does not
-// (docs/setup-detection.md, "Proof before verdict").
+// repeat is the shape evidence (exact multiples, constant edge ratios) that
+// every call of a function does the same work, and the counter-evidence
+// that it does not (docs/setup-detection.md, "Proof before verdict").
 type repeat struct {
 	n         int64         // the function's primitive calls, the modulus
 	cost      float64       // its cumulative cost, less the cut callees'
@@ -296,7 +296,8 @@ func (g *callGraph) buildEdge(f *parse.Func) *parse.Edge {
 	return build
 }
 
-// consumer finds the use beside a setup (S4): a function that f's caller
+// consumer finds the use beside a setup (docs/setup-detection.md, "Shape:
+// setup no catalog names", shape 1): a function that f's caller
 // calls exactly as often as f and whose work varies from call to call. The
 // same structure of calls on every call is also what a fixed-size
 // computation on changing values looks like (a simulation step, a hash

@@ -16,7 +16,7 @@ import (
 // where cc counts primitive calls, nc all calls, tt own time and ct
 // cumulative time. Caller tuples put nc before cc, the reverse of the
 // function tuple. The dialects differ in what the callers hold and how the
-// counts are arranged; see FORMATS.md section 2.
+// counts are arranged; docs/pstats-format.md, "Dialects", lists them.
 
 // The dialects a pstats dump can be in.
 const (
