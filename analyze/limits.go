@@ -28,11 +28,12 @@ type Limits struct {
 	MinBuildPerCall float64
 
 	// Shape (docs/setup-detection.md, "Proof before verdict"): among the
-	// functions that only the candidate calls, at least MinMembers exist; at least MinMultiple of them are called an
-	// exact multiple of the candidate's calls, with MinQuotients distinct
-	// multiples adding up to MinWork calls per call; at least MinMultiple
-	// of the call edges inside are exact multiples too. Input-dependent
-	// counts divide by N only by chance (about 1/N each).
+	// functions that only the candidate calls, at least MinMembers exist;
+	// at least MinMultiple of them are called an exact multiple of the
+	// candidate's calls, with MinQuotients distinct multiples adding up to
+	// MinWork calls per call; at least MinMultiple of the call edges inside
+	// are exact multiples too. Input-dependent counts divide by N only by
+	// chance (about 1/N each).
 	MinMembers, MinQuotients int
 	MinWork                  int64
 	MinMultiple              float64
