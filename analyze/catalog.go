@@ -31,7 +31,8 @@ type Pattern struct {
 	// Varying marks functions that also run legitimately on inputs that
 	// differ from call to call (ast.parse of user code, deepcopy of
 	// different objects). A hit then needs the shape to show identical
-	// work, or a cache that evicts (docs/setup-detection.md, "Proof").
+	// work, or a cache that evicts (docs/setup-detection.md, "Proof before
+	// verdict").
 	Varying bool
 
 	Why string // why the setup costs so much, one sentence
@@ -124,14 +125,21 @@ var builtinCatalog = []Pattern{
 	{
 		ID:    "P6",
 		Title: "HTTP session created per call (requests)",
+		// requests.get(), post() and the rest all go through api.request,
+		// which opens a Session for the one request and closes it: the
+		// finding is named there, where the fix goes, and its cost is the
+		// whole request's, of which the new connection is the part a
+		// Session saves.
 		Build: []Frames{
+			{"requests/api.py", []string{"request"}},
 			{"requests/sessions.py", []string{"__init__"}},
 			{"requests/adapters.py", []string{"init_poolmanager"}},
 			{"urllib3/poolmanager.py", []string{"__init__"}},
 		},
-		Why: "A new Session has no pooled connections, so every request pays the TCP and TLS handshake again.",
-		Fix: "Create one requests.Session per process (or per host) and reuse it.",
-		Ref: "segmentio/analytics-python#50",
+		Why: "A new Session has no pooled connections, so every request pays the TCP and TLS handshake again; " +
+			"requests.get() and its siblings create one per call.",
+		Fix: "Create one requests.Session per process (or per host) and send every request through it.",
+		Ref: "segmentio/analytics-python#50; J535D165/pyalex#47",
 	},
 	{
 		ID:    "P7",

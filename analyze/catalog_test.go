@@ -81,13 +81,15 @@ func TestCatalogReferences(t *testing.T) {
 
 // TestCatalogPprof checks catalogued Go setup on real CPU profiles of
 // programs that build it per request: the finding's cost is every sample
-// under the setup function, as go tool pprof counts it, and the call site
-// is the handler in the program's source.
+// of the handler that passes through one of the pattern's functions, as go
+// tool pprof counts it (-focus), and the call site is the handler in the
+// program's source.
 func TestCatalogPprof(t *testing.T) {
 	tests := []struct {
 		dir, pattern, fn, site string
 	}{
 		{"gotimezone", "G8", "time.LoadLocation", "localTime"},
+		{"gogob", "G9", "encoding/gob.(*Encoder).sendTypeDescriptor", "quotes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.dir, func(t *testing.T) {
@@ -97,7 +99,17 @@ func TestCatalogPprof(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cum, total := focusedCum(t, dump, "cpu", "ns", "", tt.fn)
+			var names []string
+			for _, pat := range builtinCatalog {
+				for _, fs := range pat.Build {
+					for _, n := range fs.Names {
+						if pat.ID == tt.pattern {
+							names = append(names, regexp.QuoteMeta(n))
+						}
+					}
+				}
+			}
+			cum, total := focusedCum(t, dump, "cpu", "ns", strings.Join(names, "|"), "main."+tt.site)
 			cum, total = cum*1e-9, total*1e-9
 			got := findSetup(p)
 			if len(got) == 0 {

@@ -90,12 +90,13 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 func slashed(file string) string { return strings.ReplaceAll(file, `\`, "/") }
 
 // proven reports whether c's numbers back the catalog's hypothesis that
-// the same setup repeats (docs/setup-detection.md, "Proof"). Behind a
-// cache, only misses that mean eviction count. Otherwise counts that show
-// varying input rule it out; a pattern that often runs on varying input
-// needs identical work shown, while for the rest the catalog's knowledge
-// that its input is usually constant stands unless the counts contradict
-// it.
+// the same setup repeats (docs/setup-detection.md, "Proof before
+// verdict"). Behind a cache, only misses that mean eviction count.
+// Otherwise counts that show varying input rule it out; a pattern that
+// often runs on varying input, or one repeated within a single call of
+// the user's function, needs identical work shown, while for the rest the
+// catalog's knowledge that its input is usually constant stands unless
+// the counts contradict it.
 func (g *callGraph) proven(c candidate) bool {
 	switch {
 	case c.lookups > 0:

@@ -8,15 +8,16 @@ import (
 )
 
 // constantUse accepts a shape candidate that has no varying use beside it
-// (docs/setup-detection.md, "Shape without a varying consumer"): what it
-// repeats is construction work rather than arithmetic, and whatever uses
-// the result is constant or cheap. That shows in one of two ways: its
-// caller, a function of the user's, runs it once per call and spends
-// nearly all its time in it; or it is the user's own function, run at
-// least Limits.MinCalls times, whose whole work, the use included,
-// repeats exactly. Identical counts alone fit a fixed-size numeric kernel
-// on changing values as well as a table rebuilt from constant data; the
-// kind of work tells them apart.
+// (docs/setup-detection.md, "Shape: setup no catalog names", shape 3):
+// what it repeats is construction work rather than arithmetic, and
+// whatever uses the result is constant or cheap. That shows in one of two
+// ways: its caller, a function of the user's, runs it once per call and
+// spends nearly all its time in it; or it is the user's own function, run
+// at least Limits.MinCalls times, whose whole work, the use included,
+// repeats exactly.
+// Identical counts alone fit a fixed-size numeric kernel on changing
+// values as well as a table rebuilt from constant data; the kind of work
+// tells them apart.
 func (g *callGraph) constantUse(c *candidate) bool {
 	if !c.rep.identical(g.lim, g.lim.MinQuotients) && !c.rep.unlikely(g.lim) {
 		return false
@@ -52,12 +53,12 @@ var constructionCalls = []string{"__init__", "__new__", "<dictcomp>", "<setcomp>
 	"<built-in method marshal.loads>", "<built-in method _pickle.loads>"}
 
 // construction returns what shows that f constructs something: f itself
-// or a member carrying most of its cost when the name says so, else a
-// construction call among the members; nil when nothing does. For a
-// function of the user's own, which also holds the use of what it builds,
-// its name says what it does with its input (parse_line), and a few
-// objects created on the way (a renderer's context) are not the point:
-// only a builder or a construction call carrying most of its cost shows
+// or a member carrying most of its cost when the name says so, else f or a
+// member being a construction call; nil when nothing does. For a function
+// of the user's own, which also holds the use of what it builds, its name
+// says what it does with its input (parse_line), and a few objects
+// created on the way (a renderer's context) are not the point: only a
+// builder or a construction call carrying most of its cost shows
 // construction there.
 func construction(f *parse.Func, r repeat, users bool) *parse.Func {
 	if !users && builderName(f.Name) {
@@ -68,7 +69,7 @@ func construction(f *parse.Func, r repeat, users bool) *parse.Func {
 			return m
 		}
 	}
-	for _, m := range r.members {
+	for _, m := range append([]*parse.Func{f}, r.members...) {
 		if users && m.Cum < 0.5*r.cost {
 			continue
 		}

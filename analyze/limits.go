@@ -20,6 +20,13 @@ type Limits struct {
 	// found by shape alone: cheap helpers repeat identical work too.
 	MinPerCall float64
 
+	// MinBuildPerCall replaces MinPerCall for a construction that takes
+	// nearly all of its caller's time (shape without a varying use): a
+	// dictionary of a few hundred entries rebuilt per call costs about a
+	// tenth of a millisecond, and the construction test already keeps
+	// small arithmetic helpers out.
+	MinBuildPerCall float64
+
 	// Shape (S1, S2): among the functions that only the candidate calls,
 	// at least MinMembers exist; at least MinMultiple of them are called an
 	// exact multiple of the candidate's calls, with MinQuotients distinct
@@ -32,9 +39,10 @@ type Limits struct {
 
 	// ChanceDigits bounds chance agreement for a setup whose use is
 	// constant or cheap: a count that varies with the input is a multiple
-	// of n calls about once in n, so k exact counts agree by chance about
-	// once in n^k; k·log10(n) must reach ChanceDigits. The construction
-	// test and Dominates carry the rest of the proof.
+	// of n calls about once in n, so k exact counts above one per call
+	// agree by chance about once in n^k; k·log10(n) must reach
+	// ChanceDigits. The construction test and Dominates carry the rest of
+	// the proof.
 	ChanceDigits float64
 
 	// Dominates is the share of its caller's time a setup without a
@@ -80,26 +88,27 @@ type Limits struct {
 // Options.Limits replaces them.
 func DefaultLimits() Limits {
 	return Limits{
-		MinCalls:     4,
-		MinShare:     0.02,
-		MinCost:      1,
-		MinPerCall:   200e-6,
-		MinMembers:   4,
-		MinQuotients: 3,
-		MinWork:      30,
-		MinMultiple:  0.9,
-		ChanceDigits: 6,
-		Dominates:    0.8,
-		VaryingCost:  0.1,
-		Descend:      0.8,
-		MinMissRatio: 0.5,
-		MinUseRatio:  2,
-		Explained:    0.5,
-		HighShare:    0.25,
-		MediumShare:  0.05,
-		HighCost:     1,
-		MediumCost:   0.25,
-		MainModule:   0.5,
+		MinCalls:        4,
+		MinShare:        0.02,
+		MinCost:         1,
+		MinPerCall:      200e-6,
+		MinBuildPerCall: 50e-6,
+		MinMembers:      4,
+		MinQuotients:    3,
+		MinWork:         30,
+		MinMultiple:     0.9,
+		ChanceDigits:    3,
+		Dominates:       0.8,
+		VaryingCost:     0.1,
+		Descend:         0.8,
+		MinMissRatio:    0.5,
+		MinUseRatio:     2,
+		Explained:       0.5,
+		HighShare:       0.25,
+		MediumShare:     0.05,
+		HighCost:        1,
+		MediumCost:      0.25,
+		MainModule:      0.5,
 	}
 }
 

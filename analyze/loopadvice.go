@@ -103,10 +103,10 @@ const cMajority = 0.5
 const sameWorkChance = 0.01
 
 // advice decides the fix for b (docs/setup-detection.md lists the rules
-// in order). Waiting comes before setup: a request
-// repeated identically is repeated work too, but the fix for time spent
-// waiting on a socket is not to cache it. Offloading comes last and only
-// when a call costs many times what handing it off does.
+// in order). Waiting comes before setup: a request repeated identically is
+// repeated work too, but the fix for time spent waiting on a socket is not
+// to cache it. Offloading comes last, and only when a call costs many times
+// what handing it off does.
 func (w *loopWalk) advice(b *Blocker, own bool, findings []Finding) Advice {
 	f := b.Func
 	a := Advice{Func: f, Body: own, Finding: -1, PerCall: b.PerCall}

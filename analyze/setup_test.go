@@ -147,6 +147,9 @@ func TestSetupPstats(t *testing.T) {
 		// varying use beside it, and no catalog name.
 		{dump: "../testdata/setup/word_index/word_index.pstats", pattern: "shape", fn: fn{"word_index.py", "build_index"},
 			site: fn{"word_index.py", "stem_of"}, multiple: fn{"word_index.py", "strip_suffix"}},
+		// The same as a dict comprehension over a constant list.
+		{dump: "../testdata/setup/dial_codes/dial_codes.pstats", pattern: "shape", fn: fn{"dial_codes.py", "<dictcomp>"},
+			site: fn{"dial_codes.py", "dial_code"}},
 		{dump: "../testdata/setup/schema_check.pstats", pattern: "P8", fn: fn{"jsonschema/validators.py", "check_schema"},
 			site: fn{"schema_check.py", "check_event"}},
 		{dump: "../testdata/setup/records.pstats", pattern: "P10", fn: fn{"collections/__init__.py", "namedtuple"},
@@ -171,6 +174,8 @@ func TestSetupPstats(t *testing.T) {
 			site: fn{"keywords.py", "tag_ticket"}, multiple: fn{"keywords.py", "_step_or_sprout"}},
 		{dump: "../testdata/setup/argparse_bot/argparse_bot.pstats", pattern: "P19", fn: fn{"argparse.py", "add_parser"},
 			also: []fn{{"argparse.py", "add_argument"}}, site: fn{"argparse_bot.py", "build_parser"}},
+		{dump: "../testdata/setup/requests_get/requests_get.pstats", pattern: "P6", fn: fn{"requests/api.py", "request"},
+			site: fn{"requests_get.py", "check"}},
 		{dump: "../testdata/setup/logging_reconfig/logging_reconfig.pstats", pattern: "P20", fn: fn{"logging/config.py", "dictConfig"},
 			site: fn{"logging_reconfig.py", "get_logger"}},
 		{dump: "../testdata/setup/gettext_messages/gettext_messages.pstats", pattern: "P21", fn: fn{"gettext.py", "translation"},

@@ -12,7 +12,7 @@ import (
 
 // repeat is the shape evidence (S1, S2) that every call of a function does
 // the same work, and the counter-evidence that it does not
-// (docs/setup-detection.md, "Proof").
+// (docs/setup-detection.md, "Proof before verdict").
 type repeat struct {
 	n         int64         // the function's primitive calls, the modulus
 	cost      float64       // its cumulative cost, less the cut callees'
@@ -24,8 +24,7 @@ type repeat struct {
 	work      int64         // calls per call made by the multiples
 	edges     int           // call edges inside its private subtree
 	exact     int           // of which an exact multiple of n
-	outExact  int           // calls from the subtree to functions outside it that are exact multiples of n
-	most      int64         // the largest multiple among those counts and the members'
+	looped    int           // exact counts above one per call, of members and of calls out of the subtree
 	recursive int64         // its own recursive calls per call, if exact
 
 	// oddRecursion is set when it recursed a number of times that is not
@@ -94,14 +93,15 @@ func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repea
 				if e.Calls%r.n == 0 {
 					r.exact++
 				}
-			case e.Calls%r.n == 0 && e.Calls >= r.n:
-				r.outExact++
-				r.most = max(r.most, e.Calls/r.n)
+			case e.Calls%r.n == 0 && e.Calls > r.n: // into a shared helper (len, str methods)
+				r.looped++
 			}
 		}
 	}
 	for _, m := range r.multiples {
-		r.most = max(r.most, m.Calls/r.n)
+		if m.Calls > r.n {
+			r.looped++
+		}
 	}
 	byCost := func(a, b *parse.Func) int {
 		return cmp.Or(cmp.Compare(b.Cum, a.Cum), strings.Compare(a.String(), b.String()))
@@ -140,15 +140,15 @@ func (r repeat) identical(lim *Limits, quotients int) bool {
 		float64(r.exact) >= lim.MinMultiple*float64(r.edges)
 }
 
-// unlikely reports whether r's exact counts are unlikely to agree by
-// chance and include a loop (a multiple above one), with nothing that
-// carries cost varying: the proof for a setup whose use is constant
-// (docs/setup-detection.md, "Shape without a varying consumer"). Calls
+// unlikely reports whether r's exact counts above one per call (loops: a
+// function called once per call divides evenly whatever the input) are
+// unlikely to agree by chance, with nothing that carries cost varying: the proof for a setup whose use is constant
+// (docs/setup-detection.md, shape 3). Calls
 // into shared helpers (len, str methods) count too: the edges are exact
 // data even where the helper's own count is not private.
 func (r repeat) unlikely(lim *Limits) bool {
-	k := float64(len(r.multiples) + r.outExact)
-	return r.n > 1 && r.most > 1 && !r.varies(lim.VaryingCost) &&
+	k := float64(r.looped)
+	return r.n > 1 && !r.varies(lim.VaryingCost) &&
 		float64(r.exact) >= lim.MinMultiple*float64(r.edges) &&
 		k*math.Log10(float64(r.n)) >= lim.ChanceDigits
 }
@@ -166,7 +166,8 @@ func (r repeat) varies(share float64) bool {
 // (or, split, whose callees do, beside callees whose work varies). Each is
 // moved down to the callee that holds most of its cost, and kept when a
 // varying use beside it, or a construction that dominates a constant use,
-// shows that it rebuilds the same thing (docs/setup-detection.md, "Shape").
+// shows that it rebuilds the same thing (docs/setup-detection.md, "Shape:
+// setup no catalog names").
 func (g *callGraph) shapeCandidates() []candidate {
 	p := g.p
 	qualifies := map[*parse.Func]candidate{}
@@ -176,7 +177,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 			continue
 		}
 		n, cost := g.entry(f, func(*parse.Func) bool { return false })
-		if n < g.lim.MinCalls || !g.worthShape(n, cost) {
+		if n < g.lim.MinCalls || !g.worthShape(n, cost, min(g.lim.MinPerCall, g.lim.MinBuildPerCall)) {
 			continue
 		}
 		c := candidate{root: f, calls: n, cost: cost, rep: g.repeats(f)}
@@ -199,7 +200,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 			}
 			c.rep = g.repeats(f, cut...)
 			c.cost = cost * c.rep.cost / f.Cum
-			if !c.rep.identical(g.lim, g.lim.MinQuotients) || c.rep.cost < g.lim.Dominates*f.Cum || !g.worthShape(n, c.cost) {
+			if !c.rep.identical(g.lim, g.lim.MinQuotients) || c.rep.cost < g.lim.Dominates*f.Cum || !g.worthShape(n, c.cost, g.lim.MinPerCall) {
 				continue
 			}
 			c.use = heaviestEdge(f, cut)
@@ -243,8 +244,8 @@ func (g *callGraph) shapeCandidates() []candidate {
 			}
 		}
 		switch {
-		case c.use != nil && c.rep.identical(g.lim, g.lim.MinQuotients):
-		case g.constantUse(&c):
+		case c.use != nil && c.rep.identical(g.lim, g.lim.MinQuotients) && g.worthShape(c.calls, c.cost, g.lim.MinPerCall):
+		case g.worthShape(c.calls, c.cost, g.lim.MinBuildPerCall) && g.constantUse(&c):
 		default:
 			continue
 		}
@@ -255,10 +256,10 @@ func (g *callGraph) shapeCandidates() []candidate {
 }
 
 // worthShape reports whether n calls costing cost in all are worth a
-// finding found by shape: a real share of the run, and per call more than
-// a cheap helper's identical work.
-func (g *callGraph) worthShape(n int64, cost float64) bool {
-	return g.lim.costly(g.p, cost) && (g.p.Unit != "seconds" || cost/float64(n) >= g.lim.MinPerCall)
+// finding found by shape: a real share of the run, and at least perCall
+// seconds per call, more than a cheap helper's identical work.
+func (g *callGraph) worthShape(n int64, cost, perCall float64) bool {
+	return g.lim.costly(g.p, cost) && (g.p.Unit != "seconds" || cost/float64(n) >= perCall)
 }
 
 // varyingCallees lists the callees of f whose work changes from call to
