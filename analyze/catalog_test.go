@@ -101,11 +101,12 @@ func TestCatalogPprof(t *testing.T) {
 			}
 			var names []string
 			for _, pat := range builtinCatalog {
+				if pat.ID != tt.pattern {
+					continue
+				}
 				for _, fs := range pat.Build {
 					for _, n := range fs.Names {
-						if pat.ID == tt.pattern {
-							names = append(names, regexp.QuoteMeta(n))
-						}
+						names = append(names, regexp.QuoteMeta(n))
 					}
 				}
 			}

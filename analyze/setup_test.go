@@ -174,6 +174,8 @@ func TestSetupPstats(t *testing.T) {
 			site: fn{"keywords.py", "tag_ticket"}, multiple: fn{"keywords.py", "_step_or_sprout"}},
 		{dump: "../testdata/setup/argparse_bot/argparse_bot.pstats", pattern: "P19", fn: fn{"argparse.py", "add_parser"},
 			also: []fn{{"argparse.py", "add_argument"}}, site: fn{"argparse_bot.py", "build_parser"}},
+		{dump: "../testdata/setup/ini_reload/ini_reload.pstats", pattern: "P26", fn: fn{"configparser.py", "read"},
+			site: fn{"ini_reload.py", "allowed"}, multiple: fn{"configparser.py", "_read"}},
 		{dump: "../testdata/setup/requests_get/requests_get.pstats", pattern: "P6", fn: fn{"requests/api.py", "request"},
 			site: fn{"requests_get.py", "check"}},
 		{dump: "../testdata/setup/logging_reconfig/logging_reconfig.pstats", pattern: "P20", fn: fn{"logging/config.py", "dictConfig"},
@@ -715,7 +717,7 @@ func TestCatalog(t *testing.T) {
 			}
 		}
 	}
-	for i := 1; i <= 25; i++ {
+	for i := 1; i <= 26; i++ {
 		if !seen[fmt.Sprintf("P%d", i)] {
 			t.Errorf("pattern P%d missing", i)
 		}

@@ -499,14 +499,53 @@ func (b *stackBuilder) fill(p *Profile, scale pprofScale) {
 		caller, callee int
 		own, cum       float64
 		seen           int32
+		next           int32 // the caller's previous edge in its short list, or -1
 	}
 	var edges []edgeSum
+	// A function calls few others, so the first shortList edges of each
+	// caller are found by scanning a list from first[caller], the
+	// latest first; only a caller of more (a dispatcher) has the rest
+	// looked up in edgeIndex, which keeps a crafted caller of thousands
+	// linear.
+	const shortList = 8
+	first := make([]int32, len(b.funcs))
+	listed := make([]uint8, len(b.funcs))
+	for i := range first {
+		first[i] = -1
+	}
 	edgeIndex := make(map[uint64]int32)
-	// lastEdge[f] is the edge last found from caller f: sorted stacks
-	// share prefixes, so it spares most map lookups.
-	lastEdge := make([]int32, len(b.funcs))
-	for i := range lastEdge {
-		lastEdge[i] = -1
+	edgeIn := func(caller, callee int) int32 {
+		for e := first[caller]; e >= 0; e = edges[e].next {
+			if edges[e].callee == callee {
+				return e
+			}
+		}
+		key := uint64(caller)<<32 | uint64(callee)
+		if listed[caller] == shortList {
+			if e, ok := edgeIndex[key]; ok {
+				return e
+			}
+		}
+		e := int32(len(edges))
+		edges = append(edges, edgeSum{caller: caller, callee: callee, next: -1})
+		if listed[caller] < shortList {
+			listed[caller]++
+			edges[e].next, first[caller] = first[caller], e
+		} else {
+			edgeIndex[key] = e
+		}
+		return e
+	}
+	// last[f] is 1 + the edge last found from caller f (0: none): sorted
+	// stacks share prefixes, so it spares most scans.
+	last := make([]int32, len(b.funcs))
+	edgeOf := func(caller, callee int) int32 {
+		if e := last[caller]; e > 0 && edges[e-1].callee == callee {
+			return e - 1
+		}
+		e := edgeIn(caller, callee)
+		last[caller] = e + 1
+		return e
 	}
 	for i, st := range b.stacks {
 		gen, v, stack := int32(i+1), st.Value, st.Funcs
@@ -519,18 +558,7 @@ func (b *stackBuilder) fill(p *Profile, scale pprofScale) {
 			if j == 0 {
 				continue
 			}
-			caller := stack[j-1]
-			e := lastEdge[caller]
-			if e < 0 || edges[e].callee != id {
-				key := uint64(caller)<<32 | uint64(id)
-				var ok bool
-				if e, ok = edgeIndex[key]; !ok {
-					e = int32(len(edges))
-					edgeIndex[key] = e
-					edges = append(edges, edgeSum{caller: caller, callee: id})
-				}
-				lastEdge[caller] = e
-			}
+			e := edgeOf(stack[j-1], id)
 			if es := &edges[e]; es.seen != gen {
 				es.seen = gen
 				es.cum += v

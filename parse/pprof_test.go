@@ -18,6 +18,8 @@ import (
 	"testing"
 
 	"github.com/google/pprof/profile"
+
+	"github.com/loopdoctor/loopdoctor/internal/synth"
 )
 
 // Profiles written by the Go programs in testdata/pprof (see its README).
@@ -622,5 +624,22 @@ func TestPprofDialect(t *testing.T) {
 				t.Errorf("dialect %q, want %q", p.Dialect, tc.want)
 			}
 		})
+	}
+}
+
+// BenchmarkPprofSynthetic reads a generated CPU profile of 100,000 samples
+// over 20,000 functions whose stacks are nearly all distinct, the case
+// where interning stacks saves least (scripts/bench.sh times 300,000).
+func BenchmarkPprofSynthetic(b *testing.B) {
+	var buf bytes.Buffer
+	if err := synth.Pprof(100_000, 20_000).Write(&buf); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Data(buf.Bytes(), "synthetic.pb.gz", Options{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -16,7 +16,9 @@
 # Tests never run this: regenerating changes every timing, and so the
 # goldens (go test ./... -update).
 #
-# testdata/pstats has its own generate.sh, which does the same.
+# testdata/pstats has its own generate.sh, which does the same, and each
+# program directory of testdata/setup (NAME/NAME.py or NAME/main.go) is
+# recorded by testdata/setup/record.sh NAME.
 #
 # Usage: testdata/regenerate.sh [diff|webhook|loop|setup|pprof]...
 set -eu
