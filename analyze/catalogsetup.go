@@ -103,8 +103,10 @@ func (g *callGraph) proven(c candidate) bool {
 		return g.evicts(c)
 	case c.rep.varies(g.lim.VaryingCost) && !g.steadyPerCaller(c.root):
 		return false
-	case c.pattern.Varying || g.onceCalled(c.root):
+	case g.onceCalled(c.root):
 		return c.rep.identical(g.lim, g.lim.MinQuotients)
+	case c.pattern.Varying:
+		return c.rep.identical(g.lim, g.lim.MinQuotients) || c.rep.unlikely(g.lim)
 	}
 	return true
 }

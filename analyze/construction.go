@@ -9,9 +9,12 @@ import (
 
 // constantUse accepts a shape candidate that has no varying use beside it
 // (docs/setup-detection.md, "Shape: setup no catalog names", shape 3):
-// its caller, a function of the user's, runs it once per call and spends
-// nearly all its time in it, so whatever uses the result is constant or
-// cheap, and what it repeats is construction work rather than arithmetic.
+// what it repeats is construction work rather than arithmetic, and
+// whatever uses the result is constant or cheap. That shows in one of two
+// ways: its caller, a function of the user's, runs it once per call and
+// spends nearly all its time in it; or it is the user's own function, run
+// at least Limits.MinCalls times, whose whole work, the use included,
+// repeats exactly.
 // Identical counts alone fit a fixed-size numeric kernel on changing
 // values as well as a table rebuilt from constant data; the kind of work
 // tells them apart.
@@ -20,15 +23,16 @@ func (g *callGraph) constantUse(c *candidate) bool {
 		return false
 	}
 	build := g.buildEdge(c.root)
-	if build == nil || !usersOwn(build.Caller) || build.Caller.Primitive < g.lim.MinCalls || edgeCalls(build) != build.Caller.Primitive ||
-		build.Cum < g.lim.Dominates*build.Caller.Cum {
-		return false
+	if build != nil && usersOwn(build.Caller) && build.Caller.Primitive >= g.lim.MinCalls &&
+		edgeCalls(build) == build.Caller.Primitive && build.Cum >= g.lim.Dominates*build.Caller.Cum {
+		c.construction, c.dominated = construction(c.root, c.rep, false), build
+		return c.construction != nil
 	}
-	if c.construction = construction(c.root, c.rep); c.construction == nil {
-		return false
+	if usersOwn(c.root) {
+		c.construction = construction(c.root, c.rep, true)
+		return c.construction != nil
 	}
-	c.dominated = build
-	return true
+	return false
 }
 
 // builderWords are the name parts that say a function constructs
@@ -51,9 +55,14 @@ var constructionCalls = []string{"__init__", "__new__", "<dictcomp>", "<setcomp>
 
 // construction returns what shows that f constructs something: f itself
 // or a member carrying most of its cost when the name says so, else f or a
-// member being a construction call; nil when nothing does.
-func construction(f *parse.Func, r repeat) *parse.Func {
-	if builderName(f.Name) {
+// member being a construction call; nil when nothing does. For a function
+// of the user's own, which also holds the use of what it builds, its name
+// says what it does with its input (parse_line), and a few objects
+// created on the way (a renderer's context) are not the point: only a
+// builder or a construction call carrying most of its cost shows
+// construction there.
+func construction(f *parse.Func, r repeat, users bool) *parse.Func {
+	if !users && builderName(f.Name) {
 		return f
 	}
 	for _, m := range r.members {
@@ -62,6 +71,9 @@ func construction(f *parse.Func, r repeat) *parse.Func {
 		}
 	}
 	for _, m := range append([]*parse.Func{f}, r.members...) {
+		if users && m.Cum < 0.5*r.cost {
+			continue
+		}
 		for _, name := range constructionCalls {
 			if m.Name == name || strings.HasSuffix(m.Name, "."+name) {
 				return m

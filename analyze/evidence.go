@@ -67,8 +67,12 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 	if e := c.cached; e != nil {
 		ev = append(ev, Fact{Kind: FactCached, Func: e.Callee, Site: e.Caller, Calls: edgeCalls(e), Of: e.Caller.Primitive, Other: c.root})
 	}
-	if d := c.dominated; d != nil {
-		ev = append(ev, Fact{Kind: FactConstantUse, Func: c.root, Site: d.Caller, Calls: edgeCalls(d), Share: d.Cum / d.Caller.Cum, Other: c.construction})
+	if k := c.construction; k != nil {
+		use := Fact{Kind: FactConstantUse, Func: c.root, Site: c.root, Calls: c.root.Primitive, Share: 1, Other: k}
+		if d := c.dominated; d != nil {
+			use.Site, use.Calls, use.Share = d.Caller, edgeCalls(d), d.Cum/d.Caller.Cum
+		}
+		ev = append(ev, use)
 	}
 	if r, ok := useRatio(g.lim, up, c); ok {
 		ev = append(ev, r)

@@ -98,7 +98,9 @@ const (
 	// spends Share of its time in it, so whatever uses the result is
 	// constant or cheap; Other shows that the repeated work constructs
 	// something: Func itself or a member whose name says so, or a
-	// construction call inside it (docs/setup-detection.md).
+	// construction call inside it (docs/setup-detection.md). When Site is
+	// Func, Func is the user's own function, run Calls times, and all its
+	// work, the use of what it builds included, repeats exactly.
 	FactConstantUse FactKind = "constant-use"
 
 	// FactUseRatio: Func costs Ratio times as much as the rest of Site's

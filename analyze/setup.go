@@ -89,8 +89,11 @@ type root struct {
 
 // accept turns c into a finding unless an accepted finding already covers
 // it: c is that finding's function or one of its further roots, c's path up
-// to its call site passes through it (c is part of its work), c lies on its
-// call chain, or c contains it and is mostly explained by it.
+// to its call site passes through it (c is part of its work), or c contains
+// it (lying on its call chain or not) and is mostly explained by it. A
+// function of the user's that builds much more than the setup inside it
+// (an option parser whose help option looks up a translation) is a finding
+// of its own, the larger one.
 func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 	up := g.upPath(c.root)
 	if isProfiler(c.root) || slices.ContainsFunc(up, isProfiler) {
@@ -99,7 +102,7 @@ func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 	down := reachable(c.root)
 	for _, t := range g.taken {
 		if t.root == c.root || slices.ContainsFunc(t.extra, func(r root) bool { return r.f == c.root }) ||
-			slices.Contains(up, t.root) || t.chain[c.root] {
+			slices.Contains(up, t.root) {
 			return findings
 		}
 		if down.has(t.root) && t.cost >= g.lim.Explained*c.cost {

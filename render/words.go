@@ -146,6 +146,10 @@ func (w wording) fact(x analyze.Fact) string {
 		if x.Other != x.Func {
 			what = w.say("it runs %s", w.label(x.Other))
 		}
+		if x.Site == x.Func {
+			return w.say("It is the user's own function, run %s, and all its work, the use of what it builds included, repeats exactly; "+
+				"and the repeated work is construction, not arithmetic: %s.", times(x.Calls), what)
+		}
 		return w.say("%s calls it once per call (%s) and spends %s of its time in it, so what uses the result is constant or cheap; "+
 			"and the repeated work is construction, not arithmetic: %s.", w.name(x.Site), times(x.Calls), units.Percent(x.Share), what)
 	case analyze.FactUseRatio:
