@@ -72,12 +72,15 @@ func dialectConstants(t *testing.T) []string {
 
 // TestDocsCited checks what the module's comments cite: every page of
 // docs they name exists, every section they quote after the page's name
-// is the start of one of its headings, and no comment points at a
-// document or a numbering from outside the repository. It lives here as
-// parse is the package every other one builds on.
+// is the start of one of its headings, every document named in capitals
+// without a path (README.md) is at the top of the repository, and no
+// comment numbers signals the way an outside document did ("S4" in
+// parentheses). It lives here as parse is the package every other one
+// builds on.
 func TestDocsCited(t *testing.T) {
 	cite := regexp.MustCompile(`docs/([\w.-]+\.md)(?:,? "([^"]+)")?`)
-	outside := regexp.MustCompile(`\b(FORMATS|SETUP-PATTERNS|REPORT-MOCKUP|STYLE)\.md\b|\(S\d+[,)]`)
+	topDoc := regexp.MustCompile(`(?:^|[^\w/.-])([A-Z][A-Z0-9_-]*\.md)\b`)
+	signal := regexp.MustCompile(`\(S\d+[,)]`)
 	headings := map[string][]string{}
 	n := 0
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
@@ -96,8 +99,13 @@ func TestDocsCited(t *testing.T) {
 		}
 		for _, cg := range f.Comments {
 			text := strings.ReplaceAll(cg.Text(), "\n", " ")
-			if m := outside.FindString(text); m != "" {
-				t.Errorf("%s cites %q, which is not part of the repository", path, m)
+			if m := signal.FindString(text); m != "" {
+				t.Errorf("%s cites %q, a numbering from outside the repository", path, m)
+			}
+			for _, m := range topDoc.FindAllStringSubmatch(text, -1) {
+				if _, err := os.Stat(filepath.Join("..", m[1])); err != nil {
+					t.Errorf("%s cites %s, which the repository does not hold", path, m[1])
+				}
 			}
 			for _, m := range cite.FindAllStringSubmatch(text, -1) {
 				n++
