@@ -1,36 +1,70 @@
 package main
 
 import (
+	"encoding/binary"
+	"io"
 	"os"
 	"runtime/debug"
+
+	"github.com/loopdoctor/loopdoctor/parse"
 )
 
-// Memory limit for one run, as a multiple of the input size: a pstats
-// dump's decoded values, strings and call graph hold a few times its
-// bytes at the peak, and the collector may let the heap grow to twice
-// what is live before it runs. A soft limit makes it run earlier instead
-// once the heap nears the budget. The floor keeps small inputs, and
-// gzipped profiles that inflate many times, from collecting more often
-// than the default would.
+// Memory budget for one run, per byte of input: a pstats dump's decoded
+// values, strings and call graph hold a few times its bytes at the peak,
+// and the collector may let the heap grow to twice what is live before it
+// runs; a soft limit makes it run earlier once the heap nears the budget.
+// google/pprof's parser holds some 10–20 bytes of objects per byte of
+// protobuf, so a pprof profile's budget is counted on its inflated size
+// and is generous enough that the collector is not made to run over and
+// over. The floor keeps small inputs from collecting more often than the
+// default would.
 const (
-	memoryPerInputByte = 8
-	memoryFloor        = 512 << 20
+	pstatsBudget = 8
+	pprofBudget  = 32
+	memoryFloor  = 512 << 20
 )
 
-// limitMemory sets the collector's soft memory limit from the size of the
-// regular files among args, unless GOMEMLIMIT already says. Measured on a
-// 99 MB dump of a million functions: peak RSS 1.17 GB without the limit,
-// 0.87 GB with it, and the same CPU time. (A higher GOGC measurably gains
-// nothing on the 17,000-function test dump, so it stays at its default.)
+// limitMemory sets the collector's soft memory limit from the regular
+// files among args, unless GOMEMLIMIT already says. Measured: on a 112 MB
+// dump of a million functions the peak RSS went from 1.33 GB to 0.83 GB
+// for some 15% more CPU; on the 17,000-function test dump nothing
+// measurable changed. (A higher GOGC gained nothing measurable there
+// either, so it stays at its default.)
 func limitMemory(args []string) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	var total int64
+	var budget int64
 	for _, a := range args {
-		if fi, err := os.Stat(a); err == nil && fi.Mode().IsRegular() {
-			total += fi.Size()
+		budget += inputBudget(a)
+	}
+	debug.SetMemoryLimit(max(memoryFloor, budget))
+}
+
+// inputBudget is the memory budget of the file name, 0 if it is not a
+// regular file that can be read.
+func inputBudget(name string) int64 {
+	f, err := os.Open(name)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0
+	}
+	size := fi.Size()
+	head := make([]byte, 40)
+	n, _ := io.ReadFull(f, head)
+	if format, _ := parse.Detect(head[:n]); format == parse.Pstats {
+		return pstatsBudget * size
+	}
+	// A gzip stream ends with its inflated size, modulo 4 GiB.
+	var trailer [4]byte
+	if n >= 2 && head[0] == 0x1f && head[1] == 0x8b && size >= 18 {
+		if _, err := f.ReadAt(trailer[:], size-4); err == nil {
+			size = max(size, int64(binary.LittleEndian.Uint32(trailer[:])))
 		}
 	}
-	debug.SetMemoryLimit(max(memoryFloor, memoryPerInputByte*total))
+	return pprofBudget * size
 }
