@@ -13,4 +13,7 @@
 //
 // Rankings, findings and stacks derived from a Profile belong to package
 // analyze; nothing here interprets the numbers.
+//
+// docs/pstats-format.md describes the pstats format, the marshal encoding
+// under it and the dialects this package recognises.
 package parse

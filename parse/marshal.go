@@ -11,11 +11,13 @@ import (
 )
 
 // This file decodes Python's marshal format, following CPython's
-// Python/marshal.c r_object, for the one purpose of reading pstats dumps. It
-// reads every version (0 to 5) and Python 2's string table, and decodes the
-// whole input into compact values rather than Python objects: a value is 16
-// bytes, containers point into one shared arena, and strings are interned,
-// so a 2.5 MB dump costs a few allocations instead of hundreds of thousands.
+// Python/marshal.c r_object, for the one purpose of reading pstats dumps;
+// docs/pstats-format.md, "Marshal, the part pstats needs", lists the codes.
+// It reads every version (0 to 5) and Python 2's string table, and decodes
+// the whole input into compact values rather than Python objects: a value
+// is 16 bytes, containers point into one shared arena, and strings are
+// interned, so a 2.5 MB dump costs a few allocations instead of hundreds of
+// thousands.
 //
 // The input is untrusted. No length read from it allocates more than the
 // remaining input could hold, nesting is bounded, and every failure is an
