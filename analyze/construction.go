@@ -55,14 +55,14 @@ var constructionCalls = []string{"__init__", "__new__", "<dictcomp>", "<setcomp>
 
 // construction returns what shows that f constructs something: f itself
 // or a member carrying most of its cost when the name says so, else f or a
-// member being a construction call; nil when nothing does. For a function
-// of the user's own, which also holds the use of what it builds, its name
-// says what it does with its input (parse_line), and a few objects
-// created on the way (a renderer's context) are not the point: only a
-// builder or a construction call carrying most of its cost shows
-// construction there.
-func construction(f *parse.Func, r repeat, users bool) *parse.Func {
-	if !users && builderName(f.Name) {
+// member being a construction call; nil when nothing does. Strict asks
+// for more where the evidence is weaker (a function of the user's own,
+// which also holds the use of what it builds; leaner counts): a name says
+// what a user's function does with its input (parse_line), and a few
+// objects created on the way (a renderer's context) are not the point, so
+// only a builder or a construction call carrying most of the cost counts.
+func construction(f *parse.Func, r repeat, strict bool) *parse.Func {
+	if !strict && builderName(f.Name) {
 		return f
 	}
 	for _, m := range r.members {
@@ -71,7 +71,7 @@ func construction(f *parse.Func, r repeat, users bool) *parse.Func {
 		}
 	}
 	for _, m := range append([]*parse.Func{f}, r.members...) {
-		if users && m.Cum < 0.5*r.cost {
+		if strict && m.Cum < 0.5*r.cost {
 			continue
 		}
 		for _, name := range constructionCalls {

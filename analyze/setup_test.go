@@ -166,6 +166,15 @@ func TestSetupPstats(t *testing.T) {
 		{dump: "../testdata/setup/option_parser_per_call/option_parser_per_call.pstats", pattern: "shape",
 			fn: fn{"option_parser_per_call.py", "read_options"}, site: fn{"option_parser_per_call.py", "main"},
 			multiple: fn{"optparse.py", "add_option"}},
+		// A matcher built per call indexes the same reference text: one
+		// loop of its own, beside the varying quick_ratio.
+		{dump: "../testdata/setup/difflib_reference/difflib_reference.pstats", pattern: "shape",
+			fn: fn{"difflib.py", "__init__"}, site: fn{"difflib_reference.py", "closeness"},
+			multiple: fn{"~", "<method 'setdefault' of 'dict' objects>"}},
+		{dump: "../testdata/setup/sniff_sample/sniff_sample.pstats", pattern: "shape",
+			fn: fn{"csv.py", "sniff"}, site: fn{"sniff_sample.py", "read_row"}},
+		{dump: "../testdata/setup/html_constant_page/html_constant_page.pstats", pattern: "shape",
+			fn: fn{"html/parser.py", "feed"}, site: fn{"html_constant_page.py", "link_for"}},
 		{dump: "../testdata/setup/config_copy.pstats", pattern: "P13", fn: fn{"copy.py", "deepcopy"},
 			site: fn{"config_copy.py", "handle"}},
 		{dump: "../testdata/setup/yaml_reload.pstats", pattern: "P14", fn: fn{"yaml/__init__.py", "safe_load"},
@@ -301,6 +310,10 @@ func TestSetupNegative(t *testing.T) {
 		{"setup/lexer_once/lexer_once.pstats", "one pygments lexer for ten files: its regexes compile once, far below re's cache"},
 		{"setup/deepcopy_moves/deepcopy_moves.pstats", "deepcopy of 1,000 different boards"},
 		{"setup/crc_frames/crc_frames.pstats", "a CRC of fixed-size frames: identical counts, dominating its caller, but arithmetic"},
+		{"setup/difflib_pairs/difflib_pairs.pstats", "a SequenceMatcher per pair of different word lists"},
+		{"setup/vector_step/vector_step.pstats", "a fixed-size step creating vector objects: identical counts in the user's function, but arithmetic"},
+		{"setup/html_pages/html_pages.pstats", "one HTMLParser per different page"},
+		{"setup/zone_cached/zone_cached.pstats", "four time zones through ZoneInfo's own cache"},
 		{"loop/blocking.pstats", "a CPU-heavy checksum per request is work, not setup"},
 		{"pstats/large.pstats", "CPython's test suite: 17,000 functions on varied inputs, ast.parse called 712 times on varied sources"},
 	}
@@ -438,6 +451,15 @@ func handlerWith(build float64, counts [4]int64, emits, writes int64) *handGraph
 	return g
 }
 
+// userBuilder builds main → read_options, a function of the user's run 10
+// times from one call of main, whose identical work creates objects
+// (an __init__ called 30 times) for initCost of its 0.9 s.
+func userBuilder(initCost float64) *handGraph {
+	return newGraph(1).fn(app, "main", 1, 1).fn(app, "read_options", 10, 0.9).fn(lib, "__init__", 30, initCost).
+		call(app+":main", app+":read_options", 10, 0.9).call(app+":read_options", lib+":__init__", 30, initCost).
+		body(app+":read_options", 10)
+}
+
 // shapeCase is one hand-built profile and the finding it must give.
 type shapeCase struct {
 	name    string
@@ -476,6 +498,10 @@ func TestSetupShape(t *testing.T) {
 		{name: "identical construction run by a loop in a function called once is iteration, not setup per call",
 			graph: newGraph(1).fn(app, "main", 1, 1).fn(lib, "build_index", 10, 0.9).
 				call(app+":main", lib+":build_index", 10, 0.9).body(lib+":build_index", 10)},
+		{name: "a user's function that builds and uses, with objects created for most of its time, needs no caller",
+			graph: userBuilder(0.6), pattern: "shape", fn: app + ":read_options", site: "main", calls: 10, cost: 0.9,
+			fact: Fact{Kind: FactConstantUse, Func: named("read_options"), Site: named("read_options"), Calls: 10, Share: 1, Other: named("__init__")}},
+		{name: "a user's function creating a few objects in identical work is not construction", graph: userBuilder(0.2)},
 		{name: "an identical handler beside a varying response moves down to its builder", graph: handlerWith(0.9, [4]int64{40, 250, 10, 30}, 20, 37),
 			pattern: "shape", fn: lib + ":step", site: "handle", calls: 10, cost: 0.9},
 		{name: "a builder holding too little of the handler's cost leaves the finding at the handler",

@@ -245,6 +245,17 @@ func (g *callGraph) shapeCandidates() []candidate {
 		}
 		switch {
 		case c.use != nil && c.rep.identical(g.lim, g.lim.MinQuotients) && g.worthShape(c.calls, c.cost, g.lim.MinPerCall):
+		case c.use != nil && usersOwn(c.use.Caller) && c.rep.unlikely(g.lim) && c.rep.quotients >= 2 &&
+			construction(c.root, c.rep, true) != nil && g.worthShape(c.calls, c.cost, g.lim.MinPerCall):
+			// Leaner counts beside a varying use in the user's code prove
+			// it as they prove a constant use, when most of the work is
+			// construction with a loop of its own (a matcher indexing the
+			// same reference text on every call), not a use that creates
+			// an object on the way (a template's render context). Inside a library, steps
+			// repeat exactly on inputs of the same shape (the code of
+			// different patterns of one form); and an object made once
+			// per input (a tokenizer for each document) runs everything
+			// it alone calls once per call.
 		case g.worthShape(c.calls, c.cost, g.lim.MinBuildPerCall) && g.constantUse(&c):
 		default:
 			continue

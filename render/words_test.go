@@ -53,6 +53,9 @@ func TestSentence(t *testing.T) {
 			"yacc ran 97 times for 100 cache lookups (yaml/__init__.py:74 load): the cache missed 97% of the time."},
 		{"use ratio", analyze.Fact{Kind: analyze.FactUseRatio, Func: yacc, Site: site, Other: load, Ratio: 9.24, Cost: 0.0931},
 			"It costs 9.2× as much as the rest of get_values's work: its heaviest other call, yaml/__init__.py:74 load, took 93.1 ms."},
+		{"constant use in the user's own function", analyze.Fact{Kind: analyze.FactConstantUse, Func: site, Site: site, Calls: 400, Share: 1, Other: load},
+			"It is the user's own function, run 400 times, and all its work, the use of what it builds included, repeats exactly; " +
+				"and the repeated work is construction, not arithmetic: it runs yaml/__init__.py:74 load."},
 		{"chain", analyze.Fact{Kind: analyze.FactChain, Funcs: []*parse.Func{site, yacc, compile}},
 			"Call chain: get_values → yacc → {built-in method builtins.compile}."},
 		{"bytes", analyze.Fact{Kind: analyze.FactStackCost, Func: load, Cost: 754043838, Share: 0.48},
