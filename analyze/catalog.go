@@ -10,7 +10,7 @@ import (
 // matched by path suffix and name, never by line number: lines move between
 // library versions, names rarely do.
 type Pattern struct {
-	ID    string // "P1".."P26" for Python, "G1".."G12" for Go
+	ID    string // "P1".."P27" for Python, "G1".."G12" for Go
 	Title string // names the problem; shown as the finding's title
 
 	// Build lists the functions that do the setup. A finding is named at

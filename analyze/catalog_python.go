@@ -247,6 +247,19 @@ var pythonPatterns = []Pattern{
 		Ref: "mpfaffenberger/code_puppy#399; palantir/python-language-server#509",
 	},
 	{
+		ID:      "P27",
+		Varying: true, // a framework may inspect many different callables, each once
+		Title:   "Function signature re-inspected per call (inspect.signature)",
+		Build: []Frames{
+			{"inspect.py", []string{"signature", "Signature.from_callable", "_signature_from_callable"}},
+		},
+		Why: "inspect.signature rebuilds a Signature and one Parameter object per parameter from the code object " +
+			"every time, although a function's signature never changes.",
+		Fix: "Compute the signature once per callable and keep it (at decoration time, or behind " +
+			"functools.lru_cache keyed by the callable).",
+		Ref: "django/django#13151; fastapi/fastapi#13974; scikit-learn/scikit-learn#33067",
+	},
+	{
 		ID:    "P5",
 		Title: "TLS context and CA bundle loaded per call (ssl)",
 		Build: []Frames{

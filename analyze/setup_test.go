@@ -185,6 +185,8 @@ func TestSetupPstats(t *testing.T) {
 			also: []fn{{"argparse.py", "add_argument"}}, site: fn{"argparse_bot.py", "build_parser"}},
 		{dump: "../testdata/setup/ini_reload/ini_reload.pstats", pattern: "P26", fn: fn{"configparser.py", "read"},
 			site: fn{"ini_reload.py", "allowed"}, multiple: fn{"configparser.py", "_read"}},
+		{dump: "../testdata/setup/signature_per_call/signature_per_call.pstats", pattern: "P27", fn: fn{"inspect.py", "signature"},
+			site: fn{"signature_per_call.py", "dispatch"}},
 		{dump: "../testdata/setup/requests_get/requests_get.pstats", pattern: "P6", fn: fn{"requests/api.py", "request"},
 			site: fn{"requests_get.py", "check"}},
 		{dump: "../testdata/setup/logging_reconfig/logging_reconfig.pstats", pattern: "P20", fn: fn{"logging/config.py", "dictConfig"},
@@ -314,6 +316,7 @@ func TestSetupNegative(t *testing.T) {
 		{"setup/vector_step/vector_step.pstats", "a fixed-size step creating vector objects: identical counts in the user's function, but arithmetic"},
 		{"setup/html_pages/html_pages.pstats", "one HTMLParser per different page"},
 		{"setup/zone_cached/zone_cached.pstats", "four time zones through ZoneInfo's own cache"},
+		{"setup/signature_registry/signature_registry.pstats", "400 different callables, each inspected once"},
 		{"loop/blocking.pstats", "a CPU-heavy checksum per request is work, not setup"},
 		{"pstats/large.pstats", "CPython's test suite: 17,000 functions on varied inputs, ast.parse called 712 times on varied sources"},
 	}
@@ -724,7 +727,7 @@ func TestSetupInvariants(t *testing.T) {
 	}
 }
 
-// TestCatalog checks the catalog as data: every Python pattern (P1-P26)
+// TestCatalog checks the catalog as data: every Python pattern (P1-P27)
 // and Go pattern (G1-G12) is there once, with every field filled in.
 func TestCatalog(t *testing.T) {
 	seen := map[string]bool{}

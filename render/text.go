@@ -66,27 +66,26 @@ func Text(w io.Writer, r *analyze.Report) error {
 }
 
 // Summary is the report's first line: what was read and how big it is.
-func Summary(r *analyze.Report) string { return strings.Join(summaryPhrases(r), ", ") }
+func Summary(r *analyze.Report) string { return strings.Join(summaryPhrases(r), " ") }
 
-// summaryPhrases are the parts of the summary, each kept on one line.
+// summaryPhrases are the parts of the summary, each kept on one line and
+// carrying the punctuation that follows it. The source is a phrase of its
+// own, so a long file name does not split "cProfile (Python 3)".
 func summaryPhrases(r *analyze.Report) []string {
 	p := r.Profile
-	s := []string{p.Source + " — " + describe(p)}
+	s := []string{p.Source + " —", describe(p) + ","}
 	if r.Calls >= 0 {
-		s = append(s, counted(r.Calls, "call", "calls"))
+		s = append(s, counted(r.Calls, "call", "calls")+",")
 	}
 	return append(s, units.Value(p.Total, p.Unit)+" total")
 }
 
-// writePhrases writes phrases joined by ", ", breaking lines only between
+// writePhrases writes phrases joined by spaces, breaking lines only between
 // phrases, so "1.01 s total" never splits; later lines start with rest. A
 // phrase too long for a line of its own is wrapped by words.
 func writePhrases(b *bytes.Buffer, rest string, phrases []string) {
 	prefix, line := "", ""
-	for i, ph := range phrases {
-		if i < len(phrases)-1 {
-			ph += ","
-		}
+	for _, ph := range phrases {
 		switch {
 		case line == "":
 			line = ph
