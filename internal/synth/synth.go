@@ -45,7 +45,7 @@ func callers(s Shape, i, n int) []int {
 	}
 	c := []int{(i - 1) / 4}
 	if i > 8 && i%3 != 0 {
-		if second := (i * 7919) % i; second != c[0] {
+		if second := (i*7919 + 13) % i; second != c[0] { // an earlier function, spread out
 			c = append(c, second)
 		}
 	}
