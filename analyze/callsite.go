@@ -95,7 +95,10 @@ func (g *callGraph) otherSites(f, site *parse.Func) (sites []Fact, more int) {
 		}
 	}
 	slices.SortStableFunc(found, func(a, b *parse.Edge) int {
-		return cmp.Or(cmp.Compare(b.Calls, a.Calls), strings.Compare(a.Caller.String(), b.Caller.String()))
+		if c := cmp.Compare(b.Calls, a.Calls); c != 0 {
+			return c
+		}
+		return byLabel(a.Caller, b.Caller)
 	})
 	for _, e := range found[:min(3, len(found))] {
 		sites = append(sites, Fact{Kind: FactCall, Site: e.Caller, Func: e.Callee, Calls: e.Calls})

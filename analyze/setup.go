@@ -3,7 +3,6 @@ package analyze
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -50,7 +49,10 @@ func setup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
 		findings = stackSetup(p, lim, catalog)
 	}
 	slices.SortStableFunc(findings, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(b.Saving, a.Saving), cmp.Compare(b.Cost, a.Cost), strings.Compare(a.Func.String(), b.Func.String()))
+		if c := cmp.Or(cmp.Compare(b.Saving, a.Saving), cmp.Compare(b.Cost, a.Cost)); c != 0 {
+			return c
+		}
+		return byLabel(a.Func, b.Func)
 	})
 	return findings
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
@@ -104,7 +103,10 @@ func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repea
 		}
 	}
 	byCost := func(a, b *parse.Func) int {
-		return cmp.Or(cmp.Compare(b.Cum, a.Cum), strings.Compare(a.String(), b.String()))
+		if c := cmp.Compare(b.Cum, a.Cum); c != 0 {
+			return c
+		}
+		return byLabel(a, b)
 	}
 	slices.SortFunc(r.multiples, byCost)
 	slices.SortFunc(r.odd, byCost)
