@@ -124,18 +124,19 @@ func (e *errMarshal) Error() string { return fmt.Sprintf("byte %#x: %s", e.off, 
 
 func newDecoder(data []byte) *decoder {
 	// Preallocate for a typical dump, bounded: testdata/pstats/large.pstats
-	// holds one value per 6 input bytes, one ref per 150 and one distinct
-	// string per 270, and its stats dict has an item per 90 bytes; those
-	// items wait on the stack until the dict ends. Large slices grow by a
-	// quarter at a time, so growing these would copy them many times over.
-	refs := min(len(data)/128, 1<<16)
+	// holds one value per 6 input bytes, one ref per 22 (Python 3 flags
+	// every shared tuple, int and float) and one distinct string per 260,
+	// and its stats dict has an item per 90 bytes; those items wait on the
+	// stack until the dict ends. Large slices grow by a quarter at a time,
+	// so growing these would copy them many times over.
+	strs := min(len(data)/256, 1<<16)
 	return &decoder{
 		data:   data,
 		arena:  make([]value, 0, len(data)/5),
 		stack:  make([]value, 0, min(len(data)/64, 1<<20)),
-		refs:   make([]value, 0, refs),
-		strs:   make([]string, 0, min(len(data)/256, 1<<16)),
-		ids:    make(map[string]uint32, min(len(data)/64, 1<<16)),
+		refs:   make([]value, 0, len(data)/20),
+		strs:   make([]string, 0, strs),
+		ids:    make(map[string]uint32, strs),
 		layout: -1,
 	}
 }
@@ -198,26 +199,30 @@ func (d *decoder) intern(b []byte, latin1 bool) uint32 {
 	if id, ok := d.ids[string(b)]; ok {
 		return id
 	}
-	s := string(b)
-	if !utf8.Valid(b) {
-		if latin1 {
-			r := make([]rune, len(b))
-			for i, c := range b {
-				r[i] = rune(c)
-			}
-			s = string(r)
-		} else {
-			s = strings.ToValidUTF8(s, "\uFFFD")
-		}
-		if id, ok := d.ids[s]; ok {
-			// Other bytes decoded to the same text: one text, one index.
-			d.ids[string(b)] = id
-			return id
-		}
-		d.ids[s] = uint32(len(d.strs))
-	}
 	id := uint32(len(d.strs))
-	d.strs = append(d.strs, s)
+	if utf8.Valid(b) {
+		s := string(b) // the text and its key share one allocation
+		d.strs = append(d.strs, s)
+		d.ids[s] = id
+		return id
+	}
+	var s string
+	if latin1 {
+		r := make([]rune, len(b))
+		for i, c := range b {
+			r[i] = rune(c)
+		}
+		s = string(r)
+	} else {
+		s = strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	if prev, ok := d.ids[s]; ok {
+		// Other bytes decoded to the same text: one text, one index.
+		id = prev
+	} else {
+		d.strs = append(d.strs, s)
+		d.ids[s] = id
+	}
 	d.ids[string(b)] = id
 	return id
 }
