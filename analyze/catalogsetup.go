@@ -36,7 +36,7 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 		// group the rest by call site: one finding per place to fix.
 		slices.SortStableFunc(roots, func(a, b root) int { return cmp.Compare(b.cost, a.cost) })
 		var outer []root
-		var below, isRoot funcSet // what the outer roots so far reach; the roots
+		below, isRoot := g.newFuncSet(), g.newFuncSet() // what the outer roots so far reach; the roots
 		for _, r := range roots {
 			isRoot.add(r.f)
 		}
@@ -54,7 +54,7 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 					pending++
 				}
 			}
-			below.addReachable(r.f, func(f *parse.Func) bool {
+			g.addReachable(below, r.f, func(f *parse.Func) bool {
 				if isRoot.has(f) {
 					pending--
 				}
