@@ -114,7 +114,7 @@ func (g *callGraph) cacheInFront(f *parse.Func, up []*parse.Func) *parse.Edge {
 	}
 	for _, e := range steps {
 		n := e.Caller.Primitive
-		if usersOwn(e.Caller) && !resumed(e.Caller) && n >= g.lim.MinCalls && float64(edgeCalls(e)) <= g.lim.MinMissRatio*float64(n) {
+		if g.usersOwn(e.Caller) && !resumed(e.Caller) && n >= g.lim.MinCalls && float64(edgeCalls(e)) <= g.lim.MinMissRatio*float64(n) {
 			return e
 		}
 	}

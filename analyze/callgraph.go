@@ -10,7 +10,7 @@ import (
 
 // callGraph is a pstats profile with what the detector derives once.
 type callGraph struct {
-	p     *parse.Profile
+	*profileIndex
 	lim   *Limits
 	files []string // per function ID, its file with forward slashes
 
@@ -22,13 +22,13 @@ type callGraph struct {
 
 	taken []candidate // candidates accepted as findings so far
 
-	pythonMajor int                   // the major version of the Python that wrote the dump; 0 if unknown
-	cycles      *callgraph.Components // recursive cycles, for private
+	pythonMajor int // the major version of the Python that wrote the dump; 0 if unknown
 }
 
-func newCallGraph(p *parse.Profile, lim *Limits) *callGraph {
+func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
+	p := ix.p
 	n := len(p.Funcs)
-	g := &callGraph{p: p, lim: lim, runtime: make([]float64, n), files: make([]string, n)}
+	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n), files: make([]string, n)}
 	fixed := make([]bool, n)
 	for i, f := range p.Funcs {
 		g.files[i] = slashed(f.File)

@@ -15,8 +15,9 @@ func BenchmarkCallGraphLarge(b *testing.B) {
 		b.Fatal(err)
 	}
 	lim := DefaultLimits()
+	ix := newProfileIndex(p)
 	b.ReportAllocs()
 	for b.Loop() {
-		newCallGraph(p, &lim)
+		newCallGraph(ix, &lim)
 	}
 }

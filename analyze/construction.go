@@ -23,12 +23,12 @@ func (g *callGraph) constantUse(c *candidate) bool {
 		return false
 	}
 	build := g.buildEdge(c.root)
-	if build != nil && usersOwn(build.Caller) && build.Caller.Primitive >= g.lim.MinCalls &&
+	if build != nil && g.usersOwn(build.Caller) && build.Caller.Primitive >= g.lim.MinCalls &&
 		edgeCalls(build) == build.Caller.Primitive && build.Cum >= g.lim.Dominates*build.Caller.Cum {
 		c.construction, c.dominated = construction(c.root, c.rep, false), build
 		return c.construction != nil
 	}
-	if usersOwn(c.root) {
+	if g.usersOwn(c.root) {
 		c.construction = construction(c.root, c.rep, true)
 		return c.construction != nil
 	}

@@ -18,7 +18,7 @@ func (g *callGraph) finding(c candidate, up []*parse.Func) Finding {
 		Cost:    c.cost,
 		Saving:  c.cost * (1 - 1/float64(c.calls)),
 	}
-	if len(up) > 0 && usersOwn(up[0]) {
+	if len(up) > 0 && g.usersOwn(up[0]) {
 		f.CallSite = up[0]
 	}
 	if c.calls > 0 {

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/loopdoctor/loopdoctor/internal/callgraph"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -13,15 +12,16 @@ import (
 // profiles with tens of thousands of functions many times over; a slice
 // indexed by ID is several times faster there than a map.
 type funcSet struct {
-	in      []bool
+	in      []bool // by function ID, as long as the profile's functions
 	members []*parse.Func
+}
+
+func (ix *profileIndex) newFuncSet() *funcSet {
+	return &funcSet{in: make([]bool, len(ix.p.Funcs))}
 }
 
 // add puts f in the set and reports whether it was new.
 func (s *funcSet) add(f *parse.Func) bool {
-	if f.ID >= len(s.in) {
-		s.in = append(s.in, make([]bool, f.ID+1-len(s.in)+len(s.in)/2)...)
-	}
 	if s.in[f.ID] {
 		return false
 	}
@@ -30,51 +30,57 @@ func (s *funcSet) add(f *parse.Func) bool {
 	return true
 }
 
-func (s *funcSet) has(f *parse.Func) bool { return f.ID < len(s.in) && s.in[f.ID] }
+// addNew puts function id, not yet in the set, in it: the walks know the
+// IDs, and reading f.ID from each Func cost them a cache miss.
+func (s *funcSet) addNew(id int32, funcs []*parse.Func) *parse.Func {
+	f := funcs[id]
+	s.in[id] = true
+	s.members = append(s.members, f)
+	return f
+}
+
+func (s *funcSet) has(f *parse.Func) bool { return s.in[f.ID] }
 
 // reachable returns f and every function f calls, directly or not.
-func reachable(f *parse.Func) *funcSet {
-	s := &funcSet{}
-	s.addReachable(f, nil)
+func (ix *profileIndex) reachable(f *parse.Func) *funcSet {
+	s := ix.newFuncSet()
+	ix.addReachable(s, f, nil)
 	return s
 }
 
-// addReachable adds f and every function f calls, directly or not. In a
-// set built only this way, a member's callees are members too, so the walk
-// stops at functions already in it: a union of many subtrees costs one
-// walk of the graph. A non-nil stop is told of each function added and
-// ends the walk early by returning true.
-func (s *funcSet) addReachable(f *parse.Func, stop func(added *parse.Func) bool) {
+// addReachable adds to s f and every function f calls, directly or not.
+// In a set built only this way, a member's callees are members too, so
+// the walk stops at functions already in it: a union of many subtrees
+// costs one walk of the graph. A non-nil stop is told of each function
+// added and ends the walk early by returning true.
+func (ix *profileIndex) addReachable(s *funcSet, f *parse.Func, stop func(added *parse.Func) bool) {
 	i := len(s.members)
 	if !s.add(f) || stop != nil && stop(f) {
 		return
 	}
 	for ; i < len(s.members); i++ {
-		for _, e := range s.members[i].Out {
-			if s.add(e.Callee) && stop != nil && stop(e.Callee) {
+		for _, c := range ix.out.Succ(s.members[i].ID) {
+			if s.in[c] {
+				continue
+			}
+			added := s.addNew(c, ix.p.Funcs)
+			if stop != nil && stop(added) {
 				return
 			}
 		}
 	}
 }
 
-// insidePool keeps private's scan positions, all zero, between calls: the
-// setup search calls private for dozens of functions, and growing a new
-// array to a 17,000-function profile each time allocated megabytes.
-var insidePool = sync.Pool{New: func() any { return new([]int32) }}
-
-// cycles finds p's recursive cycles: the strongly connected components of
-// its call graph.
-func cycles(p *parse.Profile) *callgraph.Components {
-	g := callgraph.New(len(p.Funcs), len(p.Edges))
-	for _, f := range p.Funcs {
-		for _, e := range f.Out {
-			g.Edge(e.Callee.ID)
-		}
-		g.EndNode()
-	}
-	return callgraph.SCC(g)
+// privateScratch is private's per-call state, kept between calls in
+// privatePool: the setup search calls private for dozens of functions,
+// and growing new arrays to a 17,000-function profile each time allocated
+// megabytes. Every entry is zero between calls.
+type privateScratch struct {
+	inside []int32 // by function ID, see private
+	tried  []int32 // by cycle, see private
 }
+
+var privatePool = sync.Pool{New: func() any { return new(privateScratch) }}
 
 // private returns the functions that only f calls, directly or through
 // each other, leaving out what f reaches only through the callees in cut:
@@ -83,59 +89,66 @@ func cycles(p *parse.Profile) *callgraph.Components {
 // Functions that call each other (a parser's node and mapping rules) join
 // together, once every caller from outside their cycle is in the set; one
 // by one, each would wait for the other forever.
-func (g *callGraph) private(f *parse.Func, cut ...*parse.Func) *funcSet {
-	s := &funcSet{}
+func (ix *profileIndex) private(f *parse.Func, cut ...*parse.Func) *funcSet {
+	s := ix.newFuncSet()
 	s.add(f)
-	// inside[c.ID] counts the callers at the front of c.In already found
-	// in the set or in c's own cycle. The set only grows, so the next
-	// check of c resumes there: helpers such as len have thousands of
+	// inside[c] counts the callers at the front of c's callers already
+	// found in the set or in c's own cycle. The set only grows, so the
+	// next check of c resumes there: helpers such as len have thousands of
 	// callers and are checked again from every member that calls them.
-	buf := insidePool.Get().(*[]int32)
-	inside := *buf
-	if len(inside) < len(g.p.Funcs) {
-		inside = make([]int32, len(g.p.Funcs))
+	// For the same reason tried[k] counts the members at the front of
+	// cycle k known to join: a cycle of thousands of functions is
+	// reached from many members and asked again each time.
+	sc := privatePool.Get().(*privateScratch)
+	if len(sc.inside) < len(ix.p.Funcs) {
+		sc.inside = make([]int32, len(ix.p.Funcs))
 	}
+	if len(sc.tried) < ix.cycles.Len() {
+		sc.tried = make([]int32, ix.cycles.Len())
+	}
+	inside, tried := sc.inside[:len(ix.p.Funcs)], sc.tried[:ix.cycles.Len()]
 	defer func() {
 		clear(inside)
-		*buf = inside
-		insidePool.Put(buf)
+		clear(tried)
+		privatePool.Put(sc)
 	}()
-	own := g.cycles.Of[f.ID] // f's own cycle calls f back: its members join one by one
-	joins := func(c *parse.Func) bool {
-		if slices.Contains(cut, c) {
+	of := ix.cycles.Of
+	own := of[f.ID] // f's own cycle calls f back: its members join one by one
+	cutOff := func(c int32) bool {
+		return slices.ContainsFunc(cut, func(x *parse.Func) bool { return x.ID == int(c) })
+	}
+	joins := func(c int32) bool {
+		if cutOff(c) {
 			return false
 		}
-		cycle := g.cycles.Of[c.ID]
-		k := int(inside[c.ID])
-		for k < len(c.In) && (s.has(c.In[k].Caller) || cycle != own && g.cycles.Of[c.In[k].Caller.ID] == cycle) {
+		cycle := of[c]
+		callers := ix.in.Succ(int(c))
+		k := inside[c]
+		for int(k) < len(callers) && (s.in[callers[k]] || cycle != own && of[callers[k]] == cycle) {
 			k++
 		}
-		inside[c.ID] = int32(k)
-		return k == len(c.In)
+		inside[c] = k
+		return int(k) == len(callers)
 	}
 	for i := 0; i < len(s.members); i++ {
-		for _, e := range s.members[i].Out {
-			c := e.Callee
-			if s.has(c) {
+		for _, c := range ix.out.Succ(s.members[i].ID) {
+			if s.in[c] {
 				continue
 			}
-			if g.cycles.Of[c.ID] == own {
+			if of[c] == own {
 				if joins(c) {
-					s.add(c)
+					s.addNew(c, ix.p.Funcs)
 				}
 				continue
 			}
-			cycle := g.cycles.Members(int(g.cycles.Of[c.ID]))
-			all := true
-			for _, id := range cycle {
-				if !joins(g.p.Funcs[id]) {
-					all = false
-					break
-				}
+			k := of[c]
+			cycle := ix.cycles.Members(int(k))
+			for int(tried[k]) < len(cycle) && joins(cycle[tried[k]]) {
+				tried[k]++
 			}
-			if all {
+			if int(tried[k]) == len(cycle) {
 				for _, id := range cycle {
-					s.add(g.p.Funcs[id])
+					s.addNew(id, ix.p.Funcs)
 				}
 			}
 		}

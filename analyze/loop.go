@@ -135,12 +135,13 @@ type LoopNote struct {
 // Blocker.Finding. It returns nil when p holds no event loop it recognises.
 func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 	lim := DefaultLimits()
-	return eventLoop(p, slow, findings, &lim)
+	return eventLoop(newProfileIndex(p), slow, findings, &lim)
 }
 
 // eventLoop is EventLoop with the limits the report uses; the advice
 // judges repeated work by them.
-func eventLoop(p *parse.Profile, slow float64, findings []Finding, lim *Limits) *Loop {
+func eventLoop(ix *profileIndex, slow float64, findings []Finding, lim *Limits) *Loop {
+	p := ix.p
 	if slow <= 0 {
 		slow = defaultSlow
 	}
@@ -174,7 +175,7 @@ func eventLoop(p *parse.Profile, slow float64, findings []Finding, lim *Limits) 
 	case "yappi":
 		l.Notes = append(l.Notes, LoopNote{Kind: NoteYappi})
 	}
-	w := newLoopWalk(p, rt, lim)
+	w := newLoopWalk(ix, rt, lim)
 	l.Blockers = w.blockers(l, findings)
 	if n, ok := w.slowSteps(l); ok {
 		l.Notes = append(l.Notes, n)

@@ -119,14 +119,14 @@ func (w *loopWalk) advice(b *Blocker, own bool, findings []Finding) Advice {
 		a.Kind = AdviceSleep
 	case isThreadWait(f):
 		a.Kind = AdviceAwait
-	case waitsOnIO(f):
+	case w.waitsOnIO(f):
 		a.Kind, a.Waits = AdviceAsyncIO, waitsFor(f)
 	case b.Finding >= 0:
 		a.Kind, a.Finding, a.Func = AdviceBuildOnce, b.Finding, findings[b.Finding].Func
 	case w.sameWork(f):
 		a.Kind, a.Calls = AdviceBuildOnce, f.Primitive
 	default:
-		a.CShare = cShare(f)
+		a.CShare = w.cShare(f)
 		a.Kind, a.Worker, a.Handoff = offload(b.PerCall, a.CShare)
 	}
 	return a
@@ -161,12 +161,7 @@ func (w *loopWalk) sameWork(f *parse.Func) bool {
 	}
 	var work int64
 	evidence := 0
-	if w.cycles == nil {
-		// private needs the profile and its recursive cycles, nothing else
-		// of the setup search's graph.
-		w.cycles = &callGraph{p: w.p, lim: w.lim, cycles: cycles(w.p)}
-	}
-	for _, m := range w.cycles.private(f).members {
+	for _, m := range w.ix.private(f).members {
 		for _, e := range m.Out {
 			if e.Callee == m || e.Calls <= 0 {
 				continue
@@ -186,11 +181,11 @@ func (w *loopWalk) sameWork(f *parse.Func) bool {
 // cShare is the share of f's time spent in C code: the own time of the C
 // functions among f and what it reaches, called from inside. Without stacks
 // a function also called from elsewhere may lend some of its time.
-func cShare(f *parse.Func) float64 {
+func (w *loopWalk) cShare(f *parse.Func) float64 {
 	if f.Cum <= 0 {
 		return 0
 	}
-	inside := reachable(f)
+	inside := w.ix.reachable(f)
 	var c float64
 	for _, g := range inside.members {
 		if !cFunc(g) {
@@ -248,11 +243,11 @@ var blockingCalls = []string{
 // for I/O. Without stacks, the time is that of the waiting calls made by f
 // or by any function reachable from it, an estimate that can only
 // overstate when those functions are also called from elsewhere.
-func waitsOnIO(f *parse.Func) bool {
+func (w *loopWalk) waitsOnIO(f *parse.Func) bool {
 	if cFunc(f) {
 		return slices.Contains(blockingCalls, cName(f))
 	}
-	inside := reachable(f)
+	inside := w.ix.reachable(f)
 	var wait float64
 	for _, g := range inside.members {
 		if !cFunc(g) || !slices.Contains(blockingCalls, cName(g)) {

@@ -64,7 +64,7 @@ func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 		}
 		if !own { // a body's own time is fixed in the body itself
 			b.CallSite = w.userCaller(f)
-			b.Finding = linkFinding(f, b.Cost, findings)
+			b.Finding = w.linkFinding(f, b.Cost, findings)
 		}
 		b.Advice = w.advice(&b, own, findings)
 		out = append(out, b)
@@ -138,15 +138,19 @@ func (w *loopWalk) userCaller(f *parse.Func) *parse.Func {
 // it) and which accounts for at least half of cost, the time f held the
 // loop; or -1. A finding above f, or a small one inside it, is no reason
 // to call f setup.
-func linkFinding(f *parse.Func, cost float64, findings []Finding) int {
+func (w *loopWalk) linkFinding(f *parse.Func, cost float64, findings []Finding) int {
 	best := -1
-	var below *funcSet
+	var below *reach
 	for i, fd := range findings {
 		if fd.Func == nil || fd.Cost < thinShare*cost || best >= 0 && fd.Cost <= findings[best].Cost {
 			continue
 		}
 		if below == nil {
-			below = reachable(f)
+			funcs := make([]*parse.Func, len(findings))
+			for i, fd := range findings {
+				funcs[i] = fd.Func
+			}
+			below = w.ix.reachesAny(f, funcs)
 		}
 		if below.has(fd.Func) {
 			best = i

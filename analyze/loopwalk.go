@@ -39,11 +39,19 @@ func funcName(f *parse.Func) string {
 // origin is OriginOf, also knowing yappi's spelling of C functions and,
 // for an installed application, taking its code for the user's.
 func (w *loopWalk) origin(f *parse.Func) location.Origin {
-	o := origin(f)
+	o := w.pyOrigin(f)
 	if w.installed && o == location.ThirdParty {
 		return location.User
 	}
 	return o
+}
+
+// pyOrigin is origin from the profile's index.
+func (w *loopWalk) pyOrigin(f *parse.Func) location.Origin {
+	if cFunc(f) {
+		return location.Native
+	}
+	return w.ix.origins[f.ID]
 }
 
 // origin is OriginOf, also knowing yappi's spelling of C functions.
@@ -153,10 +161,10 @@ const (
 // loopWalk classifies the functions that ran inside loop steps.
 type loopWalk struct {
 	p        *parse.Profile
+	ix       *profileIndex
 	rt       *loopRuntime
 	lim      *Limits
-	cycles   *callGraph // built on first use, for private
-	awaits   []bool     // the function awaits: a coroutine wherever it runs
+	awaits   []bool // the function awaits: a coroutine wherever it runs
 	kind     []nodeKind
 	demoted  []bool // thin layers also called from outside the loop
 	steps    []float64
@@ -173,20 +181,21 @@ type loopWalk struct {
 	resumptions bool
 }
 
-func newLoopWalk(p *parse.Profile, rt *loopRuntime, lim *Limits) *loopWalk {
-	w := &loopWalk{p: p, rt: rt, lim: lim, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs)),
+func newLoopWalk(ix *profileIndex, rt *loopRuntime, lim *Limits) *loopWalk {
+	p := ix.p
+	w := &loopWalk{p: p, ix: ix, rt: rt, lim: lim, awaits: make([]bool, len(p.Funcs)), demoted: make([]bool, len(p.Funcs)),
 		resumptions: p.Dialect != "yappi"}
 	w.findAwaiting()
 	// Installed unless some function under the loop is the user's; the
 	// walk ends at the first one found.
 	w.installed = true
-	var under funcSet
+	under := ix.newFuncSet()
 	isUser := func(g *parse.Func) bool {
-		w.installed = w.installed && origin(g) != location.User
+		w.installed = w.installed && w.pyOrigin(g) != location.User
 		return !w.installed
 	}
 	for _, f := range rt.starts {
-		under.addReachable(f, isUser)
+		ix.addReachable(under, f, isUser)
 	}
 	// Classify, then demote thin layers that are also called from outside
 	// loop steps (their callees' numbers would mix both), until stable.

@@ -169,8 +169,9 @@ func Analyze(p *parse.Profile, opts Options) *Report {
 	if catalog == nil {
 		catalog = builtinCatalog
 	}
-	r.Findings = setup(p, lim, catalog)
-	r.Loop = eventLoop(p, opts.Slow, r.Findings, lim)
+	ix := newProfileIndex(p)
+	r.Findings = setup(ix, lim, catalog)
+	r.Loop = eventLoop(ix, opts.Slow, r.Findings, lim)
 	if opts.Stacks != nil {
 		r.Stacks = buildStacks(p, *opts.Stacks)
 	}

@@ -3,7 +3,6 @@ package analyze
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/loopdoctor/loopdoctor/parse"
 )
@@ -33,13 +32,14 @@ const KindRepeatedSetup = "repeated-setup"
 //
 // For profiles with stacks but no counts (pprof), catalogued setup frames
 // under request-handling stacks, not package initialization, are reported.
-func setup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
+func setup(ix *profileIndex, lim *Limits, catalog []Pattern) []Finding {
+	p := ix.p
 	findings := []Finding{}
 	switch {
 	case len(p.Funcs) == 0:
 	case p.HasCalls():
-		g := newCallGraph(p, lim)
-		g.pythonMajor, g.cycles = pythonMajor(p), cycles(p)
+		g := newCallGraph(ix, lim)
+		g.pythonMajor = pythonMajor(p)
 		for _, c := range g.catalogCandidates(catalog) {
 			findings = g.accept(findings, c)
 		}
@@ -50,7 +50,10 @@ func setup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
 		findings = stackSetup(p, lim, catalog)
 	}
 	slices.SortStableFunc(findings, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(b.Saving, a.Saving), cmp.Compare(b.Cost, a.Cost), strings.Compare(a.Func.String(), b.Func.String()))
+		if c := cmp.Or(cmp.Compare(b.Saving, a.Saving), cmp.Compare(b.Cost, a.Cost)); c != 0 {
+			return c
+		}
+		return byLabel(a.Func, b.Func)
 	})
 	return findings
 }
@@ -99,7 +102,11 @@ func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 	if isProfiler(c.root) || slices.ContainsFunc(up, isProfiler) {
 		return findings // the profiler's own work, not the program's
 	}
-	down := reachable(c.root)
+	taken := make([]*parse.Func, len(g.taken))
+	for i, t := range g.taken {
+		taken[i] = t.root
+	}
+	down := g.reachesAny(c.root, taken)
 	for _, t := range g.taken {
 		if t.root == c.root || slices.ContainsFunc(t.extra, func(r root) bool { return r.f == c.root }) ||
 			slices.Contains(up, t.root) {

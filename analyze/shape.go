@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
@@ -104,7 +103,10 @@ func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repea
 		}
 	}
 	byCost := func(a, b *parse.Func) int {
-		return cmp.Or(cmp.Compare(b.Cum, a.Cum), strings.Compare(a.String(), b.String()))
+		if c := cmp.Compare(b.Cum, a.Cum); c != 0 {
+			return c
+		}
+		return byLabel(a, b)
 	}
 	slices.SortFunc(r.multiples, byCost)
 	slices.SortFunc(r.odd, byCost)
@@ -173,7 +175,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 	qualifies := map[*parse.Func]candidate{}
 	var order []*parse.Func // the keys of qualifies, in p.Funcs order
 	for _, f := range p.Funcs {
-		if f.Synthetic || f.Primitive < g.lim.MinCalls || location.OriginOf(f) == location.Native {
+		if f.Synthetic || f.Primitive < g.lim.MinCalls || g.origins[f.ID] == location.Native {
 			continue
 		}
 		n, cost := g.entry(f, func(*parse.Func) bool { return false })
@@ -185,7 +187,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 		case c.rep.identical(g.lim, g.lim.MinQuotients), c.rep.unlikely(g.lim):
 		case !c.rep.varies(0):
 			continue
-		case !usersOwn(f):
+		case !g.usersOwn(f):
 			continue
 		default:
 			// Build and use in one function of the user's: the callees
@@ -219,7 +221,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 			// A library function that repeats identical work as a whole is
 			// already the outermost function of the setup; one that also
 			// does varying work hands the finding down to its build.
-			if !usersOwn(c.root) && c.use == nil {
+			if !g.usersOwn(c.root) && c.use == nil {
 				break
 			}
 			for _, e := range c.root.Out {
@@ -245,7 +247,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 		}
 		switch {
 		case c.use != nil && c.rep.identical(g.lim, g.lim.MinQuotients) && g.worthShape(c.calls, c.cost, g.lim.MinPerCall):
-		case c.use != nil && usersOwn(c.use.Caller) && c.rep.unlikely(g.lim) && c.rep.quotients >= 2 &&
+		case c.use != nil && g.usersOwn(c.use.Caller) && c.rep.unlikely(g.lim) && c.rep.quotients >= 2 &&
 			construction(c.root, c.rep, true) != nil && g.worthShape(c.calls, c.cost, g.lim.MinPerCall):
 			// Leaner counts beside a varying use in the user's code prove
 			// it as they prove a constant use, when most of the work is

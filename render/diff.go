@@ -328,3 +328,11 @@ func findingRun(f *analyze.Finding) *diffFindingRun {
 	}
 	return &diffFindingRun{Severity: string(f.Severity), Calls: count(f.Calls), Cost: f.Cost, Share: f.Share}
 }
+
+// count returns nil for an unknown (-1) count so it encodes as null.
+func count(n int64) *int64 {
+	if n < 0 {
+		return nil
+	}
+	return &n
+}

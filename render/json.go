@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"io"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
@@ -13,268 +12,298 @@ import (
 // with a rendered sentence) instead of sentences.
 const Schema = "loopdoctor/v2"
 
-// Document is the JSON form of a report. Every function and edge is
-// included whatever the table options were, numbers exactly as recorded.
-// Fields that can be unknown are pointers so they encode as null.
-type Document struct {
-	Schema      string        `json:"schema"`
-	Source      string        `json:"source"`
-	Format      string        `json:"format"`
-	Dialect     string        `json:"dialect"`
-	Unit        string        `json:"unit"`
-	SampleType  string        `json:"sample_type,omitempty"`
-	SampleTypes []string      `json:"sample_types,omitempty"`
-	Total       float64       `json:"total"`
-	Notes       []string      `json:"notes"`
-	Functions   []jsonFunc    `json:"functions"`
-	Edges       []jsonEdge    `json:"edges"`
-	Findings    []jsonFinding `json:"findings"`
-	Loop        *jsonLoop     `json:"loop"`
-}
-
-type jsonFunc struct {
-	ID             int     `json:"id"`
-	Name           string  `json:"name"`
-	File           string  `json:"file"`
-	Line           int     `json:"line"`
-	Calls          *int64  `json:"calls"`
-	PrimitiveCalls *int64  `json:"primitive_calls"`
-	Own            float64 `json:"own"`
-	Cum            float64 `json:"cum"`
-	Synthetic      bool    `json:"synthetic,omitempty"`
-}
-
-type jsonEdge struct {
-	Caller         int     `json:"caller"`
-	Callee         int     `json:"callee"`
-	Calls          *int64  `json:"calls"`
-	PrimitiveCalls *int64  `json:"primitive_calls"`
-	Own            float64 `json:"own"`
-	Cum            float64 `json:"cum"`
-	Estimated      bool    `json:"estimated,omitempty"`
-}
-
-type jsonFinding struct {
-	Kind     string     `json:"kind"`
-	Pattern  string     `json:"pattern"`
-	Severity string     `json:"severity"`
-	Function int        `json:"function"`
-	CallSite *int       `json:"call_site"`
-	Chain    []int      `json:"chain"`
-	Calls    *int64     `json:"calls"`
-	Cost     float64    `json:"cost"`
-	PerCall  *float64   `json:"per_call"`
-	Share    float64    `json:"share"`
-	Saving   float64    `json:"saving"`
-	Title    string     `json:"title"`
-	Evidence []jsonFact `json:"evidence"`
-	Fix      string     `json:"fix"`
-}
-
-// jsonFact is one fact of a finding's proof: its kind, the numbers and
-// function IDs it rests on (fields left out are zero or do not apply to
-// the kind), and the sentence the other reports print for it.
-type jsonFact struct {
-	Kind      string     `json:"kind"`
-	Function  *int       `json:"function,omitempty"`
-	Site      *int       `json:"site,omitempty"`
-	Via       *int       `json:"via,omitempty"`
-	Other     *int       `json:"other,omitempty"`
-	Functions []int      `json:"functions,omitempty"`
-	Calls     int64      `json:"calls,omitempty"`
-	Multiple  int64      `json:"multiple,omitempty"`
-	Of        int64      `json:"of,omitempty"`
-	Count     int        `json:"count,omitempty"`
-	Among     int        `json:"among,omitempty"`
-	Distinct  int        `json:"distinct,omitempty"`
-	Cost      float64    `json:"cost,omitempty"`
-	Share     float64    `json:"share,omitempty"`
-	Ratio     float64    `json:"ratio,omitempty"`
-	Parts     []jsonFact `json:"parts,omitempty"`
-	Catalog   string     `json:"catalog,omitempty"`
-	Text      string     `json:"text"`
-}
-
-type jsonLoop struct {
-	Runtime       string         `json:"runtime"`
-	Wall          float64        `json:"wall"`
-	Idle          float64        `json:"idle"`
-	Busy          float64        `json:"busy"`
-	Steps         int64          `json:"steps"`
-	MeanStep      float64        `json:"mean_step"`
-	SlowThreshold float64        `json:"slow_threshold"`
-	Blockers      []jsonBlocker  `json:"blockers"`
-	Notes         []jsonLoopNote `json:"notes"`
-}
-
-// jsonLoopNote is what the loop report could not measure: its kind, the
-// data it rests on, and its sentence.
-type jsonLoopNote struct {
-	Kind     string  `json:"kind"`
-	Writer   string  `json:"writer,omitempty"`
-	Function *int    `json:"function,omitempty"`
-	Mean     float64 `json:"mean,omitempty"`
-	Text     string  `json:"text"`
-}
-
-type jsonBlocker struct {
-	Function     int        `json:"function"`
-	CallSite     *int       `json:"call_site"`
-	Finding      *int       `json:"finding"`
-	Calls        int64      `json:"calls"`
-	Cost         float64    `json:"cost"`
-	PerCall      float64    `json:"per_call"`
-	WorstCallMin float64    `json:"worst_call_min"`
-	WorstCallMax float64    `json:"worst_call_max"`
-	ShareOfBusy  float64    `json:"share_of_busy"`
-	CallsPerStep float64    `json:"calls_per_step"`
-	ProbablySlow bool       `json:"probably_slow"`
-	Fix          jsonAdvice `json:"fix"`
-	Advice       string     `json:"advice"` // Fix in words
-}
-
-// jsonAdvice is a blocker's fix as data (analyze.Advice).
-type jsonAdvice struct {
-	Kind     string  `json:"kind"`
-	Function int     `json:"function"`
-	Body     bool    `json:"body,omitempty"`
-	Finding  *int    `json:"finding,omitempty"`
-	Calls    int64   `json:"calls,omitempty"`
-	Waits    string  `json:"waits,omitempty"`
-	PerCall  float64 `json:"per_call"`
-	Handoff  float64 `json:"handoff,omitempty"`
-	Worker   string  `json:"worker,omitempty"`
-	CShare   float64 `json:"c_share,omitempty"`
-}
-
 // JSON writes the report as one indented JSON document.
 func JSON(w io.Writer, r *analyze.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(NewDocument(r))
+	return writeReport(newJSONWriter(w, true), r)
 }
 
 // JSONLine writes the report as one JSON document on a single line, the
 // form used when many files are reported at once (NDJSON).
 func JSONLine(w io.Writer, r *analyze.Report) error {
-	return json.NewEncoder(w).Encode(NewDocument(r))
-}
-
-// NewDocument converts a report to its JSON form.
-func NewDocument(r *analyze.Report) *Document {
-	p := r.Profile
-	d := &Document{
-		Schema: Schema, Source: p.Source, Format: string(p.Format), Dialect: p.Dialect,
-		Unit: p.Unit, SampleType: p.SampleType, SampleTypes: p.SampleTypes, Total: p.Total,
-		Notes:     nonNil(p.Notes),
-		Functions: make([]jsonFunc, len(p.Funcs)),
-		Edges:     make([]jsonEdge, len(p.Edges)),
-		Findings:  make([]jsonFinding, len(r.Findings)),
-	}
-	for i, f := range p.Funcs {
-		d.Functions[i] = jsonFunc{ID: f.ID, Name: f.Name, File: f.File, Line: f.Line,
-			Calls: count(f.Calls), PrimitiveCalls: count(f.Primitive), Own: f.Own, Cum: f.Cum, Synthetic: f.Synthetic}
-	}
-	for i, e := range p.Edges {
-		d.Edges[i] = jsonEdge{Caller: e.Caller.ID, Callee: e.Callee.ID,
-			Calls: count(e.Calls), PrimitiveCalls: count(e.Primitive), Own: e.Own, Cum: e.Cum, Estimated: e.Estimated}
-	}
-	for i, f := range r.Findings {
-		jf := jsonFinding{Kind: f.Kind, Pattern: f.Pattern, Severity: string(f.Severity),
-			Function: f.Func.ID, CallSite: funcID(f.CallSite), Chain: ids(f.Chain), Calls: count(f.Calls),
-			Cost: f.Cost, Share: f.Share, Saving: f.Saving, Title: Title(f), Evidence: jsonFacts(f.Evidence, p.Unit), Fix: fix(f)}
-		if f.Calls >= 0 {
-			jf.PerCall = &r.Findings[i].PerCall
-		}
-		d.Findings[i] = jf
-	}
-	if l := r.Loop; l != nil {
-		jl := &jsonLoop{Runtime: l.Runtime, Wall: l.Wall, Idle: l.Idle, Busy: l.Busy, Steps: l.Steps,
-			MeanStep: l.MeanStep, SlowThreshold: l.SlowThreshold, Notes: make([]jsonLoopNote, len(l.Notes)),
-			Blockers: make([]jsonBlocker, len(l.Blockers))}
-		for i, n := range l.Notes {
-			jl.Notes[i] = jsonLoopNote{Kind: string(n.Kind), Writer: n.Writer, Function: funcID(n.Func), Mean: n.Mean, Text: noteText(l, n)}
-		}
-		for i, b := range l.Blockers {
-			jb := jsonBlocker{Function: b.Func.ID, CallSite: funcID(b.CallSite), Calls: b.Calls, Cost: b.Cost,
-				PerCall: b.PerCall, WorstCallMin: b.WorstCallMin, WorstCallMax: b.WorstCallMax,
-				ShareOfBusy: b.ShareOfBusy, CallsPerStep: b.CallsPerStep, ProbablySlow: b.ProbablySlow,
-				Fix: jsonFix(b.Advice), Advice: adviceText(l, b, r.Findings)}
-			if b.Finding >= 0 {
-				jb.Finding = &l.Blockers[i].Finding
-			}
-			if b.Advice.Finding >= 0 {
-				jb.Fix.Finding = &l.Blockers[i].Advice.Finding
-			}
-			jl.Blockers[i] = jb
-		}
-		d.Loop = jl
-	}
-	return d
-}
-
-// jsonFix converts a blocker's advice to its JSON form; Finding is set by
-// the caller, which can point into the report.
-func jsonFix(a analyze.Advice) jsonAdvice {
-	return jsonAdvice{Kind: string(a.Kind), Function: a.Func.ID, Body: a.Body, Calls: a.Calls, Waits: a.Waits,
-		PerCall: a.PerCall, Handoff: a.Handoff, Worker: a.Worker, CShare: a.CShare}
-}
-
-// jsonFacts converts facts to their JSON form, each with its sentence;
-// never nil.
-func jsonFacts(facts []analyze.Fact, unit string) []jsonFact {
-	out := make([]jsonFact, len(facts))
-	for i, x := range facts {
-		out[i] = jsonFact{Kind: string(x.Kind), Function: funcID(x.Func), Site: funcID(x.Site), Via: funcID(x.Via),
-			Other: funcID(x.Other), Calls: x.Calls, Multiple: x.Multiple, Of: x.Of,
-			Count: x.Count, Among: x.Among, Distinct: x.Distinct, Cost: x.Cost, Share: x.Share, Ratio: x.Ratio,
-			Catalog: x.Text, Text: sentence(x, unit)}
-		if x.Funcs != nil {
-			out[i].Functions = ids(x.Funcs)
-		}
-		if x.Parts != nil {
-			out[i].Parts = jsonFacts(x.Parts, unit)
-		}
-	}
-	return out
-}
-
-// count returns nil for an unknown (-1) count so it encodes as null.
-func count(n int64) *int64 {
-	if n < 0 {
-		return nil
-	}
-	return &n
-}
-
-func funcID(f *parse.Func) *int {
-	if f == nil {
-		return nil
-	}
-	return &f.ID
-}
-
-func ids(fs []*parse.Func) []int {
-	out := make([]int, len(fs))
-	for i, f := range fs {
-		out[i] = f.ID
-	}
-	return out
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+	return writeReport(newJSONWriter(w, false), r)
 }
 
 // JSONError writes the NDJSON line that stands for an input that could not
 // be read, so a script reading one line per file still sees every file.
-func JSONError(w io.Writer, source string, err error) error {
-	return json.NewEncoder(w).Encode(struct {
-		Schema string `json:"schema"`
-		Source string `json:"source"`
-		Error  string `json:"error"`
-	}{Schema, source, err.Error()})
+func JSONError(out io.Writer, source string, err error) error {
+	w := newJSONWriter(out, false)
+	w.open('{')
+	w.key("schema").str(Schema)
+	w.key("source").str(source)
+	w.key("error").str(err.Error())
+	w.close('}')
+	return w.finish()
+}
+
+// writeReport writes the JSON form of a report, the layout the README's
+// JSON section documents: every function and edge whatever the table
+// options were, numbers exactly as recorded, unknown values as null, and
+// the keys in a fixed order. Optional keys are left out where they are
+// zero, as encoding/json's omitempty did when the document was a struct
+// (json_oracle_test.go keeps that struct and checks every byte against it).
+func writeReport(w *jsonWriter, r *analyze.Report) error {
+	p := r.Profile
+	w.open('{')
+	w.key("schema").str(Schema)
+	w.key("source").str(p.Source)
+	w.key("format").str(string(p.Format))
+	w.key("dialect").str(p.Dialect)
+	w.key("unit").str(p.Unit)
+	if p.SampleType != "" {
+		w.key("sample_type").str(p.SampleType)
+	}
+	if len(p.SampleTypes) > 0 {
+		w.key("sample_types").strs(p.SampleTypes)
+	}
+	w.key("total").float(p.Total)
+	w.key("notes").strs(p.Notes)
+	w.key("functions").open('[')
+	for _, f := range p.Funcs {
+		w.elem()
+		writeFunc(w, f)
+	}
+	w.close(']')
+	w.key("edges").open('[')
+	for _, e := range p.Edges {
+		w.elem()
+		writeEdge(w, e)
+	}
+	w.close(']')
+	w.key("findings").open('[')
+	for _, f := range r.Findings {
+		w.elem()
+		writeFinding(w, f, p.Unit)
+	}
+	w.close(']')
+	w.key("loop")
+	if r.Loop != nil {
+		writeLoop(w, r.Loop, r.Findings)
+	} else {
+		w.null()
+	}
+	w.close('}')
+	return w.finish()
+}
+
+func writeFunc(w *jsonWriter, f *parse.Func) {
+	w.open('{')
+	w.key("id").int(int64(f.ID))
+	w.key("name").str(f.Name)
+	w.key("file").str(f.File)
+	w.key("line").int(int64(f.Line))
+	w.key("calls").count(f.Calls)
+	w.key("primitive_calls").count(f.Primitive)
+	w.key("own").float(f.Own)
+	w.key("cum").float(f.Cum)
+	if f.Synthetic {
+		w.key("synthetic").bool(true)
+	}
+	w.close('}')
+}
+
+func writeEdge(w *jsonWriter, e *parse.Edge) {
+	w.open('{')
+	w.key("caller").int(int64(e.Caller.ID))
+	w.key("callee").int(int64(e.Callee.ID))
+	w.key("calls").count(e.Calls)
+	w.key("primitive_calls").count(e.Primitive)
+	w.key("own").float(e.Own)
+	w.key("cum").float(e.Cum)
+	if e.Estimated {
+		w.key("estimated").bool(true)
+	}
+	w.close('}')
+}
+
+func writeFinding(w *jsonWriter, f analyze.Finding, unit string) {
+	w.open('{')
+	w.key("kind").str(f.Kind)
+	w.key("pattern").str(f.Pattern)
+	w.key("severity").str(string(f.Severity))
+	w.key("function").int(int64(f.Func.ID))
+	w.key("call_site").funcID(f.CallSite)
+	w.key("chain").ids(f.Chain)
+	w.key("calls").count(f.Calls)
+	w.key("cost").float(f.Cost)
+	// Without a call count there is no cost per call.
+	if w.key("per_call"); f.Calls >= 0 {
+		w.float(f.PerCall)
+	} else {
+		w.null()
+	}
+	w.key("share").float(f.Share)
+	w.key("saving").float(f.Saving)
+	w.key("title").str(Title(f))
+	w.key("evidence").facts(f.Evidence, unit)
+	w.key("fix").str(fix(f))
+	w.close('}')
+}
+
+// facts writes a finding's proof, each fact with the sentence the other
+// reports print for it; the keys a kind of fact does not use are zero and
+// left out.
+func (w *jsonWriter) facts(facts []analyze.Fact, unit string) {
+	w.open('[')
+	for _, x := range facts {
+		w.elem().open('{')
+		w.key("kind").str(string(x.Kind))
+		w.optFunc("function", x.Func)
+		w.optFunc("site", x.Site)
+		w.optFunc("via", x.Via)
+		w.optFunc("other", x.Other)
+		if len(x.Funcs) > 0 {
+			w.key("functions").ids(x.Funcs)
+		}
+		w.optInt("calls", x.Calls)
+		w.optInt("multiple", x.Multiple)
+		w.optInt("of", x.Of)
+		w.optInt("count", int64(x.Count))
+		w.optInt("among", int64(x.Among))
+		w.optInt("distinct", int64(x.Distinct))
+		w.optFloat("cost", x.Cost)
+		w.optFloat("share", x.Share)
+		w.optFloat("ratio", x.Ratio)
+		if len(x.Parts) > 0 {
+			w.key("parts").facts(x.Parts, unit)
+		}
+		w.optStr("catalog", x.Text)
+		w.key("text").str(sentence(x, unit))
+		w.close('}')
+	}
+	w.close(']')
+}
+
+func writeLoop(w *jsonWriter, l *analyze.Loop, findings []analyze.Finding) {
+	w.open('{')
+	w.key("runtime").str(l.Runtime)
+	w.key("wall").float(l.Wall)
+	w.key("idle").float(l.Idle)
+	w.key("busy").float(l.Busy)
+	w.key("steps").int(l.Steps)
+	w.key("mean_step").float(l.MeanStep)
+	w.key("slow_threshold").float(l.SlowThreshold)
+	w.key("blockers").open('[')
+	for _, b := range l.Blockers {
+		w.elem()
+		writeBlocker(w, l, b, findings)
+	}
+	w.close(']')
+	w.key("notes").open('[')
+	for _, n := range l.Notes {
+		w.elem().open('{')
+		w.key("kind").str(string(n.Kind))
+		w.optStr("writer", n.Writer)
+		w.optFunc("function", n.Func)
+		w.optFloat("mean", n.Mean)
+		w.key("text").str(noteText(l, n))
+		w.close('}')
+	}
+	w.close(']')
+	w.close('}')
+}
+
+func writeBlocker(w *jsonWriter, l *analyze.Loop, b analyze.Blocker, findings []analyze.Finding) {
+	w.open('{')
+	w.key("function").int(int64(b.Func.ID))
+	w.key("call_site").funcID(b.CallSite)
+	w.key("finding").finding(b.Finding)
+	w.key("calls").int(b.Calls)
+	w.key("cost").float(b.Cost)
+	w.key("per_call").float(b.PerCall)
+	w.key("worst_call_min").float(b.WorstCallMin)
+	w.key("worst_call_max").float(b.WorstCallMax)
+	w.key("share_of_busy").float(b.ShareOfBusy)
+	w.key("calls_per_step").float(b.CallsPerStep)
+	w.key("probably_slow").bool(b.ProbablySlow)
+	w.key("fix")
+	writeAdvice(w, b.Advice)
+	w.key("advice").str(adviceText(l, b, findings))
+	w.close('}')
+}
+
+// writeAdvice writes a blocker's fix as data (analyze.Advice); the keys a
+// kind of advice does not use are zero and left out.
+func writeAdvice(w *jsonWriter, a analyze.Advice) {
+	w.open('{')
+	w.key("kind").str(string(a.Kind))
+	w.key("function").int(int64(a.Func.ID))
+	if a.Body {
+		w.key("body").bool(true)
+	}
+	if a.Finding >= 0 {
+		w.key("finding").int(int64(a.Finding))
+	}
+	w.optInt("calls", a.Calls)
+	w.optStr("waits", a.Waits)
+	w.key("per_call").float(a.PerCall)
+	w.optFloat("handoff", a.Handoff)
+	w.optStr("worker", a.Worker)
+	w.optFloat("c_share", a.CShare)
+	w.close('}')
+}
+
+// strs writes a list of strings; a nil list is written [].
+func (w *jsonWriter) strs(ss []string) {
+	w.open('[')
+	for _, s := range ss {
+		w.elem().str(s)
+	}
+	w.close(']')
+}
+
+// ids writes functions as the list of their IDs.
+func (w *jsonWriter) ids(fs []*parse.Func) {
+	w.open('[')
+	for _, f := range fs {
+		w.elem().int(int64(f.ID))
+	}
+	w.close(']')
+}
+
+// count writes a call count, null when unknown (-1).
+func (w *jsonWriter) count(n int64) {
+	if n < 0 {
+		w.null()
+		return
+	}
+	w.int(n)
+}
+
+// finding writes the index of a finding in the report, null for none (-1).
+func (w *jsonWriter) finding(i int) { w.count(int64(i)) }
+
+// funcID writes a function's ID, null for none.
+func (w *jsonWriter) funcID(f *parse.Func) {
+	if f == nil {
+		w.null()
+		return
+	}
+	w.int(int64(f.ID))
+}
+
+// The opt methods write a member only when its value is not zero (nil, 0,
+// ""), as omitempty did.
+
+func (w *jsonWriter) optFunc(key string, f *parse.Func) {
+	if f != nil {
+		w.key(key).int(int64(f.ID))
+	}
+}
+
+func (w *jsonWriter) optInt(key string, n int64) {
+	if n != 0 {
+		w.key(key).int(n)
+	}
+}
+
+func (w *jsonWriter) optFloat(key string, v float64) {
+	if v != 0 {
+		w.key(key).float(v)
+	}
+}
+
+func (w *jsonWriter) optStr(key, s string) {
+	if s != "" {
+		w.key(key).str(s)
+	}
 }

@@ -91,7 +91,7 @@ func TestLoopWordsAgree(t *testing.T) {
 	if err := JSON(&js, r); err != nil {
 		t.Fatal(err)
 	}
-	var doc Document
+	var doc oracleDocument
 	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}

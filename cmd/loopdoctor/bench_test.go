@@ -14,3 +14,13 @@ func BenchmarkAnalyzeLarge(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkJSONLarge is the whole "loopdoctor analyze -f json" run on the
+// same dump: every function and edge written as one indented document.
+func BenchmarkJSONLarge(b *testing.B) {
+	for b.Loop() {
+		if err := run([]string{"analyze", "-f", "json", "../../testdata/pstats/large.pstats"}, nil, io.Discard, io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

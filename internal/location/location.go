@@ -113,11 +113,23 @@ func isSep(c byte) bool { return c == '/' || c == '\\' }
 
 // OriginOf classifies f by its file and, for Go, its package path.
 func OriginOf(f *parse.Func) Origin {
-	file := f.File
-	switch {
-	case f.Synthetic, file == "~", file == "", strings.HasPrefix(f.Name, "runtime."):
+	if IsNative(f) {
 		return Native
-	case strings.HasPrefix(file, "<frozen "):
+	}
+	return FileOrigin(f.File)
+}
+
+// IsNative reports whether f is native code, whatever its file's origin:
+// a built-in, the Go runtime, or a frame without a file.
+func IsNative(f *parse.Func) bool {
+	return f.Synthetic || f.File == "~" || f.File == "" || strings.HasPrefix(f.Name, "runtime.")
+}
+
+// FileOrigin is the origin of the functions in file that are not native
+// (IsNative). It depends on the path alone, so a caller classifying many
+// functions of one file can scan the path once.
+func FileOrigin(file string) Origin {
+	if strings.HasPrefix(file, "<frozen ") {
 		return Stdlib
 	}
 	switch p := scan(file); {
