@@ -175,7 +175,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 	qualifies := map[*parse.Func]candidate{}
 	var order []*parse.Func // the keys of qualifies, in p.Funcs order
 	for _, f := range p.Funcs {
-		if f.Synthetic || f.Primitive < g.lim.MinCalls || location.OriginOf(f) == location.Native {
+		if f.Synthetic || f.Primitive < g.lim.MinCalls || g.origins[f.ID] == location.Native {
 			continue
 		}
 		n, cost := g.entry(f, func(*parse.Func) bool { return false })

@@ -124,18 +124,19 @@ func (e *errMarshal) Error() string { return fmt.Sprintf("byte %#x: %s", e.off, 
 
 func newDecoder(data []byte) *decoder {
 	// Preallocate for a typical dump, bounded: testdata/pstats/large.pstats
-	// holds one value per 6 input bytes, one ref per 150 and one distinct
-	// string per 270, and its stats dict has an item per 90 bytes; those
-	// items wait on the stack until the dict ends. Large slices grow by a
-	// quarter at a time, so growing these would copy them many times over.
-	refs := min(len(data)/128, 1<<16)
+	// holds one value per 6 input bytes, one ref per 22 (Python 3 flags
+	// every shared tuple, int and float) and one distinct string per 260,
+	// and its stats dict has an item per 90 bytes; those items wait on the
+	// stack until the dict ends. Large slices grow by a quarter at a time,
+	// so growing these would copy them many times over.
+	strs := min(len(data)/256, 1<<16)
 	return &decoder{
 		data:   data,
 		arena:  make([]value, 0, len(data)/5),
 		stack:  make([]value, 0, min(len(data)/64, 1<<20)),
-		refs:   make([]value, 0, refs),
-		strs:   make([]string, 0, min(len(data)/256, 1<<16)),
-		ids:    make(map[string]uint32, min(len(data)/64, 1<<16)),
+		refs:   make([]value, 0, len(data)/20),
+		strs:   make([]string, 0, strs),
+		ids:    make(map[string]uint32, strs),
 		layout: -1,
 	}
 }
@@ -166,11 +167,16 @@ func (d *decoder) byte(what string) (byte, error) {
 }
 
 func (d *decoder) int32(what string) (int32, error) {
-	if b := d.data[d.off:]; len(b) >= 4 {
-		d.off += 4
-		return int32(binary.LittleEndian.Uint32(b)), nil
+	if err := d.need(4, what); err != nil {
+		return 0, err
 	}
-	return 0, d.truncated(4, what)
+	return int32(d.u32()), nil
+}
+
+// u32 reads 4 bytes that need has checked.
+func (d *decoder) u32() uint32 {
+	d.off += 4
+	return binary.LittleEndian.Uint32(d.data[d.off-4:])
 }
 
 // count reads an int32 element count and checks that the remaining input
@@ -198,26 +204,30 @@ func (d *decoder) intern(b []byte, latin1 bool) uint32 {
 	if id, ok := d.ids[string(b)]; ok {
 		return id
 	}
-	s := string(b)
-	if !utf8.Valid(b) {
-		if latin1 {
-			r := make([]rune, len(b))
-			for i, c := range b {
-				r[i] = rune(c)
-			}
-			s = string(r)
-		} else {
-			s = strings.ToValidUTF8(s, "\uFFFD")
-		}
-		if id, ok := d.ids[s]; ok {
-			// Other bytes decoded to the same text: one text, one index.
-			d.ids[string(b)] = id
-			return id
-		}
-		d.ids[s] = uint32(len(d.strs))
-	}
 	id := uint32(len(d.strs))
-	d.strs = append(d.strs, s)
+	if utf8.Valid(b) {
+		s := string(b) // the text and its key share one allocation
+		d.strs = append(d.strs, s)
+		d.ids[s] = id
+		return id
+	}
+	var s string
+	if latin1 {
+		r := make([]rune, len(b))
+		for i, c := range b {
+			r[i] = rune(c)
+		}
+		s = string(r)
+	} else {
+		s = strings.ToValidUTF8(string(b), "\uFFFD")
+	}
+	if prev, ok := d.ids[s]; ok {
+		// Other bytes decoded to the same text: one text, one index.
+		id = prev
+	} else {
+		d.strs = append(d.strs, s)
+		d.ids[s] = id
+	}
 	d.ids[string(b)] = id
 	return id
 }
@@ -292,6 +302,11 @@ func (d *decoder) decode() (value, error) {
 }
 
 // object reads one object. null reports TYPE_NULL ('0'), which ends a dict.
+//
+// A flagged object takes the next ref slot in pre-order: a container
+// reserves its slot before reading its children and fills it at the end,
+// while an object without children simply takes its slot once read.
+// Singletons and references never take one.
 func (d *decoder) object() (v value, null bool, err error) {
 	at := d.off
 	if at >= len(d.data) {
@@ -301,36 +316,113 @@ func (d *decoder) object() (v value, null bool, err error) {
 	d.off++
 	flag := code&0x80 != 0
 	typ := code &^ 0x80
-
-	// Every flagged object takes its ref slot before its children are read
-	// (the pre-order rule), so reserve it now and fill it at the end.
 	slot := -1
 	switch typ {
-	case '0', 'N', 'F', 'T', 'S', '.', 'r', 'R':
-		// singletons and references never take a slot
-	default:
-		if flag {
-			slot = len(d.refs)
-			d.refs = append(d.refs, mkValue(kOther, 1, 0))
+	case 'r':
+		if err = d.need(4, "reference"); err != nil {
+			return value{}, false, err
 		}
-	}
-
-	switch typ {
+		switch i := int32(d.u32()); {
+		case i < 0 || int(i) >= len(d.refs):
+			err = d.fail(at, "reference %d to undefined slot (%d defined so far)", i, len(d.refs))
+		case d.refs[i].kind() == kOther && d.refs[i].n() == 1:
+			err = d.fail(at, "reference %d to an object still being read", i)
+		default:
+			return d.refs[i], false, nil
+		}
+		return value{}, false, err
+	case 'g':
+		if err = d.need(8, "float"); err == nil {
+			v = mkValue(kFloat, 0, binary.LittleEndian.Uint64(d.data[d.off:]))
+			d.off += 8
+		}
+	case 'i':
+		if err = d.need(4, "int"); err == nil {
+			v = mkValue(kInt, 0, uint64(int64(int32(d.u32()))))
+		}
+	case '(', ')', '[', '<', '>':
+		slot = d.reserve(flag)
+		var n int
+		if typ == ')' {
+			var b byte
+			b, err = d.byte("tuple length")
+			n = int(b)
+		} else {
+			n, err = d.count(1, kindOf(typ).String())
+		}
+		if err == nil {
+			v, err = d.sequence(at, kindOf(typ), n)
+		}
+	case '{':
+		slot = d.reserve(flag)
+		v, err = d.dict(at)
+	case 'c':
+		slot = d.reserve(flag)
+		v, err = d.code(at)
+	case ':': // slice (version 5): start, stop, step
+		slot = d.reserve(flag)
+		v, err = d.slice(at)
 	case '0':
 		return value{}, true, nil
+	case 'N', 'F', 'T', 'S', '.':
+		return d.singleton(at, typ), false, nil
+	case 'R':
+		var i int32
+		if i, err = d.int32("string reference"); err != nil {
+			return value{}, false, err
+		}
+		if i < 0 || int(i) >= len(d.table) {
+			return value{}, false, d.fail(at, "string reference %d to undefined entry (%d interned strings so far)", i, len(d.table))
+		}
+		d.stringRefs = true
+		v = mkValue(kStr, 0, uint64(d.table[i]))
+		v.off = uint32(at)
+		return v, false, nil
+	default:
+		v, err = d.scalar(at, code)
+	}
+	if err != nil {
+		return value{}, false, err
+	}
+	v.off = uint32(at)
+	switch {
+	case slot >= 0:
+		d.refs[slot] = v
+	case flag:
+		d.refs = append(d.refs, v)
+	}
+	return v, false, nil
+}
+
+// reserve takes the next ref slot for a flagged container about to read
+// its children, or returns -1.
+func (d *decoder) reserve(flag bool) int {
+	if !flag {
+		return -1
+	}
+	d.refs = append(d.refs, mkValue(kOther, 1, 0))
+	return len(d.refs) - 1
+}
+
+// singleton returns None, a bool, StopIteration or Ellipsis.
+func (d *decoder) singleton(at int, typ byte) value {
+	v := mkValue(kOther, 0, 0)
+	switch typ {
 	case 'N':
 		v = mkValue(kNone, 0, 0)
-	case 'F', 'T':
+	case 'F':
 		v = mkValue(kBool, 0, 0)
-		if typ == 'T' {
-			v.x = 1
-		}
-	case 'S', '.': // StopIteration, Ellipsis
-		v = mkValue(kOther, 0, 0)
-	case 'i':
-		var n int32
-		n, err = d.int32("int")
-		v = mkValue(kInt, 0, uint64(int64(n)))
+	case 'T':
+		v = mkValue(kBool, 0, 1)
+	}
+	v.off = uint32(at)
+	return v
+}
+
+// scalar reads the objects without children that pstats dumps seldom
+// hold, and strings; object reads the common ones itself.
+func (d *decoder) scalar(at int, code byte) (v value, err error) {
+	switch typ := code &^ 0x80; typ {
 	case 'I':
 		if err = d.need(8, "int64"); err == nil {
 			v = mkValue(kInt, 0, binary.LittleEndian.Uint64(d.data[d.off:]))
@@ -342,11 +434,6 @@ func (d *decoder) object() (v value, null bool, err error) {
 		var f float64
 		if f, err = d.textFloat(); err == nil {
 			v = mkValue(kFloat, 0, math.Float64bits(f))
-		}
-	case 'g':
-		if err = d.need(8, "float"); err == nil {
-			v = mkValue(kFloat, 0, binary.LittleEndian.Uint64(d.data[d.off:]))
-			d.off += 8
 		}
 	case 'x':
 		if _, err = d.textFloat(); err == nil {
@@ -382,59 +469,11 @@ func (d *decoder) object() (v value, null bool, err error) {
 				d.off += int(n)
 			}
 		}
-	case 'R':
-		var i int32
-		if i, err = d.int32("string reference"); err == nil {
-			if i < 0 || int(i) >= len(d.table) {
-				err = d.fail(at, "string reference %d to undefined entry (%d interned strings so far)", i, len(d.table))
-			} else {
-				v = mkValue(kStr, 0, uint64(d.table[i]))
-				d.stringRefs = true
-			}
-		}
-	case 'r':
-		var i int32
-		if i, err = d.int32("reference"); err == nil {
-			switch {
-			case i < 0 || int(i) >= len(d.refs):
-				err = d.fail(at, "reference %d to undefined slot (%d defined so far)", i, len(d.refs))
-			case d.refs[i].kind() == kOther && d.refs[i].n() == 1:
-				err = d.fail(at, "reference %d to an object still being read", i)
-			default:
-				return d.refs[i], false, nil
-			}
-		}
-	case '(', ')', '[', '<', '>':
-		var n int
-		if typ == ')' {
-			var b byte
-			b, err = d.byte("tuple length")
-			n = int(b)
-		} else {
-			n, err = d.count(1, kindOf(typ).String())
-		}
-		if err == nil {
-			v, err = d.sequence(at, kindOf(typ), n)
-		}
-	case '{':
-		v, err = d.dict(at)
-	case 'c':
-		v, err = d.code(at)
-	case ':': // slice (version 5): start, stop, step
-		v, err = d.slice(at)
 	default:
-		return value{}, false, d.fail(at, "unknown marshal type code %q (0x%02x)", rune(code), code)
+		err = d.fail(at, "unknown marshal type code %q (0x%02x)", rune(code), code)
 	}
-	if err != nil {
-		return value{}, false, err
-	}
-	v.off = uint32(at)
-	if slot >= 0 {
-		d.refs[slot] = v
-	}
-	return v, false, nil
+	return v, err
 }
-
 func kindOf(typ byte) kind {
 	switch typ {
 	case '(', ')':

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/loopdoctor/loopdoctor/internal/callgraph"
 )
@@ -57,8 +59,8 @@ type funcKey struct {
 	line       int64
 }
 
-// entry is one row of the stats dict: its function and its callers dict.
-type entry struct {
+// row is one row of the stats dict: its function and its callers dict.
+type row struct {
 	f       *Func
 	callers value
 }
@@ -69,8 +71,9 @@ type statsBuilder struct {
 	name string
 	p    *Profile
 
-	funcs   map[funcKey]*Func
-	entries []entry
+	funcs   map[funcKey]*Func // by key, with the line zeroed in sampled dumps
+	keys    []funcKey         // the key of each of p.Funcs, in reading order
+	rows    []row
 	sampled bool // Python 3.15's sampling profiler: keys carry executing lines
 	python2 bool // a key held a Python 2 byte string
 	merged  bool // a caller held concatenated tuples
@@ -94,7 +97,8 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	n := len(items) / 2
 	b.p = &Profile{Format: Pstats, Unit: "seconds", Funcs: make([]*Func, 0, n)}
 	b.funcs = make(map[funcKey]*Func, n)
-	b.entries = make([]entry, 0, n)
+	b.keys = make([]funcKey, 0, n)
+	b.rows = make([]row, 0, n)
 	funcs := make([]Func, n)
 	b.sampled = sampledMarker(d, items)
 	nedges := 0
@@ -103,18 +107,18 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 		if b.sampled && isMarker(d, key) {
 			continue
 		}
-		k, fn, err := b.key(key)
+		k, err := b.key(key)
 		if err != nil {
 			return nil, err
 		}
-		f := &funcs[len(b.entries)]
-		*f = fn
+		f := &funcs[len(b.rows)]
+		b.named(f, k)
 		callers, err := b.stats(val, f)
 		if err != nil {
 			return nil, err
 		}
 		nedges += callers.n() / 2
-		if prev := b.funcs[k]; prev != nil {
+		if prev := b.funcs[b.index(k)]; prev != nil {
 			if !b.sampled {
 				return nil, b.errAt(key, "function %s appears twice", f)
 			}
@@ -122,12 +126,11 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 			prev.Line = min(prev.Line, f.Line)
 			prev.Calls, prev.Primitive = b.sum.add(prev.Calls, f.Calls), b.sum.add(prev.Primitive, f.Primitive)
 			prev.Own, prev.Cum = prev.Own+f.Own, prev.Cum+f.Cum
-			b.entries = append(b.entries, entry{prev, callers})
+			b.rows = append(b.rows, row{prev, callers})
 			continue
 		}
-		b.funcs[k] = f
-		b.entries = append(b.entries, entry{f, callers})
-		b.p.Funcs = append(b.p.Funcs, f)
+		b.add(k, f)
+		b.rows = append(b.rows, row{f, callers})
 	}
 	if err := b.edges(nedges); err != nil {
 		return nil, err
@@ -139,7 +142,7 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	for _, f := range b.p.Funcs {
 		b.p.Total += f.Own
 	}
-	if err := b.p.Normalize(); err != nil {
+	if err := b.p.normalize(b.sortFuncs); err != nil {
 		if errors.Is(err, errTooManyCalls) {
 			return nil, &Error{File: b.name, Offset: -1, Err: err}
 		}
@@ -147,6 +150,52 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	}
 	b.threadsNote()
 	return b.p, nil
+}
+
+// named sets f's file, name and line from its key.
+func (b *statsBuilder) named(f *Func, k funcKey) {
+	f.File, f.Name, f.Line = b.d.strs[k.file], b.d.strs[k.name], int(k.line)
+}
+
+// index returns the key b.funcs files k's function under: in sampled
+// dumps, the rows for the lines of one function merge into one.
+func (b *statsBuilder) index(k funcKey) funcKey {
+	if b.sampled {
+		k.line = 0
+	}
+	return k
+}
+
+// add makes f, named by k, one of the profile's functions.
+func (b *statsBuilder) add(k funcKey, f *Func) {
+	b.funcs[b.index(k)] = f
+	b.keys = append(b.keys, k)
+	b.p.Funcs = append(b.p.Funcs, f)
+}
+
+// sortFuncs sorts the functions into Normalize's order. Their interned
+// file IDs stand for the texts, so only the distinct files are sorted by
+// text, and sortByFile does the rest. Normalize calls it with the
+// functions in reading order, which b.keys follows.
+func (b *statsBuilder) sortFuncs(funcs []*Func) {
+	strs := b.d.strs
+	rank := make([]int32, len(strs)) // by string ID; 1 marks a file seen before ranking
+	var files []uint32
+	for _, k := range b.keys {
+		if rank[k.file] == 0 {
+			rank[k.file] = 1
+			files = append(files, k.file)
+		}
+	}
+	slices.SortFunc(files, func(x, y uint32) int { return strings.Compare(strs[x], strs[y]) })
+	for r, id := range files {
+		rank[id] = int32(r)
+	}
+	ranks := make([]int32, len(funcs))
+	for i, k := range b.keys {
+		ranks[i] = rank[k.file]
+	}
+	sortByFile(funcs, ranks, len(files))
 }
 
 // sampledMarker reports whether the dict holds the ("__sampled__",) key
@@ -169,26 +218,22 @@ func isMarker(d *decoder, key value) bool {
 }
 
 // key reads a (file, line, name) tuple.
-func (b *statsBuilder) key(key value) (funcKey, Func, error) {
+func (b *statsBuilder) key(key value) (funcKey, error) {
 	d := b.d
 	if key.kind() != kTuple || key.n() != 3 {
-		return funcKey{}, Func{}, b.errAt(key, "function key is %s, want (file, line, name)", d.describe(key))
+		return funcKey{}, b.errAt(key, "function key is %s, want (file, line, name)", d.describe(key))
 	}
 	t := d.items(key)
 	file, ok1 := d.strIndex(t[0])
 	name, ok2 := d.strIndex(t[2])
 	if !ok1 || !ok2 || t[1].kind() != kInt {
-		return funcKey{}, Func{}, b.errAt(key, "function key holds (%s, %s, %s), want (str, int, str)",
+		return funcKey{}, b.errAt(key, "function key holds (%s, %s, %s), want (str, int, str)",
 			d.describe(t[0]), d.describe(t[1]), d.describe(t[2]))
 	}
 	if t[0].kind() == kBytes || t[2].kind() == kBytes {
 		b.python2 = true
 	}
-	k := funcKey{file: file, name: name, line: t[1].int()}
-	if b.sampled {
-		k.line = 0 // keys carry the executing line; merge by function
-	}
-	return k, Func{File: d.strs[file], Name: d.strs[name], Line: int(t[1].int())}, nil
+	return funcKey{file: file, name: name, line: t[1].int()}, nil
 }
 
 // stats reads a function's (cc, nc, tt, ct, callers) into f and returns
@@ -261,21 +306,20 @@ func (b *statsBuilder) edges(n int) error {
 	if b.sampled {
 		merged = make(map[[2]*Func]*Edge, n)
 	}
-	for _, en := range b.entries {
-		items := d.items(en.callers)
+	for _, r := range b.rows {
+		items := d.items(r.callers)
 		for i := 0; i < len(items); i += 2 {
 			e := &edges[len(b.p.Edges)]
-			*e = Edge{Callee: en.f}
-			k, caller, err := b.key(items[i])
+			*e = Edge{Callee: r.f}
+			k, err := b.key(items[i])
 			if err != nil {
 				return err
 			}
-			if e.Caller = b.funcs[k]; e.Caller == nil {
+			if e.Caller = b.funcs[b.index(k)]; e.Caller == nil {
 				// A caller without stats of its own; keep the edge.
 				e.Caller = new(Func)
-				*e.Caller = caller
-				b.funcs[k] = e.Caller
-				b.p.Funcs = append(b.p.Funcs, e.Caller)
+				b.named(e.Caller, k)
+				b.add(k, e.Caller)
 				missing++
 			}
 			if err := b.edge(items[i+1], e); err != nil {

@@ -112,6 +112,36 @@ func TestSCCRandom(t *testing.T) {
 		if len(c.Nodes) != n {
 			t.Fatalf("edges %v: %d nodes in components, want %d", edges, len(c.Nodes), n)
 		}
+		checkCondensed(t, g, c, edges)
+	}
+}
+
+// checkCondensed checks c.Condense(g) against g's edges: component a
+// links to b exactly when a ≠ b and an edge of g goes from a member of a
+// to one of b, once each, and always to a lower number.
+func checkCondensed(t *testing.T, g *Graph, c *Components, edges [][2]int) {
+	t.Helper()
+	dag := c.Condense(g)
+	if dag.Len() != c.Len() {
+		t.Fatalf("edges %v: condensed graph of %d nodes, want %d", edges, dag.Len(), c.Len())
+	}
+	want := map[[2]int32]bool{}
+	for _, e := range edges {
+		if a, b := c.Of[e[0]], c.Of[e[1]]; a != b {
+			want[[2]int32{a, b}] = true
+		}
+	}
+	got := 0
+	for a := range int32(dag.Len()) {
+		for _, b := range dag.Succ(int(a)) {
+			got++
+			if !want[[2]int32{a, b}] || b >= a {
+				t.Fatalf("edges %v: condensed edge %d->%d not in the graph, or going up", edges, a, b)
+			}
+		}
+	}
+	if got != len(want) {
+		t.Fatalf("edges %v: %d condensed edges, want the %d distinct ones", edges, got, len(want))
 	}
 }
 
