@@ -71,6 +71,15 @@ func (ix *profileIndex) addReachable(s *funcSet, f *parse.Func, stop func(added 
 	}
 }
 
+// funcIDs lists the IDs of fs, for the walks, which compare IDs.
+func funcIDs(fs []*parse.Func) []int32 {
+	ids := make([]int32, len(fs))
+	for i, f := range fs {
+		ids[i] = int32(f.ID)
+	}
+	return ids
+}
+
 // privateScratch is private's per-call state, kept between calls in
 // privatePool: the setup search calls private for dozens of functions,
 // and growing new arrays to a 17,000-function profile each time allocated
@@ -114,11 +123,9 @@ func (ix *profileIndex) private(f *parse.Func, cut ...*parse.Func) *funcSet {
 	}()
 	of := ix.cycles.Of
 	own := of[f.ID] // f's own cycle calls f back: its members join one by one
-	cutOff := func(c int32) bool {
-		return slices.ContainsFunc(cut, func(x *parse.Func) bool { return x.ID == int(c) })
-	}
+	cutIDs := funcIDs(cut)
 	joins := func(c int32) bool {
-		if cutOff(c) {
+		if slices.Contains(cutIDs, c) {
 			return false
 		}
 		cycle := of[c]

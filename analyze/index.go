@@ -24,7 +24,9 @@ type profileIndex struct {
 
 	// Set only when the profile has call counts (pstats):
 	out    *callgraph.Graph      // each function's callees, in f.Out order
-	in     *callgraph.Graph      // each function's callers, in f.In order
+	calls  []int64               // the Calls of each edge of out, by position in out.Adj
+	in     *callgraph.Graph      // each function's callers, in f.In order (by caller ID)
+	inEdge []int32               // for each position in in.Adj, the edge's position in out.Adj
 	cycles *callgraph.Components // recursive cycles: the components of out
 	dag    *callgraph.Graph      // out condensed: one node per cycle
 }
@@ -47,17 +49,16 @@ func newProfileIndex(p *parse.Profile) *profileIndex {
 		return ix
 	}
 	ix.out = callgraph.New(len(p.Funcs), len(p.Edges))
-	ix.in = callgraph.New(len(p.Funcs), len(p.Edges))
+	ix.calls = make([]int64, 0, len(p.Edges))
 	for _, f := range p.Funcs {
 		for _, e := range f.Out {
 			ix.out.Edge(e.Callee.ID)
+			ix.calls = append(ix.calls, e.Calls)
 		}
 		ix.out.EndNode()
-		for _, e := range f.In {
-			ix.in.Edge(e.Caller.ID)
-		}
-		ix.in.EndNode()
 	}
+	// Normalize sorts each In by caller, the order of the transpose.
+	ix.in, ix.inEdge = ix.out.Transpose()
 	ix.cycles = callgraph.SCC(ix.out)
 	ix.dag = ix.cycles.Condense(ix.out)
 	return ix

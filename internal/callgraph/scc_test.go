@@ -170,3 +170,36 @@ func TestSCCLongChain(t *testing.T) {
 		t.Fatalf("open chain: %d components, first %v, last %v", c.Len(), c.Members(0), c.Members(n-1))
 	}
 }
+
+// TestTranspose checks Transpose on random graphs: each reversed edge
+// points back along the edge at its position, every edge is reversed
+// once, and predecessors come in ascending order.
+func TestTranspose(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 8))
+	for range 300 {
+		n := 1 + r.IntN(12)
+		var edges [][2]int
+		for range r.IntN(3 * n) {
+			edges = append(edges, [2]int{r.IntN(n), r.IntN(n)})
+		}
+		g := build(n, edges)
+		tr, at := g.Transpose()
+		if tr.Len() != n || len(tr.Adj) != len(g.Adj) {
+			t.Fatalf("edges %v: transpose of %d nodes, %d edges; want %d, %d", edges, tr.Len(), len(tr.Adj), n, len(g.Adj))
+		}
+		used := make([]bool, len(g.Adj))
+		for w := range n {
+			pred := tr.Succ(w)
+			if !slices.IsSorted(pred) {
+				t.Fatalf("edges %v: predecessors of %d out of order: %v", edges, w, pred)
+			}
+			for p := tr.Start[w]; p < tr.Start[w+1]; p++ {
+				i, v := at[p], tr.Adj[p]
+				if used[i] || g.Adj[i] != int32(w) || i < g.Start[v] || i >= g.Start[v+1] {
+					t.Fatalf("edges %v: reversed edge %d->%d maps to position %d", edges, w, v, i)
+				}
+				used[i] = true
+			}
+		}
+	}
+}
