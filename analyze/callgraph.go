@@ -31,7 +31,11 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n), files: make([]string, n)}
 	fixed := make([]bool, n)
 	for i, f := range p.Funcs {
-		g.files[i] = slashed(f.File)
+		if i > 0 && f.File == p.Funcs[i-1].File { // functions come sorted by file
+			g.files[i] = g.files[i-1]
+		} else {
+			g.files[i] = slashed(f.File)
+		}
 		g.runtime[i] = 1
 		switch {
 		case strings.HasPrefix(f.File, "<frozen importlib"):
@@ -41,7 +45,7 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 			if f.File != "<string>" && f.Cum < lim.MainModule*p.Total {
 				g.runtime[i] = 0
 			}
-		case len(f.In) == 0:
+		case ix.in.Start[i] == ix.in.Start[i+1]: // nobody calls it
 			fixed[i] = true
 		}
 	}
@@ -57,18 +61,18 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 		Const:  make([]float64, n),
 		ConstW: make([]float64, n),
 	}
-	for i, f := range p.Funcs {
+	for i := range int32(n) {
 		if !fixed[i] {
-			for _, e := range f.In {
-				c := e.Caller.ID
-				w := float64(max(e.Calls, 1))
+			for pos := ix.in.Start[i]; pos < ix.in.Start[i+1]; pos++ {
+				c := ix.in.Adj[pos]
+				w := float64(max(ix.calls[ix.inEdge[pos]], 1))
 				switch {
 				case c == i:
 				case fixed[c]:
 					m.Const[i] += w * g.runtime[c]
 					m.ConstW[i] += w
 				default:
-					m.G.Edge(c)
+					m.G.Edge(int(c))
 					m.W = append(m.W, w)
 				}
 			}

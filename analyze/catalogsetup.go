@@ -36,30 +36,22 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 		// group the rest by call site: one finding per place to fix.
 		slices.SortStableFunc(roots, func(a, b root) int { return cmp.Compare(b.cost, a.cost) })
 		var outer []root
-		below, isRoot := g.newFuncSet(), g.newFuncSet() // what the outer roots so far reach; the roots
-		for _, r := range roots {
-			isRoot.add(r.f)
-		}
+		below := g.newReach() // what the outer roots so far reach
 		for i, r := range roots {
 			if below.has(r.f) {
 				continue
 			}
 			outer = append(outer, r)
-			// Only the roots from r on are asked about, and the walk from r
-			// can stop once it has reached them all: every root after is
-			// then dropped, and no walk follows to need the rest.
-			pending := 0
-			for _, l := range roots[i:] {
+			// Only the roots from r on not reached yet are asked about:
+			// the walk need not go below the lowest of them, a floor that
+			// only rises from root to root.
+			floor := g.cycleOf(r.f)
+			for _, l := range roots[i+1:] {
 				if !below.has(l.f) {
-					pending++
+					floor = min(floor, g.cycleOf(l.f))
 				}
 			}
-			g.addReachable(below, r.f, func(f *parse.Func) bool {
-				if isRoot.has(f) {
-					pending--
-				}
-				return pending == 0
-			})
+			below.add(r.f, floor)
 		}
 		var groups []candidate
 		sites := map[*parse.Func]int{}

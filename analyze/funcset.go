@@ -30,6 +30,15 @@ func (s *funcSet) add(f *parse.Func) bool {
 	return true
 }
 
+// addNew puts function id, not yet in the set, in it: the walks know the
+// IDs, and reading f.ID from each Func cost them a cache miss.
+func (s *funcSet) addNew(id int32, funcs []*parse.Func) *parse.Func {
+	f := funcs[id]
+	s.in[id] = true
+	s.members = append(s.members, f)
+	return f
+}
+
 func (s *funcSet) has(f *parse.Func) bool { return s.in[f.ID] }
 
 // reachable returns f and every function f calls, directly or not.
@@ -54,13 +63,21 @@ func (ix *profileIndex) addReachable(s *funcSet, f *parse.Func, stop func(added 
 			if s.in[c] {
 				continue
 			}
-			added := ix.p.Funcs[c]
-			s.add(added)
+			added := s.addNew(c, ix.p.Funcs)
 			if stop != nil && stop(added) {
 				return
 			}
 		}
 	}
+}
+
+// funcIDs lists the IDs of fs, for the walks, which compare IDs.
+func funcIDs(fs []*parse.Func) []int32 {
+	ids := make([]int32, len(fs))
+	for i, f := range fs {
+		ids[i] = int32(f.ID)
+	}
+	return ids
 }
 
 // privateScratch is private's per-call state, kept between calls in
@@ -106,11 +123,9 @@ func (ix *profileIndex) private(f *parse.Func, cut ...*parse.Func) *funcSet {
 	}()
 	of := ix.cycles.Of
 	own := of[f.ID] // f's own cycle calls f back: its members join one by one
-	cutOff := func(c int32) bool {
-		return slices.ContainsFunc(cut, func(x *parse.Func) bool { return x.ID == int(c) })
-	}
+	cutIDs := funcIDs(cut)
 	joins := func(c int32) bool {
-		if cutOff(c) {
+		if slices.Contains(cutIDs, c) {
 			return false
 		}
 		cycle := of[c]
@@ -129,7 +144,7 @@ func (ix *profileIndex) private(f *parse.Func, cut ...*parse.Func) *funcSet {
 			}
 			if of[c] == own {
 				if joins(c) {
-					s.add(ix.p.Funcs[c])
+					s.addNew(c, ix.p.Funcs)
 				}
 				continue
 			}
@@ -140,7 +155,7 @@ func (ix *profileIndex) private(f *parse.Func, cut ...*parse.Func) *funcSet {
 			}
 			if int(tried[k]) == len(cycle) {
 				for _, id := range cycle {
-					s.add(ix.p.Funcs[id])
+					s.addNew(id, ix.p.Funcs)
 				}
 			}
 		}

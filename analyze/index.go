@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"math"
 	"strings"
 
 	"github.com/loopdoctor/loopdoctor/internal/callgraph"
@@ -23,8 +24,11 @@ type profileIndex struct {
 
 	// Set only when the profile has call counts (pstats):
 	out    *callgraph.Graph      // each function's callees, in f.Out order
-	in     *callgraph.Graph      // each function's callers, in f.In order
+	calls  []int64               // the Calls of each edge of out, by position in out.Adj
+	in     *callgraph.Graph      // each function's callers, in f.In order (by caller ID)
+	inEdge []int32               // for each position in in.Adj, the edge's position in out.Adj
 	cycles *callgraph.Components // recursive cycles: the components of out
+	dag    *callgraph.Graph      // out condensed: one node per cycle
 }
 
 func newProfileIndex(p *parse.Profile) *profileIndex {
@@ -45,18 +49,18 @@ func newProfileIndex(p *parse.Profile) *profileIndex {
 		return ix
 	}
 	ix.out = callgraph.New(len(p.Funcs), len(p.Edges))
-	ix.in = callgraph.New(len(p.Funcs), len(p.Edges))
+	ix.calls = make([]int64, 0, len(p.Edges))
 	for _, f := range p.Funcs {
 		for _, e := range f.Out {
 			ix.out.Edge(e.Callee.ID)
+			ix.calls = append(ix.calls, e.Calls)
 		}
 		ix.out.EndNode()
-		for _, e := range f.In {
-			ix.in.Edge(e.Caller.ID)
-		}
-		ix.in.EndNode()
 	}
+	// Normalize sorts each In by caller, the order of the transpose.
+	ix.in, ix.inEdge = ix.out.Transpose()
 	ix.cycles = callgraph.SCC(ix.out)
+	ix.dag = ix.cycles.Condense(ix.out)
 	return ix
 }
 
@@ -69,4 +73,64 @@ func newProfileIndex(p *parse.Profile) *profileIndex {
 // on past it.
 func (ix *profileIndex) usersOwn(f *parse.Func) bool {
 	return ix.origins[f.ID] == location.User && !strings.HasPrefix(f.File, "<")
+}
+
+// reach is a set of the cycles (components) some functions reach, walked
+// on the condensed graph: a recursive cluster of thousands of functions is
+// one node there, and entered once.
+type reach struct {
+	ix    *profileIndex
+	seen  []bool // by component
+	stack []int32
+}
+
+func (ix *profileIndex) newReach() *reach {
+	return &reach{ix: ix, seen: make([]bool, ix.cycles.Len())}
+}
+
+// add marks f's cycle and every cycle it reaches, leaving out those
+// numbered below floor: nothing there leads back to a cycle numbered
+// floor or above (see callgraph.Condense), so a set built with the lowest
+// cycle number of the functions asked about (profileIndex.cycleOf) answers for all
+// of them. The walk stops at cycles marked before, whose own walk went
+// down to the floor then: a floor never lower than the one before keeps
+// that right.
+func (r *reach) add(f *parse.Func, floor int32) {
+	k := r.ix.cycleOf(f)
+	if r.seen[k] {
+		return
+	}
+	r.seen[k] = true
+	r.stack = append(r.stack[:0], k)
+	for len(r.stack) > 0 {
+		k := r.stack[len(r.stack)-1]
+		r.stack = r.stack[:len(r.stack)-1]
+		for _, next := range r.ix.dag.Succ(int(k)) {
+			if next >= floor && !r.seen[next] {
+				r.seen[next] = true
+				r.stack = append(r.stack, next)
+			}
+		}
+	}
+}
+
+// has reports whether f is in a marked cycle: some function added reaches
+// it, if its cycle is numbered at or above the floors used.
+func (r *reach) has(f *parse.Func) bool { return r.seen[r.ix.cycleOf(f)] }
+
+// cycleOf is the number of f's cycle, its node in the condensed graph.
+func (ix *profileIndex) cycleOf(f *parse.Func) int32 { return ix.cycles.Of[f.ID] }
+
+// reachesAny returns what f reaches, as far as needed to tell for each of
+// targets (nil ones left out) whether f reaches it.
+func (ix *profileIndex) reachesAny(f *parse.Func, targets []*parse.Func) *reach {
+	floor := int32(math.MaxInt32)
+	for _, t := range targets {
+		if t != nil {
+			floor = min(floor, ix.cycleOf(t))
+		}
+	}
+	r := ix.newReach()
+	r.add(f, floor)
+	return r
 }

@@ -140,13 +140,17 @@ func (w *loopWalk) userCaller(f *parse.Func) *parse.Func {
 // to call f setup.
 func (w *loopWalk) linkFinding(f *parse.Func, cost float64, findings []Finding) int {
 	best := -1
-	var below *funcSet
+	var below *reach
 	for i, fd := range findings {
 		if fd.Func == nil || fd.Cost < thinShare*cost || best >= 0 && fd.Cost <= findings[best].Cost {
 			continue
 		}
 		if below == nil {
-			below = w.ix.reachable(f)
+			funcs := make([]*parse.Func, len(findings))
+			for i, fd := range findings {
+				funcs[i] = fd.Func
+			}
+			below = w.ix.reachesAny(f, funcs)
 		}
 		if below.has(fd.Func) {
 			best = i

@@ -129,22 +129,38 @@ var awaitedResults = map[string][]string{
 	"futures.py":     {"wrap_future"},
 }
 
-// awaitsSomething reports whether a call of f marks its caller as a
-// coroutine (see step 2 at the top of this file).
-func awaitsSomething(f *parse.Func) bool {
-	if cFunc(f) {
+// awaitFile is what a file says about whether calling its functions
+// marks the caller as a coroutine (see step 2 at the top of this file). It
+// is read once per file: the scan asks it of every function.
+type awaitFile struct {
+	trap    bool   // trio's traps: every function awaits
+	asyncio string // the base name of a file in asyncio; "" for others
+}
+
+func awaitFileOf(file string) awaitFile {
+	switch {
+	case inPackage(file, "trio/_core", "_traps.py"):
+		return awaitFile{trap: true}
+	case inPackage(file, "asyncio", ""):
+		return awaitFile{asyncio: path.Base(slashed(file))}
+	}
+	return awaitFile{}
+}
+
+// awaits reports whether a call of f, in the file a describes, marks its
+// caller as a coroutine.
+func (a awaitFile) awaits(f *parse.Func) bool {
+	switch {
+	case cFunc(f):
 		return strings.Contains(f.Name, "of 'uvloop.loop.Loop' objects>") &&
 			(strings.HasPrefix(f.Name, "<method 'create_future' ") || strings.HasPrefix(f.Name, "<method 'run_in_executor' "))
-	}
-	if inPackage(f.File, "trio/_core", "_traps.py") {
+	case a.trap:
 		return true
+	case a.asyncio != "":
+		name := funcName(f)
+		return slices.Contains(asyncioCoroutines[a.asyncio], name) || slices.Contains(awaitedResults[a.asyncio], name)
 	}
-	if !inPackage(f.File, "asyncio", "") {
-		return false
-	}
-	base := path.Base(slashed(f.File))
-	name := funcName(f)
-	return slices.Contains(asyncioCoroutines[base], name) || slices.Contains(awaitedResults[base], name)
+	return false
 }
 
 // nodeKind is how the walk treats a function inside loop steps.
@@ -235,8 +251,12 @@ func (w *loopWalk) findAwaiting() {
 			queue = append(queue, f)
 		}
 	}
-	for _, f := range w.p.Funcs {
-		if awaitsSomething(f) {
+	var file awaitFile
+	for i, f := range w.p.Funcs {
+		if i == 0 || f.File != w.p.Funcs[i-1].File { // functions come sorted by file
+			file = awaitFileOf(f.File)
+		}
+		if file.awaits(f) {
 			for _, e := range f.In {
 				mark(e.Caller)
 			}

@@ -102,7 +102,11 @@ func (g *callGraph) accept(findings []Finding, c candidate) []Finding {
 	if isProfiler(c.root) || slices.ContainsFunc(up, isProfiler) {
 		return findings // the profiler's own work, not the program's
 	}
-	down := g.reachable(c.root)
+	taken := make([]*parse.Func, len(g.taken))
+	for i, t := range g.taken {
+		taken[i] = t.root
+	}
+	down := g.reachesAny(c.root, taken)
 	for _, t := range g.taken {
 		if t.root == c.root || slices.ContainsFunc(t.extra, func(r root) bool { return r.f == c.root }) ||
 			slices.Contains(up, t.root) {

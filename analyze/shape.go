@@ -79,20 +79,22 @@ func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repea
 		}
 	}
 	r.quotients = len(quotients)
+	cutIDs := funcIDs(cut)
 	for _, m := range set.members {
-		for _, e := range m.Out {
+		for j := g.out.Start[m.ID]; j < g.out.Start[m.ID+1]; j++ {
+			c, calls := g.out.Adj[j], g.calls[j]
 			switch {
-			case e.Callee == m || e.Calls <= 0 || slices.Contains(cut, e.Callee):
-			case e.Calls < r.n:
+			case int(c) == m.ID || calls <= 0 || slices.Contains(cutIDs, c):
+			case calls < r.n:
 				// Taken on some calls only, like a rare member: a first
 				// use, or one namedtuple's eval reaching generated code
 				// that cProfile records once. It says nothing either way.
-			case set.has(e.Callee):
+			case set.in[c]:
 				r.edges++
-				if e.Calls%r.n == 0 {
+				if calls%r.n == 0 {
 					r.exact++
 				}
-			case e.Calls%r.n == 0 && e.Calls > r.n: // into a shared helper (len, str methods)
+			case calls%r.n == 0 && calls > r.n: // into a shared helper (len, str methods)
 				r.looped++
 			}
 		}
@@ -175,7 +177,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 	qualifies := map[*parse.Func]candidate{}
 	var order []*parse.Func // the keys of qualifies, in p.Funcs order
 	for _, f := range p.Funcs {
-		if f.Synthetic || f.Primitive < g.lim.MinCalls || location.OriginOf(f) == location.Native {
+		if f.Synthetic || f.Primitive < g.lim.MinCalls || g.origins[f.ID] == location.Native {
 			continue
 		}
 		n, cost := g.entry(f, func(*parse.Func) bool { return false })

@@ -58,6 +58,7 @@ func KeyNames() []string { return slices.Clone(keyNames) }
 // rank filters, sorts and cuts the functions of p.
 func rank(p *parse.Profile, opts Options) (rows []Row, matched int) {
 	filtered := opts.Focus != nil || opts.Ignore != nil
+	rows = make([]Row, 0, len(p.Funcs))
 	for _, f := range p.Funcs {
 		if filtered {
 			label := f.String()
@@ -74,9 +75,6 @@ func rank(p *parse.Profile, opts Options) (rows []Row, matched int) {
 		}
 		return cmp.Or(strings.Compare(a.Func.Name, b.Func.Name), strings.Compare(a.Func.File, b.Func.File), cmp.Compare(a.Func.Line, b.Func.Line))
 	})
-	if rows == nil {
-		rows = []Row{}
-	}
 	return rows, matched
 }
 

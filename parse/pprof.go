@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"compress/gzip"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -48,10 +49,49 @@ const (
 // Frames the profile asks to hide (its drop_frames pattern, e.g. malloc
 // internals in heap profiles) are removed first, as go tool pprof does.
 func PprofData(data []byte, name string, opts Options) (*Profile, error) {
+	return readPprof(data, name, opts, 0)
+}
+
+// readPprof is PprofData with batches of the given sample bytes (0: sized
+// from the dictionary, see pprof_stream.go). What cannot be streamed is
+// read whole, which yields the same profile or error.
+func readPprof(data []byte, name string, opts Options, batch int) (*Profile, error) {
+	if s, dict, err := scanPprof(data, batch); err == nil {
+		p, err := convertPprof(pprofInput{dict: dict, samples: s.samples, eachBatch: s.eachBatch}, name, opts)
+		if !errors.Is(err, errNotStreamed) {
+			return p, err
+		}
+	}
+	return readPprofWhole(data, name, opts)
+}
+
+// readPprofWhole reads data as one decoded profile: the only way for the
+// legacy formats, and the one that reports what is wrong with a damaged
+// protobuf.
+func readPprofWhole(data []byte, name string, opts Options) (*Profile, error) {
 	pp, legacy, err := decodePprof(data, name)
 	if err != nil {
 		return nil, err
 	}
+	return convertPprof(pprofInput{dict: pp, legacy: legacy, samples: len(pp.Sample),
+		eachBatch: func(fn func(*profile.Profile) error) error { return fn(pp) }}, name, opts)
+}
+
+// pprofInput is a decoded profile: its dictionary (for a profile read
+// whole, the profile itself) and how to walk its samples in batches,
+// each a profile sharing the dictionary's locations, or the profile
+// itself.
+type pprofInput struct {
+	dict      *profile.Profile
+	legacy    bool
+	samples   int
+	eachBatch func(func(*profile.Profile) error) error
+}
+
+// convertPprof builds the model from a decoded profile. It returns
+// errNotStreamed, unwrapped, if a batch of samples does not decode.
+func convertPprof(in pprofInput, name string, opts Options) (*Profile, error) {
+	pp := in.dict
 	var notes []string
 	if err := pp.RemoveUninteresting(); err != nil {
 		notes = append(notes, "the profile's drop_frames pattern is not a valid regexp, so no frames were hidden")
@@ -67,19 +107,24 @@ func PprofData(data []byte, name string, opts Options) (*Profile, error) {
 	scale := pprofUnit(st.Unit)
 	p := &Profile{
 		Format:      Pprof,
-		Dialect:     pprofDialect(pp, legacy),
+		Dialect:     pprofDialect(pp, in.legacy),
 		Unit:        scale.unit,
 		SampleType:  st.Type,
 		SampleTypes: sampleTypeNames(pp),
 	}
-	b := newStackBuilder(pp)
-	if err := b.addSamples(pp, idx, cmp.Or(opts.MaxFrames, DefaultMaxFrames)); err != nil {
+	b := newStackBuilder(pp, in.samples)
+	maxFrames := cmp.Or(opts.MaxFrames, DefaultMaxFrames)
+	err = in.eachBatch(func(batch *profile.Profile) error { return b.addSamples(batch, idx, maxFrames) })
+	if errors.Is(err, errNotStreamed) {
+		return nil, err
+	}
+	if err != nil {
 		return nil, &Error{File: name, Offset: -1, Err: err}
 	}
 	if b.unsymbolized > 0 {
 		notes = append(notes, fmt.Sprintf("no function names at %d of %d locations, shown as mapping and address", b.unsymbolized, len(pp.Location)))
 	}
-	sortStacks(b.stacks) // pp is garbage from here on
+	sortStacks(b.stacks) // the decoded profile is garbage from here on
 	b.fill(p, scale)
 	if b.frameless > 0 {
 		notes = append(notes, fmt.Sprintf("samples without frames, counted only in the total: %d", b.frameless))
@@ -144,9 +189,10 @@ func idAt(s Stack, depth int) int {
 	return -1
 }
 
-// decodePprof runs the pprof library on data, gunzipping it first under
-// the size cap, and reports whether the profile was in a legacy format.
-// The library's own gunzip has no cap, so it only ever sees inflated data.
+// decodePprof reads data whole, for what cannot be streamed: it runs the
+// pprof library on data, gunzipping it first under the size cap, and
+// reports whether the profile was in a legacy format. The library's own
+// gunzip has no cap, so it only ever sees inflated data.
 func decodePprof(data []byte, name string) (pp *profile.Profile, legacy bool, err error) {
 	raw := data
 	gzipped := isGzip(data)
@@ -188,11 +234,14 @@ func decodePprof(data []byte, name string) (pp *profile.Profile, legacy bool, er
 
 func isGzip(data []byte) bool { return len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b }
 
+// inflateLimit is the most bytes n bytes of gzip may inflate to.
+func inflateLimit(n int) int64 { return min(MaxInput, max(inflateFloor, inflateRatio*int64(n))) }
+
 // gunzip inflates data, refusing to produce more than the cap (see
 // inflateRatio). The gzip trailer's size field sizes the buffer up front
 // when it is plausible, so a large profile is not copied while it grows.
 func gunzip(data []byte, name string) ([]byte, error) {
-	limit := min(MaxInput, max(inflateFloor, inflateRatio*int64(len(data))))
+	limit := inflateLimit(len(data))
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, &Error{File: name, Offset: -1, Msg: "corrupt gzip header", Err: err}
@@ -310,6 +359,8 @@ type stackBuilder struct {
 	locFuncs     [][]int
 	unsymbolized int
 	frameless    int
+	samples      int // samples of earlier batches
+	work         int // frames of the samples so far (see addSamples)
 
 	// Interned stacks, values still raw. byHash holds the first stack with
 	// a hash, next[i] the following one with the same hash or -1.
@@ -322,14 +373,13 @@ type stackBuilder struct {
 	total  float64
 }
 
-// newStackBuilder resolves every location once. It renumbers the
-// locations' IDs to their index+1 so a sample's frames find their
-// functions by slice index rather than by map; pp is not used afterwards.
-func newStackBuilder(pp *profile.Profile) *stackBuilder {
+// newStackBuilder resolves every location of the dictionary pp once, for
+// a profile of the given number of samples.
+func newStackBuilder(pp *profile.Profile, samples int) *stackBuilder {
 	b := &stackBuilder{
 		locFuncs: make([][]int, len(pp.Location)),
-		byHash:   make(map[uint64]int32, len(pp.Sample)),
-		stacks:   make([]Stack, 0, len(pp.Sample)),
+		byHash:   make(map[uint64]int32, samples),
+		stacks:   make([]Stack, 0, samples),
 		seed:     maphash.MakeSeed(),
 	}
 	type funcKey struct{ name, file string }
@@ -347,7 +397,6 @@ func newStackBuilder(pp *profile.Profile) *stackBuilder {
 		return id
 	}
 	for i, loc := range pp.Location {
-		loc.ID = uint64(i + 1)
 		ids := make([]int, 0, max(1, len(loc.Line)))
 		for j := len(loc.Line) - 1; j >= 0; j-- {
 			if fn := loc.Line[j].Function; fn != nil && cmp.Or(fn.Name, fn.SystemName) != "" {
@@ -404,15 +453,22 @@ func addressName(loc *profile.Location) string {
 // frame costs a few nanoseconds and, when its stack is new, 8 bytes.
 const DefaultMaxFrames = 1 << 26
 
-// addSamples interns the stack of every sample with a non-zero value of
-// sample type idx, refusing the profile once its samples expand to more
-// than maxFrames frames in all: each sample's depth is counted before its
-// stack is built. Negative values (diff profiles) are refused: the model
-// holds costs, not differences.
+// addSamples interns the stack of every sample of the batch pp with a
+// non-zero value of sample type idx, refusing the profile once its
+// samples expand to more than maxFrames frames in all: each sample's
+// depth is counted before its stack is built. Negative values (diff
+// profiles) are refused: the model holds costs, not differences. pp's
+// locations are those of the dictionary, in the same order; their IDs
+// are renumbered to their index+1 so a sample's frames find their
+// functions by slice index rather than by map.
 func (b *stackBuilder) addSamples(pp *profile.Profile, idx, maxFrames int) error {
+	for i, loc := range pp.Location {
+		loc.ID = uint64(i + 1)
+	}
 	var stack []int
-	work := 0
-	for n, s := range pp.Sample {
+	defer func() { b.samples += len(pp.Sample) }()
+	for i, s := range pp.Sample {
+		n := b.samples + i
 		v := s.Value[idx]
 		if v == 0 {
 			continue
@@ -422,17 +478,17 @@ func (b *stackBuilder) addSamples(pp *profile.Profile, idx, maxFrames int) error
 		}
 		for _, loc := range s.Location {
 			if i := loc.ID - 1; i < uint64(len(b.locFuncs)) {
-				work += len(b.locFuncs[i])
+				b.work += len(b.locFuncs[i])
 			}
 		}
-		if work > maxFrames {
+		if b.work > maxFrames {
 			return fmt.Errorf("samples expand to more than %d frames (stack depth with inlined lines, summed over samples); "+
 				"if the profile is genuine, raise the limit (loopdoctor --max-frames)", maxFrames)
 		}
 		b.total += float64(v)
 		stack = stack[:0]
-		for i := len(s.Location) - 1; i >= 0; i-- {
-			loc := s.Location[i].ID - 1
+		for j := len(s.Location) - 1; j >= 0; j-- {
+			loc := s.Location[j].ID - 1
 			if loc >= uint64(len(b.locFuncs)) {
 				return fmt.Errorf("sample %d refers to a location missing from the location table", n)
 			}
@@ -443,7 +499,7 @@ func (b *stackBuilder) addSamples(pp *profile.Profile, idx, maxFrames int) error
 			continue
 		}
 		b.stacks[b.intern(stack)].Value += float64(v)
-		pp.Sample[n] = nil // consumed: the collector may take it while the rest is read
+		pp.Sample[i] = nil // consumed: the collector may take it while the rest is read
 	}
 	return nil
 }

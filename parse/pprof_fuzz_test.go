@@ -8,7 +8,9 @@ import (
 )
 
 // FuzzPprof feeds arbitrary bytes to the pprof reader: it must not panic,
-// and must return either an *Error or a profile that passes Validate.
+// must return either an *Error or a profile that passes Validate, and
+// must give the same model or error streaming the samples in batches of
+// one as reading the profile whole.
 // Seeds: the hand-made profile gzipped and plain, the real profiles in
 // testdata/pprof, one line of each legacy text format, and pprof's own
 // test profiles when ../shared/profiles/external is present.
@@ -32,6 +34,10 @@ func FuzzPprof(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := PprofData(data, "fuzz.pb", Options{})
+		streamed, whole := modelOrError(readPprof(data, "fuzz.pb", Options{}, 1)), modelOrError(readPprofWhole(data, "fuzz.pb", Options{}))
+		if streamed != whole {
+			t.Fatalf("streamed read differs from whole read:\n%s\nwant\n%s", head(streamed), head(whole))
+		}
 		if err != nil {
 			var perr *Error
 			if !errors.As(err, &perr) || perr.File != "fuzz.pb" {

@@ -5,7 +5,10 @@
 // becomes depth of the Go stack.
 package callgraph
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // MaxNodes is the most nodes a Graph holds: IDs are int32 to halve the
 // memory of the arrays on a graph of millions of functions.
@@ -37,3 +40,27 @@ func (g *Graph) Len() int { return len(g.Start) - 1 }
 
 // Succ returns the successors of v.
 func (g *Graph) Succ(v int) []int32 { return g.Adj[g.Start[v]:g.Start[v+1]] }
+
+// Transpose returns g with every edge reversed, and for each position of
+// its Adj the position in g.Adj of the edge it reverses. Each node's
+// predecessors come in ascending order, the order of g's nodes.
+func (g *Graph) Transpose() (t *Graph, at []int32) {
+	n := g.Len()
+	t = &Graph{Start: make([]int32, n+1), Adj: make([]int32, len(g.Adj))}
+	at = make([]int32, len(g.Adj))
+	for _, w := range g.Adj {
+		t.Start[w+1]++
+	}
+	for v := range n {
+		t.Start[v+1] += t.Start[v]
+	}
+	next := slices.Clone(t.Start[:n])
+	for v := range n {
+		for i := g.Start[v]; i < g.Start[v+1]; i++ {
+			w := g.Adj[i]
+			t.Adj[next[w]], at[next[w]] = int32(v), i
+			next[w]++
+		}
+	}
+	return t, at
+}

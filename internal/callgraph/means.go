@@ -64,6 +64,7 @@ type solver struct {
 	den   []float64 // per local node: Σ weight of its solved inputs
 	done  []bool
 	order []int32 // local nodes in elimination order
+	queue fillQueue
 }
 
 // row is one member's weights on other members. Long rows (a hub that
@@ -200,34 +201,26 @@ func (s *solver) addTo(i int32, r *row, t term) {
 // substituting each into the rows that reference it, until the budget
 // runs out; the nodes left are then lumped together.
 func (s *solver) eliminate(n int) {
-	q := &fillQueue{}
-	for i := range n {
-		q.push(fill{s.cost(int32(i)), int32(i)})
-	}
+	q := &s.queue
+	q.reset(n, s.cost)
 	work := 0
-	for len(*q) > 0 {
-		f := q.pop()
-		k := f.k
-		if s.done[k] {
-			continue
-		}
-		if c := s.cost(k); c != f.cost {
-			q.push(fill{c, k}) // its rows changed since it was queued
-			continue
-		}
-		if work += f.cost; work > s.budget {
+	for len(q.heap) > 0 {
+		k := q.pop()
+		if work += q.cost[k]; work > s.budget {
 			s.lump()
 			return
 		}
 		s.pivot(k)
+		// Pivoting changed the rows that referenced k and the counts of
+		// the nodes in k's row: nothing else's cost.
 		for _, i := range s.cols[k] {
 			if !s.done[i] {
-				q.push(fill{s.cost(i), i})
+				q.update(i, s.cost(i))
 			}
 		}
 		for _, t := range s.rows[k].terms {
 			if !s.done[t.j] {
-				q.push(fill{s.cost(t.j), t.j})
+				q.update(t.j, s.cost(t.j))
 			}
 		}
 	}
@@ -328,50 +321,78 @@ func resize[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// fill is a node queued for elimination at its cost when queued.
-type fill struct {
-	cost int
-	k    int32
+// fillQueue orders the nodes not yet eliminated by their cost, then by
+// node, always with each node's current cost: a binary min-heap that
+// knows where each node sits, so a node whose cost changes moves instead
+// of being queued again.
+type fillQueue struct {
+	heap []int32 // nodes
+	cost []int   // per node, its cost
+	at   []int32 // per node, its index in heap
 }
 
-func (a fill) less(b fill) bool { return a.cost < b.cost || a.cost == b.cost && a.k < b.k }
+// reset queues nodes 0..n-1 at the costs cost gives.
+func (q *fillQueue) reset(n int, cost func(int32) int) {
+	q.heap, q.cost, q.at = resize(q.heap, n), resize(q.cost, n), resize(q.at, n)
+	for i := range int32(n) {
+		q.heap[i], q.cost[i], q.at[i] = i, cost(i), i
+	}
+	for i := n/2 - 1; i >= 0; i-- {
+		q.down(i)
+	}
+}
 
-// fillQueue is a binary min-heap of fills.
-type fillQueue []fill
+func (q *fillQueue) less(i, j int) bool {
+	a, b := q.heap[i], q.heap[j]
+	return q.cost[a] < q.cost[b] || q.cost[a] == q.cost[b] && a < b
+}
 
-func (q *fillQueue) push(f fill) {
-	*q = append(*q, f)
-	h := *q
-	for i := len(h) - 1; i > 0; {
+func (q *fillQueue) swap(i, j int) {
+	q.heap[i], q.heap[j] = q.heap[j], q.heap[i]
+	q.at[q.heap[i]], q.at[q.heap[j]] = int32(i), int32(j)
+}
+
+func (q *fillQueue) up(i int) {
+	for i > 0 {
 		parent := (i - 1) / 2
-		if !h[i].less(h[parent]) {
-			break
+		if !q.less(i, parent) {
+			return
 		}
-		h[i], h[parent] = h[parent], h[i]
+		q.swap(i, parent)
 		i = parent
 	}
 }
 
-func (q *fillQueue) pop() fill {
-	h := *q
-	top := h[0]
-	last := len(h) - 1
-	h[0] = h[last]
-	h = h[:last]
-	for i := 0; ; {
+func (q *fillQueue) down(i int) {
+	for {
 		least, l, r := i, 2*i+1, 2*i+2
-		if l < len(h) && h[l].less(h[least]) {
+		if l < len(q.heap) && q.less(l, least) {
 			least = l
 		}
-		if r < len(h) && h[r].less(h[least]) {
+		if r < len(q.heap) && q.less(r, least) {
 			least = r
 		}
 		if least == i {
-			break
+			return
 		}
-		h[i], h[least] = h[least], h[i]
+		q.swap(i, least)
 		i = least
 	}
-	*q = h
-	return top
+}
+
+// pop removes and returns the node of least cost.
+func (q *fillQueue) pop() int32 {
+	k := q.heap[0]
+	last := len(q.heap) - 1
+	q.swap(0, last)
+	q.heap = q.heap[:last]
+	q.down(0)
+	return k
+}
+
+// update sets the cost of queued node k.
+func (q *fillQueue) update(k int32, cost int) {
+	q.cost[k] = cost
+	q.up(int(q.at[k]))
+	q.down(int(q.at[k]))
 }

@@ -99,3 +99,25 @@ func SCC(g *Graph) *Components {
 	}
 	return c
 }
+
+// Condense returns the condensed graph of g, whose components c are: one
+// node per component, with an edge from component a to each other
+// component that a member of a calls, once, in the order first met. Every
+// edge goes from a component to one with a lower number, so a walk that
+// looks for component b need not enter any numbered below b.
+func (c *Components) Condense(g *Graph) *Graph {
+	dag := New(c.Len(), 0)
+	last := make([]int32, c.Len()) // last[b] is a+1 once a → b is in
+	for a := range int32(c.Len()) {
+		for _, v := range c.Members(int(a)) {
+			for _, w := range g.Succ(int(v)) {
+				if b := c.Of[w]; b != a && last[b] != a+1 {
+					last[b] = a + 1
+					dag.Edge(int(b))
+				}
+			}
+		}
+		dag.EndNode()
+	}
+	return dag
+}

@@ -112,6 +112,36 @@ func TestSCCRandom(t *testing.T) {
 		if len(c.Nodes) != n {
 			t.Fatalf("edges %v: %d nodes in components, want %d", edges, len(c.Nodes), n)
 		}
+		checkCondensed(t, g, c, edges)
+	}
+}
+
+// checkCondensed checks c.Condense(g) against g's edges: component a
+// links to b exactly when a ≠ b and an edge of g goes from a member of a
+// to one of b, once each, and always to a lower number.
+func checkCondensed(t *testing.T, g *Graph, c *Components, edges [][2]int) {
+	t.Helper()
+	dag := c.Condense(g)
+	if dag.Len() != c.Len() {
+		t.Fatalf("edges %v: condensed graph of %d nodes, want %d", edges, dag.Len(), c.Len())
+	}
+	want := map[[2]int32]bool{}
+	for _, e := range edges {
+		if a, b := c.Of[e[0]], c.Of[e[1]]; a != b {
+			want[[2]int32{a, b}] = true
+		}
+	}
+	got := 0
+	for a := range int32(dag.Len()) {
+		for _, b := range dag.Succ(int(a)) {
+			got++
+			if !want[[2]int32{a, b}] || b >= a {
+				t.Fatalf("edges %v: condensed edge %d->%d not in the graph, or going up", edges, a, b)
+			}
+		}
+	}
+	if got != len(want) {
+		t.Fatalf("edges %v: %d condensed edges, want the %d distinct ones", edges, got, len(want))
 	}
 }
 
@@ -138,5 +168,38 @@ func TestSCCLongChain(t *testing.T) {
 	c = SCC(g)
 	if c.Len() != n || c.Members(0)[0] != n-1 || c.Members(n - 1)[0] != 0 {
 		t.Fatalf("open chain: %d components, first %v, last %v", c.Len(), c.Members(0), c.Members(n-1))
+	}
+}
+
+// TestTranspose checks Transpose on random graphs: each reversed edge
+// points back along the edge at its position, every edge is reversed
+// once, and predecessors come in ascending order.
+func TestTranspose(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 8))
+	for range 300 {
+		n := 1 + r.IntN(12)
+		var edges [][2]int
+		for range r.IntN(3 * n) {
+			edges = append(edges, [2]int{r.IntN(n), r.IntN(n)})
+		}
+		g := build(n, edges)
+		tr, at := g.Transpose()
+		if tr.Len() != n || len(tr.Adj) != len(g.Adj) {
+			t.Fatalf("edges %v: transpose of %d nodes, %d edges; want %d, %d", edges, tr.Len(), len(tr.Adj), n, len(g.Adj))
+		}
+		used := make([]bool, len(g.Adj))
+		for w := range n {
+			pred := tr.Succ(w)
+			if !slices.IsSorted(pred) {
+				t.Fatalf("edges %v: predecessors of %d out of order: %v", edges, w, pred)
+			}
+			for p := tr.Start[w]; p < tr.Start[w+1]; p++ {
+				i, v := at[p], tr.Adj[p]
+				if used[i] || g.Adj[i] != int32(w) || i < g.Start[v] || i >= g.Start[v+1] {
+					t.Fatalf("edges %v: reversed edge %d->%d maps to position %d", edges, w, v, i)
+				}
+				used[i] = true
+			}
+		}
 	}
 }

@@ -1,0 +1,80 @@
+package analyze
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/loopdoctor/loopdoctor/parse"
+)
+
+// randomProfile builds a profile of n functions with random call edges,
+// cycles and self-calls included.
+func randomProfile(t *testing.T, r *rand.Rand, n int) *parse.Profile {
+	t.Helper()
+	p := &parse.Profile{Format: parse.Pstats, Unit: "seconds"}
+	for i := range n {
+		p.Funcs = append(p.Funcs, &parse.Func{Name: fmt.Sprintf("f%d", i), File: "x.py", Line: i, Calls: 1, Primitive: 1, Cum: 1})
+	}
+	seen := map[[2]int]bool{}
+	for range r.IntN(3 * n) {
+		a, b := r.IntN(n), r.IntN(n)
+		if !seen[[2]int{a, b}] {
+			seen[[2]int{a, b}] = true
+			p.Edges = append(p.Edges, &parse.Edge{Caller: p.Funcs[a], Callee: p.Funcs[b], Calls: 1, Primitive: 1})
+		}
+	}
+	if err := p.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestReachesAny checks the walk on the condensed graph against the walk
+// over every function (reachable): for random graphs and random sets of
+// targets, f reaches each target in one exactly when in the other.
+func TestReachesAny(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 13))
+	for range 200 {
+		p := randomProfile(t, r, 1+r.IntN(15))
+		ix := newProfileIndex(p)
+		for _, f := range p.Funcs {
+			want := ix.reachable(f)
+			var targets []*parse.Func
+			for range 1 + r.IntN(3) {
+				targets = append(targets, p.Funcs[r.IntN(len(p.Funcs))])
+			}
+			got := ix.reachesAny(f, targets)
+			for _, tg := range targets {
+				if got.has(tg) != want.has(tg) {
+					t.Fatalf("%d functions, edges %v: %s reaches %s: %v, want %v", len(p.Funcs), p.Edges, f, tg, got.has(tg), want.has(tg))
+				}
+			}
+		}
+	}
+}
+
+// TestReachFloorsRise adds several sources to one reach with rising
+// floors, as the catalog's outer-root filter does, and checks every
+// function at or above the last floor against the union of the sources'
+// reachable sets.
+func TestReachFloorsRise(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	for range 200 {
+		p := randomProfile(t, r, 1+r.IntN(15))
+		ix := newProfileIndex(p)
+		got, want := ix.newReach(), ix.newFuncSet()
+		floor := int32(0)
+		for range 1 + r.IntN(4) {
+			f := p.Funcs[r.IntN(len(p.Funcs))]
+			floor = max(floor, int32(r.IntN(ix.cycles.Len())))
+			got.add(f, floor)
+			ix.addReachable(want, f, nil)
+			for _, g := range p.Funcs {
+				if ix.cycleOf(g) >= floor && got.has(g) != want.has(g) {
+					t.Fatalf("edges %v: %s at floor %d: reached %v, want %v", p.Edges, g, floor, got.has(g), want.has(g))
+				}
+			}
+		}
+	}
+}

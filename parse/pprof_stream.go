@@ -1,0 +1,230 @@
+package parse
+
+import (
+	"bytes"
+	"cmp"
+	"compress/gzip"
+	"errors"
+	"io"
+
+	"github.com/google/pprof/profile"
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+// A pprof profile is one protobuf message, Profile, in which field 2
+// repeats once per sample and every other field (sample types, mappings,
+// locations, functions, the string table, drop_frames, period and so on)
+// is a dictionary the samples refer to. google/pprof's parser holds all
+// of it as objects at once, some 9 bytes of objects per byte of sample,
+// and more while it decodes. So loopdoctor reads a protobuf profile twice
+// as a stream, walking only the top-level field framing (protowire does
+// that; google/pprof still decodes every message):
+//
+//  1. keep the bytes of every field but the samples, and decode them
+//     alone: the dictionary;
+//  2. gather the samples in batches of bounded size and decode each
+//     batch together with the dictionary, as a profile of its own, whose
+//     samples are turned into stacks before the next batch is decoded.
+//
+// Decoding a batch with the whole dictionary costs as much as decoding
+// the dictionary again, so batches are sized to a multiple of it; a
+// batch's samples need its locations, and CheckValid and drop_frames
+// need the functions behind them.
+const (
+	sampleField = 2
+	// batchFloor is the least sample bytes per batch: about 65,000
+	// samples of a typical CPU profile, some 35 MB of google/pprof
+	// objects while the batch is decoded.
+	batchFloor = 4 << 20
+	// batchPerDict is how many times its dictionary a batch holds at
+	// least, so that decoding the dictionary again for each batch adds
+	// at most about a quarter to the decoding work.
+	batchPerDict = 4
+)
+
+// errNotStreamed says the input cannot be read in batches (it is not a
+// well-formed protobuf, or not within the size cap) and must be read
+// whole, which gives the same profile or the same error as before.
+var errNotStreamed = errors.New("not a streamable protobuf profile")
+
+// pprofStream is a protobuf pprof profile, gzipped or not, read in
+// batches of samples.
+type pprofStream struct {
+	data    []byte // as given: gzipped or plain protobuf
+	limit   int64  // the most bytes data may inflate to
+	batch   int    // sample bytes per batch
+	dict    []byte // pass 1: every field but the samples
+	samples int    // pass 1: how many samples there are
+}
+
+// scanPprof is pass 1: it keeps the dictionary's fields and counts the
+// samples, to be read in batches of the given sample bytes (0: the
+// default size). It fails with errNotStreamed if data is not gzipped or
+// plain protobuf within the size cap, or if its dictionary does not
+// decode.
+func scanPprof(data []byte, batch int) (*pprofStream, *profile.Profile, error) {
+	s := &pprofStream{data: data, limit: inflateLimit(len(data))}
+	err := s.fields(func(num protowire.Number, field []byte) error {
+		if num == sampleField {
+			s.samples++
+		} else {
+			s.dict = append(s.dict, field...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	dict, err := decodePart(s.dict)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.batch = cmp.Or(batch, max(batchFloor, batchPerDict*len(s.dict)))
+	return s, dict, nil
+}
+
+// decodePart decodes a dictionary, or one with a batch of samples, as a
+// whole profile would be decoded and checked.
+func decodePart(msg []byte) (*profile.Profile, error) {
+	pp, err := profile.ParseUncompressed(msg)
+	if err != nil || pp.CheckValid() != nil {
+		return nil, errNotStreamed
+	}
+	return pp, nil
+}
+
+// eachBatch is pass 2: it decodes the samples in batches, each as a
+// profile holding the dictionary and the batch, prunes it as the profile
+// asks (drop_frames) and hands it to fn. Once fn fails, the remaining
+// batches are still decoded: if one of them does not decode, reading the
+// profile whole reports that (the whole profile does not decode at all),
+// so the error is errNotStreamed; otherwise it is fn's.
+func (s *pprofStream) eachBatch(fn func(*profile.Profile) error) error {
+	msg := make([]byte, len(s.dict), len(s.dict)+s.batch)
+	copy(msg, s.dict)
+	var fnErr error
+	flush := func() error {
+		if len(msg) == len(s.dict) {
+			return nil
+		}
+		pp, err := decodePart(msg)
+		if err != nil {
+			return err
+		}
+		msg = msg[:len(s.dict)]
+		if fnErr == nil {
+			pp.RemoveUninteresting() // the dictionary's pattern compiled in pass 1
+			fnErr = fn(pp)
+		}
+		return nil
+	}
+	err := s.fields(func(num protowire.Number, field []byte) error {
+		if num != sampleField {
+			return nil
+		}
+		msg = append(msg, field...)
+		if len(msg)-len(s.dict) < s.batch {
+			return nil
+		}
+		return flush()
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return err
+	}
+	return fnErr
+}
+
+// fields calls fn with each top-level field of the profile message, its
+// number and its encoding (tag and value), which is valid only during
+// the call. It inflates gzipped data as a stream.
+func (s *pprofStream) fields(fn func(protowire.Number, []byte) error) error {
+	sc := &fieldScanner{buf: s.data, hi: len(s.data), eof: true}
+	if isGzip(s.data) {
+		zr, err := gzip.NewReader(bytes.NewReader(s.data))
+		if err != nil {
+			return errNotStreamed
+		}
+		sc = &fieldScanner{r: io.LimitReader(zr, s.limit+1), buf: make([]byte, 64<<10)}
+	}
+	for {
+		num, field, err := sc.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return errNotStreamed
+		}
+		if err := fn(num, field); err != nil {
+			return err
+		}
+	}
+	if sc.read > s.limit {
+		return errNotStreamed
+	}
+	return nil
+}
+
+// fieldScanner splits a protobuf message read from r, or held whole in
+// buf, into its top-level fields.
+type fieldScanner struct {
+	r      io.Reader
+	buf    []byte
+	lo, hi int   // the bytes read but not yet returned are buf[lo:hi]
+	read   int64 // bytes read from r
+	eof    bool  // r is exhausted (or there is no r)
+}
+
+// next returns the next field's number and encoding, valid until the
+// following call, or io.EOF after the last one. It refuses what
+// google/pprof's decoder refuses at this level (groups, reserved wire
+// types, bad varints, truncation) and, being stricter, a field number
+// of 0.
+func (sc *fieldScanner) next() (protowire.Number, []byte, error) {
+	for {
+		b := sc.buf[sc.lo:sc.hi]
+		if len(b) == 0 && sc.eof {
+			return 0, nil, io.EOF
+		}
+		num, typ, n := protowire.ConsumeField(b)
+		if n >= 0 {
+			if typ == protowire.StartGroupType {
+				return 0, nil, errNotStreamed
+			}
+			sc.lo += n
+			return num, b[:n], nil
+		}
+		if err := protowire.ParseError(n); err != io.ErrUnexpectedEOF || sc.eof {
+			return 0, nil, err
+		}
+		if err := sc.fill(); err != nil {
+			return 0, nil, err
+		}
+	}
+}
+
+// fill moves the unread bytes to the front of buf, doubles buf if they
+// fill it (a field longer than buf), and reads until buf is full or r
+// is exhausted. Doubling keeps the rescans of a long field linear.
+func (sc *fieldScanner) fill() error {
+	n := copy(sc.buf, sc.buf[sc.lo:sc.hi])
+	sc.lo, sc.hi = 0, n
+	if n == len(sc.buf) {
+		sc.buf = append(sc.buf, make([]byte, len(sc.buf))...)
+	}
+	for sc.hi < len(sc.buf) {
+		k, err := sc.r.Read(sc.buf[sc.hi:])
+		sc.hi += k
+		sc.read += int64(k)
+		if err == io.EOF {
+			sc.eof = true
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,136 @@
+package parse
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/google/pprof/profile"
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/loopdoctor/loopdoctor/internal/synth"
+)
+
+// TestPprofStreamed checks that reading a profile in batches of samples
+// gives exactly the model, notes included, or the error that reading it
+// whole gives: with small batches, with the default batches, and for
+// each sample type. It also checks that the valid protobuf inputs are
+// really streamed in those batches rather than read whole.
+func TestPprofStreamed(t *testing.T) {
+	var big bytes.Buffer
+	if err := synth.Pprof(300, 60).Write(&big); err != nil {
+		t.Fatal(err)
+	}
+	// How an input is read: whole (pass 1 refuses it), streamed, or
+	// whole after pass 2 met a sample that does not decode.
+	const (
+		whole = iota
+		streamed
+		late
+	)
+	type input struct {
+		name string
+		data []byte
+		read int
+	}
+	inputs := []input{
+		{"synthetic", syntheticPprof(t), streamed},
+		{"synthetic plain", ungzip(t, syntheticPprof(t)), streamed},
+		{"drop_frames", droppingPprof(t, "helper|rec"), streamed},
+		{"bad drop_frames", droppingPprof(t, "(("), streamed},
+		{"generated", big.Bytes(), streamed},
+		{"zero", oneFunctionPprof(t, "f", "f.go", 0), streamed},
+		{"negative", oneFunctionPprof(t, "f", "f.go", -3), streamed},
+		{"a sample that does not decode", appendField(t, syntheticPprof(t), undecodableSample), late},
+		{"negative, then a sample that does not decode", appendField(t, oneFunctionPprof(t, "f", "f.go", -3), undecodableSample), late},
+		{"truncated protobuf", ungzip(t, syntheticPprof(t))[:100], whole},
+		{"legacy heap", []byte(legacyHeap), whole},
+	}
+	for _, file := range []string{"cpu/cpu.pb.gz", "heap/heap.pb.gz", "allocs/allocs.pb.gz", "empty/empty.pb.gz"} {
+		if testing.Short() && file == "allocs/allocs.pb.gz" {
+			continue // seconds
+		}
+		data, err := os.ReadFile(pprofPath(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, input{file, data, streamed})
+	}
+	for _, in := range inputs {
+		t.Run(in.name, func(t *testing.T) {
+			// One sample per batch, but some ten batches and only the
+			// default sample type for the large profile, whose every
+			// batch decodes the dictionary again.
+			batch := 1
+			if len(in.data) > 1<<20 {
+				batch = 1 << 20
+			}
+			s, _, err := scanPprof(in.data, batch)
+			if (err == nil) != (in.read != whole) {
+				t.Fatalf("pass 1 error %v, want %v", err, in.read != whole)
+			}
+			if err == nil {
+				batches := 0
+				err := s.eachBatch(func(*profile.Profile) error { batches++; return nil })
+				switch {
+				case in.read == late && !errors.Is(err, errNotStreamed):
+					t.Errorf("pass 2 error %v, want %v", err, errNotStreamed)
+				case in.read == streamed && err != nil:
+					t.Errorf("pass 2 error %v", err)
+				case in.read == streamed && batch == 1 && batches != s.samples:
+					t.Errorf("%d batches, want one per sample: %d", batches, s.samples)
+				case in.read == streamed && batches < min(s.samples, 2):
+					t.Errorf("%d batches of %d samples", batches, s.samples)
+				}
+			}
+			types := []string{""}
+			if pp, err := profile.ParseData(in.data); err == nil && batch == 1 {
+				types = append(types, sampleTypeNames(pp)...)
+			}
+			for _, st := range types {
+				opts := Options{SampleType: st}
+				want := modelOrError(readPprofWhole(in.data, "x.pb.gz", opts))
+				for _, batch := range []int{batch, 0} {
+					if got := modelOrError(readPprof(in.data, "x.pb.gz", opts, batch)); got != want {
+						t.Errorf("sample type %q, batches of %d bytes: streamed read differs from whole read:\n%s\nwant\n%s", st, batch, head(got), head(want))
+					}
+				}
+			}
+		})
+	}
+}
+
+// modelOrError is the model's canonical dump, or the error's message.
+func modelOrError(p *Profile, err error) string {
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return p.String()
+}
+
+func head(s string) string { return s[:min(len(s), 2000)] }
+
+// undecodableSample is a sample field whose location_id (field 1) is
+// written as a fixed32, which google/pprof's decoder refuses: the
+// framing is sound, the message is not.
+var undecodableSample = protowire.AppendBytes(protowire.AppendTag(nil, sampleField, protowire.BytesType),
+	protowire.AppendFixed32(protowire.AppendTag(nil, 1, protowire.Fixed32Type), 7))
+
+// appendField appends a field to a profile's message, gunzipping it first.
+func appendField(t *testing.T, data, field []byte) []byte {
+	t.Helper()
+	return append(ungzip(t, data), field...)
+}
+
+// droppingPprof is the synthetic profile asking to drop the frames that
+// match pattern and those beneath them.
+func droppingPprof(t *testing.T, pattern string) []byte {
+	t.Helper()
+	pp, err := profile.ParseData(syntheticPprof(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pp.DropFrames = pattern
+	return encodePprof(t, pp)
+}
