@@ -38,7 +38,7 @@ const (
 	kComplex // decoded and dropped: stats never hold one
 	kStr     // x indexes decoder.strs
 	kBytes   // Python 3 bytes or Python 2 str: x is the input offset, n the length
-	kTuple   // x indexes decoder.arena, n counts items
+	kTuple   // x indexes decoder.arena (and holds the ref slot), n counts items
 	kList
 	kDict // items alternate key, value; n counts items (twice the pairs)
 	kSet  // set or frozenset
@@ -56,7 +56,8 @@ var kindNames = [...]string{
 func (k kind) String() string { return kindNames[k] }
 
 // value is one decoded object. Its payload x holds an int64, float64 bits,
-// a string index or an arena offset depending on kind.
+// a string index or, for a container, its arena offset in the low 32 bits
+// and its ref slot plus one in the high 32 (0 when it has none).
 type value struct {
 	meta uint32 // kind<<28 | n, where n counts a container's items or a byte string's bytes
 	off  uint32 // where the object starts in the input, for messages
@@ -72,6 +73,17 @@ func (v value) kind() kind     { return kind(v.meta >> 28) }
 func (v value) n() int         { return int(v.meta & maxItems) }
 func (v value) int() int64     { return int64(v.x) }
 func (v value) float() float64 { return math.Float64frombits(v.x) }
+
+// slot returns a flagged container's ref slot, or -1 for any other value.
+// Every reference to a container yields the same slot, so a reader can
+// remember what it made of the container by its slot rather than by its
+// contents.
+func (v value) slot() int {
+	if k := v.kind(); k < kTuple || k > kSet {
+		return -1
+	}
+	return int(v.x>>32) - 1
+}
 
 // codeLayout is one CPython version range's code object layout.
 type codeLayout struct {
@@ -103,6 +115,7 @@ type decoder struct {
 	arena []value // container items
 	stack []value // items of dicts being read
 	refs  []value // FLAG_REF objects in pre-order; kind kOther with n=1 marks a reserved slot
+	slots int     // len(refs) once decoded, when refs is gone
 	strs  []string
 	ids   map[string]uint32
 	table []uint32 // Python 2 interned strings, for R
@@ -253,7 +266,10 @@ func (d *decoder) str(v value) (string, bool) {
 	return d.strs[i], true
 }
 
-func (d *decoder) items(v value) []value { return d.arena[v.x : v.x+uint64(v.n())] }
+func (d *decoder) items(v value) []value {
+	base := uint32(v.x)
+	return d.arena[base : base+uint32(v.n())]
+}
 
 // describe names v for messages: its kind and a short rendering.
 func (d *decoder) describe(v value) string {
@@ -294,6 +310,7 @@ func (d *decoder) decode() (value, error) {
 	// and the tables for references go, unless a byte string still needs
 	// the input (and the string index, to intern it later), so that a
 	// large dump's memory is not held twice while it is built.
+	d.slots = len(d.refs)
 	d.refs, d.stack, d.table = nil, nil, nil
 	if !d.bytes {
 		d.data, d.ids = nil, nil
@@ -387,6 +404,9 @@ func (d *decoder) object() (v value, null bool, err error) {
 	v.off = uint32(at)
 	switch {
 	case slot >= 0:
+		if k := v.kind(); k >= kTuple && k <= kSet {
+			v.x |= uint64(slot+1) << 32
+		}
 		d.refs[slot] = v
 	case flag:
 		d.refs = append(d.refs, v)

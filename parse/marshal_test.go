@@ -3,6 +3,7 @@ package parse
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -215,5 +216,39 @@ func TestMarshalInternByText(t *testing.T) {
 	}
 	if ids[0] != ids[1] || ids[1] != ids[2] || ids[3] != ids[4] || ids[0] == ids[3] {
 		t.Errorf("string indexes %v, want the first three equal and the last two equal", ids)
+	}
+}
+
+// TestMarshalSlots checks the ref slot a container carries: a flagged
+// container and every reference to it share its slot, numbered in
+// pre-order among all flagged objects, and other values have none.
+func TestMarshalSlots(t *testing.T) {
+	// [flagged int, flagged (1, flagged (2,)), r to the outer tuple, r to
+	// the inner one, unflagged (3,), flagged {}, int -1]: slots 0 to 3 are
+	// the int, the outer tuple, the inner tuple and the dict.
+	in := m('[', 7,
+		flagged(mInt(7)),
+		flagged(mTuple(mInt(1), flagged(mTuple(mInt(2))))),
+		m('r', 1), m('r', 2),
+		mTuple(mInt(3)),
+		flagged(mDict()),
+		mInt(-1))
+	d := newDecoder(in)
+	v, err := d.decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := d.items(v)
+	inner := d.items(items[1])[1]
+	var got []int
+	for _, it := range []value{items[0], items[1], inner, items[2], items[3], items[4], items[5], items[6]} {
+		got = append(got, it.slot())
+	}
+	want := []int{-1, 1, 2, 1, 2, -1, 3, -1}
+	if !slices.Equal(got, want) {
+		t.Errorf("slots %v, want %v", got, want)
+	}
+	if s := show(d, v); s != "[7, (1, (2)), (1, (2)), (2), (3), {}, -1]" {
+		t.Errorf("decoded %s", s)
 	}
 }

@@ -213,40 +213,42 @@ func sortByFile(funcs []*Func, ranks []int32, nfiles int) {
 	}
 	keys := make([]nameKey, len(funcs))
 	for i, f := range funcs {
-		keys[next[ranks[i]]] = nameKey{prefix: namePrefix(f.Name), f: f}
+		keys[next[ranks[i]]] = nameKey{prefix: namePrefix(f.Name), i: int32(i)}
 		next[ranks[i]]++
+	}
+	byName := func(a, b nameKey) int {
+		if a.prefix != b.prefix {
+			return cmp.Compare(a.prefix, b.prefix)
+		}
+		x, y := funcs[a.i], funcs[b.i]
+		return cmp.Or(strings.Compare(x.Name, y.Name), cmp.Compare(x.Line, y.Line))
 	}
 	// next[r] now ends the functions of the file ranked r.
 	first := 0
 	for _, last := range next[:nfiles] {
-		slices.SortFunc(keys[first:last], compareNames)
+		slices.SortFunc(keys[first:last], byName)
 		first = last
 	}
+	sorted := make([]*Func, len(funcs))
 	for i, k := range keys {
-		funcs[i] = k.f
+		sorted[i] = funcs[k.i]
 	}
+	copy(funcs, sorted)
 }
 
-// nameKey is a function with its name's first eight bytes, big-endian and
-// padded with zeros, so that comparing prefixes as integers orders names as
-// their texts do, up to a tie.
+// nameKey stands for funcs[i] in sortByFile with its name's first eight
+// bytes, big-endian and padded with zeros, so that comparing prefixes as
+// integers orders names as their texts do, up to a tie. It holds no
+// pointer, so that sorting moves plain numbers.
 type nameKey struct {
 	prefix uint64
-	f      *Func
+	i      int32
 }
 
 func namePrefix(name string) uint64 {
 	var b [8]byte
 	copy(b[:], name)
 	return binary.BigEndian.Uint64(b[:])
-}
-
-// compareNames orders functions of one file by (Name, Line).
-func compareNames(a, b nameKey) int {
-	if a.prefix != b.prefix {
-		return cmp.Compare(a.prefix, b.prefix)
-	}
-	return cmp.Or(strings.Compare(a.f.Name, b.f.Name), cmp.Compare(a.f.Line, b.f.Line))
 }
 
 // Validate checks the invariants every consumer relies on: IDs equal

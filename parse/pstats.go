@@ -71,12 +71,14 @@ type statsBuilder struct {
 	name string
 	p    *Profile
 
-	funcs   map[funcKey]*Func // by key, with the line zeroed in sampled dumps
+	funcs   map[funcKey]int32 // index in p.Funcs by key, with the line zeroed in sampled dumps
 	keys    []funcKey         // the key of each of p.Funcs, in reading order
+	bySlot  []int32           // index in p.Funcs plus one by the ref slot of a key tuple read before
 	rows    []row
 	sampled bool // Python 3.15's sampling profiler: keys carry executing lines
 	python2 bool // a key held a Python 2 byte string
 	merged  bool // a caller held concatenated tuples
+	missing int  // callers without a row
 	sum     counter
 }
 
@@ -96,9 +98,10 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	items := d.items(top)
 	n := len(items) / 2
 	b.p = &Profile{Format: Pstats, Unit: "seconds", Funcs: make([]*Func, 0, n)}
-	b.funcs = make(map[funcKey]*Func, n)
+	b.funcs = make(map[funcKey]int32, n)
 	b.keys = make([]funcKey, 0, n)
 	b.rows = make([]row, 0, n)
+	b.bySlot = make([]int32, d.slots)
 	funcs := make([]Func, n)
 	b.sampled = sampledMarker(d, items)
 	nedges := 0
@@ -118,19 +121,21 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 			return nil, err
 		}
 		nedges += callers.n() / 2
-		if prev := b.funcs[b.index(k)]; prev != nil {
+		if i, ok := b.funcs[b.index(k)]; ok {
 			if !b.sampled {
 				return nil, b.errAt(key, "function %s appears twice", f)
 			}
 			// One row per executing line: add it to the function's.
+			prev := b.p.Funcs[i]
 			prev.Line = min(prev.Line, f.Line)
 			prev.Calls, prev.Primitive = b.sum.add(prev.Calls, f.Calls), b.sum.add(prev.Primitive, f.Primitive)
 			prev.Own, prev.Cum = prev.Own+f.Own, prev.Cum+f.Cum
 			b.rows = append(b.rows, row{prev, callers})
+			b.remember(key, i)
 			continue
 		}
-		b.add(k, f)
 		b.rows = append(b.rows, row{f, callers})
+		b.remember(key, b.add(k, f))
 	}
 	if err := b.edges(nedges); err != nil {
 		return nil, err
@@ -166,11 +171,46 @@ func (b *statsBuilder) index(k funcKey) funcKey {
 	return k
 }
 
-// add makes f, named by k, one of the profile's functions.
-func (b *statsBuilder) add(k funcKey, f *Func) {
-	b.funcs[b.index(k)] = f
+// add makes f, named by k, one of the profile's functions and returns
+// its index in p.Funcs.
+func (b *statsBuilder) add(k funcKey, f *Func) int32 {
+	i := int32(len(b.p.Funcs))
+	b.funcs[b.index(k)] = i
 	b.keys = append(b.keys, k)
 	b.p.Funcs = append(b.p.Funcs, f)
+	return i
+}
+
+// remember notes that the key tuple key names p.Funcs[i], if the dump
+// flagged it for references: CPython shares one tuple between a
+// function's row and every callers dict that names it, so most caller
+// keys are references to a tuple read before.
+func (b *statsBuilder) remember(key value, i int32) {
+	if s := key.slot(); s >= 0 {
+		b.bySlot[s] = i + 1
+	}
+}
+
+// caller returns the function a caller key names, adding a function for
+// a caller that has no row.
+func (b *statsBuilder) caller(key value) (*Func, error) {
+	if s := key.slot(); s >= 0 && b.bySlot[s] > 0 {
+		return b.p.Funcs[b.bySlot[s]-1], nil
+	}
+	k, err := b.key(key)
+	if err != nil {
+		return nil, err
+	}
+	i, ok := b.funcs[b.index(k)]
+	if !ok {
+		// A caller without stats of its own; keep the edge.
+		f := new(Func)
+		b.named(f, k)
+		i = b.add(k, f)
+		b.missing++
+	}
+	b.remember(key, i)
+	return b.p.Funcs[i], nil
 }
 
 // sortFuncs sorts the functions into Normalize's order. Their interned
@@ -301,7 +341,6 @@ func (b *statsBuilder) edges(n int) error {
 	d := b.d
 	edges := make([]Edge, n)
 	b.p.Edges = make([]*Edge, 0, n)
-	var missing int
 	var merged map[[2]*Func]*Edge // sampled dumps: edges of merged rows
 	if b.sampled {
 		merged = make(map[[2]*Func]*Edge, n)
@@ -311,16 +350,9 @@ func (b *statsBuilder) edges(n int) error {
 		for i := 0; i < len(items); i += 2 {
 			e := &edges[len(b.p.Edges)]
 			*e = Edge{Callee: r.f}
-			k, err := b.key(items[i])
-			if err != nil {
+			var err error
+			if e.Caller, err = b.caller(items[i]); err != nil {
 				return err
-			}
-			if e.Caller = b.funcs[b.index(k)]; e.Caller == nil {
-				// A caller without stats of its own; keep the edge.
-				e.Caller = new(Func)
-				b.named(e.Caller, k)
-				b.add(k, e.Caller)
-				missing++
 			}
 			if err := b.edge(items[i+1], e); err != nil {
 				return err
@@ -336,8 +368,8 @@ func (b *statsBuilder) edges(n int) error {
 			b.p.Edges = append(b.p.Edges, e)
 		}
 	}
-	if missing > 0 {
-		b.note("%d callers have no stats of their own; they are listed with no calls and no time", missing)
+	if b.missing > 0 {
+		b.note("%d callers have no stats of their own; they are listed with no calls and no time", b.missing)
 	}
 	return nil
 }

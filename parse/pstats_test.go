@@ -340,6 +340,8 @@ func TestPstatsBadInput(t *testing.T) {
 			"times from a.py:1(f) to a.py:1(f) are float -2, float 0, want finite non-negative numbers"},
 		{"caller with negative count", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict(mKey("a.py", 1, "f"), mInt(-3)))), 0x55,
 			"call count from a.py:1(f) to a.py:1(f) is -3, want a non-negative int"},
+		{"caller key an int", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict(mInt(-1), mEdge(1, 1, 0, 0)))), 0x3c,
+			"function key is int -1, want (file, line, name)"},
 		{"duplicate function", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict()), mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict())), 0x3d,
 			"function a.py:1(f) appears twice"},
 		{"string claiming gigabytes", gigantic, 0x56, "string length 2147483632 exceeds the 0 bytes left"},
@@ -361,6 +363,53 @@ func TestPstatsBadInput(t *testing.T) {
 				t.Errorf("got error %q (offset %#x)\nwant offset %#x and %q", err, pe.Offset, tc.off, tc.msg)
 			}
 		})
+	}
+}
+
+// TestPstatsSharedKeys reads a dump whose keys are shared the way CPython
+// writes them (one flagged tuple per function, which its row and every
+// callers dict naming it refer to) and the same dump with a fresh tuple
+// for every key: both must read alike, the shared caller without a row
+// included.
+func TestPstatsSharedKeys(t *testing.T) {
+	// Ref slots: 0 main's key, 1 f's key, 2 the key of g, which has no row.
+	shared := mDict(
+		flagged(mKey("a.py", 1, "main")), mStats(1, 1, 0.5, 2, mDict()),
+		flagged(mKey("a.py", 5, "f")), mStats(2, 2, 0.25, 1, mDict(
+			m('r', 0), mEdge(1, 1, 0.125, 0.5),
+			flagged(mKey("b.py", 9, "g")), mEdge(1, 1, 0.125, 0.5))),
+		mKey("a.py", 7, "h"), mStats(2, 2, 0.5, 0.5, mDict(
+			m('r', 2), mEdge(1, 1, 0.25, 0.25),
+			m('r', 1), mEdge(1, 1, 0.25, 0.25))),
+	)
+	fresh := mDict(
+		mKey("a.py", 1, "main"), mStats(1, 1, 0.5, 2, mDict()),
+		mKey("a.py", 5, "f"), mStats(2, 2, 0.25, 1, mDict(
+			mKey("a.py", 1, "main"), mEdge(1, 1, 0.125, 0.5),
+			mKey("b.py", 9, "g"), mEdge(1, 1, 0.125, 0.5))),
+		mKey("a.py", 7, "h"), mStats(2, 2, 0.5, 0.5, mDict(
+			mKey("b.py", 9, "g"), mEdge(1, 1, 0.25, 0.25),
+			mKey("a.py", 5, "f"), mEdge(1, 1, 0.25, 0.25))),
+	)
+	want := `format pstats dialect cprofile unit seconds total 1.25
+note 1 callers have no stats of their own; they are listed with no calls and no time
+func 0 a.py:5(f) calls 2/2 own 0.25 cum 1
+func 1 a.py:7(h) calls 2/2 own 0.5 cum 0.5
+func 2 a.py:1(main) calls 1/1 own 0.5 cum 2
+func 3 b.py:9(g) calls 0/0 own 0 cum 0
+edge 0 -> 1 calls 1/1 own 0.25 cum 0.25
+edge 2 -> 0 calls 1/1 own 0.125 cum 0.5
+edge 3 -> 0 calls 1/1 own 0.125 cum 0.5
+edge 3 -> 1 calls 1/1 own 0.25 cum 0.25
+`
+	for name, in := range map[string][]byte{"shared": shared, "fresh": fresh} {
+		p, err := PstatsData(in, name+".pstats")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := p.String(); got != want {
+			t.Errorf("%s keys read (-want +got):\n%s", name, textdiff.Unified(want, got))
+		}
 	}
 }
 

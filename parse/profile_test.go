@@ -1,0 +1,85 @@
+package parse
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// sortNames are function names that the integer prefix sortByFile compares
+// first cannot tell apart: names that tie in their first eight bytes, that
+// are prefixes of one another, and that hold NUL bytes, which the prefix
+// is padded with.
+var sortNames = []string{
+	"", "a", "a\x00", "a\x00b", "abcdefg", "abcdefgh", "abcdefgh\x00", "abcdefghi", "abcdefgha",
+	"abcdefgh\u00ff", "\u00ff", "é", "test_get", "test_getattr", "test_get_many", "<lambda>",
+}
+
+var sortFiles = []string{"b.py", "a.py", "~", "", "a.pyc", "/usr/lib/python3.11/a.py"}
+
+// byKey is the plain order Normalize keeps.
+func byKey(x, y *Func) int {
+	return cmp.Or(strings.Compare(x.File, y.File), strings.Compare(x.Name, y.Name), cmp.Compare(x.Line, y.Line))
+}
+
+// TestSortFuncs checks Normalize's sort against a plain sort by (File,
+// Name, Line), from shuffled orders.
+func TestSortFuncs(t *testing.T) {
+	var funcs []*Func
+	for _, file := range sortFiles {
+		for _, name := range sortNames {
+			for _, line := range []int{3, 1, 20} {
+				funcs = append(funcs, &Func{File: file, Name: name, Line: line})
+			}
+		}
+	}
+	want := slices.Clone(funcs)
+	slices.SortFunc(want, byKey)
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 20 {
+		r.Shuffle(len(funcs), func(i, j int) { funcs[i], funcs[j] = funcs[j], funcs[i] })
+		got := slices.Clone(funcs)
+		sortFuncs(got)
+		for k := range got {
+			if got[k] != want[k] {
+				t.Fatalf("shuffle %d: function %d is %q, want %q", i, k, got[k], want[k])
+			}
+		}
+	}
+}
+
+// TestPstatsSortsByText checks the pstats reader's own sort, which ranks
+// files by interned string IDs: the functions of a dump whose rows come in
+// shuffled order must read in the plain (File, Name, Line) order.
+func TestPstatsSortsByText(t *testing.T) {
+	type key struct {
+		file, name string
+		line       int
+	}
+	var keys []key
+	for _, file := range sortFiles {
+		for _, name := range sortNames {
+			keys = append(keys, key{file, name, 2}, key{file, name, 1})
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	r.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
+	var rows [][]byte
+	for _, k := range keys {
+		rows = append(rows, mKey(k.file, k.line, k.name), mStats(1, 1, 0, 0, mDict()))
+	}
+	p, err := PstatsData(mDict(rows...), "shuffled.pstats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Funcs) != len(keys) {
+		t.Fatalf("%d functions, want %d", len(p.Funcs), len(keys))
+	}
+	for i := 1; i < len(p.Funcs); i++ {
+		if byKey(p.Funcs[i-1], p.Funcs[i]) >= 0 {
+			t.Fatalf("function %d, %q, comes before %q", i-1, p.Funcs[i-1], p.Funcs[i])
+		}
+	}
+}
