@@ -39,16 +39,16 @@ func asyncioRuntime(p *parse.Profile) *loopRuntime {
 	found := false
 	for _, f := range p.Funcs {
 		switch {
-		case funcName(f) == "_run_once" && inPackage(f.File, "asyncio", "base_events.py"):
+		case hasName(f, "_run_once") && inPackage(f.File, "asyncio", "base_events.py"):
 			found = true
 			rt.wall += f.Cum
 			for _, e := range f.Out {
 				// selectors.py's select, or the proactor's on Windows.
-				if funcName(e.Callee) == "select" && !cFunc(e.Callee) {
+				if hasName(e.Callee, "select") && !cFunc(e.Callee) {
 					rt.idle += e.Cum
 				}
 			}
-		case funcName(f) == "_run" && inPackage(f.File, "asyncio", "events.py"):
+		case hasName(f, "_run") && inPackage(f.File, "asyncio", "events.py"):
 			rt.steps += f.Calls
 			rt.starts = append(rt.starts, f)
 		}
@@ -67,18 +67,18 @@ func trioRuntime(p *parse.Profile) *loopRuntime {
 	var busy float64
 	for _, f := range p.Funcs {
 		switch {
-		case funcName(f) == "unrolled_run" && inPackage(f.File, "trio/_core", "_run.py"):
+		case hasName(f, "unrolled_run") && inPackage(f.File, "trio/_core", "_run.py"):
 			rt.starts = append(rt.starts, f)
 			busy += f.Cum
 			for _, e := range f.Out {
 				switch {
 				case isContextRun(e.Callee):
 					rt.steps += e.Calls
-				case funcName(e.Callee) == "get_events":
+				case hasName(e.Callee, "get_events"):
 					busy -= e.Cum // waited inside the generator: idle, counted below
 				}
 			}
-		case funcName(f) == "get_events" && inPackage(f.File, "trio/_core", "_io_*.py"):
+		case hasName(f, "get_events") && inPackage(f.File, "trio/_core", "_io_*.py"):
 			rt.idle += f.Cum
 		}
 	}
