@@ -144,10 +144,10 @@ type awaitFile struct {
 }
 
 func awaitFileOf(file string) awaitFile {
-	switch {
-	case inPackage(file, "trio/_core", "_traps.py"):
+	switch fp := splitPath(file); {
+	case fp.in("trio/_core", "_traps.py"):
 		return awaitFile{trap: true}
-	case inPackage(file, "asyncio", ""):
+	case fp.in("asyncio", ""):
 		return awaitFile{asyncio: path.Base(slashed(file))}
 	}
 	return awaitFile{}
@@ -259,7 +259,7 @@ func (w *loopWalk) findAwaiting() {
 	}
 	var file awaitFile
 	for i, f := range w.p.Funcs {
-		if i == 0 || f.File != w.p.Funcs[i-1].File { // functions come sorted by file
+		if newFile(w.p, i) {
 			file = awaitFileOf(f.File)
 		}
 		if file.awaits(f) {
