@@ -44,6 +44,9 @@ func TestPprofStreamed(t *testing.T) {
 		{"negative", oneFunctionPprof(t, "f", "f.go", -3), streamed},
 		{"a sample that does not decode", appendField(t, syntheticPprof(t), undecodableSample), late},
 		{"negative, then a sample that does not decode", appendField(t, oneFunctionPprof(t, "f", "f.go", -3), undecodableSample), late},
+		// Found by FuzzPprof: the dictionary has no sample types and the
+		// one sample is a varint, not a message.
+		{"no sample types, a sample that does not decode", []byte{0x32, 0x00, 0x10, 0x30}, late},
 		{"truncated protobuf", ungzip(t, syntheticPprof(t))[:100], whole},
 		{"legacy heap", []byte(legacyHeap), whole},
 	}
