@@ -31,10 +31,10 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n), files: make([]string, n)}
 	fixed := make([]bool, n)
 	for i, f := range p.Funcs {
-		if i > 0 && f.File == p.Funcs[i-1].File { // functions come sorted by file
-			g.files[i] = g.files[i-1]
-		} else {
+		if newFile(p, i) {
 			g.files[i] = slashed(f.File)
+		} else {
+			g.files[i] = g.files[i-1]
 		}
 		g.runtime[i] = 1
 		switch {

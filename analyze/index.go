@@ -33,17 +33,16 @@ type profileIndex struct {
 
 func newProfileIndex(p *parse.Profile) *profileIndex {
 	ix := &profileIndex{p: p, origins: make([]location.Origin, len(p.Funcs))}
-	// Functions come sorted by file, so each path is classified once.
-	file, fileOrigin := "", location.User
+	fileOrigin := location.User
 	for i, f := range p.Funcs {
-		switch {
-		case location.IsNative(f):
-			ix.origins[i] = location.Native
-			continue
-		case i == 0 || f.File != file:
-			file, fileOrigin = f.File, location.FileOrigin(f.File)
+		if newFile(p, i) {
+			fileOrigin = location.FileOrigin(f.File)
 		}
-		ix.origins[i] = fileOrigin
+		if location.IsNative(f) {
+			ix.origins[i] = location.Native
+		} else {
+			ix.origins[i] = fileOrigin
+		}
 	}
 	if !p.HasCalls() {
 		return ix

@@ -219,7 +219,7 @@ func waitsFor(f *parse.Func) string {
 	case inPackage(f.File, "urllib", "request.py"), inPackage(f.File, "http", "client.py"),
 		inPackage(f.File, "requests", ""), inPackage(f.File, "urllib3", ""), inPackage(f.File, "httpx", ""):
 		return "http"
-	case funcName(f) == "getaddrinfo" || cName(f) == "<built-in method _socket.getaddrinfo>" || funcName(f) == "create_connection" && inPackage(f.File, "", "socket.py"):
+	case hasName(f, "getaddrinfo") || cName(f) == "<built-in method _socket.getaddrinfo>" || hasName(f, "create_connection") && inPackage(f.File, "", "socket.py"):
 		return "resolve"
 	case inPackage(f.File, "", "subprocess.py") && origin(f) == location.Stdlib:
 		return "subprocess"

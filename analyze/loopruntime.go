@@ -37,18 +37,23 @@ func findRuntime(p *parse.Profile) *loopRuntime {
 func asyncioRuntime(p *parse.Profile) *loopRuntime {
 	rt := &loopRuntime{name: "asyncio", machinery: asyncioMachinery}
 	found := false
-	for _, f := range p.Funcs {
+	var baseEvents, events bool // f's file is asyncio's base_events.py, events.py
+	for i, f := range p.Funcs {
+		if newFile(p, i) {
+			fp := splitPath(f.File)
+			baseEvents, events = fp.in("asyncio", "base_events.py"), fp.in("asyncio", "events.py")
+		}
 		switch {
-		case funcName(f) == "_run_once" && inPackage(f.File, "asyncio", "base_events.py"):
+		case baseEvents && funcName(f) == "_run_once":
 			found = true
 			rt.wall += f.Cum
 			for _, e := range f.Out {
 				// selectors.py's select, or the proactor's on Windows.
-				if funcName(e.Callee) == "select" && !cFunc(e.Callee) {
+				if hasName(e.Callee, "select") && !cFunc(e.Callee) {
 					rt.idle += e.Cum
 				}
 			}
-		case funcName(f) == "_run" && inPackage(f.File, "asyncio", "events.py"):
+		case events && funcName(f) == "_run":
 			rt.steps += f.Calls
 			rt.starts = append(rt.starts, f)
 		}
@@ -67,18 +72,18 @@ func trioRuntime(p *parse.Profile) *loopRuntime {
 	var busy float64
 	for _, f := range p.Funcs {
 		switch {
-		case funcName(f) == "unrolled_run" && inPackage(f.File, "trio/_core", "_run.py"):
+		case hasName(f, "unrolled_run") && inPackage(f.File, "trio/_core", "_run.py"):
 			rt.starts = append(rt.starts, f)
 			busy += f.Cum
 			for _, e := range f.Out {
 				switch {
 				case isContextRun(e.Callee):
 					rt.steps += e.Calls
-				case funcName(e.Callee) == "get_events":
+				case hasName(e.Callee, "get_events"):
 					busy -= e.Cum // waited inside the generator: idle, counted below
 				}
 			}
-		case funcName(f) == "get_events" && inPackage(f.File, "trio/_core", "_io_*.py"):
+		case hasName(f, "get_events") && inPackage(f.File, "trio/_core", "_io_*.py"):
 			rt.idle += f.Cum
 		}
 	}
@@ -121,17 +126,23 @@ func uvloopRuntime(p *parse.Profile) *loopRuntime {
 // work to threads that an older profiler could not see.
 func threadNotes(p *parse.Profile) []LoopNote {
 	var threads, handoff bool
-	for _, f := range p.Funcs {
-		if f.Calls <= 0 {
+	// The files that hold the functions looked for, each its own flag.
+	var poolThread, threading, baseEvents, asyncioThreads, trioThreads bool
+	for i, f := range p.Funcs {
+		if newFile(p, i) {
+			fp := splitPath(f.File)
+			poolThread, threading = fp.in("concurrent/futures", "thread.py"), fp.in("", "threading.py")
+			baseEvents, asyncioThreads = fp.in("asyncio", "base_events.py"), fp.in("asyncio", "threads.py")
+			trioThreads = fp.in("trio", "_threads.py")
+		}
+		if f.Calls <= 0 || !(poolThread || threading || baseEvents || asyncioThreads || trioThreads) {
 			continue
 		}
 		switch name := funcName(f); {
-		case name == "_worker" && inPackage(f.File, "concurrent/futures", "thread.py") ||
-			name == "_bootstrap_inner" && inPackage(f.File, "", "threading.py"):
+		case poolThread && name == "_worker" || threading && name == "_bootstrap_inner":
 			threads = true
-		case name == "run_in_executor" && inPackage(f.File, "asyncio", "base_events.py") ||
-			name == "to_thread" && inPackage(f.File, "asyncio", "threads.py") ||
-			name == "to_thread_run_sync" && inPackage(f.File, "trio", "_threads.py"):
+		case baseEvents && name == "run_in_executor" || asyncioThreads && name == "to_thread" ||
+			trioThreads && name == "to_thread_run_sync":
 			handoff = true
 		}
 	}
@@ -144,19 +155,42 @@ func threadNotes(p *parse.Profile) []LoopNote {
 	return nil
 }
 
+// newFile reports whether p.Funcs[i] is the first function of its file.
+// Functions come sorted by file, so the scans of every function test a
+// file's path once, when it starts, not once per function.
+func newFile(p *parse.Profile, i int) bool { return i == 0 || p.Funcs[i].File != p.Funcs[i-1].File }
+
 // inPackage matches a file by path suffix, never by line. With a base name
 // (a path.Match pattern such as "events.py" or "_io_*.py") the file must be
 // so named and sit directly in a directory whose path ends in dir ("" for
 // any directory); without one it may sit anywhere under dir. Scans of every
-// function test the cheaper funcName first.
-func inPackage(file, dir, base string) bool {
+// function test each file once, where it starts (newFile), with splitPath.
+func inPackage(file, dir, base string) bool { return splitPath(file).in(dir, base) }
+
+// filePath is a file's path with forward slashes, split into its
+// directory and base name, for the scans that ask several inPackage
+// questions of each file.
+type filePath struct {
+	d, b string
+	ok   bool // the path has a directory
+}
+
+func splitPath(file string) filePath {
 	file = slashed(file)
 	i := strings.LastIndexByte(file, '/')
 	if i < 0 {
-		return false
+		return filePath{}
 	}
-	d, b := file[:i], file[i+1:]
-	if base == "" {
+	return filePath{file[:i], file[i+1:], true}
+}
+
+// in is inPackage for the file fp splits.
+func (fp filePath) in(dir, base string) bool {
+	d, b := fp.d, fp.b
+	switch {
+	case !fp.ok:
+		return false
+	case base == "":
 		return hasDir(d, dir)
 	}
 	if strings.ContainsAny(base, `*?[\`) {

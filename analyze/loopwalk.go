@@ -36,6 +36,12 @@ func funcName(f *parse.Func) string {
 	return f.Name[strings.LastIndexByte(f.Name, '.')+1:]
 }
 
+// hasName reports whether funcName(f) is name, cheaply when it is not (a
+// suffix compare): the event-loop scans ask it of every function.
+func hasName(f *parse.Func, name string) bool {
+	return strings.HasSuffix(f.Name, name) && funcName(f) == name
+}
+
 // origin is OriginOf, also knowing yappi's spelling of C functions and,
 // for an installed application, taking its code for the user's.
 func (w *loopWalk) origin(f *parse.Func) location.Origin {
@@ -46,7 +52,7 @@ func (w *loopWalk) origin(f *parse.Func) location.Origin {
 	return o
 }
 
-// pyOrigin is origin from the profile's index.
+// pyOrigin is origin, read from the profile's index.
 func (w *loopWalk) pyOrigin(f *parse.Func) location.Origin {
 	if cFunc(f) {
 		return location.Native
@@ -83,12 +89,12 @@ func isDispatcher(f *parse.Func) bool {
 	case isContextRun(f), isCoroutineDriver(f):
 		return true
 	case inPackage(f.File, "asyncio", "events.py"):
-		return funcName(f) == "_run" // before 3.7, Handle._run called the callback itself
+		return hasName(f, "_run") // before 3.7, Handle._run called the callback itself
 	case inPackage(f.File, "asyncio", "tasks.py"):
 		n := funcName(f)
 		return n == "__step" || n == "_step" || n == "__step_run_and_handle_result"
 	case inPackage(f.File, "trio/_core", "_run.py"):
-		return funcName(f) == "unrolled_run"
+		return hasName(f, "unrolled_run")
 	}
 	return cFunc(f) && strings.Contains(f.Name, "of 'uvloop.loop.Loop' objects>")
 }
@@ -138,10 +144,10 @@ type awaitFile struct {
 }
 
 func awaitFileOf(file string) awaitFile {
-	switch {
-	case inPackage(file, "trio/_core", "_traps.py"):
+	switch fp := splitPath(file); {
+	case fp.in("trio/_core", "_traps.py"):
 		return awaitFile{trap: true}
-	case inPackage(file, "asyncio", ""):
+	case fp.in("asyncio", ""):
 		return awaitFile{asyncio: path.Base(slashed(file))}
 	}
 	return awaitFile{}
@@ -253,7 +259,7 @@ func (w *loopWalk) findAwaiting() {
 	}
 	var file awaitFile
 	for i, f := range w.p.Funcs {
-		if i == 0 || f.File != w.p.Funcs[i-1].File { // functions come sorted by file
+		if newFile(w.p, i) {
 			file = awaitFileOf(f.File)
 		}
 		if file.awaits(f) {

@@ -7,10 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
-	"math/bits"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -56,13 +53,16 @@ func PprofData(data []byte, name string, opts Options) (*Profile, error) {
 // from the dictionary, see pprof_stream.go). What cannot be streamed is
 // read whole, which yields the same profile or error.
 func readPprof(data []byte, name string, opts Options, batch int) (*Profile, error) {
-	if s, dict, err := scanPprof(data, batch); err == nil {
-		p, err := convertPprof(pprofInput{dict: dict, samples: s.samples, eachBatch: s.eachBatch}, name, opts)
-		if !errors.Is(err, errNotStreamed) {
-			return p, err
-		}
+	s, dict, err := scanPprof(data, batch)
+	if err != nil {
+		return readPprofWhole(data, name, opts)
 	}
-	return readPprofWhole(data, name, opts)
+	// From here on only s holds data, and only until the samples are read.
+	p, err := convertPprof(pprofInput{dict: dict, samples: s.samples, eachBatch: s.eachBatch}, name, opts)
+	if errors.Is(err, errNotStreamed) {
+		return readPprofWhole(s.data, name, opts)
+	}
+	return p, err
 }
 
 // readPprofWhole reads data as one decoded profile: the only way for the
@@ -124,8 +124,7 @@ func convertPprof(in pprofInput, name string, opts Options) (*Profile, error) {
 	if b.unsymbolized > 0 {
 		notes = append(notes, fmt.Sprintf("no function names at %d of %d locations, shown as mapping and address", b.unsymbolized, len(pp.Location)))
 	}
-	sortStacks(b.stacks) // the decoded profile is garbage from here on
-	b.fill(p, scale)
+	b.build(p, scale)
 	if b.frameless > 0 {
 		notes = append(notes, fmt.Sprintf("samples without frames, counted only in the total: %d", b.frameless))
 	}
@@ -137,56 +136,6 @@ func convertPprof(in pprofInput, name string, opts Options) (*Profile, error) {
 		return nil, &Error{File: name, Offset: -1, Msg: "inconsistent profile", Err: err}
 	}
 	return p, nil
-}
-
-// sortStacks orders stacks by their function IDs, a stack before its own
-// extensions, as slices.Compare would. Stacks share long root prefixes
-// that a comparison sort compares over and over, so this is a three-way
-// radix quicksort (Bentley and Sedgewick): each partition looks at one
-// depth only, and the stacks equal there move on to the next depth.
-func sortStacks(stacks []Stack) {
-	sortStacksFrom(stacks, 0, 2*bits.Len(uint(len(stacks))))
-}
-
-// sortStacksFrom sorts stacks that share their first depth IDs. budget
-// bounds the recursion as in introsort: once spent, a plain comparison
-// sort finishes the range.
-func sortStacksFrom(stacks []Stack, depth, budget int) {
-	for len(stacks) > 1 {
-		if len(stacks) < 12 || budget == 0 {
-			slices.SortFunc(stacks, func(a, b Stack) int { return slices.Compare(a.Funcs[depth:], b.Funcs[depth:]) })
-			return
-		}
-		pivot := idAt(stacks[len(stacks)/2], depth)
-		lt, i, gt := 0, 0, len(stacks)
-		for i < gt {
-			switch id := idAt(stacks[i], depth); {
-			case id < pivot:
-				stacks[lt], stacks[i] = stacks[i], stacks[lt]
-				lt, i = lt+1, i+1
-			case id > pivot:
-				gt--
-				stacks[i], stacks[gt] = stacks[gt], stacks[i]
-			default:
-				i++
-			}
-		}
-		sortStacksFrom(stacks[:lt], depth, budget-1)
-		sortStacksFrom(stacks[gt:], depth, budget-1)
-		if pivot < 0 {
-			return // the stacks equal to the pivot all end at depth
-		}
-		stacks, depth = stacks[lt:gt], depth+1
-	}
-}
-
-// idAt is the function at depth in s, or -1 past its end so that a stack
-// sorts before its extensions.
-func idAt(s Stack, depth int) int {
-	if depth < len(s.Funcs) {
-		return s.Funcs[depth]
-	}
-	return -1
 }
 
 // decodePprof reads data whole, for what cannot be streamed: it runs the
@@ -347,303 +296,4 @@ func pprofDialect(pp *profile.Profile, legacy bool) string {
 		return "cpp"
 	}
 	return "pprof"
-}
-
-// stackBuilder turns pprof samples into interned stacks of function IDs and
-// then into per-function and per-edge sums. Function IDs here are indexes
-// into funcs; fill drops unused functions and Normalize renumbers the rest.
-type stackBuilder struct {
-	funcs []*Func
-	// locFuncs[i] lists the functions of the location whose ID was set to
-	// i+1, outermost (physical caller) first.
-	locFuncs     [][]int
-	unsymbolized int
-	frameless    int
-	samples      int // samples of earlier batches
-	work         int // frames of the samples so far (see addSamples)
-
-	// Interned stacks, values still raw. byHash holds the first stack with
-	// a hash, next[i] the following one with the same hash or -1.
-	stacks []Stack
-	byHash map[uint64]int32
-	next   []int32
-	seed   maphash.Seed // seeded so crafted stacks cannot force collisions
-	key    []byte       // scratch: the stack being hashed, as bytes
-	block  []int        // storage the next interned stack is cut from
-	total  float64
-}
-
-// newStackBuilder resolves every location of the dictionary pp once, for
-// a profile of the given number of samples.
-func newStackBuilder(pp *profile.Profile, samples int) *stackBuilder {
-	b := &stackBuilder{
-		locFuncs: make([][]int, len(pp.Location)),
-		byHash:   make(map[uint64]int32, samples),
-		stacks:   make([]Stack, 0, samples),
-		seed:     maphash.MakeSeed(),
-	}
-	type funcKey struct{ name, file string }
-	byKey := make(map[funcKey]int)
-	intern := func(name, file string, line int64, synthetic bool) int {
-		k := funcKey{name, file}
-		id, ok := byKey[k]
-		if !ok {
-			id = len(b.funcs)
-			byKey[k] = id
-			b.funcs = append(b.funcs, &Func{Name: name, File: file, Line: int(line), Calls: -1, Primitive: -1, Synthetic: synthetic})
-		} else if f := b.funcs[id]; line > 0 && (f.Line == 0 || int(line) < f.Line) {
-			f.Line = int(line) // one start line whichever copy comes first
-		}
-		return id
-	}
-	for i, loc := range pp.Location {
-		ids := make([]int, 0, max(1, len(loc.Line)))
-		for j := len(loc.Line) - 1; j >= 0; j-- {
-			if fn := loc.Line[j].Function; fn != nil && cmp.Or(fn.Name, fn.SystemName) != "" {
-				ids = append(ids, intern(cmp.Or(fn.Name, fn.SystemName), fn.Filename, fn.StartLine, false))
-			}
-		}
-		if len(ids) == 0 {
-			b.unsymbolized++
-			ids = append(ids, intern(addressName(loc), "", 0, true))
-		}
-		b.locFuncs[i] = ids
-	}
-	b.sortFuncs()
-	return b
-}
-
-// sortFuncs puts funcs in the order Normalize will keep, (File, Name,
-// Line), and renumbers the locations' functions to match. Stacks sorted
-// now are then already in their final order.
-func (b *stackBuilder) sortFuncs() {
-	for i, f := range b.funcs {
-		f.ID = i // the old index, until Normalize sets the final one
-	}
-	slices.SortFunc(b.funcs, func(x, y *Func) int {
-		return cmp.Or(strings.Compare(x.File, y.File), strings.Compare(x.Name, y.Name), cmp.Compare(x.Line, y.Line))
-	})
-	remap := make([]int, len(b.funcs))
-	for i, f := range b.funcs {
-		remap[f.ID] = i
-	}
-	for _, ids := range b.locFuncs {
-		for j, id := range ids {
-			ids[j] = remap[id]
-		}
-	}
-}
-
-// addressName names an unsymbolized location by its mapping's file base
-// name and its address, "libfoo.so 0x4a3f10", or the address alone.
-func addressName(loc *profile.Location) string {
-	addr := "0x" + strconv.FormatUint(loc.Address, 16)
-	if loc.Mapping == nil || loc.Mapping.File == "" {
-		return addr
-	}
-	file := loc.Mapping.File
-	return file[strings.LastIndexAny(file, `/\`)+1:] + " " + addr
-}
-
-// DefaultMaxFrames is the most frames the samples of a pprof profile may
-// expand to in all (Options.MaxFrames). A sample's frames are its
-// locations' inlined lines, so a location of many lines referenced many
-// times expands a small input enormously; real profiles stay well below
-// (the 150,000-sample test profile expands to 2.8 million frames). Each
-// frame costs a few nanoseconds and, when its stack is new, 8 bytes.
-const DefaultMaxFrames = 1 << 26
-
-// addSamples interns the stack of every sample of the batch pp with a
-// non-zero value of sample type idx, refusing the profile once its
-// samples expand to more than maxFrames frames in all: each sample's
-// depth is counted before its stack is built. Negative values (diff
-// profiles) are refused: the model holds costs, not differences. pp's
-// locations are those of the dictionary, in the same order; their IDs
-// are renumbered to their index+1 so a sample's frames find their
-// functions by slice index rather than by map.
-func (b *stackBuilder) addSamples(pp *profile.Profile, idx, maxFrames int) error {
-	for i, loc := range pp.Location {
-		loc.ID = uint64(i + 1)
-	}
-	var stack []int
-	defer func() { b.samples += len(pp.Sample) }()
-	for i, s := range pp.Sample {
-		n := b.samples + i
-		v := s.Value[idx]
-		if v == 0 {
-			continue
-		}
-		if v < 0 {
-			return fmt.Errorf("sample %d has the negative value %d; difference profiles are not supported", n, v)
-		}
-		for _, loc := range s.Location {
-			if i := loc.ID - 1; i < uint64(len(b.locFuncs)) {
-				b.work += len(b.locFuncs[i])
-			}
-		}
-		if b.work > maxFrames {
-			return fmt.Errorf("samples expand to more than %d frames (stack depth with inlined lines, summed over samples); "+
-				"if the profile is genuine, raise the limit (loopdoctor --max-frames)", maxFrames)
-		}
-		b.total += float64(v)
-		stack = stack[:0]
-		for j := len(s.Location) - 1; j >= 0; j-- {
-			loc := s.Location[j].ID - 1
-			if loc >= uint64(len(b.locFuncs)) {
-				return fmt.Errorf("sample %d refers to a location missing from the location table", n)
-			}
-			stack = append(stack, b.locFuncs[loc]...)
-		}
-		if len(stack) == 0 {
-			b.frameless++
-			continue
-		}
-		b.stacks[b.intern(stack)].Value += float64(v)
-		pp.Sample[i] = nil // consumed: the collector may take it while the rest is read
-	}
-	return nil
-}
-
-// intern returns the index of the stored stack equal to stack, storing a
-// copy first if there is none.
-func (b *stackBuilder) intern(stack []int) int32 {
-	b.key = b.key[:0]
-	for _, id := range stack {
-		b.key = binary.LittleEndian.AppendUint32(b.key, uint32(id))
-	}
-	key := maphash.Bytes(b.seed, b.key)
-	first, ok := b.byHash[key]
-	if ok {
-		for i := first; i >= 0; i = b.next[i] {
-			if slices.Equal(b.stacks[i].Funcs, stack) {
-				return i
-			}
-		}
-	} else {
-		first = -1
-	}
-	i := int32(len(b.stacks))
-	b.next = append(b.next, first)
-	b.byHash[key] = i
-	b.stacks = append(b.stacks, Stack{Funcs: b.store(stack)})
-	return i
-}
-
-// stackBlock is how many function IDs store allocates at a time: stacks are
-// cut from shared blocks, never copied as storage grows.
-const stackBlock = 1 << 16
-
-// store copies stack into the current storage block.
-func (b *stackBuilder) store(stack []int) []int {
-	if len(b.block)+len(stack) > cap(b.block) {
-		b.block = make([]int, 0, max(stackBlock, len(stack)))
-	}
-	lo := len(b.block)
-	b.block = append(b.block, stack...)
-	return b.block[lo:len(b.block):len(b.block)]
-}
-
-// fill sums the interned stacks into p's functions, edges and stacks. Raw
-// values are summed first and scaled at the end, so sums stay exact while
-// they fit a float64 mantissa. Functions on no stack (seen only in samples
-// whose value is zero for this sample type) are left out.
-func (b *stackBuilder) fill(p *Profile, scale pprofScale) {
-	own := make([]float64, len(b.funcs))
-	cum := make([]float64, len(b.funcs))
-	seen := make([]int32, len(b.funcs)) // stack index+1 that last counted a function
-	type edgeSum struct {
-		caller, callee int
-		own, cum       float64
-		seen           int32
-		next           int32 // the caller's previous edge in its short list, or -1
-	}
-	var edges []edgeSum
-	// A function calls few others, so the first shortList edges of each
-	// caller are found by scanning a list from first[caller], the
-	// latest first; only a caller of more (a dispatcher) has the rest
-	// looked up in edgeIndex, which keeps a crafted caller of thousands
-	// linear.
-	const shortList = 8
-	first := make([]int32, len(b.funcs))
-	listed := make([]uint8, len(b.funcs))
-	for i := range first {
-		first[i] = -1
-	}
-	edgeIndex := make(map[uint64]int32)
-	edgeIn := func(caller, callee int) int32 {
-		for e := first[caller]; e >= 0; e = edges[e].next {
-			if edges[e].callee == callee {
-				return e
-			}
-		}
-		key := uint64(caller)<<32 | uint64(callee)
-		if listed[caller] == shortList {
-			if e, ok := edgeIndex[key]; ok {
-				return e
-			}
-		}
-		e := int32(len(edges))
-		edges = append(edges, edgeSum{caller: caller, callee: callee, next: -1})
-		if listed[caller] < shortList {
-			listed[caller]++
-			edges[e].next, first[caller] = first[caller], e
-		} else {
-			edgeIndex[key] = e
-		}
-		return e
-	}
-	// last[f] is 1 + the edge last found from caller f (0: none): sorted
-	// stacks share prefixes, so it spares most scans.
-	last := make([]int32, len(b.funcs))
-	edgeOf := func(caller, callee int) int32 {
-		if e := last[caller]; e > 0 && edges[e-1].callee == callee {
-			return e - 1
-		}
-		e := edgeIn(caller, callee)
-		last[caller] = e + 1
-		return e
-	}
-	for i, st := range b.stacks {
-		gen, v, stack := int32(i+1), st.Value, st.Funcs
-		own[stack[len(stack)-1]] += v
-		for j, id := range stack {
-			if seen[id] != gen {
-				seen[id] = gen
-				cum[id] += v
-			}
-			if j == 0 {
-				continue
-			}
-			e := edgeOf(stack[j-1], id)
-			if es := &edges[e]; es.seen != gen {
-				es.seen = gen
-				es.cum += v
-			}
-			if j == len(stack)-1 {
-				edges[e].own += v
-			}
-		}
-	}
-	remap := make([]int, len(b.funcs))
-	for i, f := range b.funcs {
-		if seen[i] == 0 {
-			continue
-		}
-		remap[i] = len(p.Funcs)
-		f.Own, f.Cum = scale.of(own[i]), scale.of(cum[i])
-		p.Funcs = append(p.Funcs, f)
-	}
-	for i := range b.stacks {
-		st := &b.stacks[i]
-		st.Value = scale.of(st.Value)
-		for j, id := range st.Funcs {
-			st.Funcs[j] = remap[id]
-		}
-	}
-	p.Stacks = b.stacks
-	p.Edges = make([]*Edge, len(edges))
-	for i, e := range edges {
-		p.Edges[i] = &Edge{Caller: b.funcs[e.caller], Callee: b.funcs[e.callee], Calls: -1, Primitive: -1, Own: scale.of(e.own), Cum: scale.of(e.cum)}
-	}
-	p.Total = scale.of(b.total)
 }

@@ -578,23 +578,23 @@ func TestSortStacks(t *testing.T) {
 	for _, n := range []int{0, 1, 5, 11, 12, 100, 5000} {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
 			seen := map[string]bool{}
-			var stacks []Stack
-			for len(stacks) < n {
-				s := make([]int, 1+rng.IntN(12))
+			var set stackSet
+			var want [][]uint32
+			for len(want) < n {
+				s := make([]uint32, 1+rng.IntN(12))
 				for i := range s {
-					s[i] = rng.IntN(4)
+					s[i] = uint32(rng.IntN(4))
 				}
 				if key := fmt.Sprint(s); !seen[key] { // stacks are interned: no duplicates
 					seen[key] = true
-					stacks = append(stacks, Stack{Funcs: s})
+					set.add(s)
+					want = append(want, s)
 				}
 			}
-			want := slices.Clone(stacks)
-			slices.SortFunc(want, func(a, b Stack) int { return slices.Compare(a.Funcs, b.Funcs) })
-			sortStacks(stacks)
-			for i := range want {
-				if !slices.Equal(stacks[i].Funcs, want[i].Funcs) {
-					t.Fatalf("stack %d is %v, want %v", i, stacks[i].Funcs, want[i].Funcs)
+			slices.SortFunc(want, slices.Compare)
+			for i, j := range set.sorted() {
+				if got := set.at(j); !slices.Equal(got, want[i]) {
+					t.Fatalf("stack %d is %v, want %v", i, got, want[i])
 				}
 			}
 		})

@@ -1,0 +1,461 @@
+package parse
+
+import (
+	"cmp"
+	"encoding/binary"
+	"fmt"
+	"hash/maphash"
+	"math/bits"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/google/pprof/profile"
+)
+
+// stackBuilder turns pprof samples into interned stacks of function IDs
+// and then into per-function and per-edge sums. Function IDs here are
+// indexes into funcs, which are sorted as Normalize will keep them.
+type stackBuilder struct {
+	funcs []*Func
+	// The functions of the location whose ID was set to i+1 are
+	// locFuncs[locStart[i]:locStart[i+1]], outermost (physical caller)
+	// first.
+	locStart     []int32
+	locFuncs     []uint32
+	unsymbolized int
+	frameless    int
+	samples      int // samples of earlier batches
+	work         int // frames of the samples so far (see addSamples)
+	total        float64
+
+	// Interned stacks, values still raw. byHash holds the first stack with
+	// a hash, next[i] the following one with the same hash or -1.
+	stacks stackSet
+	value  []float64
+	byHash map[uint64]int32
+	next   []int32
+	seed   maphash.Seed // seeded so crafted stacks cannot force collisions
+	used   []bool       // functions on some stack
+	key    []byte       // scratch: the stack being hashed, as bytes
+	locs   []int32      // scratch: a sample's location indexes, leaf first
+	stack  []uint32     // scratch: a sample's stack
+}
+
+// newStackBuilder resolves every location of the dictionary pp once, for
+// a profile of the given number of samples.
+func newStackBuilder(pp *profile.Profile, samples int) *stackBuilder {
+	b := &stackBuilder{
+		locStart: make([]int32, 1, len(pp.Location)+1),
+		byHash:   make(map[uint64]int32, samples),
+		stacks:   stackSet{refs: make([]stackRef, 0, samples)},
+		seed:     maphash.MakeSeed(),
+	}
+	type funcKey struct{ name, file string }
+	byKey := make(map[funcKey]uint32)
+	intern := func(name, file string, line int64, synthetic bool) uint32 {
+		k := funcKey{name, file}
+		id, ok := byKey[k]
+		if !ok {
+			id = uint32(len(b.funcs))
+			byKey[k] = id
+			b.funcs = append(b.funcs, &Func{Name: name, File: file, Line: int(line), Calls: -1, Primitive: -1, Synthetic: synthetic})
+		} else if f := b.funcs[id]; line > 0 && (f.Line == 0 || int(line) < f.Line) {
+			f.Line = int(line) // one start line whichever copy comes first
+		}
+		return id
+	}
+	for _, loc := range pp.Location {
+		n := len(b.locFuncs)
+		for j := len(loc.Line) - 1; j >= 0; j-- {
+			if fn := loc.Line[j].Function; fn != nil && cmp.Or(fn.Name, fn.SystemName) != "" {
+				b.locFuncs = append(b.locFuncs, intern(cmp.Or(fn.Name, fn.SystemName), fn.Filename, fn.StartLine, false))
+			}
+		}
+		if len(b.locFuncs) == n {
+			b.unsymbolized++
+			b.locFuncs = append(b.locFuncs, intern(addressName(loc), "", 0, true))
+		}
+		b.locStart = append(b.locStart, int32(len(b.locFuncs)))
+	}
+	b.sortFuncs()
+	b.used = make([]bool, len(b.funcs))
+	return b
+}
+
+// sortFuncs puts funcs in the order Normalize will keep, (File, Name,
+// Line), and renumbers the locations' functions to match. Stacks sorted
+// now are then already in their final order.
+func (b *stackBuilder) sortFuncs() {
+	for i, f := range b.funcs {
+		f.ID = i // the old index, until Normalize sets the final one
+	}
+	slices.SortFunc(b.funcs, func(x, y *Func) int {
+		return cmp.Or(strings.Compare(x.File, y.File), strings.Compare(x.Name, y.Name), cmp.Compare(x.Line, y.Line))
+	})
+	remap := make([]uint32, len(b.funcs))
+	for i, f := range b.funcs {
+		remap[f.ID] = uint32(i)
+	}
+	for j, id := range b.locFuncs {
+		b.locFuncs[j] = remap[id]
+	}
+}
+
+// addressName names an unsymbolized location by its mapping's file base
+// name and its address, "libfoo.so 0x4a3f10", or the address alone.
+func addressName(loc *profile.Location) string {
+	addr := "0x" + strconv.FormatUint(loc.Address, 16)
+	if loc.Mapping == nil || loc.Mapping.File == "" {
+		return addr
+	}
+	file := loc.Mapping.File
+	return file[strings.LastIndexAny(file, `/\`)+1:] + " " + addr
+}
+
+// DefaultMaxFrames is the most frames the samples of a pprof profile may
+// expand to in all (Options.MaxFrames). A sample's frames are its
+// locations' inlined lines, so a location of many lines referenced many
+// times expands a small input enormously; real profiles stay well below
+// (the 150,000-sample test profile expands to 2.8 million frames). Each
+// frame costs a few nanoseconds and, when its stack is new, 12 bytes.
+const DefaultMaxFrames = 1 << 26
+
+// addSamples interns the stack of every sample of the batch pp with a
+// non-zero value of sample type idx, refusing the profile once its
+// samples expand to more than maxFrames frames in all: each sample's
+// depth is counted before its stack is built. Negative values (diff
+// profiles) are refused: the model holds costs, not differences. pp's
+// locations are those of the dictionary, in the same order; their IDs
+// are renumbered to their index+1 so a sample's frames find their
+// functions by slice index rather than by map.
+func (b *stackBuilder) addSamples(pp *profile.Profile, idx, maxFrames int) error {
+	for i, loc := range pp.Location {
+		loc.ID = uint64(i + 1)
+	}
+	defer func() { b.samples += len(pp.Sample) }()
+	nlocs := uint64(len(b.locStart) - 1)
+	for i, s := range pp.Sample {
+		n := b.samples + i
+		v := s.Value[idx]
+		if v == 0 {
+			continue
+		}
+		if v < 0 {
+			return fmt.Errorf("sample %d has the negative value %d; difference profiles are not supported", n, v)
+		}
+		b.locs = b.locs[:0]
+		missing := false
+		for _, loc := range s.Location {
+			l := loc.ID - 1
+			if l >= nlocs {
+				missing = true
+				continue
+			}
+			b.locs = append(b.locs, int32(l))
+			b.work += int(b.locStart[l+1] - b.locStart[l])
+		}
+		if b.work > maxFrames {
+			return fmt.Errorf("samples expand to more than %d frames (stack depth with inlined lines, summed over samples); "+
+				"if the profile is genuine, raise the limit (loopdoctor --max-frames)", maxFrames)
+		}
+		if missing {
+			return fmt.Errorf("sample %d refers to a location missing from the location table", n)
+		}
+		b.total += float64(v)
+		b.stack = b.stack[:0]
+		for j := len(b.locs) - 1; j >= 0; j-- {
+			l := b.locs[j]
+			b.stack = append(b.stack, b.locFuncs[b.locStart[l]:b.locStart[l+1]]...)
+		}
+		if len(b.stack) == 0 {
+			b.frameless++
+			continue
+		}
+		b.value[b.intern(b.stack)] += float64(v)
+		pp.Sample[i] = nil // consumed: the collector may take it while the rest is read
+	}
+	return nil
+}
+
+// intern returns the index of the stored stack equal to stack, storing a
+// copy first if there is none.
+func (b *stackBuilder) intern(stack []uint32) int32 {
+	b.key = b.key[:0]
+	for _, id := range stack {
+		b.key = binary.LittleEndian.AppendUint32(b.key, id)
+	}
+	key := maphash.Bytes(b.seed, b.key)
+	first, ok := b.byHash[key]
+	if ok {
+		for i := first; i >= 0; i = b.next[i] {
+			if slices.Equal(b.stacks.at(i), stack) {
+				return i
+			}
+		}
+	} else {
+		first = -1
+	}
+	i := b.stacks.add(stack)
+	b.next = append(b.next, first)
+	b.byHash[key] = i
+	b.value = append(b.value, 0)
+	for _, id := range stack {
+		b.used[id] = true
+	}
+	return i
+}
+
+// build fills p's functions, edges, stacks and total from the interned
+// stacks: the functions on some stack, and the stacks sorted and laid
+// end to end in one array, in the order Normalize keeps.
+func (b *stackBuilder) build(p *Profile, scale pprofScale) {
+	b.byHash, b.next = nil, nil
+	remap := make([]int, len(b.funcs))
+	for i, f := range b.funcs {
+		if b.used[i] {
+			remap[i] = len(p.Funcs)
+			p.Funcs = append(p.Funcs, f)
+		}
+	}
+	p.Stacks = b.stacks.layOut(b.stacks.sorted(), remap, b.value)
+	sumStacks(p, scale)
+	p.Total = scale.of(b.total)
+}
+
+// sumStacks sets the Own and Cum of p's functions and its edges from its
+// stacks, sorted, whose values are still raw, and then scales the
+// values. Raw values are summed first and scaled at the end, so sums
+// stay exact while they fit a float64 mantissa.
+//
+// Each stack adds its value to its leaf's Own, once to the Cum of every
+// function on it and once to every adjacent caller→callee edge, however
+// often a function recurs in it. A sorted stack shares its first frames
+// with the one before, and so the edges between them: only the edges
+// past that common prefix are looked up.
+func sumStacks(p *Profile, scale pprofScale) {
+	own := make([]float64, len(p.Funcs))
+	cum := make([]float64, len(p.Funcs))
+	seen := make([]int32, len(p.Funcs)) // stack index+1 that last counted a function
+	edges := newEdgeTable(len(p.Funcs))
+	var edgeAt []int32 // edgeAt[j]: the edge into frame j of the stack before
+	var prev []int
+	for i, st := range p.Stacks {
+		gen, v, stack := int32(i+1), st.Value, st.Funcs
+		shared := 0
+		for shared < min(len(prev), len(stack)) && prev[shared] == stack[shared] {
+			shared++
+		}
+		if len(stack) > len(edgeAt) {
+			edgeAt = append(edgeAt, make([]int32, len(stack)-len(edgeAt))...)
+		}
+		own[stack[len(stack)-1]] += v
+		for j, id := range stack {
+			if seen[id] != gen {
+				seen[id] = gen
+				cum[id] += v
+			}
+			if j == 0 {
+				continue
+			}
+			if j >= shared {
+				edgeAt[j] = edges.find(stack[j-1], id)
+			}
+			e := &edges.sums[edgeAt[j]]
+			if e.seen != gen {
+				e.seen = gen
+				e.cum += v
+			}
+			if j == len(stack)-1 {
+				e.own += v
+			}
+		}
+		prev = stack
+		p.Stacks[i].Value = scale.of(v)
+	}
+	for i, f := range p.Funcs {
+		f.Own, f.Cum = scale.of(own[i]), scale.of(cum[i])
+	}
+	p.Edges = make([]*Edge, len(edges.sums))
+	for i, e := range edges.sums {
+		p.Edges[i] = &Edge{Caller: p.Funcs[e.caller], Callee: p.Funcs[e.callee], Calls: -1, Primitive: -1, Own: scale.of(e.own), Cum: scale.of(e.cum)}
+	}
+}
+
+// edgeTable numbers the caller→callee edges as they are met. A function
+// calls few others, so each caller has a row of edgeRow slots, one cache
+// line, holding callee+1 and the edge's number; only the callees of a
+// caller of more (a dispatcher) are looked up in a map, which keeps a
+// crafted caller of thousands linear.
+type edgeTable struct {
+	rows []edgeRowSlots
+	more map[uint64]int32
+	sums []edgeSum
+}
+
+const edgeRow = 8
+
+type edgeRowSlots struct{ callee, edge [edgeRow]int32 }
+
+// edgeSum is an edge's raw sums; seen is the stack index+1 that last
+// counted it.
+type edgeSum struct {
+	caller, callee int
+	own, cum       float64
+	seen           int32
+}
+
+func newEdgeTable(funcs int) *edgeTable {
+	return &edgeTable{rows: make([]edgeRowSlots, funcs), more: map[uint64]int32{}}
+}
+
+// find returns the number of the edge caller→callee, adding it if new.
+func (t *edgeTable) find(caller, callee int) int32 {
+	row := &t.rows[caller]
+	for k, c := range row.callee {
+		switch c {
+		case int32(callee) + 1:
+			return row.edge[k]
+		case 0:
+			row.callee[k], row.edge[k] = int32(callee)+1, t.add(caller, callee)
+			return row.edge[k]
+		}
+	}
+	key := uint64(caller)<<32 | uint64(callee)
+	e, ok := t.more[key]
+	if !ok {
+		e = t.add(caller, callee)
+		t.more[key] = e
+	}
+	return e
+}
+
+func (t *edgeTable) add(caller, callee int) int32 {
+	t.sums = append(t.sums, edgeSum{caller: caller, callee: callee})
+	return int32(len(t.sums) - 1)
+}
+
+// stackSet holds stacks of function IDs end to end in chunks, each
+// stack whole in one chunk: four bytes a frame and no slice header per
+// stack while the samples are read, and a chunk can be let go as soon
+// as its stacks are copied out.
+type stackSet struct {
+	chunks [][]uint32
+	refs   []stackRef // by stack index
+	frames int        // in all stacks
+}
+
+// stackRef places a stack: chunks[chunk][at:at+n].
+type stackRef struct {
+	at       int
+	chunk, n int32
+}
+
+// stackChunk is how many function IDs a chunk holds, unless a stack
+// needs more.
+const stackChunk = 1 << 18
+
+func (s *stackSet) at(i int32) []uint32 {
+	r := s.refs[i]
+	return s.chunks[r.chunk][r.at : r.at+int(r.n)]
+}
+
+// add stores a copy of stack and returns its index.
+func (s *stackSet) add(stack []uint32) int32 {
+	last := len(s.chunks) - 1
+	if last < 0 || len(s.chunks[last])+len(stack) > cap(s.chunks[last]) {
+		s.chunks = append(s.chunks, make([]uint32, 0, max(stackChunk, len(stack))))
+		last++
+	}
+	s.refs = append(s.refs, stackRef{at: len(s.chunks[last]), chunk: int32(last), n: int32(len(stack))})
+	s.chunks[last] = append(s.chunks[last], stack...)
+	s.frames += len(stack)
+	return int32(len(s.refs) - 1)
+}
+
+// layOut copies the stacks, their IDs mapped through remap, into one
+// array in the given order, and returns them. It lets each chunk go once
+// its stacks are copied (they were added chunk by chunk), so the peak is
+// the result and one chunk, not both arrays.
+func (s *stackSet) layOut(order []int32, remap []int, value []float64) []Stack {
+	offset := make([]int, len(s.refs)) // by stack index: where it goes
+	at := 0
+	for _, i := range order {
+		offset[i] = at
+		at += int(s.refs[i].n)
+	}
+	rank := make([]int32, len(s.refs))
+	for r, i := range order {
+		rank[i] = int32(r)
+	}
+	frames := make([]int, s.frames)
+	stacks := make([]Stack, len(s.refs))
+	for i, ref := range s.refs {
+		if i > 0 && ref.chunk != s.refs[i-1].chunk {
+			s.chunks[ref.chunk-1] = nil
+		}
+		dst := frames[offset[i] : offset[i]+int(ref.n) : offset[i]+int(ref.n)]
+		for j, id := range s.at(int32(i)) {
+			dst[j] = remap[id]
+		}
+		stacks[rank[i]] = Stack{Funcs: dst, Value: value[i]}
+	}
+	*s = stackSet{}
+	return stacks
+}
+
+// sorted returns the indexes of the stacks ordered by their function IDs,
+// a stack before its own extensions, as slices.Compare would. Stacks
+// share long root prefixes that a comparison sort compares over and
+// over, so this is a three-way radix quicksort (Bentley and Sedgewick):
+// each partition looks at one depth only, and the stacks equal there
+// move on to the next depth.
+func (s *stackSet) sorted() []int32 {
+	order := make([]int32, len(s.refs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	s.sortFrom(order, 0, 2*bits.Len(uint(len(order))))
+	return order
+}
+
+// sortFrom sorts stacks that share their first depth IDs. budget bounds
+// the recursion as in introsort: once spent, a plain comparison sort
+// finishes the range.
+func (s *stackSet) sortFrom(order []int32, depth, budget int) {
+	for len(order) > 1 {
+		if len(order) < 12 || budget == 0 {
+			slices.SortFunc(order, func(a, b int32) int { return slices.Compare(s.at(a)[depth:], s.at(b)[depth:]) })
+			return
+		}
+		pivot := s.idAt(order[len(order)/2], depth)
+		lt, i, gt := 0, 0, len(order)
+		for i < gt {
+			switch id := s.idAt(order[i], depth); {
+			case id < pivot:
+				order[lt], order[i] = order[i], order[lt]
+				lt, i = lt+1, i+1
+			case id > pivot:
+				gt--
+				order[i], order[gt] = order[gt], order[i]
+			default:
+				i++
+			}
+		}
+		s.sortFrom(order[:lt], depth, budget-1)
+		s.sortFrom(order[gt:], depth, budget-1)
+		if pivot < 0 {
+			return // the stacks equal to the pivot all end at depth
+		}
+		order, depth = order[lt:gt], depth+1
+	}
+}
+
+// idAt is the function at depth in stack i, or -1 past its end so that a
+// stack sorts before its extensions.
+func (s *stackSet) idAt(i int32, depth int) int64 {
+	if r := s.refs[i]; depth < int(r.n) {
+		return int64(s.chunks[r.chunk][r.at+depth])
+	}
+	return -1
+}
