@@ -234,9 +234,11 @@ func (b *stackBuilder) build(p *Profile, scale pprofScale) {
 // with the one before, and so the edges between them: only the edges
 // past that common prefix are looked up.
 func sumStacks(p *Profile, scale pprofScale) {
-	own := make([]float64, len(p.Funcs))
-	cum := make([]float64, len(p.Funcs))
-	seen := make([]int32, len(p.Funcs)) // stack index+1 that last counted a function
+	type funcSum struct {
+		seen     int32 // stack index+1 that last counted the function
+		own, cum float64
+	}
+	funcs := make([]funcSum, len(p.Funcs))
 	edges := newEdgeTable(len(p.Funcs))
 	var edgeAt []int32 // edgeAt[j]: the edge into frame j of the stack before
 	var prev []int
@@ -249,11 +251,11 @@ func sumStacks(p *Profile, scale pprofScale) {
 		if len(stack) > len(edgeAt) {
 			edgeAt = append(edgeAt, make([]int32, len(stack)-len(edgeAt))...)
 		}
-		own[stack[len(stack)-1]] += v
+		funcs[stack[len(stack)-1]].own += v
 		for j, id := range stack {
-			if seen[id] != gen {
-				seen[id] = gen
-				cum[id] += v
+			if f := &funcs[id]; f.seen != gen {
+				f.seen = gen
+				f.cum += v
 			}
 			if j == 0 {
 				continue
@@ -261,78 +263,100 @@ func sumStacks(p *Profile, scale pprofScale) {
 			if j >= shared {
 				edgeAt[j] = edges.find(stack[j-1], id)
 			}
-			e := &edges.sums[edgeAt[j]]
-			if e.seen != gen {
-				e.seen = gen
-				e.cum += v
-			}
-			if j == len(stack)-1 {
-				e.own += v
-			}
+			edges.count(edgeAt[j], gen, v)
+		}
+		if len(stack) > 1 {
+			edges.own[edgeAt[len(stack)-1]] += v
 		}
 		prev = stack
 		p.Stacks[i].Value = scale.of(v)
 	}
 	for i, f := range p.Funcs {
-		f.Own, f.Cum = scale.of(own[i]), scale.of(cum[i])
+		f.Own, f.Cum = scale.of(funcs[i].own), scale.of(funcs[i].cum)
 	}
-	p.Edges = make([]*Edge, len(edges.sums))
-	for i, e := range edges.sums {
-		p.Edges[i] = &Edge{Caller: p.Funcs[e.caller], Callee: p.Funcs[e.callee], Calls: -1, Primitive: -1, Own: scale.of(e.own), Cum: scale.of(e.cum)}
-	}
+	p.Edges = edges.list(p.Funcs, scale)
 }
 
-// edgeTable numbers the caller→callee edges as they are met. A function
-// calls few others, so each caller has a row of edgeRow slots, one cache
-// line, holding callee+1 and the edge's number; only the callees of a
-// caller of more (a dispatcher) are looked up in a map, which keeps a
-// crafted caller of thousands linear.
+// edgeTable sums the caller→callee edges of sorted stacks. An edge is a
+// slot of a row of rowSlots slots, one cache line that holds its callee,
+// the stack that last counted it and its cum: finding and counting an
+// edge reads one line. Row f holds the first rowSlots callees of function
+// f; a caller of more (a dispatcher) has the rest looked up in a map and
+// placed in rows past the functions', which keeps a crafted caller of
+// thousands linear.
 type edgeTable struct {
-	rows []edgeRowSlots
-	more map[uint64]int32
-	sums []edgeSum
+	rows   []edgeRow
+	funcs  int              // rows[:funcs] are the functions' own rows
+	more   map[uint64]int32 // caller<<32|callee → slot, past the functions' rows
+	caller []int32          // by slot past the functions' rows
+	own    []float64        // by slot
 }
 
-const edgeRow = 8
+const rowSlots = 4
 
-type edgeRowSlots struct{ callee, edge [edgeRow]int32 }
-
-// edgeSum is an edge's raw sums; seen is the stack index+1 that last
-// counted it.
-type edgeSum struct {
-	caller, callee int
-	own, cum       float64
-	seen           int32
+type edgeRow struct {
+	callee [rowSlots]int32 // +1; 0 marks a free slot
+	seen   [rowSlots]int32 // stack index+1 that last counted the edge
+	cum    [rowSlots]float64
 }
 
 func newEdgeTable(funcs int) *edgeTable {
-	return &edgeTable{rows: make([]edgeRowSlots, funcs), more: map[uint64]int32{}}
+	return &edgeTable{rows: make([]edgeRow, funcs), funcs: funcs, more: map[uint64]int32{}, own: make([]float64, funcs*rowSlots)}
 }
 
-// find returns the number of the edge caller→callee, adding it if new.
+// find returns the slot of the edge caller→callee, taking a free one if
+// the edge is new.
 func (t *edgeTable) find(caller, callee int) int32 {
 	row := &t.rows[caller]
 	for k, c := range row.callee {
 		switch c {
 		case int32(callee) + 1:
-			return row.edge[k]
+			return int32(caller*rowSlots + k)
 		case 0:
-			row.callee[k], row.edge[k] = int32(callee)+1, t.add(caller, callee)
-			return row.edge[k]
+			row.callee[k] = int32(callee) + 1
+			return int32(caller*rowSlots + k)
 		}
 	}
 	key := uint64(caller)<<32 | uint64(callee)
-	e, ok := t.more[key]
+	slot, ok := t.more[key]
 	if !ok {
-		e = t.add(caller, callee)
-		t.more[key] = e
+		slot = int32(len(t.own))
+		if slot%rowSlots == 0 {
+			t.rows = append(t.rows, edgeRow{})
+		}
+		t.rows[slot/rowSlots].callee[slot%rowSlots] = int32(callee) + 1
+		t.own = append(t.own, 0)
+		t.caller = append(t.caller, int32(caller))
+		t.more[key] = slot
 	}
-	return e
+	return slot
 }
 
-func (t *edgeTable) add(caller, callee int) int32 {
-	t.sums = append(t.sums, edgeSum{caller: caller, callee: callee})
-	return int32(len(t.sums) - 1)
+// count adds v to the cum of the edge in slot, once per stack gen.
+func (t *edgeTable) count(slot, gen int32, v float64) {
+	row, k := &t.rows[slot/rowSlots], slot%rowSlots
+	if row.seen[k] != gen {
+		row.seen[k] = gen
+		row.cum[k] += v
+	}
+}
+
+// list returns the edges found, between funcs, their sums scaled.
+func (t *edgeTable) list(funcs []*Func, scale pprofScale) []*Edge {
+	var edges []*Edge
+	for slot := range t.own {
+		row, k := &t.rows[slot/rowSlots], slot%rowSlots
+		if row.callee[k] == 0 {
+			continue
+		}
+		caller := slot / rowSlots
+		if caller >= t.funcs {
+			caller = int(t.caller[slot-t.funcs*rowSlots])
+		}
+		edges = append(edges, &Edge{Caller: funcs[caller], Callee: funcs[row.callee[k]-1], Calls: -1, Primitive: -1,
+			Own: scale.of(t.own[slot]), Cum: scale.of(row.cum[k])})
+	}
+	return edges
 }
 
 // stackSet holds stacks of function IDs end to end in chunks, each
