@@ -324,13 +324,62 @@ func (d *decoder) decode() (value, error) {
 // reserves its slot before reading its children and fills it at the end,
 // while an object without children simply takes its slot once read.
 // Singletons and references never take one.
+//
+// object reads the objects a stats dict holds by the hundred thousand
+// itself, complete references, floats and ints (85% of large.pstats's
+// objects), and leaves everything else, their truncated or bad forms
+// included, to objectRest: a small function with no calls on its common
+// paths spends little on each.
 func (d *decoder) object() (v value, null bool, err error) {
 	at := d.off
 	if at >= len(d.data) {
 		return value{}, false, d.truncated(1, "type code")
 	}
 	code := d.data[at]
-	d.off++
+	rest := d.data[at+1:]
+	switch code &^ 0x80 {
+	case 'r':
+		if len(rest) >= 4 {
+			if i := binary.LittleEndian.Uint32(rest); uint64(i) < uint64(len(d.refs)) && d.refs[i].meta != reserved {
+				d.off = at + 5
+				return d.refs[i], false, nil
+			}
+		}
+	case 'g':
+		if len(rest) >= 8 {
+			v = value{meta: uint32(kFloat) << 28, x: binary.LittleEndian.Uint64(rest)}
+			d.off = at + 9
+			return d.took(v, at, code), false, nil
+		}
+	case 'i':
+		if len(rest) >= 4 {
+			v = value{meta: uint32(kInt) << 28, x: uint64(int64(int32(binary.LittleEndian.Uint32(rest))))}
+			d.off = at + 5
+			return d.took(v, at, code), false, nil
+		}
+	case '0':
+		d.off = at + 1
+		return value{}, true, nil
+	}
+	return d.objectRest(at, code)
+}
+
+// took sets the offset of v, an object without children read at 'at',
+// and gives it the next ref slot if its type code is flagged.
+func (d *decoder) took(v value, at int, code byte) value {
+	v.off = uint32(at)
+	if code&0x80 != 0 {
+		d.refs = append(d.refs, v)
+	}
+	return v
+}
+
+// reserved is the meta of a ref slot whose container is being read.
+const reserved = uint32(kOther)<<28 | 1
+
+// objectRest reads the object whose type code is at 'at', for object.
+func (d *decoder) objectRest(at int, code byte) (v value, null bool, err error) {
+	d.off = at + 1
 	flag := code&0x80 != 0
 	typ := code &^ 0x80
 	slot := -1
@@ -339,24 +388,15 @@ func (d *decoder) object() (v value, null bool, err error) {
 		if err = d.need(4, "reference"); err != nil {
 			return value{}, false, err
 		}
-		switch i := int32(d.u32()); {
-		case i < 0 || int(i) >= len(d.refs):
-			err = d.fail(at, "reference %d to undefined slot (%d defined so far)", i, len(d.refs))
-		case d.refs[i].kind() == kOther && d.refs[i].n() == 1:
-			err = d.fail(at, "reference %d to an object still being read", i)
-		default:
-			return d.refs[i], false, nil
+		i := int32(d.u32())
+		if i < 0 || int(i) >= len(d.refs) {
+			return value{}, false, d.fail(at, "reference %d to undefined slot (%d defined so far)", i, len(d.refs))
 		}
-		return value{}, false, err
+		return value{}, false, d.fail(at, "reference %d to an object still being read", i)
 	case 'g':
-		if err = d.need(8, "float"); err == nil {
-			v = mkValue(kFloat, 0, binary.LittleEndian.Uint64(d.data[d.off:]))
-			d.off += 8
-		}
+		return value{}, false, d.truncated(8, "float")
 	case 'i':
-		if err = d.need(4, "int"); err == nil {
-			v = mkValue(kInt, 0, uint64(int64(int32(d.u32()))))
-		}
+		return value{}, false, d.truncated(4, "int")
 	case '(', ')', '[', '<', '>':
 		slot = d.reserve(flag)
 		var n int
@@ -379,8 +419,6 @@ func (d *decoder) object() (v value, null bool, err error) {
 	case ':': // slice (version 5): start, stop, step
 		slot = d.reserve(flag)
 		v, err = d.slice(at)
-	case '0':
-		return value{}, true, nil
 	case 'N', 'F', 'T', 'S', '.':
 		return d.singleton(at, typ), false, nil
 	case 'R':
@@ -401,16 +439,14 @@ func (d *decoder) object() (v value, null bool, err error) {
 	if err != nil {
 		return value{}, false, err
 	}
-	v.off = uint32(at)
-	switch {
-	case slot >= 0:
-		if k := v.kind(); k >= kTuple && k <= kSet {
-			v.x |= uint64(slot+1) << 32
-		}
-		d.refs[slot] = v
-	case flag:
-		d.refs = append(d.refs, v)
+	if slot < 0 {
+		return d.took(v, at, code), false, nil
 	}
+	v.off = uint32(at)
+	if k := v.kind(); k >= kTuple && k <= kSet {
+		v.x |= uint64(slot+1) << 32
+	}
+	d.refs[slot] = v
 	return v, false, nil
 }
 
@@ -420,7 +456,7 @@ func (d *decoder) reserve(flag bool) int {
 	if !flag {
 		return -1
 	}
-	d.refs = append(d.refs, mkValue(kOther, 1, 0))
+	d.refs = append(d.refs, value{meta: reserved})
 	return len(d.refs) - 1
 }
 
@@ -525,7 +561,6 @@ func (d *decoder) sequence(at int, k kind, n int) (value, error) {
 	if err := d.enter(at); err != nil {
 		return value{}, err
 	}
-	defer d.leave()
 	base := len(d.arena)
 	d.arena = slices.Grow(d.arena, n)[:base+n]
 	for i := range n {
@@ -539,6 +574,7 @@ func (d *decoder) sequence(at int, k kind, n int) (value, error) {
 		}
 		d.arena[base+i] = item
 	}
+	d.leave()
 	return mkValue(k, n, uint64(base)), nil
 }
 
@@ -568,7 +604,6 @@ func (d *decoder) dict(at int) (value, error) {
 	if err := d.enter(at); err != nil {
 		return value{}, err
 	}
-	defer d.leave()
 	base := len(d.stack)
 	for {
 		key, null, err := d.object()
@@ -590,6 +625,7 @@ func (d *decoder) dict(at int) (value, error) {
 		}
 		d.stack = append(d.stack, key, val)
 	}
+	d.leave()
 	return d.collect(base), nil
 }
 
