@@ -126,6 +126,19 @@ func matchAny(fss []Frames, file, name string) bool {
 type buildIndex struct {
 	catalog []Pattern
 	keys    map[string][]int // key → indexes into catalog, ascending
+
+	// lengths[b] has bit n set when some key n bytes long (n < 64) ends
+	// in byte b: most names fail that test, which is cheaper than hashing
+	// them for the map.
+	lengths [256]uint64
+}
+
+// mayBeKey reports whether s can be a key: false only when none is as
+// long and ends the same way. Names of 64 bytes or more are always looked
+// up.
+func (ix *buildIndex) mayBeKey(s string) bool {
+	n := len(s)
+	return n >= 64 || n > 0 && ix.lengths[s[n-1]]&(1<<n) != 0
 }
 
 func newBuildIndex(catalog []Pattern) *buildIndex {
@@ -139,6 +152,9 @@ func newBuildIndex(catalog []Pattern) *buildIndex {
 				}
 				if ks := ix.keys[key]; len(ks) == 0 || ks[len(ks)-1] != i {
 					ix.keys[key] = append(ks, i)
+				}
+				if len(key) > 0 && len(key) < 64 {
+					ix.lengths[key[len(key)-1]] |= 1 << len(key)
 				}
 			}
 		}
@@ -154,7 +170,11 @@ func newBuildIndex(catalog []Pattern) *buildIndex {
 // checked with matchAny, so the result is exactly the patterns that match.
 func (ix *buildIndex) patterns(file, name string) []int {
 	var found []int
-	add := func(key string) { found = append(found, ix.keys[key]...) }
+	add := func(key string) {
+		if ix.mayBeKey(key) {
+			found = append(found, ix.keys[key]...)
+		}
+	}
 	add(name)
 	if tail := lastDotted(name); tail != name {
 		add(tail)

@@ -12,11 +12,14 @@ import (
 // outermost setup functions called often enough at a real cost.
 func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 	index := newBuildIndex(catalog)
-	patterns := make([][]int, len(g.p.Funcs)) // per function ID, the patterns whose Build names it
+	patterns := map[int][]int{} // by function ID, the patterns whose Build names it, for the few named
 	builds := make([][]*parse.Func, len(catalog))
 	for _, f := range g.p.Funcs {
-		patterns[f.ID] = index.patterns(g.files[f.ID], f.Name)
-		for _, i := range patterns[f.ID] {
+		is := index.patterns(g.files[f.ID], f.Name)
+		if len(is) > 0 {
+			patterns[f.ID] = is
+		}
+		for _, i := range is {
 			builds[i] = append(builds[i], f)
 		}
 	}

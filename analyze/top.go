@@ -57,50 +57,55 @@ func KeyNames() []string { return slices.Clone(keyNames) }
 
 // rank filters, sorts and cuts the functions of p.
 func rank(p *parse.Profile, opts Options) (rows []Row, matched int) {
-	filtered := opts.Focus != nil || opts.Ignore != nil
-	rows = make([]Row, 0, len(p.Funcs))
-	for _, f := range p.Funcs {
-		if filtered {
-			label := f.String()
-			if opts.Focus != nil && !opts.Focus.MatchString(label) || opts.Ignore != nil && opts.Ignore.MatchString(label) {
-				continue
-			}
+	keep := func(f *parse.Func) bool {
+		if opts.Focus == nil && opts.Ignore == nil {
+			return true
 		}
-		rows = append(rows, newRow(f, p.Total))
+		label := f.String()
+		return (opts.Focus == nil || opts.Focus.MatchString(label)) && (opts.Ignore == nil || !opts.Ignore.MatchString(label))
 	}
-	matched = len(rows)
-	rows = best(rows, opts.Top, func(a, b Row) int {
+	// The last tie-break makes the order total: no two functions share
+	// name, file and line.
+	order := func(a, b Row) int {
 		if c := compareBy(opts.Sort, a, b); c != 0 {
 			return c
 		}
 		return cmp.Or(strings.Compare(a.Func.Name, b.Func.Name), strings.Compare(a.Func.File, b.Func.File), cmp.Compare(a.Func.Line, b.Func.Line))
-	})
+	}
+	n := opts.Top
+	if n > 0 && n*8 < len(p.Funcs) {
+		// A short top list out of thousands of functions: a small sorted
+		// window holds what sorting every row would put first.
+		top := make([]Row, 0, n+1)
+		for _, f := range p.Funcs {
+			if !keep(f) {
+				continue
+			}
+			matched++
+			r := newRow(f, p.Total)
+			if len(top) == n && order(r, top[n-1]) >= 0 {
+				continue
+			}
+			i, _ := slices.BinarySearchFunc(top, r, order)
+			top = slices.Insert(top, i, r)
+			if len(top) > n {
+				top = top[:n]
+			}
+		}
+		return top, matched
+	}
+	rows = make([]Row, 0, len(p.Funcs))
+	for _, f := range p.Funcs {
+		if keep(f) {
+			rows = append(rows, newRow(f, p.Total))
+		}
+	}
+	slices.SortFunc(rows, order)
+	matched = len(rows)
+	if n > 0 && n < len(rows) {
+		rows = rows[:n]
+	}
 	return rows, matched
-}
-
-// best returns the n first rows in cmp order (all of them, sorted, when
-// n is 0). For a short top list out of thousands of functions it keeps a
-// small sorted window instead of sorting everything.
-func best(rows []Row, n int, cmp func(a, b Row) int) []Row {
-	if n <= 0 || n*8 >= len(rows) {
-		slices.SortFunc(rows, cmp)
-		if n > 0 && n < len(rows) {
-			rows = rows[:n]
-		}
-		return rows
-	}
-	top := make([]Row, 0, n+1)
-	for _, r := range rows {
-		if len(top) == n && cmp(r, top[n-1]) >= 0 {
-			continue
-		}
-		i, _ := slices.BinarySearchFunc(top, r, cmp)
-		top = slices.Insert(top, i, r)
-		if len(top) > n {
-			top = top[:n]
-		}
-	}
-	return top
 }
 
 func newRow(f *parse.Func, total float64) Row {

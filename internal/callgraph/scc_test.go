@@ -21,6 +21,16 @@ func build(n int, edges [][2]int) *Graph {
 	return g
 }
 
+// randomGraph builds a graph of up to 12 nodes with random edges, loops
+// and repeats included.
+func randomGraph(r *rand.Rand) (n int, edges [][2]int, g *Graph) {
+	n = 1 + r.IntN(12)
+	for range r.IntN(3 * n) {
+		edges = append(edges, [2]int{r.IntN(n), r.IntN(n)})
+	}
+	return n, edges, build(n, edges)
+}
+
 // groups returns the components as sorted node lists, in component order.
 func groups(c *Components) [][]int32 {
 	var out [][]int32
@@ -73,12 +83,7 @@ func TestSCCTable(t *testing.T) {
 func TestSCCRandom(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for range 300 {
-		n := 1 + r.IntN(12)
-		var edges [][2]int
-		for range r.IntN(3 * n) {
-			edges = append(edges, [2]int{r.IntN(n), r.IntN(n)})
-		}
-		g := build(n, edges)
+		n, edges, g := randomGraph(r)
 		c := SCC(g)
 		reach := make([][]bool, n)
 		for v := range n {
@@ -177,12 +182,7 @@ func TestSCCLongChain(t *testing.T) {
 func TestTranspose(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 8))
 	for range 300 {
-		n := 1 + r.IntN(12)
-		var edges [][2]int
-		for range r.IntN(3 * n) {
-			edges = append(edges, [2]int{r.IntN(n), r.IntN(n)})
-		}
-		g := build(n, edges)
+		n, edges, g := randomGraph(r)
 		tr, at := g.Transpose()
 		if tr.Len() != n || len(tr.Adj) != len(g.Adj) {
 			t.Fatalf("edges %v: transpose of %d nodes, %d edges; want %d, %d", edges, tr.Len(), len(tr.Adj), n, len(g.Adj))
