@@ -10,7 +10,7 @@ import (
 )
 
 func main() {
-	limitMemory(os.Args[1:])
+	tuneCollector(os.Args[1:])
 	err := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	os.Exit(exitCode(err, os.Stderr))
 }
