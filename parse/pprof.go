@@ -88,6 +88,16 @@ type pprofInput struct {
 	eachBatch func(func(*profile.Profile) error) error
 }
 
+// refuse returns err, found in the dictionary, unless a sample does not
+// decode: reading the profile whole reports that first, and so must a
+// streamed read, whose samples are not decoded yet (errNotStreamed).
+func (in pprofInput) refuse(err error) error {
+	if errors.Is(in.eachBatch(func(*profile.Profile) error { return nil }), errNotStreamed) {
+		return errNotStreamed
+	}
+	return err
+}
+
 // convertPprof builds the model from a decoded profile. It returns
 // errNotStreamed, unwrapped, if a batch of samples does not decode.
 func convertPprof(in pprofInput, name string, opts Options) (*Profile, error) {
@@ -97,11 +107,11 @@ func convertPprof(in pprofInput, name string, opts Options) (*Profile, error) {
 		notes = append(notes, "the profile's drop_frames pattern is not a valid regexp, so no frames were hidden")
 	}
 	if len(pp.SampleType) == 0 {
-		return nil, &Error{File: name, Offset: -1, Msg: "profile has no sample types"}
+		return nil, in.refuse(&Error{File: name, Offset: -1, Msg: "profile has no sample types"})
 	}
 	idx, err := pp.SampleIndexByName(opts.SampleType)
 	if err != nil {
-		return nil, &Error{File: name, Offset: -1, Msg: fmt.Sprintf("no sample type %q; the profile has %s", opts.SampleType, strings.Join(sampleTypeNames(pp), ", "))}
+		return nil, in.refuse(&Error{File: name, Offset: -1, Msg: fmt.Sprintf("no sample type %q; the profile has %s", opts.SampleType, strings.Join(sampleTypeNames(pp), ", "))})
 	}
 	st := pp.SampleType[idx]
 	scale := pprofUnit(st.Unit)

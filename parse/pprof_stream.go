@@ -26,6 +26,9 @@ import (
 //     batch together with the dictionary, as a profile of its own, whose
 //     samples are turned into stacks before the next batch is decoded.
 //
+// Pass 2 inflates the input again, unless pass 1 could keep the samples'
+// bytes (see keepRatio).
+//
 // Each batch is decoded with the whole dictionary: its samples need the
 // locations, and CheckValid and drop_frames the functions behind them.
 // So batches are sized so that decoding the dictionary again stays a
@@ -45,6 +48,17 @@ const (
 	// does not decode it over and over: the re-decoding stays below the
 	// decoding of the samples themselves.
 	batchPerDict = 1
+	// keepRatio: pass 1 keeps the samples' inflated bytes, in pieces of
+	// at most keepPiece, while they stay within keepRatio times the
+	// compressed input, and pass 2 then reads them instead of inflating
+	// it again, letting each piece go once decoded. Nearly distinct
+	// stacks compress poorly (the synthetic 300,000-sample profile:
+	// 14 MB of gzip for 18 MB of samples), so keeping them costs little
+	// more than the compressed input, which is kept anyway, and spares a
+	// second inflate, a tenth of the read; a profile that compresses
+	// well (allocs.pb.gz: 6 times) is inflated again rather than held.
+	keepRatio = 2
+	keepPiece = 1 << 20
 )
 
 // errNotStreamed says the input cannot be read in batches (it is not a
@@ -55,11 +69,12 @@ var errNotStreamed = errors.New("not a streamable protobuf profile")
 // pprofStream is a protobuf pprof profile, gzipped or not, read in
 // batches of samples.
 type pprofStream struct {
-	data    []byte // as given: gzipped or plain protobuf
-	limit   int64  // the most bytes data may inflate to
-	batch   int    // sample bytes per batch
-	dict    []byte // pass 1: every field but the samples
-	samples int    // pass 1: how many samples there are
+	data    []byte   // as given: gzipped or plain protobuf
+	limit   int64    // the most bytes data may inflate to
+	batch   int      // sample bytes per batch
+	dict    []byte   // pass 1: every field but the samples
+	samples int      // pass 1: how many samples there are
+	kept    [][]byte // pass 1: the samples' fields, if kept (see keepRatio)
 }
 
 // scanPprof is pass 1: it keeps the dictionary's fields and counts the
@@ -69,11 +84,24 @@ type pprofStream struct {
 // decode.
 func scanPprof(data []byte, batch int) (*pprofStream, *profile.Profile, error) {
 	s := &pprofStream{data: data, limit: inflateLimit(len(data))}
+	keep, keptBytes, piece := isGzip(data), 0, keepPiece
+	if batch > 0 {
+		piece = min(piece, batch) // no piece holds more than a batch
+	}
 	err := s.fields(func(num protowire.Number, field []byte) error {
-		if num == sampleField {
-			s.samples++
-		} else {
+		if num != sampleField {
 			s.dict = append(s.dict, field...)
+			return nil
+		}
+		s.samples++
+		if keptBytes += len(field); keep && keptBytes > keepRatio*len(data) {
+			keep, s.kept = false, nil
+		}
+		if keep {
+			if n := len(s.kept); n == 0 || len(s.kept[n-1])+len(field) > cap(s.kept[n-1]) {
+				s.kept = append(s.kept, make([]byte, 0, max(piece, len(field))))
+			}
+			s.kept[len(s.kept)-1] = append(s.kept[len(s.kept)-1], field...)
 		}
 		return nil
 	})
@@ -125,23 +153,34 @@ func (s *pprofStream) eachBatch(fn func(*profile.Profile) error) error {
 		}
 		return nil
 	}
-	err := s.fields(func(num protowire.Number, field []byte) error {
-		if num != sampleField {
-			return nil
-		}
-		msg = append(msg, field...)
+	add := func(samples []byte) error {
+		msg = append(msg, samples...)
 		if len(msg)-len(s.dict) < s.batch {
 			return nil
 		}
 		return flush()
-	})
+	}
+	var err error
+	if s.kept != nil {
+		for i := 0; i < len(s.kept) && err == nil; i++ {
+			err = add(s.kept[i])
+			s.kept[i] = nil
+		}
+	} else {
+		err = s.fields(func(num protowire.Number, field []byte) error {
+			if num != sampleField {
+				return nil
+			}
+			return add(field)
+		})
+	}
 	if err == nil {
 		err = flush()
 	}
 	if err != nil {
 		return err
 	}
-	s.data, s.dict = nil, nil
+	s.data, s.dict, s.kept = nil, nil, nil
 	return fnErr
 }
 

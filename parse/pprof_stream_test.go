@@ -40,10 +40,14 @@ func TestPprofStreamed(t *testing.T) {
 		{"drop_frames", droppingPprof(t, "helper|rec"), streamed},
 		{"bad drop_frames", droppingPprof(t, "(("), streamed},
 		{"generated", big.Bytes(), streamed},
+		{"repeated", repeatedPprof(t), streamed},
 		{"zero", oneFunctionPprof(t, "f", "f.go", 0), streamed},
 		{"negative", oneFunctionPprof(t, "f", "f.go", -3), streamed},
 		{"a sample that does not decode", appendField(t, syntheticPprof(t), undecodableSample), late},
 		{"negative, then a sample that does not decode", appendField(t, oneFunctionPprof(t, "f", "f.go", -3), undecodableSample), late},
+		// Found by FuzzPprof: the dictionary has no sample types and the
+		// one sample is a varint, not a message.
+		{"no sample types, a sample that does not decode", []byte{0x32, 0x00, 0x10, 0x30}, late},
 		{"truncated protobuf", ungzip(t, syntheticPprof(t))[:100], whole},
 		{"legacy heap", []byte(legacyHeap), whole},
 	}
@@ -57,6 +61,7 @@ func TestPprofStreamed(t *testing.T) {
 		}
 		inputs = append(inputs, input{file, data, streamed})
 	}
+	var kept, inflated int // streamed gzip inputs whose samples pass 1 kept, or not
 	for _, in := range inputs {
 		t.Run(in.name, func(t *testing.T) {
 			// One sample per batch, but some ten batches and only the
@@ -69,6 +74,13 @@ func TestPprofStreamed(t *testing.T) {
 			s, _, err := scanPprof(in.data, batch)
 			if (err == nil) != (in.read != whole) {
 				t.Fatalf("pass 1 error %v, want %v", err, in.read != whole)
+			}
+			if err == nil && isGzip(in.data) {
+				if s.kept != nil {
+					kept++
+				} else {
+					inflated++
+				}
 			}
 			if err == nil {
 				batches := 0
@@ -98,6 +110,9 @@ func TestPprofStreamed(t *testing.T) {
 				}
 			}
 		})
+	}
+	if kept == 0 || inflated == 0 {
+		t.Errorf("pass 1 kept the samples of %d gzipped inputs and left %d to inflate again: both ways must be tested", kept, inflated)
 	}
 }
 
@@ -132,5 +147,19 @@ func droppingPprof(t *testing.T, pattern string) []byte {
 		t.Fatal(err)
 	}
 	pp.DropFrames = pattern
+	return encodePprof(t, pp)
+}
+
+// repeatedPprof is a profile of 3,000 samples of the same stack, which
+// gzip shrinks far more than keepRatio.
+func repeatedPprof(t *testing.T) []byte {
+	t.Helper()
+	pp, err := profile.ParseData(syntheticPprof(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3000 {
+		pp.Sample = append(pp.Sample, &profile.Sample{Location: pp.Sample[0].Location, Value: pp.Sample[0].Value})
+	}
 	return encodePprof(t, pp)
 }
