@@ -197,10 +197,10 @@ func (d *decoder) u32() uint32 {
 // claimed length allocates beyond the input.
 func (d *decoder) count(size int, what string) (int, error) {
 	at := d.off
-	n, err := d.int32(what + " length")
-	if err != nil {
-		return 0, err
+	if len(d.data)-d.off < 4 {
+		return 0, d.truncated(4, what+" length")
 	}
+	n := int32(d.u32())
 	if n < 0 || n > maxItems || int64(n)*int64(size) > int64(len(d.data)-d.off) {
 		// Lengths are unsigned in the message: CPython reads 0xFFFFFFF0
 		// as a huge length, not as -16.
@@ -401,9 +401,10 @@ func (d *decoder) objectRest(at int, code byte) (v value, null bool, err error) 
 		slot = d.reserve(flag)
 		var n int
 		if typ == ')' {
-			var b byte
-			b, err = d.byte("tuple length")
-			n = int(b)
+			if err = d.need(1, "tuple length"); err == nil {
+				n = int(d.data[d.off])
+				d.off++
+			}
 		} else {
 			n, err = d.count(1, kindOf(typ).String())
 		}

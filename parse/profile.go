@@ -284,6 +284,10 @@ func (p *Profile) validValues() error {
 	if bad(p.Total) {
 		return fmt.Errorf("total %v is not a finite non-negative number", p.Total)
 	}
+	// Every total of call counts a report makes must fit an int64; the
+	// sums are taken here and judged after the other checks.
+	var sum counter
+	var calls, prim int64
 	for _, f := range p.Funcs {
 		if f.Calls < -1 || f.Primitive < -1 {
 			return fmt.Errorf("%s: negative call count", f)
@@ -291,6 +295,7 @@ func (p *Profile) validValues() error {
 		if bad(f.Own) || bad(f.Cum) {
 			return fmt.Errorf("%s: time is negative or not a number (own %v, cum %v)", f, f.Own, f.Cum)
 		}
+		calls, prim = sum.add(calls, f.Calls), sum.add(prim, f.Primitive)
 	}
 	for _, e := range p.Edges {
 		if e.Calls < -1 || e.Primitive < -1 {
@@ -299,12 +304,6 @@ func (p *Profile) validValues() error {
 		if bad(e.Own) || bad(e.Cum) {
 			return fmt.Errorf("edge %s -> %s: time is negative or not a number", e.Caller, e.Callee)
 		}
-	}
-	// Every total of call counts a report makes then fits an int64.
-	var sum counter
-	var calls, prim int64
-	for _, f := range p.Funcs {
-		calls, prim = sum.add(calls, f.Calls), sum.add(prim, f.Primitive)
 	}
 	if sum.overflow {
 		return errTooManyCalls
