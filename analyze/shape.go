@@ -39,21 +39,9 @@ func (g *callGraph) repeats(f *parse.Func, cut ...*parse.Func) repeat {
 
 // repeatsPer measures f's private subtree against n calls, the modulus.
 func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repeat {
-	r := repeat{n: n, cost: f.Cum}
-	for _, e := range f.Out {
-		if e.Callee != f && slices.Contains(cut, e.Callee) {
-			r.cost -= e.Cum
-		}
-	}
+	r := recursion(f, n, cut)
 	if r.n <= 0 {
 		return r
-	}
-	if f.Calls > r.n {
-		if f.Calls%r.n == 0 {
-			r.recursive = f.Calls/r.n - 1
-		} else {
-			r.oddRecursion = true
-		}
 	}
 	set := g.private(f, cut...)
 	quotients := map[int64]bool{}
@@ -113,6 +101,72 @@ func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repea
 	slices.SortFunc(r.multiples, byCost)
 	slices.SortFunc(r.odd, byCost)
 	return r
+}
+
+// recursion is the part of repeatsPer known without walking f's subtree:
+// the modulus, the cost and f's own recursion.
+func recursion(f *parse.Func, n int64, cut []*parse.Func) repeat {
+	r := repeat{n: n, cost: f.Cum}
+	for _, e := range f.Out {
+		if e.Callee != f && slices.Contains(cut, e.Callee) {
+			r.cost -= e.Cum
+		}
+	}
+	if r.n > 0 && f.Calls > r.n {
+		if f.Calls%r.n == 0 {
+			r.recursive = f.Calls/r.n - 1
+		} else {
+			r.oddRecursion = true
+		}
+	}
+	return r
+}
+
+// shapeRepeats is repeats(f) as far as shapeCandidates' first verdict
+// needs it. Odd recursion already rules out unlikely and shows that f
+// varies, so the walk of f's subtree (thousands of functions under a test
+// runner's run) can only matter for identical; when mayBeIdentical rules
+// that out too, the verdict is the same without it.
+func (g *callGraph) shapeRepeats(f *parse.Func) repeat {
+	if r := recursion(f, f.Primitive, nil); r.oddRecursion && !g.mayBeIdentical(r.n) {
+		return r
+	}
+	return g.repeats(f)
+}
+
+// mayBeIdentical reports whether a subtree measured against n calls could
+// pass identical's counts of distinct multiples and work: its multiples
+// are functions called a positive multiple of n times, so they have at
+// most the distinct quotients, and the summed quotients, of all such
+// functions in the profile. For a modulus in the thousands there are
+// few.
+func (g *callGraph) mayBeIdentical(n int64) bool {
+	if g.callsDown == nil {
+		g.callsDown = make([]int64, len(g.p.Funcs))
+		for i, f := range g.p.Funcs {
+			g.callsDown[i] = f.Calls
+		}
+		slices.Sort(g.callsDown)
+		slices.Reverse(g.callsDown)
+	}
+	quotients, work, last := 0, int64(0), int64(0)
+	for _, calls := range g.callsDown {
+		if calls < n {
+			break
+		}
+		if calls%n != 0 {
+			continue
+		}
+		q := calls / n
+		if q != last {
+			quotients, last = quotients+1, q
+		}
+		work += q
+		if quotients >= g.lim.MinQuotients && work >= g.lim.MinWork {
+			return true
+		}
+	}
+	return quotients >= g.lim.MinQuotients && work >= g.lim.MinWork
 }
 
 // steadyPerCaller reports whether f's counts, varying per call of f, are
@@ -184,7 +238,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 		if n < g.lim.MinCalls || !g.worthShape(n, cost, min(g.lim.MinPerCall, g.lim.MinBuildPerCall)) {
 			continue
 		}
-		c := candidate{root: f, calls: n, cost: cost, rep: g.repeats(f)}
+		c := candidate{root: f, calls: n, cost: cost, rep: g.shapeRepeats(f)}
 		switch {
 		case c.rep.identical(g.lim, g.lim.MinQuotients), c.rep.unlikely(g.lim):
 		case !c.rep.varies(0):
@@ -344,5 +398,8 @@ func (g *callGraph) consumer(f *parse.Func) *parse.Edge {
 // recursion, or some function only it calls, runs a number of times that
 // is not a multiple of u's calls.
 func (g *callGraph) varies(u *parse.Func) bool {
-	return u.Primitive > 0 && g.repeats(u).varies(0)
+	if u.Primitive <= 0 {
+		return false
+	}
+	return recursion(u, u.Primitive, nil).oddRecursion || g.repeats(u).varies(0)
 }
