@@ -559,16 +559,20 @@ func kindOf(typ byte) kind {
 	return kSet
 }
 
-// enter counts one more level of nesting, failing beyond maxDepth so that
-// hostile input cannot exhaust the stack. Containers call it, and call
-// leave when they are done; after an error the count no longer matters,
-// except to code, which restores it.
-func (d *decoder) enter(at int) error {
+// enter counts one more level of nesting, reporting false beyond
+// maxDepth (for tooDeep to say) so that hostile input cannot exhaust the
+// stack. Containers call it, and call leave when they are done; after an
+// error the count no longer matters, except to code, which restores it.
+func (d *decoder) enter() bool {
 	if d.depth >= maxDepth {
-		return d.fail(at, "objects nested deeper than %d", maxDepth)
+		return false
 	}
 	d.depth++
-	return nil
+	return true
+}
+
+func (d *decoder) tooDeep(at int) error {
+	return d.fail(at, "objects nested deeper than %d", maxDepth)
 }
 
 func (d *decoder) leave() { d.depth-- }
@@ -577,8 +581,8 @@ func (d *decoder) leave() { d.depth-- }
 // reading them, so that nested containers take theirs after, and the items
 // go straight to their place.
 func (d *decoder) sequence(at int, k kind, n int) (value, error) {
-	if err := d.enter(at); err != nil {
-		return value{}, err
+	if !d.enter() {
+		return value{}, d.tooDeep(at)
 	}
 	base := len(d.arena)
 	d.arena = slices.Grow(d.arena, n)[:base+n]
@@ -600,8 +604,8 @@ func (d *decoder) sequence(at int, k kind, n int) (value, error) {
 // slice reads a slice object's three fields and drops them: stats never
 // hold one.
 func (d *decoder) slice(at int) (value, error) {
-	if err := d.enter(at); err != nil {
-		return value{}, err
+	if !d.enter() {
+		return value{}, d.tooDeep(at)
 	}
 	defer d.leave()
 	for range 3 {
@@ -620,8 +624,8 @@ func (d *decoder) slice(at int) (value, error) {
 // dict reads key/value pairs up to the TYPE_NULL that ends them. Like
 // CPython, a NULL in a value's place ends the dict too.
 func (d *decoder) dict(at int) (value, error) {
-	if err := d.enter(at); err != nil {
-		return value{}, err
+	if !d.enter() {
+		return value{}, d.tooDeep(at)
 	}
 	base := len(d.stack)
 	for {
@@ -725,8 +729,8 @@ func (d *decoder) textFloat() (float64, error) {
 // the refs after a failed try. Nested code objects come from the same
 // Python, so they use the layout being tried, which keeps the cost linear.
 func (d *decoder) code(at int) (value, error) {
-	if err := d.enter(at); err != nil {
-		return value{}, err
+	if !d.enter() {
+		return value{}, d.tooDeep(at)
 	}
 	defer d.leave()
 	start, depth := d.off, d.depth
