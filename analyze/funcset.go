@@ -99,7 +99,15 @@ var privatePool = sync.Pool{New: func() any { return new(privateScratch) }}
 // together, once every caller from outside their cycle is in the set; one
 // by one, each would wait for the other forever.
 func (ix *profileIndex) private(f *parse.Func, cut ...*parse.Func) *funcSet {
-	s := ix.newFuncSet()
+	s, _ := ix.privateUntil(f, cut, nil)
+	return s
+}
+
+// privateUntil is private, told of each function it adds after f: a
+// stop that returns true ends the walk, and the set is then incomplete
+// (complete false).
+func (ix *profileIndex) privateUntil(f *parse.Func, cut []*parse.Func, stop func(added *parse.Func) bool) (s *funcSet, complete bool) {
+	s = ix.newFuncSet()
 	s.add(f)
 	// inside[c] counts the callers at the front of c's callers already
 	// found in the set or in c's own cycle. The set only grows, so the
@@ -143,8 +151,11 @@ func (ix *profileIndex) private(f *parse.Func, cut ...*parse.Func) *funcSet {
 				continue
 			}
 			if of[c] == own {
-				if joins(c) {
-					s.addNew(c, ix.p.Funcs)
+				if !joins(c) {
+					continue
+				}
+				if added := s.addNew(c, ix.p.Funcs); stop != nil && stop(added) {
+					return s, false
 				}
 				continue
 			}
@@ -155,10 +166,12 @@ func (ix *profileIndex) private(f *parse.Func, cut ...*parse.Func) *funcSet {
 			}
 			if int(tried[k]) == len(cycle) {
 				for _, id := range cycle {
-					s.addNew(id, ix.p.Funcs)
+					if added := s.addNew(id, ix.p.Funcs); stop != nil && stop(added) {
+						return s, false
+					}
 				}
 			}
 		}
 	}
-	return s
+	return s, true
 }

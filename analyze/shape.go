@@ -43,7 +43,12 @@ func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repea
 	if r.n <= 0 {
 		return r
 	}
-	set := g.private(f, cut...)
+	return g.measure(r, g.private(f, cut...), cut)
+}
+
+// measure fills in r, f's recursion, from set, the private subtree of f
+// (first) leaving out cut.
+func (g *callGraph) measure(r repeat, set *funcSet, cut []*parse.Func) repeat {
 	quotients := map[int64]bool{}
 	for _, m := range set.members[1:] {
 		if m.Calls <= 0 {
@@ -125,22 +130,49 @@ func recursion(f *parse.Func, n int64, cut []*parse.Func) repeat {
 // shapeRepeats is repeats(f) as far as shapeCandidates' first verdict
 // needs it. Odd recursion already rules out unlikely and shows that f
 // varies, so the walk of f's subtree (thousands of functions under a test
-// runner's run) can only matter for identical; when mayBeIdentical rules
-// that out too, the verdict is the same without it.
+// runner's run) can only matter for identical, and stops once the
+// multiples it could still find (identicalBound) are too few for the odd
+// members found so far: the verdict is the same without the rest.
 func (g *callGraph) shapeRepeats(f *parse.Func) repeat {
-	if r := recursion(f, f.Primitive, nil); r.oddRecursion && !g.mayBeIdentical(r.n) {
+	r := recursion(f, f.Primitive, nil)
+	if !r.oddRecursion {
+		return g.repeats(f)
+	}
+	most, ok := g.identicalBound(r.n)
+	if !ok {
 		return r
 	}
-	return g.repeats(f)
+	odd := 0
+	set, complete := g.privateUntil(f, nil, func(m *parse.Func) bool {
+		if m.Calls >= r.n && m.Calls%r.n != 0 {
+			odd++
+			return g.tooFewMultiples(most, odd)
+		}
+		return false
+	})
+	if !complete {
+		return r
+	}
+	return g.measure(r, set, nil)
 }
 
-// mayBeIdentical reports whether a subtree measured against n calls could
-// pass identical's counts of distinct multiples and work: its multiples
-// are functions called a positive multiple of n times, so they have at
-// most the distinct quotients, and the summed quotients, of all such
-// functions in the profile. For a modulus in the thousands there are
-// few.
-func (g *callGraph) mayBeIdentical(n int64) bool {
+// tooFewMultiples reports whether most multiples beside at least odd
+// other members fall short of identical's MinMultiple share. Fewer
+// multiples fall shorter: the share grows with them for a MinMultiple of
+// at most 1, and so far below 1 rounding cannot turn the comparison
+// for counts that fit in an int32.
+func (g *callGraph) tooFewMultiples(most, odd int) bool {
+	m := g.lim.MinMultiple
+	return m <= 0.999 && float64(most) < m*float64(most+odd)
+}
+
+// identicalBound bounds the multiples a subtree measured against n calls
+// can have, and reports whether they could pass identical's counts of
+// distinct multiples and work: its multiples are functions called a
+// positive multiple of n times, so they are at most all such functions
+// in the profile, with their distinct quotients and summed quotients. For
+// a modulus in the thousands there are few.
+func (g *callGraph) identicalBound(n int64) (most int, ok bool) {
 	if g.callsDown == nil {
 		g.callsDown = make([]int64, len(g.p.Funcs))
 		for i, f := range g.p.Funcs {
@@ -162,11 +194,9 @@ func (g *callGraph) mayBeIdentical(n int64) bool {
 			quotients, last = quotients+1, q
 		}
 		work += q
-		if quotients >= g.lim.MinQuotients && work >= g.lim.MinWork {
-			return true
-		}
+		most++
 	}
-	return quotients >= g.lim.MinQuotients && work >= g.lim.MinWork
+	return most, quotients >= g.lim.MinQuotients && work >= g.lim.MinWork
 }
 
 // steadyPerCaller reports whether f's counts, varying per call of f, are

@@ -44,10 +44,10 @@ func TestShapeRepeatsVerdict(t *testing.T) {
 	}
 }
 
-// TestMayBeIdentical checks the bound on a profile whose call counts are
+// TestIdenticalBound checks the bound on a profile whose call counts are
 // known: with modulus 10, the multiples 10, 20, 20 and 30 have quotients
 // 1, 2, 2, 3: three distinct, eight in all.
-func TestMayBeIdentical(t *testing.T) {
+func TestIdenticalBound(t *testing.T) {
 	p := &parse.Profile{Format: parse.Pstats, Unit: "seconds"}
 	for i, calls := range []int64{10, 20, 20, 30, 7, 15, 3} {
 		p.Funcs = append(p.Funcs, &parse.Func{Name: "f", File: "x.py", Line: i, Calls: calls, Primitive: calls, Cum: 1})
@@ -59,20 +59,21 @@ func TestMayBeIdentical(t *testing.T) {
 		quotients int
 		work      int64
 		n         int64
+		most      int
 		want      bool
 	}{
-		{3, 8, 10, true},
-		{4, 8, 10, false},
-		{3, 9, 10, false},
-		{1, 3, 7, false}, // 7: quotient 1 only
-		{1, 1, 7, true},
-		{1, 1, 31, false}, // nobody called that often
+		{3, 8, 10, 4, true},
+		{4, 8, 10, 4, false},
+		{3, 9, 10, 4, false},
+		{1, 3, 7, 1, false}, // 7: quotient 1 only
+		{1, 1, 7, 1, true},
+		{1, 1, 31, 0, false}, // nobody called that often
 	} {
 		lim := DefaultLimits()
 		lim.MinQuotients, lim.MinWork = tc.quotients, tc.work
 		g := newCallGraph(newProfileIndex(p), &lim)
-		if got := g.mayBeIdentical(tc.n); got != tc.want {
-			t.Errorf("quotients %d, work %d, n %d: %v, want %v", tc.quotients, tc.work, tc.n, got, tc.want)
+		if most, got := g.identicalBound(tc.n); most != tc.most || got != tc.want {
+			t.Errorf("quotients %d, work %d, n %d: %d multiples at most, %v; want %d, %v", tc.quotients, tc.work, tc.n, most, got, tc.most, tc.want)
 		}
 	}
 }
