@@ -22,7 +22,7 @@ type callGraph struct {
 
 	taken []candidate // candidates accepted as findings so far
 
-	callsDown []int64 // every function's Calls, largest first, once mayBeIdentical needs them
+	callCounts []int64 // every function's Calls by ID, once identicalBound needs them
 
 	pythonMajor int // the major version of the Python that wrote the dump; 0 if unknown
 }
