@@ -32,12 +32,14 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	n := len(p.Funcs)
 	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n), files: make([]string, n)}
 	fixed := make([]bool, n)
-	for i, f := range p.Funcs {
-		if newFile(p, i) {
-			g.files[i] = slashed(f.File)
-		} else {
-			g.files[i] = g.files[i-1]
+	for k := 1; k < len(ix.fileStarts); k++ {
+		first, end := ix.fileStarts[k-1], ix.fileStarts[k]
+		file := slashed(p.Funcs[first].File)
+		for i := first; i < end; i++ {
+			g.files[i] = file
 		}
+	}
+	for i, f := range p.Funcs {
 		g.runtime[i] = 1
 		switch {
 		case strings.HasPrefix(f.File, "<frozen importlib"):
