@@ -22,7 +22,7 @@ type callGraph struct {
 
 	taken []candidate // candidates accepted as findings so far
 
-	callsDown []int64 // every function's Calls, largest first, once mayBeIdentical needs them
+	callCounts []int64 // every function's Calls by ID, once identicalBound needs them
 
 	pythonMajor int // the major version of the Python that wrote the dump; 0 if unknown
 }
@@ -32,12 +32,14 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	n := len(p.Funcs)
 	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n), files: make([]string, n)}
 	fixed := make([]bool, n)
-	for i, f := range p.Funcs {
-		if newFile(p, i) {
-			g.files[i] = slashed(f.File)
-		} else {
-			g.files[i] = g.files[i-1]
+	for k := 1; k < len(ix.fileStarts); k++ {
+		first, end := ix.fileStarts[k-1], ix.fileStarts[k]
+		file := slashed(p.Funcs[first].File)
+		for i := first; i < end; i++ {
+			g.files[i] = file
 		}
+	}
+	for i, f := range p.Funcs {
 		g.runtime[i] = 1
 		switch {
 		case strings.HasPrefix(f.File, "<frozen importlib"):

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"iter"
 	"math"
 	"strings"
 
@@ -22,6 +23,12 @@ type profileIndex struct {
 
 	origins []location.Origin // location.OriginOf of each function, by ID
 
+	// fileStarts lists where each file's functions begin in p.Funcs,
+	// which Normalize sorts by file, then len(p.Funcs): the scans for the
+	// functions of a few files (byFile) test each file once and pass the
+	// others' functions without reading them.
+	fileStarts []int32
+
 	// Set only when the profile has call counts (pstats):
 	out    *callgraph.Graph      // each function's callees, in f.Out order
 	calls  []int64               // the Calls of each edge of out, by position in out.Adj
@@ -35,8 +42,9 @@ func newProfileIndex(p *parse.Profile) *profileIndex {
 	ix := &profileIndex{p: p, origins: make([]location.Origin, len(p.Funcs))}
 	fileOrigin := location.User
 	for i, f := range p.Funcs {
-		if newFile(p, i) {
+		if i == 0 || f.File != p.Funcs[i-1].File {
 			fileOrigin = location.FileOrigin(f.File)
+			ix.fileStarts = append(ix.fileStarts, int32(i))
 		}
 		if location.IsNative(f) {
 			ix.origins[i] = location.Native
@@ -44,6 +52,7 @@ func newProfileIndex(p *parse.Profile) *profileIndex {
 			ix.origins[i] = fileOrigin
 		}
 	}
+	ix.fileStarts = append(ix.fileStarts, int32(len(p.Funcs)))
 	if !p.HasCalls() {
 		return ix
 	}
@@ -61,6 +70,17 @@ func newProfileIndex(p *parse.Profile) *profileIndex {
 	ix.cycles = callgraph.SCC(ix.out)
 	ix.dag = ix.cycles.Condense(ix.out)
 	return ix
+}
+
+// byFile yields the functions of each file in turn, a window of p.Funcs.
+func (ix *profileIndex) byFile() iter.Seq[[]*parse.Func] {
+	return func(yield func([]*parse.Func) bool) {
+		for k := 1; k < len(ix.fileStarts); k++ {
+			if !yield(ix.p.Funcs[ix.fileStarts[k-1]:ix.fileStarts[k]]) {
+				return
+			}
+		}
+	}
 }
 
 // usersOwn reports whether f is in one of the user's own files, where a

@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/parse"
@@ -75,6 +76,39 @@ func TestReachFloorsRise(t *testing.T) {
 					t.Fatalf("edges %v: %s at floor %d: reached %v, want %v", p.Edges, g, floor, got.has(g), want.has(g))
 				}
 			}
+		}
+	}
+}
+
+// TestByFile checks the windows byFile yields against the files of a
+// normalized profile: one per file, in order, covering every function.
+func TestByFile(t *testing.T) {
+	for _, files := range [][]string{nil, {"a.py"}, {"a.py", "a.py", "b.py", "c.py", "c.py", "c.py"}, {"~", "x.py", "~"}} {
+		p := &parse.Profile{Format: parse.Pstats, Unit: "seconds"}
+		for i, file := range files {
+			p.Funcs = append(p.Funcs, &parse.Func{Name: fmt.Sprintf("f%d", i), File: file, Line: i + 1, Calls: 1, Primitive: 1})
+		}
+		if err := p.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		n := 0
+		for fs := range newProfileIndex(p).byFile() {
+			got = append(got, fs[0].File)
+			for _, f := range fs {
+				if f != p.Funcs[n] || f.File != fs[0].File {
+					t.Fatalf("files %v: window of %s holds %s, function %d of the profile", files, fs[0].File, f, n)
+				}
+				n++
+			}
+		}
+		var want []string // the files in the order Normalize sorted them
+		for _, f := range p.Funcs {
+			want = append(want, f.File)
+		}
+		want = slices.Compact(want)
+		if !slices.Equal(got, want) || n != len(files) || len(got) != len(slices.Compact(slices.Sorted(slices.Values(files)))) {
+			t.Errorf("files %v: windows of %v covering %d functions, want %v covering %d", files, got, n, want, len(files))
 		}
 	}
 }

@@ -148,7 +148,7 @@ func eventLoop(ix *profileIndex, slow float64, findings []Finding, lim *Limits) 
 	if p.Format != parse.Pstats {
 		return nil
 	}
-	rt := findRuntime(p)
+	rt := findRuntime(ix)
 	if rt == nil {
 		return nil
 	}
@@ -168,7 +168,7 @@ func eventLoop(ix *profileIndex, slow float64, findings []Finding, lim *Limits) 
 		l.Notes = append(l.Notes, LoopNote{Kind: NoteNoCallers})
 		return l
 	}
-	l.Notes = append(l.Notes, threadNotes(p)...)
+	l.Notes = append(l.Notes, threadNotes(ix)...)
 	switch p.Dialect {
 	case "profile":
 		l.Notes = append(l.Notes, LoopNote{Kind: NoteCPUTimeOnly})

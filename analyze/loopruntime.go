@@ -21,8 +21,9 @@ type loopRuntime struct {
 
 // findRuntime recognises asyncio's default loop, trio or uvloop, in that
 // order.
-func findRuntime(p *parse.Profile) *loopRuntime {
-	if rt := asyncioRuntime(p); rt != nil {
+func findRuntime(ix *profileIndex) *loopRuntime {
+	p := ix.p
+	if rt := asyncioRuntime(ix); rt != nil {
 		return rt
 	}
 	if rt := trioRuntime(p); rt != nil {
@@ -34,28 +35,30 @@ func findRuntime(p *parse.Profile) *loopRuntime {
 // asyncioRuntime measures asyncio's pure-Python loop: wall is the time in
 // _run_once (every loop iteration), idle the selector wait under it, steps
 // the Handle._run calls.
-func asyncioRuntime(p *parse.Profile) *loopRuntime {
+func asyncioRuntime(ix *profileIndex) *loopRuntime {
 	rt := &loopRuntime{name: "asyncio", machinery: asyncioMachinery}
 	found := false
-	var baseEvents, events bool // f's file is asyncio's base_events.py, events.py
-	for i, f := range p.Funcs {
-		if newFile(p, i) {
-			fp := splitPath(f.File)
-			baseEvents, events = fp.in("asyncio", "base_events.py"), fp.in("asyncio", "events.py")
+	for fs := range ix.byFile() {
+		fp := splitPath(fs[0].File)
+		baseEvents, events := fp.in("asyncio", "base_events.py"), fp.in("asyncio", "events.py")
+		if !baseEvents && !events {
+			continue
 		}
-		switch {
-		case baseEvents && funcName(f) == "_run_once":
-			found = true
-			rt.wall += f.Cum
-			for _, e := range f.Out {
-				// selectors.py's select, or the proactor's on Windows.
-				if hasName(e.Callee, "select") && !cFunc(e.Callee) {
-					rt.idle += e.Cum
+		for _, f := range fs {
+			switch {
+			case baseEvents && funcName(f) == "_run_once":
+				found = true
+				rt.wall += f.Cum
+				for _, e := range f.Out {
+					// selectors.py's select, or the proactor's on Windows.
+					if hasName(e.Callee, "select") && !cFunc(e.Callee) {
+						rt.idle += e.Cum
+					}
 				}
+			case events && funcName(f) == "_run":
+				rt.steps += f.Calls
+				rt.starts = append(rt.starts, f)
 			}
-		case events && funcName(f) == "_run":
-			rt.steps += f.Calls
-			rt.starts = append(rt.starts, f)
 		}
 	}
 	if !found {
@@ -124,26 +127,28 @@ func uvloopRuntime(p *parse.Profile) *loopRuntime {
 // threadNotes warns when other threads' calls are mixed into the profile
 // (Python 3.12 and later profile every thread) and when the loop handed
 // work to threads that an older profiler could not see.
-func threadNotes(p *parse.Profile) []LoopNote {
+func threadNotes(ix *profileIndex) []LoopNote {
 	var threads, handoff bool
-	// The files that hold the functions looked for, each its own flag.
-	var poolThread, threading, baseEvents, asyncioThreads, trioThreads bool
-	for i, f := range p.Funcs {
-		if newFile(p, i) {
-			fp := splitPath(f.File)
-			poolThread, threading = fp.in("concurrent/futures", "thread.py"), fp.in("", "threading.py")
-			baseEvents, asyncioThreads = fp.in("asyncio", "base_events.py"), fp.in("asyncio", "threads.py")
-			trioThreads = fp.in("trio", "_threads.py")
-		}
-		if f.Calls <= 0 || !(poolThread || threading || baseEvents || asyncioThreads || trioThreads) {
+	for fs := range ix.byFile() {
+		// The files that hold the functions looked for, each its own flag.
+		fp := splitPath(fs[0].File)
+		poolThread, threading := fp.in("concurrent/futures", "thread.py"), fp.in("", "threading.py")
+		baseEvents, asyncioThreads := fp.in("asyncio", "base_events.py"), fp.in("asyncio", "threads.py")
+		trioThreads := fp.in("trio", "_threads.py")
+		if !(poolThread || threading || baseEvents || asyncioThreads || trioThreads) {
 			continue
 		}
-		switch name := funcName(f); {
-		case poolThread && name == "_worker" || threading && name == "_bootstrap_inner":
-			threads = true
-		case baseEvents && name == "run_in_executor" || asyncioThreads && name == "to_thread" ||
-			trioThreads && name == "to_thread_run_sync":
-			handoff = true
+		for _, f := range fs {
+			if f.Calls <= 0 {
+				continue
+			}
+			switch name := funcName(f); {
+			case poolThread && name == "_worker" || threading && name == "_bootstrap_inner":
+				threads = true
+			case baseEvents && name == "run_in_executor" || asyncioThreads && name == "to_thread" ||
+				trioThreads && name == "to_thread_run_sync":
+				handoff = true
+			}
 		}
 	}
 	switch {
@@ -154,11 +159,6 @@ func threadNotes(p *parse.Profile) []LoopNote {
 	}
 	return nil
 }
-
-// newFile reports whether p.Funcs[i] is the first function of its file.
-// Functions come sorted by file, so the scans of every function test a
-// file's path once, when it starts, not once per function.
-func newFile(p *parse.Profile, i int) bool { return i == 0 || p.Funcs[i].File != p.Funcs[i-1].File }
 
 // inPackage matches a file by path suffix, never by line. With a base name
 // (a path.Match pattern such as "events.py" or "_io_*.py") the file must be

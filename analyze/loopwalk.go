@@ -257,14 +257,13 @@ func (w *loopWalk) findAwaiting() {
 			queue = append(queue, f)
 		}
 	}
-	var file awaitFile
-	for i, f := range w.p.Funcs {
-		if newFile(w.p, i) {
-			file = awaitFileOf(f.File)
-		}
-		if file.awaits(f) {
-			for _, e := range f.In {
-				mark(e.Caller)
+	for fs := range w.ix.byFile() {
+		file := awaitFileOf(fs[0].File)
+		for _, f := range fs {
+			if file.awaits(f) {
+				for _, e := range f.In {
+					mark(e.Caller)
+				}
 			}
 		}
 	}

@@ -173,30 +173,22 @@ func (g *callGraph) tooFewMultiples(most, odd int) bool {
 // in the profile, with their distinct quotients and summed quotients. For
 // a modulus in the thousands there are few.
 func (g *callGraph) identicalBound(n int64) (most int, ok bool) {
-	if g.callsDown == nil {
-		g.callsDown = make([]int64, len(g.p.Funcs))
+	if g.callCounts == nil {
+		g.callCounts = make([]int64, len(g.p.Funcs))
 		for i, f := range g.p.Funcs {
-			g.callsDown[i] = f.Calls
+			g.callCounts[i] = f.Calls
 		}
-		slices.Sort(g.callsDown)
-		slices.Reverse(g.callsDown)
 	}
-	quotients, work, last := 0, int64(0), int64(0)
-	for _, calls := range g.callsDown {
-		if calls < n {
-			break
+	var quotients []int64
+	work := int64(0)
+	for _, calls := range g.callCounts {
+		if calls >= n && calls%n == 0 {
+			quotients = append(quotients, calls/n)
+			work += calls / n
 		}
-		if calls%n != 0 {
-			continue
-		}
-		q := calls / n
-		if q != last {
-			quotients, last = quotients+1, q
-		}
-		work += q
-		most++
 	}
-	return most, quotients >= g.lim.MinQuotients && work >= g.lim.MinWork
+	slices.Sort(quotients)
+	return len(quotients), len(slices.Compact(quotients)) >= g.lim.MinQuotients && work >= g.lim.MinWork
 }
 
 // steadyPerCaller reports whether f's counts, varying per call of f, are

@@ -4,10 +4,13 @@
 #
 #   scripts/bench.sh [RUNS]    (default 15 runs per measurement)
 #
-# Each figure is the median CPU time (user + sys) of RUNS runs of a whole
-# process, which a busy machine disturbs far less than wall time, and the
-# largest peak RSS among them. Needs python3 and Go; writes synthetic
-# profiles (internal/synth) to a temporary directory.
+# Each part runs its commands in turns (scripts/measure.py), so that the
+# load of a shared machine falls on all of them alike; each figure is the
+# median CPU time (user + sys) of RUNS runs of a whole process, which a
+# busy machine disturbs far less than wall time, the median wall time, and
+# the largest peak RSS among the runs. The last part runs the Go benchmarks
+# of each phase. Needs python3 and Go; writes synthetic profiles
+# (internal/synth) to a temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-15}"
@@ -20,62 +23,67 @@ pprof="$(go tool -n pprof)" # the pprof binary itself, not the go command in fro
 ld="$tmp/loopdoctor"
 large=testdata/pstats/large.pstats
 
-# measure NAME RUNS CMD...: prints "NAME cpu_ms rss_mb".
-measure() {
-	python3 - "$@" <<'PY'
-import os, statistics, subprocess, sys
-name, runs, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-cpu, rss = [], 0
-for _ in range(runs):
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    if status != 0:
-        sys.exit(f"{name}: {cmd} exited with status {status}")
-    cpu.append((ru.ru_utime + ru.ru_stime) * 1000)
-    rss = max(rss, ru.ru_maxrss)
-print(f"{name} {statistics.median(cpu):.1f} {rss / 1024:.0f}")
-PY
-}
+# measure RUNS NAME CMD [NAME CMD ...]: prints "NAME cpu_ms wall_ms rss_mb"
+# per command, the commands run round-robin (scripts/measure.py).
+measure() { python3 scripts/measure.py "$@"; }
 
-# ratio A B: how many times B's CPU time is A's.
+# ratio A B: how many times B is A.
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[2]) / float(sys.argv[1]):.1f}')" "$1" "$2"; }
-field() { echo "$1" | cut -d' ' -f"$2"; }
+# get NAME FIELD: field FIELD (2 cpu, 3 wall, 4 rss) of NAME's line in $out.
+get() { echo "$out" | awk -v n="$1" -v f="$2" '$1 == n { print $f }'; }
 
 echo "loopdoctor benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), $(python3 -V), $(go version | cut -d' ' -f3)"
-echo "CPU time: median of $runs runs (user+sys); memory: peak RSS"
+echo "medians of $runs runs, the commands of each part taking turns: CPU time (user+sys),"
+echo "wall time; memory: peak RSS"
 echo
 
+# q ARGS...: the arguments as one shell-quoted string, for measure.
+q() { printf '%q ' "$@"; }
+
 pytop="import pstats; pstats.Stats('$large').sort_stats('cumulative').print_stats(30)"
-py=$(measure python "$runs" python3 -c "$pytop")
-top=$(measure top30 "$runs" "$ld" analyze -n 30 "$large")
-json=$(measure json "$runs" "$ld" analyze -f json "$large")
+out=$(measure "$runs" python "$(q python3 -c "$pytop")" top30 "$(q "$ld" analyze -n 30 "$large")" json "$(q "$ld" analyze -f json "$large")")
 echo "1. $large (17k functions), top 30"
-printf '   CPython pstats print_stats(30)   %8.1f ms %5d MB\n' "$(field "$py" 2)" "$(field "$py" 3)"
-printf '   loopdoctor analyze -n 30         %8.1f ms %5d MB   %sx faster\n' "$(field "$top" 2)" "$(field "$top" 3)" "$(ratio "$(field "$top" 2)" "$(field "$py" 2)")"
-printf '   loopdoctor analyze -f json       %8.1f ms %5d MB   %sx faster than pstats, %sx the table report\n' \
-	"$(field "$json" 2)" "$(field "$json" 3)" "$(ratio "$(field "$json" 2)" "$(field "$py" 2)")" "$(ratio "$(field "$top" 2)" "$(field "$json" 2)")"
+printf '   %-34s %8s %8s %6s\n' "" "CPU ms" "wall ms" "RSS MB"
+printf '   %-34s %8.1f %8.1f %6d\n' "CPython pstats print_stats(30)" "$(get python 2)" "$(get python 3)" "$(get python 4)"
+printf '   %-34s %8.1f %8.1f %6d   %sx faster\n' "loopdoctor analyze -n 30" "$(get top30 2)" "$(get top30 3)" "$(get top30 4)" "$(ratio "$(get top30 2)" "$(get python 2)")"
+printf '   %-34s %8.1f %8.1f %6d   %sx faster than pstats, %sx the table report\n' "loopdoctor analyze -f json" \
+	"$(get json 2)" "$(get json 3)" "$(get json 4)" "$(ratio "$(get json 2)" "$(get python 2)")" "$(ratio "$(get top30 2)" "$(get json 2)")"
 echo
 
 "$tmp/synth" -pprof 300000 -funcs 20000 -o "$tmp/p300k.pb.gz"
 for f in testdata/pprof/allocs/allocs.pb.gz "$tmp/p300k.pb.gz"; do
-	gp=$(measure pprof "$runs" "$pprof" -top -symbolize=none "$f")
-	lp=$(measure ld "$runs" "$ld" analyze -n 30 "$f")
+	out=$(measure "$runs" pprof "$(q "$pprof" -top -symbolize=none "$f")" ld "$(q "$ld" analyze -n 30 "$f")")
 	echo "2. $(basename "$f") ($(du -k "$f" | cut -f1) KB)"
-	printf '   go tool pprof -top -symbolize=none %8.1f ms %5d MB\n' "$(field "$gp" 2)" "$(field "$gp" 3)"
-	printf '   loopdoctor analyze -n 30           %8.1f ms %5d MB   %sx faster, %s of its memory\n' "$(field "$lp" 2)" "$(field "$lp" 3)" \
-		"$(ratio "$(field "$lp" 2)" "$(field "$gp" 2)")" "$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$(field "$lp" 3)" "$(field "$gp" 3)")"
+	printf '   %-34s %8s %8s %6s\n' "" "CPU ms" "wall ms" "RSS MB"
+	printf '   %-34s %8.1f %8.1f %6d\n' "go tool pprof -top -symbolize=none" "$(get pprof 2)" "$(get pprof 3)" "$(get pprof 4)"
+	printf '   %-34s %8.1f %8.1f %6d   %sx faster, %s of its memory\n' "loopdoctor analyze -n 30" "$(get ld 2)" "$(get ld 3)" "$(get ld 4)" \
+		"$(ratio "$(get ld 2)" "$(get pprof 2)")" "$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$(get ld 4)" "$(get pprof 4)")"
 done
 echo
 
 echo "3. scaling (loopdoctor analyze -n 30; synthetic inputs)"
 printf '   %-28s %10s %10s %8s\n' input size "CPU ms" "RSS MB"
+scale() { # scale LABEL FILE
+	out=$(measure "$(( (runs + 2) / 3 ))" s "$(q "$ld" analyze -n 30 "$2")")
+	printf '   %-28s %9dK %10.1f %8d\n' "$1" "$(( $(stat -c %s "$2") / 1024 ))" "$(get s 2)" "$(get s 4)"
+}
 for n in 17000 50000 100000 200000; do
 	"$tmp/synth" -pstats $n -o "$tmp/s$n.pstats"
-	m=$(measure s "$(( (runs + 2) / 3 ))" "$ld" analyze -n 30 "$tmp/s$n.pstats")
-	printf '   %-28s %9dK %10.1f %8d\n' "pstats, $n functions" "$(( $(stat -c %s "$tmp/s$n.pstats") / 1024 ))" "$(field "$m" 2)" "$(field "$m" 3)"
+	scale "pstats, $n functions" "$tmp/s$n.pstats"
 done
 for n in 100000 300000 1000000; do
 	"$tmp/synth" -pprof $n -funcs 20000 -o "$tmp/p$n.pb.gz"
-	m=$(measure p "$(( (runs + 2) / 3 ))" "$ld" analyze -n 30 "$tmp/p$n.pb.gz")
-	printf '   %-28s %9dK %10.1f %8d\n' "pprof, $n samples" "$(( $(stat -c %s "$tmp/p$n.pb.gz") / 1024 ))" "$(field "$m" 2)" "$(field "$m" 3)"
+	scale "pprof, $n samples" "$tmp/p$n.pb.gz"
 done
+echo
+
+echo "4. phases (go test -bench, in-process, ms per operation)"
+go test -run XXX -bench 'PstatsLarge|ReportLarge|^BenchmarkTextRender$|^BenchmarkJSONRender$|PprofSynthetic' -benchmem ./parse ./analyze ./render |
+	awk '/^Benchmark/ {
+		for (i = 3; i <= NF; i++) {
+			if ($i == "ns/op") ns = $(i - 1)
+			if ($i == "B/op") bytes = $(i - 1)
+			if ($i == "allocs/op") allocs = $(i - 1)
+		}
+		printf "   %-28s %10.1f ms %8.1f MB %8d allocs\n", $1, ns / 1e6, bytes / 1048576, allocs
+	}'

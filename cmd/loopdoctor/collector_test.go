@@ -6,47 +6,55 @@ import (
 	"testing"
 )
 
-func TestCollectorFor(t *testing.T) {
+func TestMemoryLimit(t *testing.T) {
 	large := "../../testdata/pstats/large.pstats"
 	allocs := "../../testdata/pprof/allocs/allocs.pb.gz"
-	fi, err := os.Stat(large)
-	if err != nil {
-		t.Fatal(err)
-	}
-	big := filepath.Join(t.TempDir(), "big.pstats")
-	// A sparse file that starts like a pstats dump: its budget is counted
-	// on its size, which is above the floor.
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Write([]byte("{")); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(100 << 20); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	dir := t.TempDir()
+	// Sparse files that start like a pstats dump and like a gzip stream
+	// whose trailer says it inflates to 40 MiB: their budgets are counted
+	// on those sizes.
+	big := filepath.Join(dir, "big.pstats")
+	writeSparse(t, big, []byte("{"), nil, 100<<20)
+	gz := filepath.Join(dir, "big.pb.gz")
+	writeSparse(t, gz, []byte{0x1f, 0x8b, 8}, []byte{0, 0, 0x80, 0x02}, 1<<20)
+	const pprof40 = int64(pprofBudget*(40<<20)) + pprofSlack
 	tests := []struct {
 		name string
 		args []string
-		want collector
+		want int64
 	}{
-		{"pstats dump, small: unpaced under the floor", []string{"analyze", "-n", "30", large}, collector{limit: memoryFloor, paced: false}},
-		{"pstats dump above the floor: its budget", []string{"analyze", big}, collector{limit: pstatsBudget * 100 << 20, paced: false}},
-		{"two pstats dumps: budgets add up", []string{"diff", big, large}, collector{limit: pstatsBudget * (100<<20 + fi.Size()), paced: false}},
-		{"pprof profile: paced", []string{"analyze", allocs}, collector{limit: memoryFloor, paced: true}},
-		{"pstats and pprof: paced", []string{"merge", large, allocs}, collector{limit: memoryFloor, paced: true}},
-		{"standard input: paced", []string{"analyze", "-"}, collector{limit: memoryFloor, paced: true}},
-		{"no input: paced", []string{"help"}, collector{limit: memoryFloor, paced: true}},
+		{"small pstats dump: the floor", []string{"analyze", "-n", "30", large}, memoryFloor},
+		{"small pprof profile: the floor", []string{"analyze", allocs}, memoryFloor},
+		{"no input: the floor", []string{"help"}, memoryFloor},
+		{"pstats dump: 8 times its size", []string{"analyze", big}, pstatsBudget * 100 << 20},
+		{"gzipped pprof profile: counted on the inflated size", []string{"analyze", gz}, pprof40},
+		{"two inputs: budgets add up", []string{"diff", big, gz}, pstatsBudget*100<<20 + pprof40},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := collectorFor(tt.args); got != tt.want {
-				t.Errorf("collectorFor(%q) = %+v, want %+v", tt.args, got, tt.want)
+			if got := memoryLimit(tt.args); got != tt.want {
+				t.Errorf("memoryLimit(%q) = %d MiB, want %d MiB", tt.args, got>>20, tt.want>>20)
 			}
 		})
+	}
+}
+
+// writeSparse writes a file of size bytes that starts with head and ends
+// with tail, zeros between.
+func writeSparse(t *testing.T, name string, head, tail []byte, size int64) {
+	t.Helper()
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(head); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt(tail, size-int64(len(tail))); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/loopdoctor/loopdoctor/render"
+	"golang.org/x/term"
 )
 
 // progressMin is the number of files from which a run reports progress:
@@ -30,14 +31,11 @@ func newProgress(w io.Writer, total int, terminal bool) *progress {
 	return &progress{w: w, total: total}
 }
 
-// isTerminal reports whether w is a character device such as a terminal.
+// isTerminal reports whether w is a terminal. Other character devices,
+// /dev/null among them, are not: output sent there is not read by anyone.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // step counts one more file as analyzed and redraws the line.

@@ -95,3 +95,17 @@ func TestGraphsRefuseTerminal(t *testing.T) {
 		t.Errorf("the table did not reach the terminal: %.200q", got)
 	}
 }
+
+// TestGraphsToDevNull sends a graph to /dev/null, a character device but
+// not a terminal, as a benchmark or a dry run does: it is written.
+func TestGraphsToDevNull(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	var stderr bytes.Buffer
+	if code := exitCode(run([]string{"analyze", "-f", "png", webhook}, strings.NewReader(""), null, &stderr), &stderr); code != 0 {
+		t.Errorf("png to %s: exit %d: %s", os.DevNull, code, stderr.String())
+	}
+}

@@ -203,3 +203,65 @@ func TestTranspose(t *testing.T) {
 		}
 	}
 }
+
+// tarjan is the textbook recursive Tarjan search, roots in node order and
+// edges in the order given: the oracle for the exact numbering and member
+// order SCC must keep (the share solve's results depend on both).
+func tarjan(g *Graph) *Components {
+	n := g.Len()
+	c := &Components{Of: make([]int32, n), Start: []int32{0}}
+	index, low := make([]int32, n), make([]int32, n)
+	for v := range c.Of {
+		c.Of[v] = -1
+	}
+	var stack []int32
+	var counter int32
+	var visit func(v int32)
+	visit = func(v int32) {
+		counter++
+		index[v], low[v] = counter, counter
+		stack = append(stack, v)
+		for _, w := range g.Succ(int(v)) {
+			switch {
+			case index[w] == 0:
+				visit(w)
+				low[v] = min(low[v], low[w])
+			case c.Of[w] < 0:
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] != index[v] {
+			return
+		}
+		k := int32(c.Len())
+		for {
+			w := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			c.Of[w] = k
+			c.Nodes = append(c.Nodes, w)
+			if w == v {
+				break
+			}
+		}
+		c.Start = append(c.Start, int32(len(c.Nodes)))
+	}
+	for v := range int32(n) {
+		if index[v] == 0 {
+			visit(v)
+		}
+	}
+	return c
+}
+
+// TestSCCOrder checks SCC's numbering and member order against the
+// recursive oracle on random graphs.
+func TestSCCOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for range 500 {
+		_, edges, g := randomGraph(r)
+		got, want := SCC(g), tarjan(g)
+		if !slices.Equal(got.Of, want.Of) || !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.Start, want.Start) {
+			t.Fatalf("edges %v: %+v, want %+v", edges, got, want)
+		}
+	}
+}

@@ -1,0 +1,44 @@
+"""Times whole commands for scripts/bench.sh.
+
+    measure.py RUNS NAME CMD [NAME CMD ...]
+
+Runs every CMD (split like a shell word list, run without a shell) RUNS
+times, round-robin, so that a change in the machine's load between runs
+falls on every command alike, and prints one line per command:
+
+    NAME cpu_ms wall_ms rss_mb
+
+cpu_ms is the median user+sys CPU time, wall_ms the median elapsed time,
+rss_mb the largest peak resident set size among the runs. A command that
+exits non-zero stops the measurement with its name.
+"""
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+
+def main():
+    runs = int(sys.argv[1])
+    pairs = sys.argv[2:]
+    commands = [(pairs[i], shlex.split(pairs[i + 1])) for i in range(0, len(pairs), 2)]
+    cpu = {name: [] for name, _ in commands}
+    wall = {name: [] for name, _ in commands}
+    rss = {name: 0 for name, _ in commands}
+    for _ in range(runs):
+        for name, cmd in commands:
+            start = time.perf_counter()
+            p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+            _, status, ru = os.wait4(p.pid, 0)
+            wall[name].append((time.perf_counter() - start) * 1000)
+            if status != 0:
+                sys.exit(f"{name}: {shlex.join(cmd)} exited with status {status}")
+            cpu[name].append((ru.ru_utime + ru.ru_stime) * 1000)
+            rss[name] = max(rss[name], ru.ru_maxrss)
+    for name, _ in commands:
+        print(f"{name} {statistics.median(cpu[name]):.1f} {statistics.median(wall[name]):.1f} {rss[name] / 1024:.0f}")
+
+
+main()
