@@ -171,24 +171,39 @@ func (g *callGraph) tooFewMultiples(most, odd int) bool {
 // distinct multiples and work: its multiples are functions called a
 // positive multiple of n times, so they are at most all such functions
 // in the profile, with their distinct quotients and summed quotients. For
-// a modulus in the thousands there are few.
+// a modulus in the thousands there are few. Below 2 it answers that they
+// could, without looking: odd recursion, the reason to ask, needs n ≥ 2.
 func (g *callGraph) identicalBound(n int64) (most int, ok bool) {
+	if n < 2 {
+		return len(g.p.Funcs), true
+	}
 	if g.callCounts == nil {
-		g.callCounts = make([]int64, len(g.p.Funcs))
-		for i, f := range g.p.Funcs {
-			g.callCounts[i] = f.Calls
+		// Most functions run once, and no modulus asked about divides that.
+		g.callCounts = []int64{}
+		for _, f := range g.p.Funcs {
+			if f.Calls >= 2 {
+				g.callCounts = append(g.callCounts, f.Calls)
+			}
 		}
+		slices.Sort(g.callCounts)
+		slices.Reverse(g.callCounts)
 	}
-	var quotients []int64
-	work := int64(0)
+	quotients, work, last := 0, int64(0), int64(0)
 	for _, calls := range g.callCounts {
-		if calls >= n && calls%n == 0 {
-			quotients = append(quotients, calls/n)
-			work += calls / n
+		if calls < n {
+			break
 		}
+		if calls%n != 0 {
+			continue
+		}
+		q := calls / n
+		if q != last {
+			quotients, last = quotients+1, q
+		}
+		work += q
+		most++
 	}
-	slices.Sort(quotients)
-	return len(quotients), len(slices.Compact(quotients)) >= g.lim.MinQuotients && work >= g.lim.MinWork
+	return most, quotients >= g.lim.MinQuotients && work >= g.lim.MinWork
 }
 
 // steadyPerCaller reports whether f's counts, varying per call of f, are

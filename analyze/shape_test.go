@@ -68,6 +68,7 @@ func TestIdenticalBound(t *testing.T) {
 		{1, 3, 7, 1, false}, // 7: quotient 1 only
 		{1, 1, 7, 1, true},
 		{1, 1, 31, 0, false}, // nobody called that often
+		{9, 99, 1, 7, true},  // below 2, no bound
 	} {
 		lim := DefaultLimits()
 		lim.MinQuotients, lim.MinWork = tc.quotients, tc.work

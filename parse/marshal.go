@@ -15,7 +15,7 @@ import (
 // docs/pstats-format.md, "Marshal, the part pstats needs", lists the codes.
 // It reads every version (0 to 5) and Python 2's string table, and decodes
 // the whole input into compact values rather than Python objects: a value
-// is 16 bytes, containers point into one shared arena, and strings are
+// is 12 bytes, containers point into one shared arena, and strings are
 // interned, so a 2.5 MB dump costs a few allocations instead of hundreds of
 // thousands.
 //
@@ -55,34 +55,95 @@ var kindNames = [...]string{
 
 func (k kind) String() string { return kindNames[k] }
 
-// value is one decoded object. Its payload x holds an int64, float64 bits,
-// a string index or, for a container, its arena offset in the low 32 bits
-// and its ref slot plus one in the high 32 (0 when it has none).
+// value is one decoded object. A dump holds hundreds of thousands, and
+// every fresh page of memory they fill costs a page fault, so a value
+// keeps to 12 bytes: its payload x is 32 bits. x holds an int that fits
+// in int32, a bool, a string index, a byte string's input offset or a
+// container's arena offset. A number that does not fit in x says by its n
+// where its 8 bytes are, x being their offset: a binary float (most of a
+// dump's numbers) is read again from the input; any other (an int64, a
+// long, a text float) is kept in decoder.wide.
 type value struct {
-	meta uint32 // kind<<28 | n, where n counts a container's items or a byte string's bytes
-	off  uint32 // where the object starts in the input, for messages
-	x    uint64
+	meta uint32 // kind<<28 | n, where n counts a container's items or a byte string's bytes, or places a number
+	off  uint32 // where the object starts in the input, for messages; the slotted bit marks a flagged container
+	x    uint32
 }
 
 // maxItems bounds n so that it fits in value.meta.
 const maxItems = 1<<28 - 1
 
-func mkValue(k kind, n int, x uint64) value { return value{meta: uint32(k)<<28 | uint32(n), x: x} }
+// Where a number's 64 bits are, by its n.
+const (
+	inX     = 0 // x holds an int32
+	inInput = 1 // data[x:x+8], little-endian as marshal writes them
+	inWide  = 2 // wide[x:x+8]
+)
 
-func (v value) kind() kind     { return kind(v.meta >> 28) }
-func (v value) n() int         { return int(v.meta & maxItems) }
-func (v value) int() int64     { return int64(v.x) }
-func (v value) float() float64 { return math.Float64frombits(v.x) }
+// slotted is the bit of value.off that marks a container the dump flagged
+// for references: the arena cell before its items holds its ref slot plus
+// one in x. Offsets stay below it as the decoder refuses inputs larger
+// than MaxInput.
+const slotted = 1 << 31
+
+func mkValue(k kind, n int, x uint32) value { return value{meta: uint32(k)<<28 | uint32(n), x: x} }
+
+func (v value) kind() kind { return kind(v.meta >> 28) }
+func (v value) n() int     { return int(v.meta & maxItems) }
+
+// at returns the input offset where v starts.
+func (v value) at() int { return int(v.off &^ slotted) }
+
+// numberValue returns a number of kind k with the 64 bits b, in x if it is
+// an int that fits, else in the wide table.
+func (d *decoder) numberValue(k kind, b uint64) value {
+	if k == kInt && int64(int32(b)) == int64(b) {
+		return mkValue(kInt, inX, uint32(b))
+	}
+	v := mkValue(k, inWide, uint32(len(d.wide)))
+	d.wide = binary.LittleEndian.AppendUint64(d.wide, b)
+	return v
+}
+
+// bits returns the 64 bits of a number: an int's two's complement, a
+// float's IEEE 754 bits.
+func (d *decoder) bits(v value) uint64 {
+	if v.n() == inX {
+		return uint64(int64(int32(v.x)))
+	}
+	buf := d.data
+	if v.n() == inWide {
+		buf = d.wide
+	}
+	return binary.LittleEndian.Uint64(buf[v.x:])
+}
+
+func (d *decoder) int(v value) int64     { return int64(d.bits(v)) }
+func (d *decoder) float(v value) float64 { return math.Float64frombits(d.bits(v)) }
+
+// number returns a float or int as float64. Binary floats, most of a
+// dump's numbers, take the shortest path.
+func (d *decoder) number(v value) (float64, bool) {
+	if v.meta == uint32(kFloat)<<28|inInput {
+		return math.Float64frombits(binary.LittleEndian.Uint64(d.data[v.x:])), true
+	}
+	switch v.kind() {
+	case kFloat, kBigInt:
+		return d.float(v), true
+	case kInt:
+		return float64(d.int(v)), true
+	}
+	return 0, false
+}
 
 // slot returns a flagged container's ref slot, or -1 for any other value.
 // Every reference to a container yields the same slot, so a reader can
 // remember what it made of the container by its slot rather than by its
 // contents.
-func (v value) slot() int {
-	if k := v.kind(); k < kTuple || k > kSet {
+func (d *decoder) slot(v value) int {
+	if k := v.kind(); k < kTuple || k > kSet || v.off&slotted == 0 {
 		return -1
 	}
-	return int(v.x>>32) - 1
+	return int(d.arena[v.x-1].x) - 1
 }
 
 // codeLayout is one CPython version range's code object layout.
@@ -112,10 +173,11 @@ type decoder struct {
 	off   int
 	depth int
 
-	arena []value // container items
+	arena []value // container items, a flagged container's after its ref slot (see slotted)
 	stack []value // items of dicts being read
 	refs  []value // FLAG_REF objects in pre-order; kind kOther with n=1 marks a reserved slot
 	slots int     // len(refs) once decoded, when refs is gone
+	wide  []byte  // numbers that fit neither x nor the input's bytes, 8 bytes each
 	strs  []string
 	ids   map[string]uint32
 	table []uint32 // Python 2 interned strings, for R
@@ -123,7 +185,7 @@ type decoder struct {
 	layout int // index in codeLayouts once a code object decoded, else -1
 
 	stringRefs bool // an R was read: only Python 2 writes them
-	bytes      bool // a byte string was read: its text stays in data
+	bytes      bool // a byte string was read: it is interned from data when used
 }
 
 // errMarshal is a decoding failure at an offset, turned into *Error by the
@@ -250,9 +312,9 @@ func (d *decoder) intern(b []byte, latin1 bool) uint32 {
 func (d *decoder) strIndex(v value) (uint32, bool) {
 	switch v.kind() {
 	case kStr, kCode:
-		return uint32(v.x), true
+		return v.x, true
 	case kBytes:
-		return d.intern(d.data[v.x:v.x+uint64(v.n())], true), true
+		return d.intern(d.data[v.x:v.x+uint32(v.n())], true), true
 	}
 	return 0, false
 }
@@ -267,17 +329,16 @@ func (d *decoder) str(v value) (string, bool) {
 }
 
 func (d *decoder) items(v value) []value {
-	base := uint32(v.x)
-	return d.arena[base : base+uint32(v.n())]
+	return d.arena[v.x : v.x+uint32(v.n())]
 }
 
 // describe names v for messages: its kind and a short rendering.
 func (d *decoder) describe(v value) string {
 	switch v.kind() {
 	case kInt:
-		return "int " + strconv.FormatInt(v.int(), 10)
+		return "int " + strconv.FormatInt(d.int(v), 10)
 	case kFloat, kBigInt:
-		return v.kind().String() + " " + strconv.FormatFloat(v.float(), 'g', -1, 64)
+		return v.kind().String() + " " + strconv.FormatFloat(d.float(v), 'g', -1, 64)
 	case kStr, kBytes:
 		s, _ := d.str(v)
 		if len(s) > 40 {
@@ -296,6 +357,9 @@ func (d *decoder) describe(v value) string {
 
 // decode reads one object that must span the whole input.
 func (d *decoder) decode() (value, error) {
+	if len(d.data) > MaxInput {
+		return value{}, d.fail(0, "input of %d bytes is larger than the %d MiB loopdoctor reads", len(d.data), MaxInput>>20)
+	}
 	v, null, err := d.object()
 	if err != nil {
 		return value{}, err
@@ -306,14 +370,13 @@ func (d *decoder) decode() (value, error) {
 	if d.off != len(d.data) {
 		return value{}, d.fail(d.off, "%d bytes of trailing data after the marshalled object", len(d.data)-d.off)
 	}
-	// Only the values and the strings are used from here on; the input
-	// and the tables for references go, unless a byte string still needs
-	// the input (and the string index, to intern it later), so that a
-	// large dump's memory is not held twice while it is built.
+	// The values, the strings and the input (binary floats are read from
+	// it) are used from here on; the tables for references go, and so
+	// does the string index unless a byte string needs interning later.
 	d.slots = len(d.refs)
 	d.refs, d.stack, d.table = nil, nil, nil
 	if !d.bytes {
-		d.data, d.ids = nil, nil
+		d.ids = nil
 	}
 	return v, nil
 }
@@ -347,13 +410,13 @@ func (d *decoder) object() (v value, null bool, err error) {
 		}
 	case 'g':
 		if len(rest) >= 8 {
-			v = value{meta: uint32(kFloat) << 28, x: binary.LittleEndian.Uint64(rest)}
+			v = value{meta: uint32(kFloat)<<28 | inInput, x: uint32(at + 1)}
 			d.off = at + 9
 			return d.took(v, at, code), false, nil
 		}
 	case 'i':
 		if len(rest) >= 4 {
-			v = value{meta: uint32(kInt) << 28, x: uint64(int64(int32(binary.LittleEndian.Uint32(rest))))}
+			v = value{meta: uint32(kInt)<<28 | inX, x: binary.LittleEndian.Uint32(rest)}
 			d.off = at + 5
 			return d.took(v, at, code), false, nil
 		}
@@ -361,7 +424,7 @@ func (d *decoder) object() (v value, null bool, err error) {
 		if len(rest) >= 1 {
 			d.off = at + 2
 			slot := d.reserve(code&0x80 != 0)
-			if v, err = d.sequence(at, kTuple, int(rest[0])); err != nil {
+			if v, err = d.sequence(at, kTuple, int(rest[0]), slot); err != nil {
 				return value{}, false, err
 			}
 			return d.filled(v, at, slot), false, nil
@@ -418,11 +481,11 @@ func (d *decoder) objectRest(at int, code byte) (v value, null bool, err error) 
 			n, err = d.count(1, kindOf(typ).String())
 		}
 		if err == nil {
-			v, err = d.sequence(at, kindOf(typ), n)
+			v, err = d.sequence(at, kindOf(typ), n, slot)
 		}
 	case '{':
 		slot = d.reserve(flag)
-		v, err = d.dict(at)
+		v, err = d.dict(at, slot)
 	case 'c':
 		slot = d.reserve(flag)
 		v, err = d.code(at)
@@ -440,7 +503,7 @@ func (d *decoder) objectRest(at int, code byte) (v value, null bool, err error) 
 			return value{}, false, d.fail(at, "string reference %d to undefined entry (%d interned strings so far)", i, len(d.table))
 		}
 		d.stringRefs = true
-		v = mkValue(kStr, 0, uint64(d.table[i]))
+		v = mkValue(kStr, 0, d.table[i])
 		v.off = uint32(at)
 		return v, false, nil
 	default:
@@ -463,7 +526,7 @@ func (d *decoder) filled(v value, at, slot int) value {
 		return v
 	}
 	if k := v.kind(); k >= kTuple && k <= kSet {
-		v.x |= uint64(slot+1) << 32
+		v.off |= slotted // sequence and collect put the slot before the items
 	}
 	d.refs[slot] = v
 	return v
@@ -500,7 +563,7 @@ func (d *decoder) scalar(at int, code byte) (v value, err error) {
 	switch typ := code &^ 0x80; typ {
 	case 'I':
 		if err = d.need(8, "int64"); err == nil {
-			v = mkValue(kInt, 0, binary.LittleEndian.Uint64(d.data[d.off:]))
+			v = d.numberValue(kInt, binary.LittleEndian.Uint64(d.data[d.off:]))
 			d.off += 8
 		}
 	case 'l':
@@ -508,7 +571,7 @@ func (d *decoder) scalar(at int, code byte) (v value, err error) {
 	case 'f':
 		var f float64
 		if f, err = d.textFloat(); err == nil {
-			v = mkValue(kFloat, 0, math.Float64bits(f))
+			v = d.numberValue(kFloat, math.Float64bits(f))
 		}
 	case 'x':
 		if _, err = d.textFloat(); err == nil {
@@ -522,7 +585,7 @@ func (d *decoder) scalar(at int, code byte) (v value, err error) {
 	case 's':
 		var n int
 		if n, err = d.count(1, "bytes"); err == nil {
-			v = mkValue(kBytes, n, uint64(d.off))
+			v = mkValue(kBytes, n, uint32(d.off))
 			d.bytes = true
 			d.off += n
 		}
@@ -530,17 +593,17 @@ func (d *decoder) scalar(at int, code byte) (v value, err error) {
 		var n int
 		if n, err = d.count(1, "string"); err == nil {
 			// Python 2 wrote interned byte strings as t.
-			v = mkValue(kStr, 0, uint64(d.intern(d.data[d.off:d.off+n], typ == 't')))
+			v = mkValue(kStr, 0, d.intern(d.data[d.off:d.off+n], typ == 't'))
 			d.off += n
 			if typ == 't' {
-				d.table = append(d.table, uint32(v.x))
+				d.table = append(d.table, v.x)
 			}
 		}
 	case 'z', 'Z':
 		var n byte
 		if n, err = d.byte("string length"); err == nil {
 			if err = d.need(int(n), "string"); err == nil {
-				v = mkValue(kStr, 0, uint64(d.intern(d.data[d.off:d.off+int(n)], false)))
+				v = mkValue(kStr, 0, d.intern(d.data[d.off:d.off+int(n)], false))
 				d.off += int(n)
 			}
 		}
@@ -577,13 +640,15 @@ func (d *decoder) tooDeep(at int) error {
 
 func (d *decoder) leave() { d.depth-- }
 
-// sequence reads n items into the arena. It reserves their slots before
+// sequence reads n items into the arena. It reserves their places before
 // reading them, so that nested containers take theirs after, and the items
-// go straight to their place.
-func (d *decoder) sequence(at int, k kind, n int) (value, error) {
+// go straight to their place. A flagged container's ref slot, if it has
+// one, goes just before them.
+func (d *decoder) sequence(at int, k kind, n, slot int) (value, error) {
 	if !d.enter() {
 		return value{}, d.tooDeep(at)
 	}
+	d.slotCell(slot)
 	base := len(d.arena)
 	d.arena = slices.Grow(d.arena, n)[:base+n]
 	for i := range n {
@@ -598,7 +663,7 @@ func (d *decoder) sequence(at int, k kind, n int) (value, error) {
 		d.arena[base+i] = item
 	}
 	d.leave()
-	return mkValue(k, n, uint64(base)), nil
+	return mkValue(k, n, uint32(base)), nil
 }
 
 // slice reads a slice object's three fields and drops them: stats never
@@ -623,7 +688,7 @@ func (d *decoder) slice(at int) (value, error) {
 
 // dict reads key/value pairs up to the TYPE_NULL that ends them. Like
 // CPython, a NULL in a value's place ends the dict too.
-func (d *decoder) dict(at int) (value, error) {
+func (d *decoder) dict(at int, slot int) (value, error) {
 	if !d.enter() {
 		return value{}, d.tooDeep(at)
 	}
@@ -644,20 +709,30 @@ func (d *decoder) dict(at int) (value, error) {
 			break
 		}
 		if len(d.stack)-base >= maxItems {
-			return value{}, d.fail(int(key.off), "dict has more than %d items", maxItems/2)
+			return value{}, d.fail(key.at(), "dict has more than %d items", maxItems/2)
 		}
 		d.stack = append(d.stack, key, val)
 	}
 	d.leave()
-	return d.collect(base), nil
+	return d.collect(base, slot), nil
 }
 
-// collect moves the dict items above base from the stack into the arena.
-func (d *decoder) collect(base int) value {
-	v := mkValue(kDict, len(d.stack)-base, uint64(len(d.arena)))
+// collect moves the dict items above base from the stack into the arena,
+// after the dict's ref slot if it has one.
+func (d *decoder) collect(base, slot int) value {
+	d.slotCell(slot)
+	v := mkValue(kDict, len(d.stack)-base, uint32(len(d.arena)))
 	d.arena = append(d.arena, d.stack[base:]...)
 	d.stack = d.stack[:base]
 	return v
+}
+
+// slotCell appends the arena cell that holds a flagged container's ref
+// slot before its items; slot is -1 for a container without one.
+func (d *decoder) slotCell(slot int) {
+	if slot >= 0 {
+		d.arena = append(d.arena, value{x: uint32(slot + 1)})
+	}
 }
 
 // long reads a TYPE_LONG: a signed digit count, then base 2**15 digits,
@@ -694,13 +769,13 @@ func (d *decoder) long() (value, error) {
 	d.off += int(size) * 2
 	switch {
 	case exact && neg:
-		return mkValue(kInt, 0, uint64(-int64(u))), nil
+		return d.numberValue(kInt, uint64(-int64(u))), nil
 	case exact:
-		return mkValue(kInt, 0, u), nil
+		return d.numberValue(kInt, u), nil
 	case neg:
 		f = -f
 	}
-	return mkValue(kBigInt, 0, math.Float64bits(f)), nil
+	return d.numberValue(kBigInt, math.Float64bits(f)), nil
 }
 
 // textFloat reads a version 0 float: a uint8 length and repr text.
@@ -734,7 +809,7 @@ func (d *decoder) code(at int) (value, error) {
 	}
 	defer d.leave()
 	start, depth := d.off, d.depth
-	nrefs, ntable, narena, nstack := len(d.refs), len(d.table), len(d.arena), len(d.stack)
+	nrefs, ntable, narena, nstack, nwide := len(d.refs), len(d.table), len(d.arena), len(d.stack), len(d.wide)
 	if d.layout >= 0 {
 		return d.codeAs(codeLayouts[d.layout])
 	}
@@ -747,7 +822,7 @@ func (d *decoder) code(at int) (value, error) {
 		}
 		errs = append(errs, l.name+": "+err.Error())
 		d.off, d.depth = start, depth
-		d.refs, d.table, d.arena, d.stack = d.refs[:nrefs], d.table[:ntable], d.arena[:narena], d.stack[:nstack]
+		d.refs, d.table, d.arena, d.stack, d.wide = d.refs[:nrefs], d.table[:ntable], d.arena[:narena], d.stack[:nstack], d.wide[:nwide]
 	}
 	d.layout = -1
 	return value{}, d.fail(at, "code object matches no known layout (%s)", strings.Join(errs, "; "))
@@ -790,7 +865,7 @@ func (d *decoder) codeAs(l codeLayout) (value, error) {
 		}
 	}
 	s, _ := d.str(name)
-	return mkValue(kCode, 0, uint64(d.intern([]byte(s), false))), nil
+	return mkValue(kCode, 0, d.intern([]byte(s), false)), nil
 }
 
 var fieldKinds = map[rune]string{'b': "bytes", 't': "tuple", 's': "str"}

@@ -69,13 +69,13 @@ func show(d *decoder, v value) string {
 		}
 		return "False"
 	case kInt:
-		return strconv.FormatInt(v.int(), 10)
+		return strconv.FormatInt(d.int(v), 10)
 	case kFloat, kBigInt:
-		return strconv.FormatFloat(v.float(), 'g', -1, 64)
+		return strconv.FormatFloat(d.float(v), 'g', -1, 64)
 	case kStr:
 		return strconv.Quote(d.strs[v.x])
 	case kBytes:
-		return "b" + strconv.Quote(string(d.data[v.x:v.x+uint64(v.n())]))
+		return "b" + strconv.Quote(string(d.data[v.x:v.x+uint32(v.n())]))
 	case kCode:
 		return "<code " + d.strs[v.x] + ">"
 	case kTuple, kList, kSet, kDict:
@@ -106,6 +106,9 @@ func TestMarshalDecode(t *testing.T) {
 	}{
 		{"int", mInt(-7), "-7"},
 		{"int64", m('I', binary.LittleEndian.AppendUint64(nil, 1<<40)), "1099511627776"},
+		{"int64 within int32", m('I', binary.LittleEndian.AppendUint64(nil, math.MaxUint64-2)), "-3"},
+		{"int -2**31", mInt(math.MinInt32), "-2147483648"},
+		{"long -2**31", m('l', -3, []byte{0, 0, 0, 0, 2, 0}), "-2147483648"},
 		{"long 2**31", m('l', 3, []byte{0, 0, 0, 0, 2, 0}), "2147483648"},
 		{"long negative", m('l', -3, []byte{1, 0, 0, 0, 2, 0}), "-2147483649"},
 		{"long max int64", m('l', 5, []byte{0xff, 0x7f, 0xff, 0x7f, 0xff, 0x7f, 0xff, 0x7f, 0x07, 0}), "9223372036854775807"},
@@ -139,6 +142,13 @@ func TestMarshalDecode(t *testing.T) {
 			"refs follow the pre-order rule",
 			flagged(m(')', byte(4), flagged(mShort("s")), flagged(mInt(5)), m('r', 1), m('r', 2))),
 			`("s", 5, "s", 5)`,
+		},
+		{
+			// A binary float is read back from the input at the offset of
+			// the object a reference yields; wide numbers are kept apart.
+			"references to numbers outside the value",
+			m('[', 6, flagged(mFloat(0.25)), flagged(m('I', binary.LittleEndian.AppendUint64(nil, 1<<40))), flagged(m('f', byte(3), "1.5")), m('r', 2), m('r', 1), m('r', 0)),
+			"[0.25, 1099511627776, 1.5, 1.5, 1099511627776, 0.25]",
 		},
 		{"singletons take no slot", m(')', byte(3), flagged(m('N')), flagged(mInt(1)), m('r', 0)), "(None, 1, 1)"},
 	} {
@@ -210,7 +220,7 @@ func TestMarshalInternByText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ids []uint64
+	var ids []uint32
 	for _, it := range d.items(v) {
 		ids = append(ids, it.x)
 	}
@@ -242,7 +252,7 @@ func TestMarshalSlots(t *testing.T) {
 	inner := d.items(items[1])[1]
 	var got []int
 	for _, it := range []value{items[0], items[1], inner, items[2], items[3], items[4], items[5], items[6]} {
-		got = append(got, it.slot())
+		got = append(got, d.slot(it))
 	}
 	want := []int{-1, 1, 2, 1, 2, -1, 3, -1}
 	if !slices.Equal(got, want) {

@@ -84,7 +84,7 @@ type statsBuilder struct {
 
 // errAt reports a problem with the object v.
 func (b *statsBuilder) errAt(v value, format string, args ...any) error {
-	return &Error{File: b.name, Offset: int64(v.off), Msg: fmt.Sprintf(format, args...)}
+	return &Error{File: b.name, Offset: int64(v.at()), Msg: fmt.Sprintf(format, args...)}
 }
 
 // build reads every row into a function, then every callers dict into
@@ -186,7 +186,7 @@ func (b *statsBuilder) add(k funcKey, f *Func) int32 {
 // function's row and every callers dict that names it, so most caller
 // keys are references to a tuple read before.
 func (b *statsBuilder) remember(key value, i int32) {
-	if s := key.slot(); s >= 0 {
+	if s := b.d.slot(key); s >= 0 {
 		b.bySlot[s] = i + 1
 	}
 }
@@ -194,7 +194,7 @@ func (b *statsBuilder) remember(key value, i int32) {
 // caller returns the function a caller key names, adding a function for
 // a caller that has no row.
 func (b *statsBuilder) caller(key value) (*Func, error) {
-	if s := key.slot(); s >= 0 && b.bySlot[s] > 0 {
+	if s := b.d.slot(key); s >= 0 && b.bySlot[s] > 0 {
 		return b.p.Funcs[b.bySlot[s]-1], nil
 	}
 	k, err := b.key(key)
@@ -273,7 +273,7 @@ func (b *statsBuilder) key(key value) (funcKey, error) {
 	if t[0].kind() == kBytes || t[2].kind() == kBytes {
 		b.python2 = true
 	}
-	return funcKey{file: file, name: name, line: t[1].int()}, nil
+	return funcKey{file: file, name: name, line: d.int(t[1])}, nil
 }
 
 // stats reads a function's (cc, nc, tt, ct, callers) into f and returns
@@ -303,19 +303,20 @@ func (b *statsBuilder) stats(val value, f *Func) (value, error) {
 // count reads a call count: a non-negative int, or -1 (pyinstrument's
 // "unknown").
 func (b *statsBuilder) count(v value, f *Func, what string) (int64, error) {
-	if v.kind() == kBigInt && v.float() > 0 {
-		return 0, b.errAt(v, "%s of %s is %s, more than the %d loopdoctor can count", what, f, b.d.describe(v), int64(math.MaxInt64))
+	d := b.d
+	if v.kind() == kBigInt && d.float(v) > 0 {
+		return 0, b.errAt(v, "%s of %s is %s, more than the %d loopdoctor can count", what, f, d.describe(v), int64(math.MaxInt64))
 	}
-	if v.kind() != kInt || v.int() < -1 {
-		return 0, b.errAt(v, "%s of %s is %s, want a non-negative int", what, f, b.d.describe(v))
+	if v.kind() != kInt || d.int(v) < -1 {
+		return 0, b.errAt(v, "%s of %s is %s, want a non-negative int", what, f, d.describe(v))
 	}
-	return v.int(), nil
+	return d.int(v), nil
 }
 
 // time reads a time: a finite non-negative float (an int with custom
 // timers).
 func (b *statsBuilder) time(v value, f *Func, what string) (float64, error) {
-	t, ok := number(v)
+	t, ok := b.d.number(v)
 	if !ok {
 		return 0, b.errAt(v, "%s of %s is %s, want a float", what, f, b.d.describe(v))
 	}
@@ -323,17 +324,6 @@ func (b *statsBuilder) time(v value, f *Func, what string) (float64, error) {
 		return 0, b.errAt(v, "%s of %s is %v, want a finite non-negative number", what, f, t)
 	}
 	return t, nil
-}
-
-// number returns a float or int as float64.
-func number(v value) (float64, bool) {
-	switch v.kind() {
-	case kFloat, kBigInt:
-		return v.float(), true
-	case kInt:
-		return float64(v.int()), true
-	}
-	return 0, false
 }
 
 // edges reads every callers dict into edges to its function.
@@ -382,10 +372,10 @@ func (b *statsBuilder) edge(v value, e *Edge) error {
 	callee := e.Callee
 	switch {
 	case v.kind() == kInt:
-		if v.int() < 0 {
-			return b.errAt(v, "call count from %s to %s is %d, want a non-negative int", e.Caller, callee, v.int())
+		if d.int(v) < 0 {
+			return b.errAt(v, "call count from %s to %s is %d, want a non-negative int", e.Caller, callee, d.int(v))
 		}
-		e.Calls, e.Primitive, e.Estimated = v.int(), -1, true
+		e.Calls, e.Primitive, e.Estimated = d.int(v), -1, true
 		if callee.Calls > 0 {
 			share := float64(e.Calls) / float64(callee.Calls)
 			e.Own, e.Cum = share*callee.Own, share*callee.Cum
@@ -396,20 +386,20 @@ func (b *statsBuilder) edge(v value, e *Edge) error {
 		t := d.items(v)
 		for i := 0; i < len(t); i += 4 {
 			calls, prim := t[i], t[i+1]
-			if calls.kind() != kInt || calls.int() < -1 || prim.kind() != kInt || prim.int() < -1 {
+			if calls.kind() != kInt || d.int(calls) < -1 || prim.kind() != kInt || d.int(prim) < -1 {
 				return b.errAt(v, "call counts from %s to %s are %s, %s, want non-negative ints",
 					e.Caller, callee, d.describe(calls), d.describe(prim))
 			}
-			own, ok1 := number(t[i+2])
-			cum, ok2 := number(t[i+3])
+			own, ok1 := d.number(t[i+2])
+			cum, ok2 := d.number(t[i+3])
 			if !ok1 || !ok2 || bad(own) || bad(cum) {
 				return b.errAt(v, "times from %s to %s are %s, %s, want finite non-negative numbers",
 					e.Caller, callee, d.describe(t[i+2]), d.describe(t[i+3]))
 			}
 			if i == 0 {
-				e.Calls, e.Primitive = calls.int(), prim.int()
+				e.Calls, e.Primitive = d.int(calls), d.int(prim)
 			} else {
-				e.Calls, e.Primitive = b.sum.add(e.Calls, calls.int()), b.sum.add(e.Primitive, prim.int())
+				e.Calls, e.Primitive = b.sum.add(e.Calls, d.int(calls)), b.sum.add(e.Primitive, d.int(prim))
 			}
 			e.Own, e.Cum = e.Own+own, e.Cum+cum
 		}

@@ -63,6 +63,7 @@ type solver struct {
 	num   []float64 // per local node: Σ weight × value of its solved inputs
 	den   []float64 // per local node: Σ weight of its solved inputs
 	done  []bool
+	room  []int32 // scratch for sizing rows and cols
 	order []int32 // local nodes in elimination order
 	queue fillQueue
 }
@@ -157,8 +158,30 @@ func (s *solver) cluster(members []int32, of []int32, k int32) {
 	s.order = s.order[:0]
 	for i, v := range members {
 		s.local[v] = int32(i)
-		s.rows[i] = row{terms: s.rows[i].terms[:0]}
-		s.cols[i], s.refs[i], s.done[i] = s.cols[i][:0], 0, false
+		s.refs[i], s.done[i] = 0, false
+	}
+	// Each row starts with room for its edges inside the cluster and each
+	// column for the rows with an edge to it, windows of one array each:
+	// grown from empty one append at a time, they were nearly all of a
+	// report's allocations. Fill-in still grows them past the windows.
+	s.room = resize(s.room, 2*n)
+	inside, into := s.room[:n], s.room[n:] // per local node: its edges inside the cluster, the edges to it
+	clear(s.room)
+	edges := 0
+	for i, v := range members {
+		for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
+			if j := m.G.Adj[e]; m.W[e] != 0 && of[j] == k {
+				inside[i]++
+				into[s.local[j]]++
+				edges++
+			}
+		}
+	}
+	terms, cols := make([]term, edges), make([]int32, edges)
+	for i := range n {
+		s.rows[i] = row{terms: terms[:0:inside[i]]}
+		s.cols[i] = cols[:0:into[i]]
+		terms, cols = terms[inside[i]:], cols[into[i]:]
 	}
 	var outside float64
 	for i, v := range members {

@@ -209,3 +209,45 @@ func TestMeansStar(t *testing.T) {
 	m.Solve(x)
 	checkMeans(t, m, x)
 }
+
+// TestFillQueue checks the queue against a scan for the least (cost,
+// node): with random costs and random updates between pops, every pop
+// returns the node a scan of the queued ones picks. The elimination order,
+// and so the solve's rounding, depends on it.
+func TestFillQueue(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 9))
+	for range 300 {
+		n := 1 + r.IntN(40)
+		costs := make([]int, n)
+		for i := range costs {
+			costs[i] = r.IntN(8)
+		}
+		var q fillQueue
+		q.reset(n, func(i int32) int { return costs[i] })
+		queued := make([]bool, n)
+		for i := range queued {
+			queued[i] = true
+		}
+		for range n {
+			for range r.IntN(4) {
+				if k := int32(r.IntN(n)); queued[k] {
+					costs[k] = r.IntN(8)
+					q.update(k, costs[k])
+				}
+			}
+			want := int32(-1)
+			for k := range int32(n) {
+				if queued[k] && (want < 0 || costs[k] < costs[want]) {
+					want = k
+				}
+			}
+			if got := q.pop(); got != want {
+				t.Fatalf("popped %d (cost %d), want %d (cost %d)", got, costs[got], want, costs[want])
+			}
+			queued[want] = false
+		}
+		if len(q.heap) != 0 {
+			t.Fatalf("%d left after %d pops", len(q.heap), n)
+		}
+	}
+}
