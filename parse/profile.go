@@ -100,10 +100,11 @@ func (p *Profile) HasCalls() bool {
 	return p.Funcs[0].Calls >= 0
 }
 
-// Normalize sorts functions and edges into canonical order, assigns IDs,
-// fills the In/Out adjacency lists, remaps stacks to the new IDs and then
-// runs Validate. Every reader calls it last; tests that build a Profile by
-// hand call it too.
+// Normalize sorts functions and edges into canonical order in place (the
+// arrays of Funcs and Edges are reused), assigns IDs, fills the In/Out
+// adjacency lists, remaps stacks to the new IDs and then runs Validate.
+// Every reader calls it last; tests that build a Profile by hand call it
+// too.
 func (p *Profile) Normalize() error { return p.normalize(sortFuncs) }
 
 // normalize is Normalize with the function sort given: a reader that
@@ -115,9 +116,14 @@ func (p *Profile) normalize(sort func(funcs []*Func)) error {
 		f.ID = i // the reader's order, remembered to remap stacks
 	}
 	sort(p.Funcs)
-	remap := make([]int, len(p.Funcs))
+	var remap []int // only stacks need the old IDs
+	if p.Stacks != nil {
+		remap = make([]int, len(p.Funcs))
+	}
 	for i, f := range p.Funcs {
-		remap[f.ID] = i
+		if remap != nil {
+			remap[f.ID] = i
+		}
 		f.ID = i
 		f.In, f.Out = nil, nil
 	}
@@ -126,8 +132,10 @@ func (p *Profile) normalize(sort func(funcs []*Func)) error {
 	// then dealt to their callers' Out callee by callee, so each Out comes
 	// out sorted by callee, and the Out windows laid end to end are the
 	// sorted Edges; In is refilled from those, sorted by caller. Duplicate
-	// edges end up side by side, where the check below finds them.
-	outs, ins := make([]int, len(p.Funcs)), make([]int, len(p.Funcs))
+	// edges end up side by side, where the check below finds them. Out
+	// reuses the array of the reader's Edges, which is read no more once
+	// In holds every edge: a fresh array is fresh pages to fault in.
+	outs, ins := make([]int32, len(p.Funcs)), make([]int32, len(p.Funcs))
 	for _, e := range p.Edges {
 		if !p.owns(e.Caller) || !p.owns(e.Callee) {
 			return fmt.Errorf("edge joins a function that is not in the profile")
@@ -135,12 +143,11 @@ func (p *Profile) normalize(sort func(funcs []*Func)) error {
 		outs[e.Caller.ID]++
 		ins[e.Callee.ID]++
 	}
-	outArr, inArr := make([]*Edge, 0, len(p.Edges)), make([]*Edge, 0, len(p.Edges))
+	outArr, inArr := p.Edges[:0:len(p.Edges)], make([]*Edge, 0, len(p.Edges))
 	for i, f := range p.Funcs {
-		f.Out = outArr[len(outArr) : len(outArr) : len(outArr)+outs[i]]
-		outArr = outArr[:len(outArr)+outs[i]]
-		f.In = inArr[len(inArr) : len(inArr) : len(inArr)+ins[i]]
-		inArr = inArr[:len(inArr)+ins[i]]
+		nout, nin := len(outArr)+int(outs[i]), len(inArr)+int(ins[i])
+		f.Out, outArr = outArr[len(outArr):len(outArr):nout], outArr[:nout]
+		f.In, inArr = inArr[len(inArr):len(inArr):nin], inArr[:nin]
 	}
 	for _, e := range p.Edges {
 		e.Callee.In = append(e.Callee.In, e)

@@ -83,3 +83,51 @@ func TestPstatsSortsByText(t *testing.T) {
 		}
 	}
 }
+
+// TestNormalizeEdges checks the edge order and adjacency Normalize builds
+// from edges in reader order, with Out laid over the reader's own array:
+// Edges sorted by (caller, callee), each Out a window of Edges, each In
+// sorted by caller, and stacks remapped to the sorted IDs.
+func TestNormalizeEdges(t *testing.T) {
+	c, a, d, b := &Func{Name: "c"}, &Func{Name: "a"}, &Func{Name: "d"}, &Func{Name: "b"}
+	edge := func(from, to *Func) *Edge { return &Edge{Caller: from, Callee: to, Calls: 1, Primitive: 1} }
+	p := &Profile{
+		Funcs:  []*Func{c, a, d, b},
+		Edges:  []*Edge{edge(d, a), edge(a, c), edge(c, a), edge(b, d), edge(a, b), edge(d, c), edge(a, d)},
+		Stacks: []Stack{{Funcs: []int{0, 1, 2}, Value: 1}}, // c, a, d in reader order
+	}
+	for _, f := range p.Funcs {
+		f.Calls, f.Primitive = 1, 1
+	}
+	if err := p.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	name := func(es []*Edge) string {
+		var s []string
+		for _, e := range es {
+			s = append(s, e.Caller.Name+e.Callee.Name)
+		}
+		return strings.Join(s, " ")
+	}
+	if got, want := name(p.Edges), "ab ac ad bd ca da dc"; got != want {
+		t.Errorf("edges %q, want %q", got, want)
+	}
+	outs := map[string]string{"a": "ab ac ad", "b": "bd", "c": "ca", "d": "da dc"}
+	ins := map[string]string{"a": "ca da", "b": "ab", "c": "ac dc", "d": "ad bd"}
+	at := 0
+	for i, f := range p.Funcs {
+		if f.ID != i {
+			t.Errorf("%s has ID %d at %d", f.Name, f.ID, i)
+		}
+		if got := name(f.Out); got != outs[f.Name] || (len(f.Out) > 0 && &f.Out[0] != &p.Edges[at]) {
+			t.Errorf("%s Out %q, want %q as a window of Edges at %d", f.Name, got, outs[f.Name], at)
+		}
+		at += len(f.Out)
+		if got := name(f.In); got != ins[f.Name] {
+			t.Errorf("%s In %q, want %q", f.Name, got, ins[f.Name])
+		}
+	}
+	if got, want := p.Stacks[0].Funcs, []int{2, 0, 3}; !slices.Equal(got, want) {
+		t.Errorf("stack %v, want %v (c, a, d)", got, want)
+	}
+}
