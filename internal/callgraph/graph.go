@@ -46,21 +46,24 @@ func (g *Graph) Succ(v int) []int32 { return g.Adj[g.Start[v]:g.Start[v+1]] }
 // predecessors come in ascending order, the order of g's nodes.
 func (g *Graph) Transpose() (t *Graph, at []int32) {
 	n := g.Len()
-	t = &Graph{Start: make([]int32, n+1), Adj: make([]int32, len(g.Adj))}
-	at = make([]int32, len(g.Adj))
-	for _, w := range g.Adj {
-		t.Start[w+1]++
+	// Locals, not fields through g and t: the loops then keep them in
+	// registers instead of reloading them on every edge.
+	start, adj := g.Start, g.Adj
+	tStart, tAdj := make([]int32, n+1), make([]int32, len(adj))
+	at = make([]int32, len(adj))
+	for _, w := range adj {
+		tStart[w+1]++
 	}
 	for v := range n {
-		t.Start[v+1] += t.Start[v]
+		tStart[v+1] += tStart[v]
 	}
-	next := slices.Clone(t.Start[:n])
+	next := slices.Clone(tStart[:n])
 	for v := range n {
-		for i := g.Start[v]; i < g.Start[v+1]; i++ {
-			w := g.Adj[i]
-			t.Adj[next[w]], at[next[w]] = int32(v), i
+		for i := start[v]; i < start[v+1]; i++ {
+			w := adj[i]
+			tAdj[next[w]], at[next[w]] = int32(v), i
 			next[w]++
 		}
 	}
-	return t, at
+	return &Graph{Start: tStart, Adj: tAdj}, at
 }
