@@ -302,6 +302,59 @@ func FuzzJSONFloat(f *testing.F) {
 	})
 }
 
+// TestJSONFloatNanos checks the whole-nanosecond values written without
+// strconv's digit search, and their float64 neighbours (which are not whole
+// nanoseconds), against encoding/json: every count of nanoseconds below
+// 2,000 (the exponent forms and the switch to decimals), whole numbers, and
+// the largest of each form.
+func TestJSONFloatNanos(t *testing.T) {
+	var values []float64
+	for k := range 2000 {
+		values = append(values, float64(k)/1e9)
+	}
+	for _, k := range []float64{5380, 14590, 1e9, 83486944802, 999999999999999, 1e15} {
+		values = append(values, k/1e9)
+	}
+	values = append(values, 1, 7, 1e6, 1e6+1, 123456789, 1e15-1, 1e15, 1e15+2)
+	for _, v := range values {
+		for _, v := range []float64{v, -v, math.Nextafter(v, 0), math.Nextafter(v, math.Inf(1))} {
+			checkJSONFloat(t, v)
+		}
+	}
+}
+
+// FuzzJSONFloatDecimal checks decimals of up to 17 digits, scaled by up to
+// 10⁻²², and their neighbours, the values the fast paths of float take or
+// narrowly miss, as FuzzJSONFloat's random bits seldom are.
+func FuzzJSONFloatDecimal(f *testing.F) {
+	f.Add(uint64(5380), uint8(9))
+	f.Add(uint64(999), uint8(9))
+	f.Add(uint64(83486944802), uint8(9))
+	f.Add(uint64(999999999999999), uint8(0))
+	f.Fuzz(func(t *testing.T, k uint64, scale uint8) {
+		v := float64(k%1e17) / math.Pow10(int(scale%23))
+		for _, v := range []float64{v, -v, math.Nextafter(v, 0), math.Nextafter(v, math.Inf(1))} {
+			checkJSONFloat(t, v)
+		}
+	})
+}
+
+// checkJSONFloat checks float writes v as encoding/json does, twice in a
+// row (the second time from the text kept of the first).
+func checkJSONFloat(t *testing.T, v float64) {
+	t.Helper()
+	std, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newJSONWriter(nil, false)
+	w.float(v)
+	w.float(v)
+	if want := string(std) + string(std); string(w.buf) != want {
+		t.Errorf("%v (%#x): got %s, encoding/json writes %s twice", v, math.Float64bits(v), w.buf, std)
+	}
+}
+
 // TestJSONExtremes streams a report whose names and numbers are the
 // hardest to write (every kind of escape, invalid UTF-8, the largest
 // counts, tiny and huge times, unknown counts, an empty list) and compares

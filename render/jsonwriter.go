@@ -1,10 +1,7 @@
 package render
 
 import (
-	"encoding/json"
 	"io"
-	"math"
-	"reflect"
 	"strconv"
 	"unicode/utf8"
 )
@@ -28,8 +25,19 @@ type jsonWriter struct {
 	buf    []byte // output not yet written to w
 	err    error  // the first error: a write's, or a number JSON cannot hold
 	indent bool   // one member per line, two spaces a level
-	depth  int    // objects and arrays open
 	empty  bool   // the innermost open object or array has no member yet
+
+	// sep[:sepEnd] goes between two members: a comma, then when indenting
+	// a newline and two spaces for each open object and array; the newline
+	// before a closing bracket is the same without the comma. sep grows
+	// with the deepest nesting seen, so each is one append.
+	sep    []byte
+	sepEnd int
+
+	// The last float written and its text, copied when the next is equal.
+	lastFloat     uint64
+	lastFloatText [32]byte
+	lastFloatLen  int
 }
 
 // jsonFlushAt is how much output is gathered before it is written; the
@@ -37,7 +45,12 @@ type jsonWriter struct {
 const jsonFlushAt = 32 << 10
 
 func newJSONWriter(w io.Writer, indent bool) *jsonWriter {
-	return &jsonWriter{w: w, indent: indent, buf: make([]byte, 0, jsonFlushAt+4<<10)}
+	j := &jsonWriter{w: w, indent: indent, buf: make([]byte, 0, jsonFlushAt+4<<10), sep: []byte{','}, sepEnd: 1}
+	if indent {
+		j.sep = append(j.sep, '\n')
+		j.sepEnd = 2
+	}
+	return j
 }
 
 // finish ends the document with a newline, as Encoder.Encode does, writes
@@ -58,15 +71,22 @@ func (w *jsonWriter) flush() {
 // open starts an object ('{') or an array ('[').
 func (w *jsonWriter) open(c byte) {
 	w.buf = append(w.buf, c)
-	w.depth++
 	w.empty = true
+	if w.indent {
+		w.sepEnd += 2
+		for len(w.sep) < w.sepEnd {
+			w.sep = append(w.sep, ' ')
+		}
+	}
 }
 
 // close ends the innermost object ('}') or array (']').
 func (w *jsonWriter) close(c byte) {
-	w.depth--
+	if w.indent {
+		w.sepEnd -= 2
+	}
 	if !w.empty {
-		w.newline()
+		w.buf = append(w.buf, w.sep[1:w.sepEnd]...)
 	}
 	w.buf = append(w.buf, c)
 	w.empty = false
@@ -74,14 +94,15 @@ func (w *jsonWriter) close(c byte) {
 
 // elem starts the next element of an array.
 func (w *jsonWriter) elem() *jsonWriter {
-	if !w.empty {
-		w.buf = append(w.buf, ',')
-	}
-	w.empty = false
-	w.newline()
 	if len(w.buf) >= jsonFlushAt {
 		w.flush()
 	}
+	first := 0
+	if w.empty {
+		first = 1 // no comma before the first member
+	}
+	w.buf = append(w.buf, w.sep[first:w.sepEnd]...)
+	w.empty = false
 	return w
 }
 
@@ -91,57 +112,19 @@ func (w *jsonWriter) key(name string) *jsonWriter {
 	w.elem()
 	w.buf = append(w.buf, '"')
 	w.buf = append(w.buf, name...)
-	w.buf = append(w.buf, '"', ':')
 	if w.indent {
-		w.buf = append(w.buf, ' ')
+		w.buf = append(w.buf, '"', ':', ' ')
+	} else {
+		w.buf = append(w.buf, '"', ':')
 	}
 	return w
-}
-
-func (w *jsonWriter) newline() {
-	if !w.indent {
-		return
-	}
-	w.buf = append(w.buf, '\n')
-	for range w.depth {
-		w.buf = append(w.buf, ' ', ' ')
-	}
 }
 
 func (w *jsonWriter) null() { w.buf = append(w.buf, "null"...) }
 
 func (w *jsonWriter) bool(b bool) { w.buf = strconv.AppendBool(w.buf, b) }
 
-func (w *jsonWriter) int(n int64) { w.buf = strconv.AppendInt(w.buf, n, 10) }
-
 func (w *jsonWriter) str(s string) { w.buf = appendJSONString(w.buf, s) }
-
-// float writes f as encoding/json does: like ECMAScript's Number to
-// string, in plain decimals from 1e-6 to below 1e21 and with an exponent
-// (1e-7, 1e+21) outside. NaN and infinities have no JSON form: they end
-// the output with the error encoding/json gives (what was written before
-// stays written).
-func (w *jsonWriter) float(f float64) {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		if w.err == nil {
-			w.err = &json.UnsupportedValueError{Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, 64)}
-		}
-		return
-	}
-	format := byte('f')
-	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b := strconv.AppendFloat(w.buf, f, format, -1, 64)
-	if format == 'e' {
-		// 1e-07 is written 1e-7.
-		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	w.buf = b
-}
 
 // jsonPlain holds the ASCII bytes a JSON string carries unescaped under
 // encoding/json's HTML-safe rules: not control characters, the quote, the

@@ -1,0 +1,156 @@
+package render
+
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"strconv"
+)
+
+// int writes n in decimal, as strconv.AppendInt would.
+func (w *jsonWriter) int(n int64) {
+	if n < 0 {
+		w.buf = strconv.AppendInt(w.buf, n, 10)
+		return
+	}
+	w.buf = appendUint(w.buf, uint64(n))
+}
+
+// digitPairs holds "00" to "99", for writing two digits at a time.
+const digitPairs = "00010203040506070809" +
+	"10111213141516171819" +
+	"20212223242526272829" +
+	"30313233343536373839" +
+	"40414243444546474849" +
+	"50515253545556575859" +
+	"60616263646566676869" +
+	"70717273747576777879" +
+	"80818283848586878889" +
+	"90919293949596979899"
+
+// appendUint appends u in decimal. It is strconv.AppendUint without the
+// generic base handling, which cost more than the digits for the short
+// IDs and counts of a report.
+func appendUint(dst []byte, u uint64) []byte {
+	if u < 10 {
+		return append(dst, byte('0'+u))
+	}
+	var b [20]byte
+	i := len(b)
+	for u >= 100 {
+		q := u / 100
+		r := (u - q*100) * 2
+		i -= 2
+		b[i], b[i+1] = digitPairs[r], digitPairs[r+1]
+		u = q
+	}
+	if u >= 10 {
+		i -= 2
+		b[i], b[i+1] = digitPairs[2*u], digitPairs[2*u+1]
+	} else {
+		i--
+		b[i] = byte('0' + u)
+	}
+	return append(dst, b[i:]...)
+}
+
+// float writes f as encoding/json does: like ECMAScript's Number to
+// string, in plain decimals from 1e-6 to below 1e21 and with an exponent
+// (1e-7, 1e+21) outside. NaN and infinities have no JSON form: they end
+// the output with the error encoding/json gives (what was written before
+// stays written).
+//
+// A value equal to the one written just before (a leaf's cumulative time
+// is its own time) is copied from that one's text.
+func (w *jsonWriter) float(f float64) {
+	bits := math.Float64bits(f)
+	if w.lastFloatLen > 0 && bits == w.lastFloat {
+		w.buf = append(w.buf, w.lastFloatText[:w.lastFloatLen]...)
+		return
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		if w.err == nil {
+			w.err = &json.UnsupportedValueError{Value: reflect.ValueOf(f), Str: strconv.FormatFloat(f, 'g', -1, 64)}
+		}
+		return
+	}
+	start := len(w.buf)
+	w.buf = appendJSONFloat(w.buf, f)
+	w.lastFloat = bits
+	w.lastFloatLen = copy(w.lastFloatText[:], w.buf[start:])
+}
+
+// appendJSONFloat appends the finite f in encoding/json's form.
+//
+// Most times in a cProfile dump are whole nanoseconds: f is the float64
+// nearest k·10⁻⁹ for an integer k. Those (and whole numbers up to 10¹⁵)
+// are written from k's digits, without strconv's search for the shortest
+// digits that read back as f, because the result is the same: k has at
+// most 15 significant digits, and two decimals of 15 significant digits or
+// fewer never round to the same float64 (that is what float64's 15
+// decimal digits of precision mean), so no other decimal as short as k's
+// reads back as f, and strconv's shortest form is k's.
+func appendJSONFloat(dst []byte, f float64) []byte {
+	abs := math.Abs(f)
+	if abs < 1e6 {
+		if k := uint64(abs*1e9 + 0.5); k != 0 && float64(k)/1e9 == abs {
+			if f < 0 {
+				dst = append(dst, '-')
+			}
+			return appendNanos(dst, k)
+		}
+	} else if abs < 1e15 && abs == math.Trunc(abs) {
+		if f < 0 {
+			dst = append(dst, '-')
+		}
+		return appendUint(dst, uint64(abs))
+	}
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b := strconv.AppendFloat(dst, f, format, -1, 64)
+	if format == 'e' {
+		// 1e-07 is written 1e-7.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// appendNanos appends k·10⁻⁹ (0 < k < 10¹⁵) as encoding/json writes it:
+// 0.000001 and up in plain decimals, below with an exponent (6.71e-7).
+func appendNanos(dst []byte, k uint64) []byte {
+	if k < 1000 {
+		exp := byte('9')
+		for k%10 == 0 {
+			k /= 10
+			exp--
+		}
+		if k < 10 {
+			return append(dst, byte('0'+k), 'e', '-', exp)
+		}
+		if k < 100 {
+			return append(dst, byte('0'+k/10), '.', byte('0'+k%10), 'e', '-', exp-1)
+		}
+		return append(dst, byte('0'+k/100), '.', digitPairs[2*(k%100)], digitPairs[2*(k%100)+1], 'e', '-', exp-2)
+	}
+	dst = appendUint(dst, k/1e9)
+	frac := k % 1e9
+	if frac == 0 {
+		return dst
+	}
+	var b [10]byte
+	b[0] = '.'
+	for i := 9; i > 0; i-- {
+		b[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	n := len(b)
+	for b[n-1] == '0' {
+		n--
+	}
+	return append(dst, b[:n]...)
+}
