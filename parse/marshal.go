@@ -38,7 +38,7 @@ const (
 	kComplex // decoded and dropped: stats never hold one
 	kStr     // x indexes decoder.strs
 	kBytes   // Python 3 bytes or Python 2 str: x is the input offset, n the length
-	kTuple   // x indexes decoder.arena (and holds the ref slot), n counts items
+	kTuple   // x indexes decoder.arena, n counts items
 	kList
 	kDict // items alternate key, value; n counts items (twice the pairs)
 	kSet  // set or frozenset
@@ -80,9 +80,9 @@ const (
 )
 
 // slotted is the bit of value.off that marks a container the dump flagged
-// for references: the arena cell before its items holds its ref slot plus
-// one in x. Offsets stay below it as the decoder refuses inputs larger
-// than MaxInput.
+// for references: the arena cell before its items holds its number among
+// such containers plus one in x. Offsets stay below it as the decoder
+// refuses inputs larger than MaxInput.
 const slotted = 1 << 31
 
 func mkValue(k kind, n int, x uint32) value { return value{meta: uint32(k)<<28 | uint32(n), x: x} }
@@ -135,11 +135,12 @@ func (d *decoder) number(v value) (float64, bool) {
 	return 0, false
 }
 
-// slot returns a flagged container's ref slot, or -1 for any other value.
-// Every reference to a container yields the same slot, so a reader can
-// remember what it made of the container by its slot rather than by its
-// contents.
-func (d *decoder) slot(v value) int {
+// shared returns the number of a container the dump flagged for
+// references, counting such containers from 0 in pre-order, or -1 for any
+// other value. Every reference to a container yields the same number, so
+// a reader can remember what it made of the container by its number
+// rather than by its contents, in a table of nshared entries.
+func (d *decoder) shared(v value) int {
 	if k := v.kind(); k < kTuple || k > kSet || v.off&slotted == 0 {
 		return -1
 	}
@@ -173,14 +174,14 @@ type decoder struct {
 	off   int
 	depth int
 
-	arena []value // container items, a flagged container's after its ref slot (see slotted)
-	stack []value // items of dicts being read
-	refs  []value // FLAG_REF objects in pre-order; kind kOther with n=1 marks a reserved slot
-	slots int     // len(refs) once decoded, when refs is gone
-	wide  []byte  // numbers that fit neither x nor the input's bytes, 8 bytes each
-	strs  []string
-	ids   map[string]uint32
-	table []uint32 // Python 2 interned strings, for R
+	arena   []value // container items, a flagged container's after its ref slot (see slotted)
+	stack   []value // items of dicts being read
+	refs    []value // FLAG_REF objects in pre-order; kind kOther with n=1 marks a reserved slot
+	nshared int     // flagged containers read so far (see shared)
+	wide    []byte  // numbers that fit neither x nor the input's bytes, 8 bytes each
+	strs    []string
+	ids     map[string]uint32
+	table   []uint32 // Python 2 interned strings, for R
 
 	layout int // index in codeLayouts once a code object decoded, else -1
 
@@ -373,7 +374,6 @@ func (d *decoder) decode() (value, error) {
 	// The values, the strings and the input (binary floats are read from
 	// it) are used from here on; the tables for references go, and so
 	// does the string index unless a byte string needs interning later.
-	d.slots = len(d.refs)
 	d.refs, d.stack, d.table = nil, nil, nil
 	if !d.bytes {
 		d.ids = nil
@@ -526,7 +526,7 @@ func (d *decoder) filled(v value, at, slot int) value {
 		return v
 	}
 	if k := v.kind(); k >= kTuple && k <= kSet {
-		v.off |= slotted // sequence and collect put the slot before the items
+		v.off |= slotted // sequence and collect numbered it before its items
 	}
 	d.refs[slot] = v
 	return v
@@ -727,11 +727,12 @@ func (d *decoder) collect(base, slot int) value {
 	return v
 }
 
-// slotCell appends the arena cell that holds a flagged container's ref
-// slot before its items; slot is -1 for a container without one.
+// slotCell appends the arena cell that numbers a flagged container before
+// its items; slot, its ref slot, is -1 for a container without one.
 func (d *decoder) slotCell(slot int) {
 	if slot >= 0 {
-		d.arena = append(d.arena, value{x: uint32(slot + 1)})
+		d.nshared++
+		d.arena = append(d.arena, value{x: uint32(d.nshared)})
 	}
 }
 
@@ -809,7 +810,7 @@ func (d *decoder) code(at int) (value, error) {
 	}
 	defer d.leave()
 	start, depth := d.off, d.depth
-	nrefs, ntable, narena, nstack, nwide := len(d.refs), len(d.table), len(d.arena), len(d.stack), len(d.wide)
+	nrefs, ntable, narena, nstack, nwide, nshared := len(d.refs), len(d.table), len(d.arena), len(d.stack), len(d.wide), d.nshared
 	if d.layout >= 0 {
 		return d.codeAs(codeLayouts[d.layout])
 	}
@@ -823,6 +824,7 @@ func (d *decoder) code(at int) (value, error) {
 		errs = append(errs, l.name+": "+err.Error())
 		d.off, d.depth = start, depth
 		d.refs, d.table, d.arena, d.stack, d.wide = d.refs[:nrefs], d.table[:ntable], d.arena[:narena], d.stack[:nstack], d.wide[:nwide]
+		d.nshared = nshared
 	}
 	d.layout = -1
 	return value{}, d.fail(at, "code object matches no known layout (%s)", strings.Join(errs, "; "))

@@ -229,13 +229,14 @@ func TestMarshalInternByText(t *testing.T) {
 	}
 }
 
-// TestMarshalSlots checks the ref slot a container carries: a flagged
-// container and every reference to it share its slot, numbered in
-// pre-order among all flagged objects, and other values have none.
-func TestMarshalSlots(t *testing.T) {
+// TestMarshalShared checks the number a flagged container carries: a
+// flagged container and every reference to it share its number, counted
+// in pre-order among flagged containers only, and other values have none.
+func TestMarshalShared(t *testing.T) {
 	// [flagged int, flagged (1, flagged (2,)), r to the outer tuple, r to
-	// the inner one, unflagged (3,), flagged {}, int -1]: slots 0 to 3 are
-	// the int, the outer tuple, the inner tuple and the dict.
+	// the inner one, unflagged (3,), flagged {}, int -1]: ref slots 0 to 3
+	// are the int, the outer tuple, the inner tuple and the dict; the
+	// containers among them are numbered 0 to 2.
 	in := m('[', 7,
 		flagged(mInt(7)),
 		flagged(mTuple(mInt(1), flagged(mTuple(mInt(2))))),
@@ -252,11 +253,14 @@ func TestMarshalSlots(t *testing.T) {
 	inner := d.items(items[1])[1]
 	var got []int
 	for _, it := range []value{items[0], items[1], inner, items[2], items[3], items[4], items[5], items[6]} {
-		got = append(got, d.slot(it))
+		got = append(got, d.shared(it))
 	}
-	want := []int{-1, 1, 2, 1, 2, -1, 3, -1}
+	want := []int{-1, 0, 1, 0, 1, -1, 2, -1}
 	if !slices.Equal(got, want) {
-		t.Errorf("slots %v, want %v", got, want)
+		t.Errorf("numbers %v, want %v", got, want)
+	}
+	if d.nshared != 3 {
+		t.Errorf("%d flagged containers counted, want 3", d.nshared)
 	}
 	if s := show(d, v); s != "[7, (1, (2)), (1, (2)), (2), (3), {}, -1]" {
 		t.Errorf("decoded %s", s)

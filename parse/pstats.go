@@ -71,15 +71,15 @@ type statsBuilder struct {
 	name string
 	p    *Profile
 
-	funcs   map[funcKey]int32 // index in p.Funcs by key, with the line zeroed in sampled dumps
-	keys    []funcKey         // the key of each of p.Funcs, in reading order
-	bySlot  []int32           // index in p.Funcs plus one by the ref slot of a key tuple read before
-	rows    []row
-	sampled bool // Python 3.15's sampling profiler: keys carry executing lines
-	python2 bool // a key held a Python 2 byte string
-	merged  bool // a caller held concatenated tuples
-	missing int  // callers without a row
-	sum     counter
+	funcs    map[funcKey]int32 // index in p.Funcs by key, with the line zeroed in sampled dumps
+	keys     []funcKey         // the key of each of p.Funcs, in reading order
+	byShared []int32           // index in p.Funcs plus one by the shared number of a key tuple read before
+	rows     []row
+	sampled  bool // Python 3.15's sampling profiler: keys carry executing lines
+	python2  bool // a key held a Python 2 byte string
+	merged   bool // a caller held concatenated tuples
+	missing  int  // callers without a row
+	sum      counter
 }
 
 // errAt reports a problem with the object v.
@@ -101,7 +101,7 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	b.funcs = make(map[funcKey]int32, n)
 	b.keys = make([]funcKey, 0, n)
 	b.rows = make([]row, 0, n)
-	b.bySlot = make([]int32, d.slots)
+	b.byShared = make([]int32, d.nshared)
 	funcs := make([]Func, n)
 	b.sampled = sampledMarker(d, items)
 	nedges := 0
@@ -186,16 +186,16 @@ func (b *statsBuilder) add(k funcKey, f *Func) int32 {
 // function's row and every callers dict that names it, so most caller
 // keys are references to a tuple read before.
 func (b *statsBuilder) remember(key value, i int32) {
-	if s := b.d.slot(key); s >= 0 {
-		b.bySlot[s] = i + 1
+	if s := b.d.shared(key); s >= 0 {
+		b.byShared[s] = i + 1
 	}
 }
 
 // caller returns the function a caller key names, adding a function for
 // a caller that has no row.
 func (b *statsBuilder) caller(key value) (*Func, error) {
-	if s := b.d.slot(key); s >= 0 && b.bySlot[s] > 0 {
-		return b.p.Funcs[b.bySlot[s]-1], nil
+	if s := b.d.shared(key); s >= 0 && b.byShared[s] > 0 {
+		return b.p.Funcs[b.byShared[s]-1], nil
 	}
 	k, err := b.key(key)
 	if err != nil {

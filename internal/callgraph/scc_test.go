@@ -233,16 +233,13 @@ func tarjan(g *Graph) *Components {
 		if low[v] != index[v] {
 			return
 		}
-		k := int32(c.Len())
-		for {
-			w := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			c.Of[w] = k
-			c.Nodes = append(c.Nodes, w)
-			if w == v {
-				break
-			}
+		// v and everything above it on the stack, last pushed first.
+		root := slices.Index(stack, v)
+		for j := len(stack) - 1; j >= root; j-- {
+			c.Of[stack[j]] = int32(c.Len())
+			c.Nodes = append(c.Nodes, stack[j])
 		}
+		stack = stack[:root]
 		c.Start = append(c.Start, int32(len(c.Nodes)))
 	}
 	for v := range int32(n) {
