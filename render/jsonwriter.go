@@ -34,10 +34,7 @@ type jsonWriter struct {
 	sep    []byte
 	sepEnd int
 
-	// The last float written and its text, copied when the next is equal.
-	lastFloat     uint64
-	lastFloatText [32]byte
-	lastFloatLen  int
+	floats *jsonFloatMemo
 }
 
 // jsonFlushAt is how much output is gathered before it is written; the
@@ -45,7 +42,7 @@ type jsonWriter struct {
 const jsonFlushAt = 32 << 10
 
 func newJSONWriter(w io.Writer, indent bool) *jsonWriter {
-	j := &jsonWriter{w: w, indent: indent, buf: make([]byte, 0, jsonFlushAt+4<<10), sep: []byte{','}, sepEnd: 1}
+	j := &jsonWriter{w: w, indent: indent, buf: make([]byte, 0, jsonFlushAt+4<<10), sep: []byte{','}, sepEnd: 1, floats: new(jsonFloatMemo)}
 	if indent {
 		j.sep = append(j.sep, '\n')
 		j.sepEnd = 2
