@@ -176,16 +176,19 @@ func (ix *buildIndex) patterns(file, name string) []int {
 		}
 	}
 	add(name)
-	if tail := lastDotted(name); tail != name {
-		add(tail)
-	}
-	for i := 0; ; {
-		j := strings.Index(name[i:], ".func")
-		if j < 0 {
-			break
+	// A name without a dot (most, before Python 3.12 qualified them) is
+	// its own last dotted part and holds no ".func": one fast scan for a
+	// dot spares the two slower ones.
+	if strings.IndexByte(name, '.') >= 0 {
+		add(lastDotted(name))
+		for i := 0; ; {
+			j := strings.Index(name[i:], ".func")
+			if j < 0 {
+				break
+			}
+			add(name[:i+j])
+			i += j + 1
 		}
-		add(name[:i+j])
-		i += j + 1
 	}
 	if len(found) == 0 {
 		return nil

@@ -58,15 +58,17 @@ func writeReport(w *jsonWriter, r *analyze.Report) error {
 	w.key("total").float(p.Total)
 	w.key("notes").strs(p.Notes)
 	w.key("functions").open('[')
+	keys := w.keys(funcKeys...)
 	for _, f := range p.Funcs {
 		w.elem()
-		writeFunc(w, f)
+		writeFunc(w, f, keys)
 	}
 	w.close(']')
 	w.key("edges").open('[')
+	keys = w.keys(edgeKeys...)
 	for _, e := range p.Edges {
 		w.elem()
-		writeEdge(w, e)
+		writeEdge(w, e, keys)
 	}
 	w.close(']')
 	w.key("findings").open('[')
@@ -85,32 +87,38 @@ func writeReport(w *jsonWriter, r *analyze.Report) error {
 	return w.finish()
 }
 
-func writeFunc(w *jsonWriter, f *parse.Func) {
+// funcKeys are the members of a function, in writeFunc's order.
+var funcKeys = []string{"id", "name", "file", "line", "calls", "primitive_calls", "own", "cum", "synthetic"}
+
+func writeFunc(w *jsonWriter, f *parse.Func, k jsonKeys) {
 	w.open('{')
-	w.key("id").int(int64(f.ID))
-	w.key("name").str(f.Name)
-	w.key("file").str(f.File)
-	w.key("line").int(int64(f.Line))
-	w.key("calls").count(f.Calls)
-	w.key("primitive_calls").count(f.Primitive)
-	w.key("own").float(f.Own)
-	w.key("cum").float(f.Cum)
+	w.member(k[0]).int(int64(f.ID))
+	w.member(k[1]).str(f.Name)
+	w.member(k[2]).str(f.File)
+	w.member(k[3]).int(int64(f.Line))
+	w.member(k[4]).count(f.Calls)
+	w.member(k[5]).count(f.Primitive)
+	w.member(k[6]).float(f.Own)
+	w.member(k[7]).float(f.Cum)
 	if f.Synthetic {
-		w.key("synthetic").bool(true)
+		w.member(k[8]).bool(true)
 	}
 	w.close('}')
 }
 
-func writeEdge(w *jsonWriter, e *parse.Edge) {
+// edgeKeys are the members of an edge, in writeEdge's order.
+var edgeKeys = []string{"caller", "callee", "calls", "primitive_calls", "own", "cum", "estimated"}
+
+func writeEdge(w *jsonWriter, e *parse.Edge, k jsonKeys) {
 	w.open('{')
-	w.key("caller").int(int64(e.Caller.ID))
-	w.key("callee").int(int64(e.Callee.ID))
-	w.key("calls").count(e.Calls)
-	w.key("primitive_calls").count(e.Primitive)
-	w.key("own").float(e.Own)
-	w.key("cum").float(e.Cum)
+	w.member(k[0]).int(int64(e.Caller.ID))
+	w.member(k[1]).int(int64(e.Callee.ID))
+	w.member(k[2]).count(e.Calls)
+	w.member(k[3]).count(e.Primitive)
+	w.member(k[4]).float(e.Own)
+	w.member(k[5]).float(e.Cum)
 	if e.Estimated {
-		w.key("estimated").bool(true)
+		w.member(k[6]).bool(true)
 	}
 	w.close('}')
 }

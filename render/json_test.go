@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -300,6 +301,20 @@ func FuzzJSONFloat(f *testing.F) {
 			t.Errorf("%v: got %s (%v), encoding/json writes %s", v, w.buf, w.err, std)
 		}
 	})
+}
+
+// TestAppendUint checks integers at every change of digit count against
+// strconv.
+func TestAppendUint(t *testing.T) {
+	values := []uint64{0, math.MaxUint64}
+	for p := uint64(1); p <= 1e19; p *= 10 {
+		values = append(values, p-1, p, p+1, 7*p)
+	}
+	for _, u := range values {
+		if got, want := string(appendUint([]byte("x"), u)), "x"+strconv.FormatUint(u, 10); got != want {
+			t.Errorf("%d: got %s, want %s", u, got, want)
+		}
+	}
 }
 
 // TestJSONFloatNanos checks the whole-nanosecond values written without

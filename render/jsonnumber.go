@@ -1,9 +1,11 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 )
 
@@ -29,29 +31,33 @@ const digitPairs = "00010203040506070809" +
 	"90919293949596979899"
 
 // appendUint appends u in decimal. It is strconv.AppendUint without the
-// generic base handling, which cost more than the digits for the short
-// IDs and counts of a report.
+// generic base handling and the copy from a scratch buffer, which cost
+// more than the digits for the short IDs and counts of a report.
 func appendUint(dst []byte, u uint64) []byte {
 	if u < 10 {
 		return append(dst, byte('0'+u))
 	}
-	var b [20]byte
+	n := 2
+	for p := uint64(100); n < 20 && u >= p; p *= 10 {
+		n++
+	}
+	dst = slices.Grow(dst, n)
+	putDigits(dst[len(dst):len(dst)+n], u)
+	return dst[:len(dst)+n]
+}
+
+// putDigits fills b with the last len(b) decimal digits of u, leading
+// zeros included.
+func putDigits(b []byte, u uint64) {
 	i := len(b)
-	for u >= 100 {
-		q := u / 100
-		r := (u - q*100) * 2
-		i -= 2
-		b[i], b[i+1] = digitPairs[r], digitPairs[r+1]
-		u = q
+	for ; i >= 2; i -= 2 {
+		r := (u % 100) * 2
+		u /= 100
+		b[i-2], b[i-1] = digitPairs[r], digitPairs[r+1]
 	}
-	if u >= 10 {
-		i -= 2
-		b[i], b[i+1] = digitPairs[2*u], digitPairs[2*u+1]
-	} else {
-		i--
-		b[i] = byte('0' + u)
+	if i == 1 {
+		b[0] = byte('0' + u%10)
 	}
-	return append(dst, b[i:]...)
 }
 
 // float writes f as encoding/json does: like ECMAScript's Number to
@@ -105,19 +111,53 @@ func appendJSONFloat(dst []byte, f float64) []byte {
 		}
 		return appendUint(dst, uint64(abs))
 	}
-	format := byte('f')
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b := strconv.AppendFloat(dst, f, format, -1, 64)
-	if format == 'e' {
+		b := strconv.AppendFloat(dst, f, 'e', -1, 64)
 		// 1e-07 is written 1e-7.
 		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
 			b[n-2] = b[n-1]
 			b = b[:n-1]
 		}
+		return b
 	}
-	return b
+	if math.Signbit(f) {
+		dst = append(dst, '-')
+	}
+	return appendPlain(dst, abs)
+}
+
+// appendPlain appends f (0, or 1e-6 <= f < 1e21) as strconv.AppendFloat with
+// format 'f' and the shortest digits does, from the digits and exponent
+// of its 'e' form: strconv writes the digits of the 'f' form one byte at
+// a time, and took longer for that than to find them.
+func appendPlain(dst []byte, f float64) []byte {
+	var buf [32]byte
+	e := strconv.AppendFloat(buf[:0], f, 'e', -1, 64) // d.ddde-dd
+	at := bytes.IndexByte(e, 'e')
+	exp := 0
+	for _, c := range e[at+2:] {
+		exp = exp*10 + int(c-'0')
+	}
+	if e[at+1] == '-' {
+		exp = -exp
+	}
+	digits := e[:at]
+	if len(digits) > 1 {
+		digits[1] = digits[0] // drop the point: the digits are digits[1:]
+		digits = digits[1:]
+	}
+	switch {
+	case exp < 0: // 0.000ddd
+		dst = append(dst, "0.00000"[:1-exp]...)
+		return append(dst, digits...)
+	case exp+1 >= len(digits): // ddd000
+		dst = append(dst, digits...)
+		return append(dst, "000000000000000000000"[:exp+1-len(digits)]...)
+	default: // dd.ddd
+		dst = append(dst, digits[:exp+1]...)
+		dst = append(dst, '.')
+		return append(dst, digits[exp+1:]...)
+	}
 }
 
 // appendNanos appends k·10⁻⁹ (0 < k < 10¹⁵) as encoding/json writes it:
@@ -144,10 +184,7 @@ func appendNanos(dst []byte, k uint64) []byte {
 	}
 	var b [10]byte
 	b[0] = '.'
-	for i := 9; i > 0; i-- {
-		b[i] = byte('0' + frac%10)
-		frac /= 10
-	}
+	putDigits(b[1:], frac)
 	n := len(b)
 	for b[n-1] == '0' {
 		n--

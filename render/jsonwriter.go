@@ -110,13 +110,49 @@ func (w *jsonWriter) elem() *jsonWriter {
 // keys, plain ASCII that needs no escape.
 func (w *jsonWriter) key(name string) *jsonWriter {
 	w.elem()
-	w.buf = append(w.buf, '"')
-	w.buf = append(w.buf, name...)
-	if w.indent {
-		w.buf = append(w.buf, '"', ':', ' ')
-	} else {
-		w.buf = append(w.buf, '"', ':')
+	w.buf = appendKey(w.buf, name, w.indent)
+	return w
+}
+
+func appendKey(dst []byte, name string, indent bool) []byte {
+	dst = append(dst, '"')
+	dst = append(dst, name...)
+	if indent {
+		return append(dst, '"', ':', ' ')
 	}
+	return append(dst, '"', ':')
+}
+
+// jsonKeys holds the members of one kind of object, each as written in
+// the array just opened: the comma, newline and indent before it, the
+// quoted name and the colon. The thousands of functions and edges are
+// written with them, a member's start in one append (key takes four).
+type jsonKeys [][]byte
+
+// keys returns the texts of names for the objects of the array just
+// opened.
+func (w *jsonWriter) keys(names ...string) jsonKeys {
+	sep := w.sep[:w.sepEnd]
+	if w.indent {
+		sep = append(sep[:len(sep):len(sep)], ' ', ' ')
+	}
+	keys := make(jsonKeys, len(names))
+	for i, name := range names {
+		keys[i] = appendKey(append([]byte(nil), sep...), name, w.indent)
+	}
+	return keys
+}
+
+// member starts a member with its text from keys.
+func (w *jsonWriter) member(key []byte) *jsonWriter {
+	if len(w.buf) >= jsonFlushAt {
+		w.flush()
+	}
+	if w.empty {
+		key = key[1:] // no comma before the first member
+	}
+	w.buf = append(w.buf, key...)
+	w.empty = false
 	return w
 }
 
@@ -126,10 +162,11 @@ func (w *jsonWriter) bool(b bool) { w.buf = strconv.AppendBool(w.buf, b) }
 
 func (w *jsonWriter) str(s string) { w.buf = appendJSONString(w.buf, s) }
 
-// jsonPlain holds the ASCII bytes a JSON string carries unescaped under
-// encoding/json's HTML-safe rules: not control characters, the quote, the
-// backslash, nor <, > and & (which could close a script element).
-var jsonPlain = func() (plain [utf8.RuneSelf]bool) {
+// jsonPlain holds the bytes a JSON string carries unescaped under
+// encoding/json's HTML-safe rules: ASCII but not control characters, the
+// quote, the backslash, nor <, > and & (which could close a script
+// element). Bytes from 0x80 up are looked at as UTF-8.
+var jsonPlain = func() (plain [256]bool) {
 	for c := ' '; c < utf8.RuneSelf; c++ {
 		plain[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
 	}
@@ -146,11 +183,13 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		for i < len(s) && jsonPlain[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
 		if c := s[i]; c < utf8.RuneSelf {
-			if jsonPlain[c] {
-				i++
-				continue
-			}
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '"', '\\':
