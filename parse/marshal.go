@@ -80,9 +80,9 @@ const (
 )
 
 // slotted is the bit of value.off that marks a container the dump flagged
-// for references: the arena cell before its items holds its number among
-// such containers plus one in x. Offsets stay below it as the decoder
-// refuses inputs larger than MaxInput.
+// for references: its x is then its number among such containers, which
+// indexes decoder.sharedBase for its arena offset. Offsets stay below the
+// bit as the decoder refuses inputs larger than MaxInput.
 const slotted = 1 << 31
 
 func mkValue(k kind, n int, x uint32) value { return value{meta: uint32(k)<<28 | uint32(n), x: x} }
@@ -136,15 +136,16 @@ func (d *decoder) number(v value) (float64, bool) {
 }
 
 // shared returns the number of a container the dump flagged for
-// references, counting such containers from 0 in pre-order, or -1 for any
-// other value. Every reference to a container yields the same number, so
-// a reader can remember what it made of the container by its number
-// rather than by its contents, in a table of nshared entries.
+// references, counting such containers from 0 as they end (an outer one
+// after those it holds), or -1 for any other value. Every reference to a
+// container yields the same number, so a reader can remember what it made
+// of the container by its number rather than by its contents, in a table
+// as long as sharedBase.
 func (d *decoder) shared(v value) int {
 	if k := v.kind(); k < kTuple || k > kSet || v.off&slotted == 0 {
 		return -1
 	}
-	return int(d.arena[v.x-1].x) - 1
+	return int(v.x)
 }
 
 // codeLayout is one CPython version range's code object layout.
@@ -174,14 +175,14 @@ type decoder struct {
 	off   int
 	depth int
 
-	arena   []value // container items, a flagged container's after its ref slot (see slotted)
-	stack   []value // items of dicts being read
-	refs    []value // FLAG_REF objects in pre-order; kind kOther with n=1 marks a reserved slot
-	nshared int     // flagged containers read so far (see shared)
-	wide    []byte  // numbers that fit neither x nor the input's bytes, 8 bytes each
-	strs    []string
-	ids     map[string]uint32
-	table   []uint32 // Python 2 interned strings, for R
+	arena      []value  // container items
+	stack      []value  // items of dicts being read
+	refs       []value  // FLAG_REF objects in pre-order; kind kOther with n=1 marks a reserved slot
+	sharedBase []uint32 // arena offset of each flagged container (see slotted)
+	wide       []byte   // numbers that fit neither x nor the input's bytes, 8 bytes each
+	strs       []string
+	ids        map[string]uint32
+	table      []uint32 // Python 2 interned strings, for R
 
 	layout int // index in codeLayouts once a code object decoded, else -1
 
@@ -201,19 +202,21 @@ func (e *errMarshal) Error() string { return fmt.Sprintf("byte %#x: %s", e.off, 
 func newDecoder(data []byte) *decoder {
 	// Preallocate for a typical dump, bounded: testdata/pstats/large.pstats
 	// holds one value per 6 input bytes, one ref per 22 (Python 3 flags
-	// every shared tuple, int and float) and one distinct string per 260,
-	// and its stats dict has an item per 90 bytes; those items wait on the
-	// stack until the dict ends. Large slices grow by a quarter at a time,
-	// so growing these would copy them many times over.
+	// every shared tuple, int and float), one flagged container per 41 and
+	// one distinct string per 260, and its stats dict has an item per 90
+	// bytes; those items wait on the stack until the dict ends. Large
+	// slices grow by a quarter at a time, so growing these would copy them
+	// many times over, each copy fresh pages to fault in.
 	strs := min(len(data)/256, 1<<16)
 	return &decoder{
-		data:   data,
-		arena:  make([]value, 0, len(data)/5),
-		stack:  make([]value, 0, min(len(data)/64, 1<<20)),
-		refs:   make([]value, 0, len(data)/20),
-		strs:   make([]string, 0, strs),
-		ids:    make(map[string]uint32, strs),
-		layout: -1,
+		data:       data,
+		arena:      make([]value, 0, len(data)/5),
+		stack:      make([]value, 0, min(len(data)/64, 1<<20)),
+		refs:       make([]value, 0, len(data)/20),
+		sharedBase: make([]uint32, 0, len(data)/32),
+		strs:       make([]string, 0, strs),
+		ids:        make(map[string]uint32, strs),
+		layout:     -1,
 	}
 }
 
@@ -330,7 +333,11 @@ func (d *decoder) str(v value) (string, bool) {
 }
 
 func (d *decoder) items(v value) []value {
-	return d.arena[v.x : v.x+uint32(v.n())]
+	base := v.x
+	if v.off&slotted != 0 {
+		base = d.sharedBase[base]
+	}
+	return d.arena[base : base+uint32(v.n())]
 }
 
 // describe names v for messages: its kind and a short rendering.
@@ -526,7 +533,7 @@ func (d *decoder) filled(v value, at, slot int) value {
 		return v
 	}
 	if k := v.kind(); k >= kTuple && k <= kSet {
-		v.off |= slotted // sequence and collect numbered it before its items
+		v.off |= slotted // container numbered it
 	}
 	d.refs[slot] = v
 	return v
@@ -648,7 +655,6 @@ func (d *decoder) sequence(at int, k kind, n, slot int) (value, error) {
 	if !d.enter() {
 		return value{}, d.tooDeep(at)
 	}
-	d.slotCell(slot)
 	base := len(d.arena)
 	d.arena = slices.Grow(d.arena, n)[:base+n]
 	for i := range n {
@@ -663,7 +669,7 @@ func (d *decoder) sequence(at int, k kind, n, slot int) (value, error) {
 		d.arena[base+i] = item
 	}
 	d.leave()
-	return mkValue(k, n, uint32(base)), nil
+	return d.container(k, n, base, slot), nil
 }
 
 // slice reads a slice object's three fields and drops them: stats never
@@ -717,23 +723,23 @@ func (d *decoder) dict(at int, slot int) (value, error) {
 	return d.collect(base, slot), nil
 }
 
-// collect moves the dict items above base from the stack into the arena,
-// after the dict's ref slot if it has one.
+// collect moves the dict items above base from the stack into the arena.
 func (d *decoder) collect(base, slot int) value {
-	d.slotCell(slot)
-	v := mkValue(kDict, len(d.stack)-base, uint32(len(d.arena)))
+	v := d.container(kDict, len(d.stack)-base, len(d.arena), slot)
 	d.arena = append(d.arena, d.stack[base:]...)
 	d.stack = d.stack[:base]
 	return v
 }
 
-// slotCell appends the arena cell that numbers a flagged container before
-// its items; slot, its ref slot, is -1 for a container without one.
-func (d *decoder) slotCell(slot int) {
-	if slot >= 0 {
-		d.nshared++
-		d.arena = append(d.arena, value{x: uint32(d.nshared)})
+// container returns a container of n items from base in the arena. A
+// flagged one (its ref slot is not -1) is numbered for shared instead, and
+// its base kept in sharedBase; filled marks it.
+func (d *decoder) container(k kind, n, base, slot int) value {
+	if slot < 0 {
+		return mkValue(k, n, uint32(base))
 	}
+	d.sharedBase = append(d.sharedBase, uint32(base))
+	return mkValue(k, n, uint32(len(d.sharedBase)-1))
 }
 
 // long reads a TYPE_LONG: a signed digit count, then base 2**15 digits,
@@ -810,7 +816,7 @@ func (d *decoder) code(at int) (value, error) {
 	}
 	defer d.leave()
 	start, depth := d.off, d.depth
-	nrefs, ntable, narena, nstack, nwide, nshared := len(d.refs), len(d.table), len(d.arena), len(d.stack), len(d.wide), d.nshared
+	nrefs, ntable, narena, nstack, nwide, nshared := len(d.refs), len(d.table), len(d.arena), len(d.stack), len(d.wide), len(d.sharedBase)
 	if d.layout >= 0 {
 		return d.codeAs(codeLayouts[d.layout])
 	}
@@ -824,7 +830,7 @@ func (d *decoder) code(at int) (value, error) {
 		errs = append(errs, l.name+": "+err.Error())
 		d.off, d.depth = start, depth
 		d.refs, d.table, d.arena, d.stack, d.wide = d.refs[:nrefs], d.table[:ntable], d.arena[:narena], d.stack[:nstack], d.wide[:nwide]
-		d.nshared = nshared
+		d.sharedBase = d.sharedBase[:nshared]
 	}
 	d.layout = -1
 	return value{}, d.fail(at, "code object matches no known layout (%s)", strings.Join(errs, "; "))

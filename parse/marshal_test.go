@@ -231,12 +231,12 @@ func TestMarshalInternByText(t *testing.T) {
 
 // TestMarshalShared checks the number a flagged container carries: a
 // flagged container and every reference to it share its number, counted
-// in pre-order among flagged containers only, and other values have none.
+// as flagged containers end, and other values have none.
 func TestMarshalShared(t *testing.T) {
 	// [flagged int, flagged (1, flagged (2,)), r to the outer tuple, r to
 	// the inner one, unflagged (3,), flagged {}, int -1]: ref slots 0 to 3
 	// are the int, the outer tuple, the inner tuple and the dict; the
-	// containers among them are numbered 0 to 2.
+	// containers among them are numbered as they end: inner, outer, dict.
 	in := m('[', 7,
 		flagged(mInt(7)),
 		flagged(mTuple(mInt(1), flagged(mTuple(mInt(2))))),
@@ -255,12 +255,12 @@ func TestMarshalShared(t *testing.T) {
 	for _, it := range []value{items[0], items[1], inner, items[2], items[3], items[4], items[5], items[6]} {
 		got = append(got, d.shared(it))
 	}
-	want := []int{-1, 0, 1, 0, 1, -1, 2, -1}
+	want := []int{-1, 1, 0, 1, 0, -1, 2, -1}
 	if !slices.Equal(got, want) {
 		t.Errorf("numbers %v, want %v", got, want)
 	}
-	if d.nshared != 3 {
-		t.Errorf("%d flagged containers counted, want 3", d.nshared)
+	if len(d.sharedBase) != 3 {
+		t.Errorf("%d flagged containers counted, want 3", len(d.sharedBase))
 	}
 	if s := show(d, v); s != "[7, (1, (2)), (1, (2)), (2), (3), {}, -1]" {
 		t.Errorf("decoded %s", s)

@@ -101,7 +101,7 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	b.funcs = make(map[funcKey]int32, n)
 	b.keys = make([]funcKey, 0, n)
 	b.rows = make([]row, 0, n)
-	b.byShared = make([]int32, d.nshared)
+	b.byShared = make([]int32, len(d.sharedBase))
 	funcs := make([]Func, n)
 	b.sampled = sampledMarker(d, items)
 	nedges := 0
