@@ -94,7 +94,7 @@ func writeFunc(w *jsonWriter, f *parse.Func, k jsonKeys) {
 	w.open('{')
 	w.member(k[0]).int(int64(f.ID))
 	w.member(k[1]).str(f.Name)
-	w.member(k[2]).str(f.File)
+	w.member(k[2]).file(f.File)
 	w.member(k[3]).int(int64(f.Line))
 	w.member(k[4]).count(f.Calls)
 	w.member(k[5]).count(f.Primitive)
