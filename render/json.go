@@ -43,6 +43,7 @@ func JSONError(out io.Writer, source string, err error) error {
 // (json_oracle_test.go keeps that struct and checks every byte against it).
 func writeReport(w *jsonWriter, r *analyze.Report) error {
 	p := r.Profile
+	w.memoFloats(len(p.Funcs) + len(p.Edges))
 	w.open('{')
 	w.key("schema").str(Schema)
 	w.key("source").str(p.Source)

@@ -34,7 +34,8 @@ type jsonWriter struct {
 	sep    []byte
 	sepEnd int
 
-	floats *jsonFloatMemo
+	floats     []floatSlot // see memoFloats
+	floatShift uint        // a float's slot is its bits' hash >> floatShift
 
 	lastFile     string // the last file name written by file
 	lastFileText []byte // its quoted text
@@ -45,7 +46,8 @@ type jsonWriter struct {
 const jsonFlushAt = 32 << 10
 
 func newJSONWriter(w io.Writer, indent bool) *jsonWriter {
-	j := &jsonWriter{w: w, indent: indent, buf: make([]byte, 0, jsonFlushAt+4<<10), sep: []byte{','}, sepEnd: 1, floats: new(jsonFloatMemo)}
+	j := &jsonWriter{w: w, indent: indent, buf: make([]byte, 0, jsonFlushAt+4<<10), sep: []byte{','}, sepEnd: 1}
+	j.memoFloats(0)
 	if indent {
 		j.sep = append(j.sep, '\n')
 		j.sepEnd = 2
