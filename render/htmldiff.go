@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"sync"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
 )
@@ -14,7 +15,10 @@ var (
 	//go:embed htmldiff.tmpl
 	htmlDiffTemplate string
 
-	htmlDiffPageTemplate = template.Must(template.New("diff").Parse(htmlDiffTemplate))
+	// Parsed on first use, as htmlPageTemplate is.
+	htmlDiffPageTemplate = sync.OnceValue(func() *template.Template {
+		return template.Must(template.New("diff").Parse(htmlDiffTemplate))
+	})
 )
 
 // DiffHTML writes a comparison of two runs as one self-contained page:
@@ -59,7 +63,7 @@ func DiffHTML(w io.Writer, d *analyze.Diff, opts DiffFlameOptions) error {
 		page.Findings = append(page.Findings, findingChange(fd, base.Unit, false))
 	}
 	var b bytes.Buffer
-	if err := htmlDiffPageTemplate.Execute(&b, page); err != nil {
+	if err := htmlDiffPageTemplate().Execute(&b, page); err != nil {
 		return fmt.Errorf("html diff: %w", err)
 	}
 	_, err = w.Write(b.Bytes())

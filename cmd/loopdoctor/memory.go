@@ -39,48 +39,94 @@ const (
 //   - a synthetic 300,000-sample pprof profile (19.9 MB inflated): 1.9 s
 //     and 143 MB, against 1.8 s and 229 MB with no limit; go tool pprof
 //     peaks at 302 MB on it.
+//
+// Inputs of a mebibyte or more are read into memory prepared for huge
+// pages (prepareHugePages), half the limit of it, because memory the
+// runtime has mapped counts against the limit even while free, and the
+// limit must still be what starts a collection. Median CPU time of 41 runs
+// each, against the same build without:
+//   - large.pstats (2.9 MB): 55.8 ms instead of 70.4 ms, 1,100 to 1,400
+//     page faults instead of 8,000, and 42 MB instead of 37 MB;
+//   - a generated 1.5 MB dump: 34.4 ms instead of 38.8 ms; a 0.9 MB one
+//     breaks even; a 0.3 MB one takes 22.2 ms instead of 18.7 ms, as the
+//     collection that prepares the memory and the zeroing of whole 2 MiB
+//     pages then cost more than the faults they save;
+//   - a synthetic pprof profile of 2 MB inflated: 118 ms instead of 160 ms.
 func tuneCollector(args []string) {
 	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" || slices.Contains(args, "-") {
 		return
 	}
-	debug.SetMemoryLimit(memoryLimit(args))
+	budget, size := inputs(args)
+	limit := memoryLimit(budget)
+	debug.SetMemoryLimit(limit)
 	debug.SetGCPercent(-1)
-}
-
-// memoryLimit is the sum of the budgets of the files among args, at least
-// the floor. Arguments that are not regular files count for nothing.
-func memoryLimit(args []string) int64 {
-	var budget int64
-	for _, a := range args {
-		budget += inputBudget(a)
+	if size >= hugePagesFrom {
+		prepareHugePages(limit / 2)
 	}
-	return max(memoryFloor, budget)
 }
 
-// inputBudget is the memory budget of the file name, 0 if it is not a
-// regular file that can be read.
-func inputBudget(name string) int64 {
+// hugePagesFrom is the input size from which huge pages pay.
+const hugePagesFrom = 1 << 20
+
+// memoryLimit is the limit for inputs of the given budget: the budget, at
+// least the floor.
+func memoryLimit(budget int64) int64 { return max(memoryFloor, budget) }
+
+// inputs returns the budget and the size of the files among args, added
+// up. Arguments that are not regular files count for nothing.
+func inputs(args []string) (budget, size int64) {
+	for _, a := range args {
+		in := inspect(a)
+		budget += in.budget()
+		size += in.size
+	}
+	return budget, size
+}
+
+// input is what the collector's tuning knows of one argument: the bytes a
+// reader will decode from it, if it is a regular file that can be read.
+type input struct {
+	size   int64 // a pstats dump's size, a pprof profile's inflated size
+	pstats bool
+	file   bool
+}
+
+// budget is the memory budget of reading the input, 0 if it is not a
+// file.
+func (in input) budget() int64 {
+	switch {
+	case !in.file:
+		return 0
+	case in.pstats:
+		return pstatsBudget * in.size
+	}
+	return int64(pprofBudget*float64(in.size)) + pprofSlack
+}
+
+// inspect looks at the named file's size and first bytes.
+func inspect(name string) input {
 	f, err := os.Open(name)
 	if err != nil {
-		return 0
+		return input{}
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
-		return 0
+		return input{}
 	}
-	size := fi.Size()
+	in := input{size: fi.Size(), file: true}
 	head := make([]byte, 40)
 	n, _ := io.ReadFull(f, head)
 	if format, _ := parse.Detect(head[:n]); format == parse.Pstats {
-		return pstatsBudget * size
+		in.pstats = true
+		return in
 	}
 	// A gzip stream ends with its inflated size, modulo 4 GiB.
 	var trailer [4]byte
-	if n >= 2 && head[0] == 0x1f && head[1] == 0x8b && size >= 18 {
-		if _, err := f.ReadAt(trailer[:], size-4); err == nil {
-			size = max(size, int64(binary.LittleEndian.Uint32(trailer[:])))
+	if n >= 2 && head[0] == 0x1f && head[1] == 0x8b && in.size >= 18 {
+		if _, err := f.ReadAt(trailer[:], in.size-4); err == nil {
+			in.size = max(in.size, int64(binary.LittleEndian.Uint32(trailer[:])))
 		}
 	}
-	return int64(pprofBudget*float64(size)) + pprofSlack
+	return in
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -19,24 +21,56 @@ func TestMemoryLimit(t *testing.T) {
 	writeSparse(t, gz, []byte{0x1f, 0x8b, 8}, []byte{0, 0, 0x80, 0x02}, 1<<20)
 	const pprof40 = int64(pprofBudget*(40<<20)) + pprofSlack
 	tests := []struct {
-		name string
-		args []string
-		want int64
+		name       string
+		args       []string
+		want, size int64
 	}{
-		{"small pstats dump: the floor", []string{"analyze", "-n", "30", large}, memoryFloor},
-		{"small pprof profile: the floor", []string{"analyze", allocs}, memoryFloor},
-		{"no input: the floor", []string{"help"}, memoryFloor},
-		{"pstats dump: 8 times its size", []string{"analyze", big}, pstatsBudget * 100 << 20},
-		{"gzipped pprof profile: counted on the inflated size", []string{"analyze", gz}, pprof40},
-		{"two inputs: budgets add up", []string{"diff", big, gz}, pstatsBudget*100<<20 + pprof40},
+		{"small pstats dump: the floor", []string{"analyze", "-n", "30", large}, memoryFloor, fileSize(t, large)},
+		{"small pprof profile: the floor", []string{"analyze", allocs}, memoryFloor, inflatedSize(t, allocs)},
+		{"no input: the floor", []string{"help"}, memoryFloor, 0},
+		{"pstats dump: 8 times its size", []string{"analyze", big}, pstatsBudget * 100 << 20, 100 << 20},
+		{"gzipped pprof profile: counted on the inflated size", []string{"analyze", gz}, pprof40, 40 << 20},
+		{"two inputs: budgets add up", []string{"diff", big, gz}, pstatsBudget*100<<20 + pprof40, 140 << 20},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := memoryLimit(tt.args); got != tt.want {
-				t.Errorf("memoryLimit(%q) = %d MiB, want %d MiB", tt.args, got>>20, tt.want>>20)
+			budget, size := inputs(tt.args)
+			if got := memoryLimit(budget); got != tt.want {
+				t.Errorf("memory limit for %q = %d MiB, want %d MiB", tt.args, got>>20, tt.want>>20)
+			}
+			if size != tt.size {
+				t.Errorf("size of %q = %d, want %d", tt.args, size, tt.size)
 			}
 		})
 	}
+}
+
+func fileSize(t *testing.T, name string) int64 {
+	t.Helper()
+	fi, err := os.Stat(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
+}
+
+// inflatedSize inflates the gzip file name and counts its bytes.
+func inflatedSize(t *testing.T, name string) int64 {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := io.Copy(io.Discard, z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // writeSparse writes a file of size bytes that starts with head and ends
