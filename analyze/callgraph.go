@@ -55,33 +55,33 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	}
 	// Each other function's share is the mean of its callers' weighted by
 	// their calls, leaving out its calls of itself. Fixed callers are
-	// constants, so edges through them close no cycle: leaving them out
-	// of the graph splits the one huge component that import recursion
+	// constants, so edges through them close no cycle: giving them no
+	// weight splits the one huge component that import recursion
 	// (import → exec → <module> → import) otherwise makes. What is left
-	// is solved exactly, cycles included (see callgraph.Means).
+	// is solved exactly, cycles included (see callgraph.Means), over the
+	// callers' graph itself.
 	m := &callgraph.Means{
-		G:      callgraph.New(n, len(p.Edges)),
-		W:      make([]float64, 0, len(p.Edges)),
+		G:      ix.in,
+		W:      make([]float64, len(ix.in.Adj)),
 		Const:  make([]float64, n),
 		ConstW: make([]float64, n),
 	}
 	for i := range int32(n) {
-		if !fixed[i] {
-			for pos := ix.in.Start[i]; pos < ix.in.Start[i+1]; pos++ {
-				c := ix.in.Adj[pos]
-				w := float64(max(ix.calls[ix.inEdge[pos]], 1))
-				switch {
-				case c == i:
-				case fixed[c]:
-					m.Const[i] += w * g.runtime[c]
-					m.ConstW[i] += w
-				default:
-					m.G.Edge(int(c))
-					m.W = append(m.W, w)
-				}
+		if fixed[i] {
+			continue
+		}
+		for pos := ix.in.Start[i]; pos < ix.in.Start[i+1]; pos++ {
+			c := ix.in.Adj[pos]
+			w := float64(max(ix.calls[ix.inEdge[pos]], 1))
+			switch {
+			case c == i:
+			case fixed[c]:
+				m.Const[i] += w * g.runtime[c]
+				m.ConstW[i] += w
+			default:
+				m.W[pos] = w
 			}
 		}
-		m.G.EndNode()
 	}
 	m.Solve(g.runtime)
 	return g

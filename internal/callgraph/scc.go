@@ -29,7 +29,11 @@ func (c *Components) Size(k int) int { return int(c.Start[k+1] - c.Start[k]) }
 // chain of millions of functions costs memory proportional to its length,
 // never a goroutine stack overflow. Roots are tried in node order and edges
 // in the order given, so the result is deterministic.
-func SCC(g *Graph) *Components {
+func SCC(g *Graph) *Components { return scc(g, nil) }
+
+// scc is SCC over the edges of g whose weight in w, parallel to g.Adj, is
+// not zero; over all of them when w is nil.
+func scc(g *Graph, w []float64) *Components {
 	n := g.Len()
 	// Locals, not fields through g and c: the loop keeps them in registers.
 	start, adj := g.Start, g.Adj
@@ -69,22 +73,25 @@ func SCC(g *Graph) *Components {
 			v, low, end := top.v, top.low, start[top.v+1]
 			next := top.next
 			for ; next < end; next++ {
-				w := adj[next]
-				if index[w] == 0 {
+				if w != nil && w[next] == 0 {
+					continue
+				}
+				u := adj[next]
+				if index[u] == 0 {
 					break
 				}
-				if of[w] < 0 {
-					low = min(low, index[w])
+				if of[u] < 0 {
+					low = min(low, index[u])
 				}
 			}
 			if next < end {
-				w := adj[next]
+				u := adj[next]
 				top.next, top.low = next+1, low
 				counter++
-				index[w] = counter
+				index[u] = counter
 				stack--
-				nodes[stack] = w
-				frames = append(frames, frame{w, start[w], counter})
+				nodes[stack] = u
+				frames = append(frames, frame{u, start[u], counter})
 				continue
 			}
 			frames = frames[:len(frames)-1]
@@ -97,12 +104,12 @@ func SCC(g *Graph) *Components {
 			}
 			k := int32(len(starts) - 1)
 			for {
-				w := nodes[stack]
+				u := nodes[stack]
 				stack++
-				of[w] = k
-				nodes[done] = w
+				of[u] = k
+				nodes[done] = u
 				done++
-				if w == v {
+				if u == v {
 					break
 				}
 			}
