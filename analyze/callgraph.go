@@ -11,8 +11,7 @@ import (
 // callGraph is a pstats profile with what the detector derives once.
 type callGraph struct {
 	*profileIndex
-	lim   *Limits
-	files []string // per function ID, its file with forward slashes
+	lim *Limits
 
 	// runtime is, per function ID, the estimated share of its calls made
 	// outside module imports: 0 for import machinery and the bodies of
@@ -30,19 +29,16 @@ type callGraph struct {
 func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	p := ix.p
 	n := len(p.Funcs)
-	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n), files: make([]string, n)}
+	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n)}
 	fixed := make([]bool, n)
-	for k := 1; k < len(ix.fileStarts); k++ {
-		first, end := ix.fileStarts[k-1], ix.fileStarts[k]
-		file := slashed(p.Funcs[first].File)
-		for i := first; i < end; i++ {
-			g.files[i] = file
-		}
-	}
+	importlib := false // the file of the function is CPython's frozen import machinery
 	for i, f := range p.Funcs {
+		if i == 0 || f.File != p.Funcs[i-1].File {
+			importlib = strings.HasPrefix(f.File, "<frozen importlib")
+		}
 		g.runtime[i] = 1
 		switch {
-		case strings.HasPrefix(f.File, "<frozen importlib"):
+		case importlib:
 			g.runtime[i], fixed[i] = 0, true
 		case f.Name == "<module>":
 			fixed[i] = true
