@@ -39,7 +39,16 @@ type profileIndex struct {
 }
 
 func newProfileIndex(p *parse.Profile) *profileIndex {
-	ix := &profileIndex{p: p, origins: make([]location.Origin, len(p.Funcs))}
+	n := len(p.Funcs)
+	ix := &profileIndex{p: p, origins: make([]location.Origin, n)}
+	hasCalls := p.HasCalls()
+	var start []int32
+	if hasCalls {
+		start = make([]int32, n+1)
+	}
+	// One pass over the functions: each Func read is a cache miss on a
+	// large dump, whose functions lie in memory in reading order, not in
+	// p.Funcs order.
 	fileOrigin := location.User
 	for i, f := range p.Funcs {
 		if i == 0 || f.File != p.Funcs[i-1].File {
@@ -51,19 +60,21 @@ func newProfileIndex(p *parse.Profile) *profileIndex {
 		} else {
 			ix.origins[i] = fileOrigin
 		}
+		if hasCalls {
+			start[i+1] = start[i] + int32(len(f.Out))
+		}
 	}
-	ix.fileStarts = append(ix.fileStarts, int32(len(p.Funcs)))
-	if !p.HasCalls() {
+	ix.fileStarts = append(ix.fileStarts, int32(n))
+	if !hasCalls {
 		return ix
 	}
-	ix.out = callgraph.New(len(p.Funcs), len(p.Edges))
-	ix.calls = make([]int64, 0, len(p.Edges))
-	for _, f := range p.Funcs {
-		for _, e := range f.Out {
-			ix.out.Edge(e.Callee.ID)
-			ix.calls = append(ix.calls, e.Calls)
-		}
-		ix.out.EndNode()
+	// The Out windows laid end to end are p.Edges (Normalize), so the
+	// edges fill the graph in their own order.
+	ix.out = &callgraph.Graph{Start: start, Adj: make([]int32, len(p.Edges))}
+	ix.calls = make([]int64, len(p.Edges))
+	for i, e := range p.Edges {
+		ix.out.Adj[i] = int32(e.Callee.ID)
+		ix.calls[i] = e.Calls
 	}
 	// Normalize sorts each In by caller, the order of the transpose.
 	ix.in, ix.inEdge = ix.out.Transpose()

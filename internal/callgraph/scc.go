@@ -31,73 +31,85 @@ func (c *Components) Size(k int) int { return int(c.Start[k+1] - c.Start[k]) }
 // in the order given, so the result is deterministic.
 func SCC(g *Graph) *Components {
 	n := g.Len()
-	c := &Components{
-		Of:    make([]int32, n),
-		Nodes: make([]int32, 0, n),
-		Start: make([]int32, 1, n+1),
-	}
-	// index[v] is v's visit order plus one (0: not visited yet); low[v]
-	// the lowest index reachable through v's subtree and one edge back.
-	// A visited node is on Tarjan's stack until its component is known:
-	// Of[v] stays -1 until then.
+	// Locals, not fields through g and c: the loop keeps them in registers.
+	start, adj := g.Start, g.Adj
+	of := make([]int32, n)
+	nodes := make([]int32, n)
+	starts := make([]int32, 1, n+1)
+	// index[v] is v's visit order plus one (0: not visited yet). A visited
+	// node is on Tarjan's stack until its component is known: of[v] stays
+	// -1 until then. The stack lives at the end of nodes, growing down:
+	// the nodes of finished components fill it from the front, and the two
+	// together never hold more than n.
 	index := make([]int32, n)
-	low := make([]int32, n)
-	for v := range c.Of {
-		c.Of[v] = -1
+	for v := range of {
+		of[v] = -1
 	}
-	var stack []int32
-	// frame is a node whose successors are being explored, and the
-	// position in Adj of the next one to look at.
-	type frame struct{ v, next int32 }
+	stack, done := int32(n), int32(0) // nodes[stack:] is the stack, nodes[:done] the finished
+	// frame is a node whose successors are being explored, the position
+	// in adj of the next one to look at, and the lowest index reachable
+	// through its subtree and one edge back (Tarjan's low): only the
+	// node's own frame and its parent's read it.
+	type frame struct{ v, next, low int32 }
 	var frames []frame
 	var counter int32
-	visit := func(v int32) {
-		counter++
-		index[v], low[v] = counter, counter
-		stack = append(stack, v)
-		frames = append(frames, frame{v, g.Start[v]})
-	}
 	for root := range int32(n) {
 		if index[root] != 0 {
 			continue
 		}
-		visit(root)
+		counter++
+		index[root] = counter
+		stack--
+		nodes[stack] = root
+		frames = append(frames[:0], frame{root, start[root], counter})
 		for len(frames) > 0 {
+			// Look at v's successors from where its frame stopped, in a
+			// loop of its own until one is new: most are not.
 			top := &frames[len(frames)-1]
-			v := top.v
-			if top.next < g.Start[v+1] {
-				w := g.Adj[top.next]
-				top.next++
-				switch {
-				case index[w] == 0:
-					visit(w) // top is invalid from here on
-				case c.Of[w] < 0:
-					low[v] = min(low[v], index[w])
+			v, low, end := top.v, top.low, start[top.v+1]
+			next := top.next
+			for ; next < end; next++ {
+				w := adj[next]
+				if index[w] == 0 {
+					break
 				}
+				if of[w] < 0 {
+					low = min(low, index[w])
+				}
+			}
+			if next < end {
+				w := adj[next]
+				top.next, top.low = next+1, low
+				counter++
+				index[w] = counter
+				stack--
+				nodes[stack] = w
+				frames = append(frames, frame{w, start[w], counter})
 				continue
 			}
 			frames = frames[:len(frames)-1]
 			if len(frames) > 0 {
-				parent := frames[len(frames)-1].v
-				low[parent] = min(low[parent], low[v])
+				parent := &frames[len(frames)-1]
+				parent.low = min(parent.low, low)
 			}
-			if low[v] != index[v] {
+			if low != index[v] {
 				continue
 			}
-			k := int32(c.Len())
+			k := int32(len(starts) - 1)
 			for {
-				w := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				c.Of[w] = k
-				c.Nodes = append(c.Nodes, w)
+				w := nodes[stack]
+				stack++
+				of[w] = k
+				nodes[done] = w
+				done++
 				if w == v {
 					break
 				}
 			}
-			c.Start = append(c.Start, int32(len(c.Nodes)))
+			starts = append(starts, done)
 		}
 	}
-	return c
+	return &Components{Of: of, Nodes: nodes, Start: starts}
 }
 
 // Condense returns the condensed graph of g, whose components c are: one
