@@ -186,6 +186,13 @@ type decoder struct {
 
 	layout int // index in codeLayouts once a code object decoded, else -1
 
+	// pairs, if set, takes each key/value pair of a top-level dict as it
+	// is read, after which the values the pair holds are dropped (see
+	// newPairsDecoder). lost reports that an item of a dropped container
+	// was asked for: what items returned then is not the dump's.
+	pairs func(key, val value) error
+	lost  bool
+
 	stringRefs bool // an R was read: only Python 2 writes them
 	bytes      bool // a byte string was read: it is interned from data when used
 }
@@ -207,11 +214,30 @@ func newDecoder(data []byte) *decoder {
 	// bytes; those items wait on the stack until the dict ends. Large
 	// slices grow by a quarter at a time, so growing these would copy them
 	// many times over, each copy fresh pages to fault in.
+	return decoderFor(data, len(data)/5, min(len(data)/64, 1<<20))
+}
+
+// newPairsDecoder returns a decoder that hands each key/value pair of a
+// top-level dict to pairs as soon as the pair is read, and then drops the
+// items of the containers the pair holds: the arena only ever holds one
+// pair, a few hundred values where a whole dump holds hundreds of
+// thousands. A flagged container stays known by its number for shared,
+// but its items are gone; a later reference to it sets lost when its
+// items are asked for, and the caller must then decode the dump whole.
+func newPairsDecoder(data []byte, pairs func(key, val value) error) *decoder {
+	d := decoderFor(data, 1024, 256)
+	d.pairs = pairs
+	return d
+}
+
+// decoderFor returns a decoder with room for arena values in the arena
+// and stack values on the stack.
+func decoderFor(data []byte, arena, stack int) *decoder {
 	strs := min(len(data)/256, 1<<16)
 	return &decoder{
 		data:       data,
-		arena:      make([]value, 0, len(data)/5),
-		stack:      make([]value, 0, min(len(data)/64, 1<<20)),
+		arena:      make([]value, 0, arena),
+		stack:      make([]value, 0, stack),
 		refs:       make([]value, 0, len(data)/20),
 		sharedBase: make([]uint32, 0, len(data)/32),
 		strs:       make([]string, 0, strs),
@@ -332,13 +358,22 @@ func (d *decoder) str(v value) (string, bool) {
 	return d.strs[i], true
 }
 
+// items returns the items of a container. Those of a container a pairs
+// decoder dropped are n zero values (None), and lost is set.
 func (d *decoder) items(v value) []value {
 	base := v.x
 	if v.off&slotted != 0 {
-		base = d.sharedBase[base]
+		if base = d.sharedBase[base]; base == dropped {
+			d.lost = true
+			return make([]value, v.n())
+		}
 	}
 	return d.arena[base : base+uint32(v.n())]
 }
+
+// dropped is the arena offset of a flagged container whose items a pairs
+// decoder dropped.
+const dropped = math.MaxUint32
 
 // describe names v for messages: its kind and a short rendering.
 func (d *decoder) describe(v value) string {
@@ -693,13 +728,20 @@ func (d *decoder) slice(at int) (value, error) {
 }
 
 // dict reads key/value pairs up to the TYPE_NULL that ends them. Like
-// CPython, a NULL in a value's place ends the dict too.
+// CPython, a NULL in a value's place ends the dict too. A top-level dict
+// read by a pairs decoder hands its pairs over instead of keeping them, and
+// ends up with no items.
 func (d *decoder) dict(at int, slot int) (value, error) {
+	pairs := d.pairs
+	if d.depth > 0 {
+		pairs = nil
+	}
 	if !d.enter() {
 		return value{}, d.tooDeep(at)
 	}
-	base := len(d.stack)
+	base, n := len(d.stack), 0
 	for {
+		arena, shared := len(d.arena), len(d.sharedBase)
 		key, null, err := d.object()
 		if err != nil {
 			return value{}, err
@@ -714,13 +756,30 @@ func (d *decoder) dict(at int, slot int) (value, error) {
 		if null {
 			break
 		}
-		if len(d.stack)-base >= maxItems {
+		if n >= maxItems {
 			return value{}, d.fail(key.at(), "dict has more than %d items", maxItems/2)
 		}
-		d.stack = append(d.stack, key, val)
+		n += 2
+		if pairs == nil {
+			d.stack = append(d.stack, key, val)
+			continue
+		}
+		if err := pairs(key, val); err != nil {
+			return value{}, err
+		}
+		d.drop(arena, shared)
 	}
 	d.leave()
 	return d.collect(base, slot), nil
+}
+
+// drop empties the arena down to length arena and marks the flagged
+// containers numbered from shared on as dropped.
+func (d *decoder) drop(arena, shared int) {
+	d.arena = d.arena[:arena]
+	for s := shared; s < len(d.sharedBase); s++ {
+		d.sharedBase[s] = dropped
+	}
 }
 
 // collect moves the dict items above base from the stack into the arena.

@@ -32,9 +32,34 @@ const (
 )
 
 // PstatsData decodes a Python pstats dump held in memory.
+//
+// It reads the rows of the stats dict while they are decoded (see
+// newPairsDecoder), so that the dump's hundreds of thousands of values
+// never all sit in memory. That pass gives up on anything it does not
+// expect: any error, a sampled dump (whose rows merge), a reference to a
+// container it dropped. The dump is then read again whole, rows first and
+// callers after, which reports the problems in the order this reader
+// always has and with the same offsets.
 func PstatsData(data []byte, name string) (*Profile, error) {
-	d := newDecoder(data)
-	top, err := d.decode()
+	if p, err := readPstats(data, name, true); err == nil {
+		return p, nil
+	}
+	return readPstats(data, name, false)
+}
+
+// errWhole makes the streaming pass give up so that the dump is read whole.
+var errWhole = errors.New("read the dump whole")
+
+// readPstats reads a dump, streaming its rows or not.
+func readPstats(data []byte, name string, streaming bool) (*Profile, error) {
+	b := &statsBuilder{name: name, p: &Profile{Format: Pstats, Unit: "seconds"}}
+	if streaming {
+		b.d = newPairsDecoder(data, b.pair)
+		b.start(len(data)/128, len(data)/48)
+	} else {
+		b.d = newDecoder(data)
+	}
+	top, err := b.d.decode()
 	if err != nil {
 		var me *errMarshal
 		if errors.As(err, &me) {
@@ -42,10 +67,20 @@ func PstatsData(data []byte, name string) (*Profile, error) {
 		}
 		return nil, &Error{File: name, Offset: -1, Err: err}
 	}
-	b := &statsBuilder{d: d, name: name}
-	p, err := b.build(top)
+	if top.kind() != kDict {
+		return nil, b.errAt(top, "marshalled %s, want the pstats dict of functions", b.d.describe(top))
+	}
+	if !streaming {
+		if err := b.rows(top); err != nil {
+			return nil, err
+		}
+	}
+	p, err := b.build()
 	if err != nil {
 		return nil, err
+	}
+	if b.d.lost {
+		return nil, errWhole
 	}
 	p.Source = name
 	return p, nil
@@ -66,20 +101,46 @@ type row struct {
 }
 
 // statsBuilder turns the decoded stats dict into a Profile.
+//
+// Functions are met as rows or as callers, and a caller can be met before
+// its row when rows are read while decoding. Every function is made once,
+// in the order met; p.Funcs lists the rows in reading order, then the
+// callers that never had a row in the order met, which is the order a
+// whole read makes them in, so that both give the same Total.
 type statsBuilder struct {
 	d    *decoder
 	name string
 	p    *Profile
 
-	funcs    map[funcKey]int32 // index in p.Funcs by key, with the line zeroed in sampled dumps
-	keys     []funcKey         // the key of each of p.Funcs, in reading order
-	byShared []int32           // index in p.Funcs plus one by the shared number of a key tuple read before
-	rows     []row
-	sampled  bool // Python 3.15's sampling profiler: keys carry executing lines
-	python2  bool // a key held a Python 2 byte string
-	merged   bool // a caller held concatenated tuples
-	missing  int  // callers without a row
-	sum      counter
+	funcs    map[funcKey]int32 // index in made by key, with the line zeroed in sampled dumps
+	made     []*Func           // every function in the order met
+	keys     []funcKey         // the key of each of made
+	rowOf    []int32           // the index in p.Funcs of each of made, or -1 while its row is unread
+	files    []uint32          // the interned file of each of p.Funcs
+	byShared []int32           // index in made plus one by the shared number of a key tuple read before
+	newFuncs pool[Func]
+	newEdges pool[Edge]
+	merges   map[[2]*Func]*Edge // sampled dumps: edges of merged rows
+
+	whole   []row // a whole read's rows, whose callers are read after
+	nedges  int   // callers in the rows read
+	sampled bool  // Python 3.15's sampling profiler: keys carry executing lines
+	python2 bool  // a key held a Python 2 byte string
+	merged  bool  // a caller held concatenated tuples
+	missing int   // callers without a row
+	sum     counter
+}
+
+// start makes room for about nfuncs functions and nedges edges.
+func (b *statsBuilder) start(nfuncs, nedges int) {
+	b.p.Funcs = make([]*Func, 0, nfuncs)
+	b.p.Edges = make([]*Edge, 0, nedges)
+	b.funcs = make(map[funcKey]int32, nfuncs)
+	b.made = make([]*Func, 0, nfuncs)
+	b.keys = make([]funcKey, 0, nfuncs)
+	b.rowOf = make([]int32, 0, nfuncs)
+	b.files = make([]uint32, 0, nfuncs)
+	b.byShared = make([]int32, cap(b.d.sharedBase))
 }
 
 // errAt reports a problem with the object v.
@@ -87,58 +148,117 @@ func (b *statsBuilder) errAt(v value, format string, args ...any) error {
 	return &Error{File: b.name, Offset: int64(v.at()), Msg: fmt.Sprintf(format, args...)}
 }
 
-// build reads every row into a function, then every callers dict into
-// edges (callers may name functions whose rows come later), then settles
-// the dialect and normalizes.
-func (b *statsBuilder) build(top value) (*Profile, error) {
-	d := b.d
-	if top.kind() != kDict {
-		return nil, b.errAt(top, "marshalled %s, want the pstats dict of functions", d.describe(top))
+// pair reads one row and its callers while the dump is decoded.
+func (b *statsBuilder) pair(key, val value) error {
+	if isMarker(b.d, key) {
+		return errWhole // the rows of a sampled dump merge
 	}
+	r, err := b.row(key, val)
+	if err != nil {
+		return err
+	}
+	return b.callers(r)
+}
+
+// rows reads every row of the decoded stats dict into a function, then
+// every callers dict into edges, as callers may name functions whose rows
+// come later.
+func (b *statsBuilder) rows(top value) error {
+	d := b.d
 	items := d.items(top)
 	n := len(items) / 2
-	b.p = &Profile{Format: Pstats, Unit: "seconds", Funcs: make([]*Func, 0, n)}
-	b.funcs = make(map[funcKey]int32, n)
-	b.keys = make([]funcKey, 0, n)
-	b.rows = make([]row, 0, n)
-	b.byShared = make([]int32, len(d.sharedBase))
-	funcs := make([]Func, n)
+	b.start(n, 0)
+	b.newFuncs.free = make([]Func, n)
+	b.whole = make([]row, 0, n)
 	b.sampled = sampledMarker(d, items)
-	nedges := 0
 	for i := 0; i < len(items); i += 2 {
-		key, val := items[i], items[i+1]
-		if b.sampled && isMarker(d, key) {
+		if b.sampled && isMarker(d, items[i]) {
 			continue
 		}
-		k, err := b.key(key)
+		r, err := b.row(items[i], items[i+1])
 		if err != nil {
-			return nil, err
+			return err
 		}
-		f := &funcs[len(b.rows)]
-		b.named(f, k)
-		callers, err := b.stats(val, f)
-		if err != nil {
-			return nil, err
-		}
-		nedges += callers.n() / 2
-		if i, ok := b.funcs[b.index(k)]; ok {
-			if !b.sampled {
-				return nil, b.errAt(key, "function %s appears twice", f)
-			}
-			// One row per executing line: add it to the function's.
-			prev := b.p.Funcs[i]
-			prev.Line = min(prev.Line, f.Line)
-			prev.Calls, prev.Primitive = b.sum.add(prev.Calls, f.Calls), b.sum.add(prev.Primitive, f.Primitive)
-			prev.Own, prev.Cum = prev.Own+f.Own, prev.Cum+f.Cum
-			b.rows = append(b.rows, row{prev, callers})
-			b.remember(key, i)
-			continue
-		}
-		b.rows = append(b.rows, row{f, callers})
-		b.remember(key, b.add(k, f))
+		b.whole = append(b.whole, r)
 	}
-	if err := b.edges(nedges); err != nil {
-		return nil, err
+	b.p.Edges = make([]*Edge, 0, b.nedges)
+	b.newEdges.free = make([]Edge, b.nedges)
+	if b.sampled {
+		b.merges = make(map[[2]*Func]*Edge, b.nedges)
+	}
+	for _, r := range b.whole {
+		if err := b.callers(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// row reads one row of the stats dict into its function: a new one, or
+// the one made for a caller met before its row. In sampled dumps a row
+// for a line of a function read before adds to that function.
+func (b *statsBuilder) row(key, val value) (row, error) {
+	i, seen := b.known(key)
+	var k funcKey
+	if seen {
+		k = b.keys[i]
+	} else {
+		var err error
+		if k, err = b.key(key); err != nil {
+			return row{}, err
+		}
+		i, seen = b.funcs[b.index(k)]
+	}
+	var f *Func
+	switch {
+	case !seen:
+		f = b.newFuncs.next(b.estimate(len(b.made)))
+		b.named(f, k)
+	case b.rowOf[i] < 0:
+		f = b.made[i] // named already
+	default:
+		f = new(Func)
+		b.named(f, k)
+	}
+	callers, err := b.stats(val, f)
+	if err != nil {
+		return row{}, err
+	}
+	b.nedges += callers.n() / 2
+	switch {
+	case !seen:
+		i = b.add(k, f)
+	case b.rowOf[i] < 0:
+		b.missing--
+	case !b.sampled:
+		return row{}, b.errAt(key, "function %s appears twice", f)
+	default:
+		// One row per executing line: add it to the function's.
+		prev := b.made[i]
+		prev.Line = min(prev.Line, f.Line)
+		prev.Calls, prev.Primitive = b.sum.add(prev.Calls, f.Calls), b.sum.add(prev.Primitive, f.Primitive)
+		prev.Own, prev.Cum = prev.Own+f.Own, prev.Cum+f.Cum
+		b.remember(key, i)
+		return row{prev, callers}, nil
+	}
+	b.rowOf[i] = int32(len(b.p.Funcs))
+	b.p.Funcs = append(b.p.Funcs, f)
+	b.files = append(b.files, k.file)
+	b.remember(key, i)
+	return row{f, callers}, nil
+}
+
+// build lists the callers without a row after the rows, then settles the
+// dialect and normalizes.
+func (b *statsBuilder) build() (*Profile, error) {
+	for i, f := range b.made {
+		if b.rowOf[i] < 0 {
+			b.p.Funcs = append(b.p.Funcs, f)
+			b.files = append(b.files, b.keys[i].file)
+		}
+	}
+	if b.missing > 0 {
+		b.note("%d callers have no stats of their own; they are listed with no calls and no time", b.missing)
 	}
 	if b.sum.overflow {
 		return nil, &Error{File: b.name, Offset: -1, Err: errTooManyCalls}
@@ -157,6 +277,30 @@ func (b *statsBuilder) build(top value) (*Profile, error) {
 	return b.p, nil
 }
 
+// estimate returns how many more things the rest of the dump holds if the
+// part decoded so far held done, for the size of a block of them.
+func (b *statsBuilder) estimate(done int) int {
+	d := b.d
+	read := max(d.off, 1)
+	return done*(len(d.data)-read)/read + 64
+}
+
+// pool hands out values allocated in blocks, so that they are neither
+// allocated one by one nor moved as a slice of them grows: the model
+// points at them.
+type pool[T any] struct{ free []T }
+
+// next returns a zero value, allocating a block of size first if the
+// last one is used up.
+func (p *pool[T]) next(size int) *T {
+	if len(p.free) == 0 {
+		p.free = make([]T, size)
+	}
+	v := &p.free[0]
+	p.free = p.free[1:]
+	return v
+}
+
 // named sets f's file, name and line from its key.
 func (b *statsBuilder) named(f *Func, k funcKey) {
 	f.File, f.Name, f.Line = b.d.strs[k.file], b.d.strs[k.name], int(k.line)
@@ -171,31 +315,45 @@ func (b *statsBuilder) index(k funcKey) funcKey {
 	return k
 }
 
-// add makes f, named by k, one of the profile's functions and returns
-// its index in p.Funcs.
+// add makes f, named by k, a function and returns its index in made.
 func (b *statsBuilder) add(k funcKey, f *Func) int32 {
-	i := int32(len(b.p.Funcs))
+	i := int32(len(b.made))
 	b.funcs[b.index(k)] = i
+	b.made = append(b.made, f)
 	b.keys = append(b.keys, k)
-	b.p.Funcs = append(b.p.Funcs, f)
+	b.rowOf = append(b.rowOf, -1)
 	return i
 }
 
-// remember notes that the key tuple key names p.Funcs[i], if the dump
+// remember notes that the key tuple key names made[i], if the dump
 // flagged it for references: CPython shares one tuple between a
-// function's row and every callers dict that names it, so most caller
-// keys are references to a tuple read before.
+// function's row and every callers dict that names it, so most keys are
+// references to a tuple read before.
 func (b *statsBuilder) remember(key value, i int32) {
-	if s := b.d.shared(key); s >= 0 {
-		b.byShared[s] = i + 1
+	s := b.d.shared(key)
+	if s < 0 {
+		return
 	}
+	if s >= len(b.byShared) {
+		b.byShared = append(b.byShared, make([]int32, s+1-len(b.byShared))...)
+	}
+	b.byShared[s] = i + 1
 }
 
-// caller returns the function a caller key names, adding a function for
-// a caller that has no row.
+// known returns the index in made of the function a key tuple read
+// before names.
+func (b *statsBuilder) known(key value) (int32, bool) {
+	if s := b.d.shared(key); s >= 0 && s < len(b.byShared) && b.byShared[s] > 0 {
+		return b.byShared[s] - 1, true
+	}
+	return 0, false
+}
+
+// caller returns the function a caller key names, making one for a
+// caller whose row is not read (yet).
 func (b *statsBuilder) caller(key value) (*Func, error) {
-	if s := b.d.shared(key); s >= 0 && b.byShared[s] > 0 {
-		return b.p.Funcs[b.byShared[s]-1], nil
+	if i, ok := b.known(key); ok {
+		return b.made[i], nil
 	}
 	k, err := b.key(key)
 	if err != nil {
@@ -203,28 +361,27 @@ func (b *statsBuilder) caller(key value) (*Func, error) {
 	}
 	i, ok := b.funcs[b.index(k)]
 	if !ok {
-		// A caller without stats of its own; keep the edge.
-		f := new(Func)
+		f := b.newFuncs.next(b.estimate(len(b.made)))
 		b.named(f, k)
 		i = b.add(k, f)
 		b.missing++
 	}
 	b.remember(key, i)
-	return b.p.Funcs[i], nil
+	return b.made[i], nil
 }
 
 // sortFuncs sorts the functions into Normalize's order. Their interned
 // file IDs stand for the texts, so only the distinct files are sorted by
 // text, and sortByFile does the rest. Normalize calls it with the
-// functions in reading order, which b.keys follows.
+// functions in reading order, which b.files follows.
 func (b *statsBuilder) sortFuncs(funcs []*Func) {
 	strs := b.d.strs
 	rank := make([]int32, len(strs)) // by string ID; 1 marks a file seen before ranking
 	var files []uint32
-	for _, k := range b.keys {
-		if rank[k.file] == 0 {
-			rank[k.file] = 1
-			files = append(files, k.file)
+	for _, file := range b.files {
+		if rank[file] == 0 {
+			rank[file] = 1
+			files = append(files, file)
 		}
 	}
 	slices.SortFunc(files, func(x, y uint32) int { return strings.Compare(strs[x], strs[y]) })
@@ -232,8 +389,8 @@ func (b *statsBuilder) sortFuncs(funcs []*Func) {
 		rank[id] = int32(r)
 	}
 	ranks := make([]int32, len(funcs))
-	for i, k := range b.keys {
-		ranks[i] = rank[k.file]
+	for i, file := range b.files {
+		ranks[i] = rank[file]
 	}
 	sortByFile(funcs, ranks, len(files))
 }
@@ -326,40 +483,31 @@ func (b *statsBuilder) time(v value, f *Func, what string) (float64, error) {
 	return t, nil
 }
 
-// edges reads every callers dict into edges to its function.
-func (b *statsBuilder) edges(n int) error {
-	d := b.d
-	edges := make([]Edge, n)
-	b.p.Edges = make([]*Edge, 0, n)
-	var merged map[[2]*Func]*Edge // sampled dumps: edges of merged rows
-	if b.sampled {
-		merged = make(map[[2]*Func]*Edge, n)
-	}
-	for _, r := range b.rows {
-		items := d.items(r.callers)
-		for i := 0; i < len(items); i += 2 {
-			e := &edges[len(b.p.Edges)]
-			*e = Edge{Callee: r.f}
-			var err error
-			if e.Caller, err = b.caller(items[i]); err != nil {
-				return err
-			}
-			if err := b.edge(items[i+1], e); err != nil {
-				return err
-			}
-			if merged != nil {
-				ends := [2]*Func{e.Caller, e.Callee}
-				if prev := merged[ends]; prev != nil {
-					prev.Calls, prev.Own, prev.Cum = b.sum.add(prev.Calls, e.Calls), prev.Own+e.Own, prev.Cum+e.Cum
-					continue
-				}
-				merged[ends] = e
-			}
-			b.p.Edges = append(b.p.Edges, e)
+// callers reads a row's callers dict into edges to its function.
+func (b *statsBuilder) callers(r row) error {
+	items := b.d.items(r.callers)
+	for i := 0; i < len(items); i += 2 {
+		e := Edge{Callee: r.f}
+		var err error
+		if e.Caller, err = b.caller(items[i]); err != nil {
+			return err
 		}
-	}
-	if b.missing > 0 {
-		b.note("%d callers have no stats of their own; they are listed with no calls and no time", b.missing)
+		if err := b.edge(items[i+1], &e); err != nil {
+			return err
+		}
+		if b.merges != nil {
+			ends := [2]*Func{e.Caller, e.Callee}
+			if prev := b.merges[ends]; prev != nil {
+				prev.Calls, prev.Own, prev.Cum = b.sum.add(prev.Calls, e.Calls), prev.Own+e.Own, prev.Cum+e.Cum
+				continue
+			}
+		}
+		ep := b.newEdges.next(b.estimate(len(b.p.Edges)))
+		*ep = e
+		if b.merges != nil {
+			b.merges[[2]*Func{e.Caller, e.Callee}] = ep
+		}
+		b.p.Edges = append(b.p.Edges, ep)
 	}
 	return nil
 }

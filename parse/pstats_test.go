@@ -413,6 +413,103 @@ edge 3 -> 1 calls 1/1 own 0.25 cum 0.25
 	}
 }
 
+// TestPstatsStreamed checks that reading the rows while the dump is
+// decoded gives what reading it whole gives, that every dump at hand is
+// read in that one pass, and that the dumps it cannot read that way are
+// left to the whole read: PstatsData returns what the whole read returns.
+func TestPstatsStreamed(t *testing.T) {
+	for _, name := range pstatsDumps(t) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		streamed, err := readPstats(data, name, true)
+		if err != nil {
+			t.Errorf("%s: not read in one pass: %v", name, err)
+			continue
+		}
+		whole, err := readPstats(data, name, false)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got, want := streamed.String(), whole.String(); got != want {
+			t.Errorf("%s streamed (-whole +streamed):\n%s", name, textdiff.Unified(want, got))
+		}
+	}
+
+	// Ref slots: 0 f's key, 1 main's key; main's row comes after f's
+	// callers named it.
+	callerFirst := mDict(
+		flagged(mKey("a.py", 5, "f")), mStats(2, 2, 0.25, 1, mDict(flagged(mKey("a.py", 1, "main")), mEdge(2, 2, 0.25, 1))),
+		m('r', 1), mStats(1, 1, 0.75, 1, mDict()),
+	)
+	freshFirst := mDict(
+		mKey("a.py", 5, "f"), mStats(2, 2, 0.25, 1, mDict(mKey("a.py", 1, "main"), mEdge(2, 2, 0.25, 1))),
+		mKey("a.py", 1, "main"), mStats(1, 1, 0.75, 1, mDict()),
+	)
+	const callerFirstWant = `format pstats dialect cprofile unit seconds total 1
+func 0 a.py:5(f) calls 2/2 own 0.25 cum 1
+func 1 a.py:1(main) calls 1/1 own 0.75 cum 1
+edge 1 -> 0 calls 2/2 own 0.25 cum 1
+`
+	// Ref slot 0 is f's caller tuple, whose items the first pass drops
+	// once f's row is read; g's callers refer to it after another tuple
+	// took the arena cells its items had.
+	droppedRef := mDict(
+		mKey("a.py", 5, "f"), mStats(1, 1, 0.25, 1, mDict(mKey("a.py", 1, "main"), flagged(mEdge(1, 1, 0.25, 1)))),
+		mKey("a.py", 7, "g"), mStats(8, 8, 0.25, 1, mDict(
+			mKey("a.py", 9, "h"), mEdge(7, 7, 0.5, 0.5),
+			mKey("a.py", 1, "main"), m('r', 0))),
+		mKey("a.py", 1, "main"), mStats(1, 1, 0, 2, mDict()),
+	)
+	const droppedRefWant = `format pstats dialect cprofile unit seconds total 0.5
+note 1 callers have no stats of their own; they are listed with no calls and no time
+func 0 a.py:5(f) calls 1/1 own 0.25 cum 1
+func 1 a.py:7(g) calls 8/8 own 0.25 cum 1
+func 2 a.py:9(h) calls 0/0 own 0 cum 0
+func 3 a.py:1(main) calls 1/1 own 0 cum 2
+edge 2 -> 1 calls 7/7 own 0.5 cum 0.5
+edge 3 -> 0 calls 1/1 own 0.25 cum 1
+edge 3 -> 1 calls 1/1 own 0.25 cum 1
+`
+	sampled := mDict(
+		mKey("a.py", 3, "f"), mTuple(mInt(0), mInt(0), mFloat(0.5), mFloat(0.5), mDict()),
+		mTuple(mStr("__sampled__")), m('T'),
+	)
+	for _, tc := range []struct {
+		name    string
+		in      []byte
+		streams bool
+		want    string // "" for an error
+	}{
+		{"caller met before its row, shared key", callerFirst, true, callerFirstWant},
+		{"caller met before its row, fresh key", freshFirst, true, callerFirstWant},
+		{"reference to a dropped tuple", droppedRef, false, droppedRefWant},
+		{"sampled", sampled, false, "format pstats dialect sampled"},
+		{"duplicate function", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict()), mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict())), false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := readPstats(tc.in, "a.pstats", true); (err == nil) != tc.streams {
+				t.Errorf("read in one pass: %v, want %v (%v)", err == nil, tc.streams, err)
+			}
+			p, err := PstatsData(tc.in, "a.pstats")
+			whole, wholeErr := readPstats(tc.in, "a.pstats", false)
+			if tc.want == "" {
+				if err == nil || wholeErr == nil || err.Error() != wholeErr.Error() {
+					t.Errorf("got error %v, want the whole read's %v", err, wholeErr)
+				}
+				return
+			}
+			if err != nil || wholeErr != nil {
+				t.Fatalf("%v; whole read: %v", err, wholeErr)
+			}
+			if got := p.String(); got != whole.String() || !strings.HasPrefix(got, tc.want) {
+				t.Errorf("got\n%s\nwant the whole read's\n%s\nstarting %q", got, whole, tc.want)
+			}
+		})
+	}
+}
+
 // TestPstatsTruncated cuts a real dump at every length: each prefix must
 // fail with an error that names the file, never panic.
 func TestPstatsTruncated(t *testing.T) {
