@@ -40,12 +40,11 @@ func scc(g *Graph, w []float64) *Components {
 	of := make([]int32, n)
 	nodes := make([]int32, n)
 	starts := make([]int32, 1, n+1)
-	// index[v] is v's visit order plus one (0: not visited yet). A visited
-	// node is on Tarjan's stack until its component is known: of[v] stays
-	// -1 until then. The stack lives at the end of nodes, growing down:
-	// the nodes of finished components fill it from the front, and the two
-	// together never hold more than n.
-	index := make([]int32, n)
+	// A node's index is its visit order, from 1. Until its component is
+	// known a node is on Tarjan's stack, and of holds -1 minus its index
+	// there; -1 means not visited yet. The stack lives at the end of
+	// nodes, growing down: the nodes of finished components fill it from
+	// the front, and the two together never hold more than n.
 	for v := range of {
 		of[v] = -1
 	}
@@ -58,11 +57,11 @@ func scc(g *Graph, w []float64) *Components {
 	var frames []frame
 	var counter int32
 	for root := range int32(n) {
-		if index[root] != 0 {
+		if of[root] != -1 {
 			continue
 		}
 		counter++
-		index[root] = counter
+		of[root] = -1 - counter
 		stack--
 		nodes[stack] = root
 		frames = append(frames[:0], frame{root, start[root], counter})
@@ -76,30 +75,31 @@ func scc(g *Graph, w []float64) *Components {
 				if w != nil && w[next] == 0 {
 					continue
 				}
-				u := adj[next]
-				if index[u] == 0 {
+				u := of[adj[next]]
+				if u == -1 {
 					break
 				}
-				if of[u] < 0 {
-					low = min(low, index[u])
+				if u < -1 {
+					low = min(low, -1-u)
 				}
 			}
 			if next < end {
 				u := adj[next]
 				top.next, top.low = next+1, low
 				counter++
-				index[u] = counter
+				of[u] = -1 - counter
 				stack--
 				nodes[stack] = u
 				frames = append(frames, frame{u, start[u], counter})
 				continue
 			}
+			index := -1 - of[v] // v is still on the stack
 			frames = frames[:len(frames)-1]
 			if len(frames) > 0 {
 				parent := &frames[len(frames)-1]
 				parent.low = min(parent.low, low)
 			}
-			if low != index[v] {
+			if low != index {
 				continue
 			}
 			k := int32(len(starts) - 1)
