@@ -212,7 +212,7 @@ func (b *statsBuilder) row(key, val value) (row, error) {
 	var f *Func
 	switch {
 	case !seen:
-		f = b.newFuncs.next(b.estimate(len(b.made)))
+		f = b.newFuncs.next(b.moreFuncs)
 		b.named(f, k)
 	case b.rowOf[i] < 0:
 		f = b.made[i] // named already
@@ -285,16 +285,20 @@ func (b *statsBuilder) estimate(done int) int {
 	return done*(len(d.data)-read)/read + 64
 }
 
+// moreFuncs and moreEdges size the next block of functions or edges.
+func (b *statsBuilder) moreFuncs() int { return b.estimate(len(b.made)) }
+func (b *statsBuilder) moreEdges() int { return b.estimate(len(b.p.Edges)) }
+
 // pool hands out values allocated in blocks, so that they are neither
 // allocated one by one nor moved as a slice of them grows: the model
 // points at them.
 type pool[T any] struct{ free []T }
 
-// next returns a zero value, allocating a block of size first if the
-// last one is used up.
-func (p *pool[T]) next(size int) *T {
+// next returns a zero value, allocating a block of size() values first
+// if the last one is used up.
+func (p *pool[T]) next(size func() int) *T {
 	if len(p.free) == 0 {
-		p.free = make([]T, size)
+		p.free = make([]T, size())
 	}
 	v := &p.free[0]
 	p.free = p.free[1:]
@@ -361,7 +365,7 @@ func (b *statsBuilder) caller(key value) (*Func, error) {
 	}
 	i, ok := b.funcs[b.index(k)]
 	if !ok {
-		f := b.newFuncs.next(b.estimate(len(b.made)))
+		f := b.newFuncs.next(b.moreFuncs)
 		b.named(f, k)
 		i = b.add(k, f)
 		b.missing++
@@ -502,7 +506,7 @@ func (b *statsBuilder) callers(r row) error {
 				continue
 			}
 		}
-		ep := b.newEdges.next(b.estimate(len(b.p.Edges)))
+		ep := b.newEdges.next(b.moreEdges)
 		*ep = e
 		if b.merges != nil {
 			b.merges[[2]*Func{e.Caller, e.Callee}] = ep
