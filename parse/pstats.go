@@ -112,12 +112,12 @@ type statsBuilder struct {
 	name string
 	p    *Profile
 
-	funcs    map[funcKey]int32 // index in made by key, with the line zeroed in sampled dumps
-	made     []*Func           // every function in the order met
-	keys     []funcKey         // the key of each of made
-	rowOf    []int32           // the index in p.Funcs of each of made, or -1 while its row is unread
-	files    []uint32          // the interned file of each of p.Funcs
-	byShared []int32           // index in made plus one by the shared number of a key tuple read before
+	funcs    *idTable  // index in made by key, with the line zeroed in sampled dumps
+	made     []*Func   // every function in the order met
+	keys     []funcKey // the key of each of made
+	rowOf    []int32   // the index in p.Funcs of each of made, or -1 while its row is unread
+	files    []uint32  // the interned file of each of p.Funcs
+	byShared []int32   // index in made plus one by the shared number of a key tuple read before
 	newFuncs pool[Func]
 	newEdges pool[Edge]
 	merges   map[[2]*Func]*Edge // sampled dumps: edges of merged rows
@@ -135,7 +135,7 @@ type statsBuilder struct {
 func (b *statsBuilder) start(nfuncs, nedges int) {
 	b.p.Funcs = make([]*Func, 0, nfuncs)
 	b.p.Edges = make([]*Edge, 0, nedges)
-	b.funcs = make(map[funcKey]int32, nfuncs)
+	b.funcs = newIDTable(nfuncs)
 	b.made = make([]*Func, 0, nfuncs)
 	b.keys = make([]funcKey, 0, nfuncs)
 	b.rowOf = make([]int32, 0, nfuncs)
@@ -207,7 +207,7 @@ func (b *statsBuilder) row(key, val value) (row, error) {
 		if k, err = b.key(key); err != nil {
 			return row{}, err
 		}
-		i, seen = b.funcs[b.index(k)]
+		i, seen = b.lookup(k)
 	}
 	var f *Func
 	switch {
@@ -319,10 +319,17 @@ func (b *statsBuilder) index(k funcKey) funcKey {
 	return k
 }
 
+// lookup returns the index in made of the function named k, if any.
+func (b *statsBuilder) lookup(k funcKey) (int32, bool) {
+	k = b.index(k)
+	i := b.funcs.find(hashKey(k), func(i int32) bool { return b.index(b.keys[i]) == k })
+	return i, i >= 0
+}
+
 // add makes f, named by k, a function and returns its index in made.
 func (b *statsBuilder) add(k funcKey, f *Func) int32 {
 	i := int32(len(b.made))
-	b.funcs[b.index(k)] = i
+	b.funcs.add(hashKey(b.index(k)), i)
 	b.made = append(b.made, f)
 	b.keys = append(b.keys, k)
 	b.rowOf = append(b.rowOf, -1)
@@ -363,7 +370,7 @@ func (b *statsBuilder) caller(key value) (*Func, error) {
 	if err != nil {
 		return nil, err
 	}
-	i, ok := b.funcs[b.index(k)]
+	i, ok := b.lookup(k)
 	if !ok {
 		f := b.newFuncs.next(b.moreFuncs)
 		b.named(f, k)
