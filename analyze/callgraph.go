@@ -11,8 +11,7 @@ import (
 // callGraph is a pstats profile with what the detector derives once.
 type callGraph struct {
 	*profileIndex
-	lim   *Limits
-	files []string // per function ID, its file with forward slashes
+	lim *Limits
 
 	// runtime is, per function ID, the estimated share of its calls made
 	// outside module imports: 0 for import machinery and the bodies of
@@ -30,19 +29,16 @@ type callGraph struct {
 func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	p := ix.p
 	n := len(p.Funcs)
-	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n), files: make([]string, n)}
+	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n)}
 	fixed := make([]bool, n)
-	for k := 1; k < len(ix.fileStarts); k++ {
-		first, end := ix.fileStarts[k-1], ix.fileStarts[k]
-		file := slashed(p.Funcs[first].File)
-		for i := first; i < end; i++ {
-			g.files[i] = file
-		}
-	}
+	importlib := false // the file of the function is CPython's frozen import machinery
 	for i, f := range p.Funcs {
+		if i == 0 || f.File != p.Funcs[i-1].File {
+			importlib = strings.HasPrefix(f.File, "<frozen importlib")
+		}
 		g.runtime[i] = 1
 		switch {
-		case strings.HasPrefix(f.File, "<frozen importlib"):
+		case importlib:
 			g.runtime[i], fixed[i] = 0, true
 		case f.Name == "<module>":
 			fixed[i] = true
@@ -55,33 +51,33 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	}
 	// Each other function's share is the mean of its callers' weighted by
 	// their calls, leaving out its calls of itself. Fixed callers are
-	// constants, so edges through them close no cycle: leaving them out
-	// of the graph splits the one huge component that import recursion
+	// constants, so edges through them close no cycle: giving them no
+	// weight splits the one huge component that import recursion
 	// (import → exec → <module> → import) otherwise makes. What is left
-	// is solved exactly, cycles included (see callgraph.Means).
+	// is solved exactly, cycles included (see callgraph.Means), over the
+	// callers' graph itself.
 	m := &callgraph.Means{
-		G:      callgraph.New(n, len(p.Edges)),
-		W:      make([]float64, 0, len(p.Edges)),
+		G:      ix.in,
+		W:      make([]float64, len(ix.in.Adj)),
 		Const:  make([]float64, n),
 		ConstW: make([]float64, n),
 	}
 	for i := range int32(n) {
-		if !fixed[i] {
-			for pos := ix.in.Start[i]; pos < ix.in.Start[i+1]; pos++ {
-				c := ix.in.Adj[pos]
-				w := float64(max(ix.calls[ix.inEdge[pos]], 1))
-				switch {
-				case c == i:
-				case fixed[c]:
-					m.Const[i] += w * g.runtime[c]
-					m.ConstW[i] += w
-				default:
-					m.G.Edge(int(c))
-					m.W = append(m.W, w)
-				}
+		if fixed[i] {
+			continue
+		}
+		for pos := ix.in.Start[i]; pos < ix.in.Start[i+1]; pos++ {
+			c := ix.in.Adj[pos]
+			w := float64(max(ix.calls[ix.inEdge[pos]], 1))
+			switch {
+			case c == i:
+			case fixed[c]:
+				m.Const[i] += w * g.runtime[c]
+				m.ConstW[i] += w
+			default:
+				m.W[pos] = w
 			}
 		}
-		m.G.EndNode()
 	}
 	m.Solve(g.runtime)
 	return g

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"path"
 	"slices"
 	"strings"
 )
@@ -120,12 +121,27 @@ func matchAny(fss []Frames, file, name string) bool {
 // buildIndex finds the patterns whose Build names a function without
 // trying every pattern on every function, which cost a quarter of Setup on
 // a 17,000-function dump. It maps each catalogued name to the patterns
-// holding it, under the key a matching function's name yields: a Python
-// name by its last dotted part (Python 3.12+ qualifies names), a built-in
-// or Go name whole.
+// holding it, under the key a matching function's name yields, in two
+// tables: Go names (Frames without a File), whole, match in any file;
+// Python names, by their last dotted part (Python 3.12+ qualifies names),
+// and built-in names, whole, match only in a file their Frames name, which
+// most files of a dump are not, so most functions are looked up in the
+// first table alone.
 type buildIndex struct {
 	catalog []Pattern
-	keys    map[string][]int // key → indexes into catalog, ascending
+	named   keyTable // Frames with no File
+	filed   keyTable // Frames with a File: "~" or a path suffix
+
+	// bases holds the last path element of every File of filed's Frames:
+	// a file whose own last element is not among them is none of those
+	// Frames' files (see forFile).
+	bases map[string]bool
+}
+
+// keyTable maps keys to the catalog's indexes of the patterns holding
+// them, ascending.
+type keyTable struct {
+	keys map[string][]int
 
 	// lengths[b] has bit n set when some key n bytes long (n < 64) ends
 	// in byte b: most names fail that test, which is cheaper than hashing
@@ -133,60 +149,92 @@ type buildIndex struct {
 	lengths [256]uint64
 }
 
-// mayBeKey reports whether s can be a key: false only when none is as
-// long and ends the same way. Names of 64 bytes or more are always looked
-// up.
-func (ix *buildIndex) mayBeKey(s string) bool {
-	n := len(s)
-	return n >= 64 || n > 0 && ix.lengths[s[n-1]]&(1<<n) != 0
+func (t *keyTable) add(key string, pattern int) {
+	if t.keys == nil {
+		t.keys = map[string][]int{}
+	}
+	if ks := t.keys[key]; len(ks) == 0 || ks[len(ks)-1] != pattern {
+		t.keys[key] = append(ks, pattern)
+	}
+	if len(key) > 0 && len(key) < 64 {
+		t.lengths[key[len(key)-1]] |= 1 << len(key)
+	}
+}
+
+// lookup appends to found the patterns under key. It hashes key only
+// when some key is as long and ends the same way; keys of 64 bytes or
+// more are always looked up.
+func (t *keyTable) lookup(found []int, key string) []int {
+	n := len(key)
+	if n >= 64 || n > 0 && t.lengths[key[n-1]]&(1<<n) != 0 {
+		return append(found, t.keys[key]...)
+	}
+	return found
 }
 
 func newBuildIndex(catalog []Pattern) *buildIndex {
-	ix := &buildIndex{catalog: catalog, keys: map[string][]int{}}
+	ix := &buildIndex{catalog: catalog, bases: map[string]bool{}}
 	for i, pat := range catalog {
 		for _, fs := range pat.Build {
 			for _, n := range fs.Names {
-				key := n
-				if fs.File != "" && fs.File != "~" {
-					key = lastDotted(n)
+				switch fs.File {
+				case "":
+					ix.named.add(n, i)
+				case "~":
+					ix.filed.add(n, i)
+				default:
+					ix.filed.add(lastDotted(n), i)
 				}
-				if ks := ix.keys[key]; len(ks) == 0 || ks[len(ks)-1] != i {
-					ix.keys[key] = append(ks, i)
-				}
-				if len(key) > 0 && len(key) < 64 {
-					ix.lengths[key[len(key)-1]] |= 1 << len(key)
-				}
+			}
+			if fs.File != "" {
+				ix.bases[path.Base(fs.File)] = true
 			}
 		}
 	}
 	return ix
 }
 
+// fileIndex is a buildIndex for the functions of one file.
+type fileIndex struct {
+	*buildIndex
+	file  string
+	filed bool // some Frames with a File may name file
+}
+
+// forFile returns the index for the functions of file, which has forward
+// slashes. Frames with a File match file only if file is "~" (for "~") or
+// ends in that path suffix, whose last path element is then file's own.
+func (ix *buildIndex) forFile(file string) fileIndex {
+	return fileIndex{ix, file, ix.bases[path.Base(file)]}
+}
+
 // patterns returns the indexes of the patterns whose Build names the
-// function, ascending; file has forward slashes. The keys looked up cover
-// every way Frames.match accepts a name: the whole name (built-ins, Go,
-// unqualified Python), its last dotted part (qualified Python), and each
-// prefix followed by ".func" (Go closures). Each pattern found is then
-// checked with matchAny, so the result is exactly the patterns that match.
-func (ix *buildIndex) patterns(file, name string) []int {
+// function called name in the index's file, ascending. The keys looked up
+// cover every way Frames.match accepts a name: the whole name (built-ins,
+// Go, unqualified Python), its last dotted part (qualified Python), and
+// each prefix followed by ".func" (Go closures). Each pattern found is
+// then checked with matchAny, so the result is exactly the patterns that
+// match.
+func (fx fileIndex) patterns(name string) []int {
 	var found []int
-	add := func(key string) {
-		if ix.mayBeKey(key) {
-			found = append(found, ix.keys[key]...)
-		}
-	}
-	add(name)
 	// A name without a dot (most, before Python 3.12 qualified them) is
 	// its own last dotted part and holds no ".func": one fast scan for a
 	// dot spares the two slower ones.
-	if strings.IndexByte(name, '.') >= 0 {
-		add(lastDotted(name))
+	dotted := strings.IndexByte(name, '.') >= 0
+	if fx.filed {
+		found = fx.buildIndex.filed.lookup(found, name)
+		if dotted {
+			found = fx.buildIndex.filed.lookup(found, lastDotted(name))
+		}
+	}
+	found = fx.named.lookup(found, name)
+	if dotted {
 		for i := 0; ; {
 			j := strings.Index(name[i:], ".func")
 			if j < 0 {
 				break
 			}
-			add(name[:i+j])
+			found = fx.named.lookup(found, name[:i+j])
 			i += j + 1
 		}
 	}
@@ -195,7 +243,7 @@ func (ix *buildIndex) patterns(file, name string) []int {
 	}
 	slices.Sort(found)
 	found = slices.Compact(found)
-	return slices.DeleteFunc(found, func(i int) bool { return !matchAny(ix.catalog[i].Build, file, name) })
+	return slices.DeleteFunc(found, func(i int) bool { return !matchAny(fx.catalog[i].Build, fx.file, name) })
 }
 
 // lastDotted is the part of name after its last dot, or all of it.

@@ -59,7 +59,7 @@ func TestBuildIndex(t *testing.T) {
 				want = append(want, i)
 			}
 		}
-		if got := ix.patterns(c.file, c.name); !slices.Equal(got, want) {
+		if got := ix.forFile(c.file).patterns(c.name); !slices.Equal(got, want) {
 			t.Errorf("patterns(%q, %q) = %v, want %v", c.file, c.name, got, want)
 		}
 	}

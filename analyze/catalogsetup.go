@@ -14,13 +14,16 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 	index := newBuildIndex(catalog)
 	patterns := map[int][]int{} // by function ID, the patterns whose Build names it, for the few named
 	builds := make([][]*parse.Func, len(catalog))
-	for _, f := range g.p.Funcs {
-		is := index.patterns(g.files[f.ID], f.Name)
-		if len(is) > 0 {
-			patterns[f.ID] = is
-		}
-		for _, i := range is {
-			builds[i] = append(builds[i], f)
+	for fs := range g.byFile() {
+		fx := index.forFile(slashed(fs[0].File))
+		for _, f := range fs {
+			is := fx.patterns(f.Name)
+			if len(is) > 0 {
+				patterns[f.ID] = is
+			}
+			for _, i := range is {
+				builds[i] = append(builds[i], f)
+			}
 		}
 	}
 	var out []candidate

@@ -68,8 +68,12 @@ func stackSetup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
 	pat := make([]*Pattern, len(p.Funcs))
 	profiler := make([]bool, len(p.Funcs))
 	index := newBuildIndex(catalog)
+	var fx fileIndex
 	for i, f := range p.Funcs {
-		if js := index.patterns(slashed(f.File), f.Name); len(js) > 0 {
+		if i == 0 || f.File != p.Funcs[i-1].File {
+			fx = index.forFile(slashed(f.File))
+		}
+		if js := fx.patterns(f.Name); len(js) > 0 {
 			pat[i] = &catalog[js[0]]
 		}
 		profiler[i] = isProfiler(f)

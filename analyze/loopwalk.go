@@ -14,8 +14,13 @@ import (
 // profile module's "" and yappi's "__builtin__" or bare module name, all
 // with line 0.
 func cFunc(f *parse.Func) bool {
-	return f.File == "~" || f.Line == 0 && (f.File == "" || f.File == "__builtin__" ||
-		!strings.ContainsAny(f.File, `/\.<`))
+	return f.File == "~" || f.Line == 0 && cFile(f.File)
+}
+
+// cFile reports whether file may hold C functions (cFunc): the scans that
+// go file by file pass the others' functions without reading them.
+func cFile(file string) bool {
+	return file == "~" || file == "" || file == "__builtin__" || !strings.ContainsAny(file, `/\.<`)
 }
 
 // cName spells a C function as cProfile does, turning yappi's module
@@ -137,27 +142,33 @@ var awaitedResults = map[string][]string{
 
 // awaitFile is what a file says about whether calling its functions
 // marks the caller as a coroutine (see step 2 at the top of this file). It
-// is read once per file: the scan asks it of every function.
+// is read once per file: the scan asks it of every function, and skips
+// the files where the answer is no for all (none).
 type awaitFile struct {
 	trap    bool   // trio's traps: every function awaits
 	asyncio string // the base name of a file in asyncio; "" for others
+	c       bool   // the file may hold C functions (cFunc)
 }
 
 func awaitFileOf(file string) awaitFile {
+	c := cFile(file)
 	switch fp := splitPath(file); {
 	case fp.in("trio/_core", "_traps.py"):
-		return awaitFile{trap: true}
+		return awaitFile{trap: true, c: c}
 	case fp.in("asyncio", ""):
-		return awaitFile{asyncio: path.Base(slashed(file))}
+		return awaitFile{asyncio: path.Base(slashed(file)), c: c}
 	}
-	return awaitFile{}
+	return awaitFile{c: c}
 }
+
+// none reports whether no call of a function in the file marks its caller.
+func (a awaitFile) none() bool { return !a.trap && a.asyncio == "" && !a.c }
 
 // awaits reports whether a call of f, in the file a describes, marks its
 // caller as a coroutine.
 func (a awaitFile) awaits(f *parse.Func) bool {
 	switch {
-	case cFunc(f):
+	case a.c && cFunc(f):
 		return strings.Contains(f.Name, "of 'uvloop.loop.Loop' objects>") &&
 			(strings.HasPrefix(f.Name, "<method 'create_future' ") || strings.HasPrefix(f.Name, "<method 'run_in_executor' "))
 	case a.trap:
@@ -259,6 +270,9 @@ func (w *loopWalk) findAwaiting() {
 	}
 	for fs := range w.ix.byFile() {
 		file := awaitFileOf(fs[0].File)
+		if file.none() {
+			continue
+		}
 		for _, f := range fs {
 			if file.awaits(f) {
 				for _, e := range f.In {

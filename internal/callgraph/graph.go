@@ -7,7 +7,6 @@ package callgraph
 
 import (
 	"math"
-	"slices"
 )
 
 // MaxNodes is the most nodes a Graph holds: IDs are int32 to halve the
@@ -49,21 +48,24 @@ func (g *Graph) Transpose() (t *Graph, at []int32) {
 	// Locals, not fields through g and t: the loops then keep them in
 	// registers instead of reloading them on every edge.
 	start, adj := g.Start, g.Adj
-	tStart, tAdj := make([]int32, n+1), make([]int32, len(adj))
+	// Each node's predecessors are counted two places on, so that after
+	// the running sum tStart[w+1] is where w's predecessors begin: the
+	// fill moves it on to where they end, where w+1's begin.
+	tStart, tAdj := make([]int32, n+2), make([]int32, len(adj))
 	at = make([]int32, len(adj))
 	for _, w := range adj {
-		tStart[w+1]++
+		tStart[w+2]++
 	}
 	for v := range n {
 		tStart[v+1] += tStart[v]
 	}
-	next := slices.Clone(tStart[:n])
 	for v := range n {
 		for i := start[v]; i < start[v+1]; i++ {
 			w := adj[i]
-			tAdj[next[w]], at[next[w]] = int32(v), i
-			next[w]++
+			tAdj[tStart[w+1]], at[tStart[w+1]] = int32(v), i
+			tStart[w+1]++
 		}
 	}
+	tStart = tStart[:n+1]
 	return &Graph{Start: tStart, Adj: tAdj}, at
 }

@@ -4,7 +4,9 @@ package callgraph
 // the weighted mean of its inputs' values, some of which are other nodes
 // (the edges of G, with weights W) and some constants. Const[v] is the sum
 // of weight × value over v's constant inputs and ConstW[v] the sum of their
-// weights. All weights are non-negative. gprof-style apportioning has this
+// weights. All weights are non-negative; an edge of weight zero counts for
+// nothing and ties no cycle, so a caller can pass a graph some of whose
+// edges do not take part. gprof-style apportioning has this
 // shape: a function's share is the call-weighted mean of its callers'.
 type Means struct {
 	G      *Graph    // G.Succ(v): the nodes v takes the mean of
@@ -38,7 +40,7 @@ const DefaultBudget = 1 << 24
 // members are given one common value, the one that balances their
 // combined inputs, and the eliminated members are solved exactly from it.
 func (m *Means) Solve(x []float64) {
-	c := SCC(m.G)
+	c := scc(m.G, m.W)
 	s := newSolver(m, x)
 	for k := range c.Len() {
 		members := c.Members(k)
@@ -139,7 +141,7 @@ func (s *solver) single(v int32) {
 	m := s.m
 	num, den := m.Const[v], m.ConstW[v]
 	for i := m.G.Start[v]; i < m.G.Start[v+1]; i++ {
-		if j := m.G.Adj[i]; j != v {
+		if j := m.G.Adj[i]; j != v && m.W[i] != 0 {
 			num += m.W[i] * s.x[j]
 			den += m.W[i]
 		}

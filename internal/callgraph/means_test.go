@@ -3,6 +3,7 @@ package callgraph
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -248,6 +249,41 @@ func TestFillQueue(t *testing.T) {
 		}
 		if len(q.heap) != 0 {
 			t.Fatalf("%d left after %d pops", len(q.heap), n)
+		}
+	}
+}
+
+// TestMeansZeroWeights gives a third of the edges weight zero: the
+// solution is bit for bit the one of the graph without them, for an edge
+// of weight zero ties no cycle and adds nothing to a mean.
+func TestMeansZeroWeights(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for trial := range 400 {
+		n := 1 + r.IntN(30)
+		m := randomMeans(r, n)
+		for e := range m.W {
+			if r.IntN(3) == 0 {
+				m.W[e] = 0
+			}
+		}
+		without := &Means{G: New(n, len(m.W)), Const: m.Const, ConstW: m.ConstW}
+		for v := range n {
+			for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
+				if m.W[e] != 0 {
+					without.G.Edge(int(m.G.Adj[e]))
+					without.W = append(without.W, m.W[e])
+				}
+			}
+			without.G.EndNode()
+		}
+		x, want := make([]float64, n), make([]float64, n)
+		for v := range x {
+			x[v], want[v] = 1, 1
+		}
+		m.Solve(x)
+		without.Solve(want)
+		if !slices.Equal(x, want) {
+			t.Fatalf("trial %d: %v, want %v", trial, x, want)
 		}
 	}
 }

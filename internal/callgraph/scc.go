@@ -29,19 +29,22 @@ func (c *Components) Size(k int) int { return int(c.Start[k+1] - c.Start[k]) }
 // chain of millions of functions costs memory proportional to its length,
 // never a goroutine stack overflow. Roots are tried in node order and edges
 // in the order given, so the result is deterministic.
-func SCC(g *Graph) *Components {
+func SCC(g *Graph) *Components { return scc(g, nil) }
+
+// scc is SCC over the edges of g whose weight in w, parallel to g.Adj, is
+// not zero; over all of them when w is nil.
+func scc(g *Graph, w []float64) *Components {
 	n := g.Len()
 	// Locals, not fields through g and c: the loop keeps them in registers.
 	start, adj := g.Start, g.Adj
 	of := make([]int32, n)
 	nodes := make([]int32, n)
 	starts := make([]int32, 1, n+1)
-	// index[v] is v's visit order plus one (0: not visited yet). A visited
-	// node is on Tarjan's stack until its component is known: of[v] stays
-	// -1 until then. The stack lives at the end of nodes, growing down:
-	// the nodes of finished components fill it from the front, and the two
-	// together never hold more than n.
-	index := make([]int32, n)
+	// A node's index is its visit order, from 1. Until its component is
+	// known a node is on Tarjan's stack, and of holds -1 minus its index
+	// there; -1 means not visited yet. The stack lives at the end of
+	// nodes, growing down: the nodes of finished components fill it from
+	// the front, and the two together never hold more than n.
 	for v := range of {
 		of[v] = -1
 	}
@@ -54,11 +57,11 @@ func SCC(g *Graph) *Components {
 	var frames []frame
 	var counter int32
 	for root := range int32(n) {
-		if index[root] != 0 {
+		if of[root] != -1 {
 			continue
 		}
 		counter++
-		index[root] = counter
+		of[root] = -1 - counter
 		stack--
 		nodes[stack] = root
 		frames = append(frames[:0], frame{root, start[root], counter})
@@ -69,40 +72,44 @@ func SCC(g *Graph) *Components {
 			v, low, end := top.v, top.low, start[top.v+1]
 			next := top.next
 			for ; next < end; next++ {
-				w := adj[next]
-				if index[w] == 0 {
+				if w != nil && w[next] == 0 {
+					continue
+				}
+				u := of[adj[next]]
+				if u == -1 {
 					break
 				}
-				if of[w] < 0 {
-					low = min(low, index[w])
+				if u < -1 {
+					low = min(low, -1-u)
 				}
 			}
 			if next < end {
-				w := adj[next]
+				u := adj[next]
 				top.next, top.low = next+1, low
 				counter++
-				index[w] = counter
+				of[u] = -1 - counter
 				stack--
-				nodes[stack] = w
-				frames = append(frames, frame{w, start[w], counter})
+				nodes[stack] = u
+				frames = append(frames, frame{u, start[u], counter})
 				continue
 			}
+			index := -1 - of[v] // v is still on the stack
 			frames = frames[:len(frames)-1]
 			if len(frames) > 0 {
 				parent := &frames[len(frames)-1]
 				parent.low = min(parent.low, low)
 			}
-			if low != index[v] {
+			if low != index {
 				continue
 			}
 			k := int32(len(starts) - 1)
 			for {
-				w := nodes[stack]
+				u := nodes[stack]
 				stack++
-				of[w] = k
-				nodes[done] = w
+				of[u] = k
+				nodes[done] = u
 				done++
-				if w == v {
+				if u == v {
 					break
 				}
 			}
