@@ -18,10 +18,13 @@ type CacheSize struct {
 // directly: the lookups f's calls are the misses of. It is 0 when f is not
 // reached through the cache (Environment.from_string has none).
 func (g *callGraph) lookups(pat *Pattern, f *parse.Func) int64 {
-	isLookup := func(c *parse.Func) bool { return matchAny(pat.Lookup, slashed(c.File), c.Name) }
+	isLookup := func(id int32) bool {
+		c := g.p.Funcs[id]
+		return matchAny(pat.Lookup, slashed(c.File), c.Name)
+	}
 	var n int64
 	for _, e := range f.In {
-		if isLookup(e.Caller) {
+		if isLookup(int32(e.Caller.ID)) {
 			calls, _ := g.entry(e.Caller, isLookup)
 			n += calls
 		}

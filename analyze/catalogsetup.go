@@ -29,7 +29,7 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 	var out []candidate
 	for i := range catalog {
 		pat := &catalog[i]
-		isBuild := func(f *parse.Func) bool { return slices.Contains(patterns[f.ID], i) }
+		isBuild := func(id int32) bool { return slices.Contains(patterns[int(id)], i) }
 		var roots []root
 		for _, f := range builds[i] {
 			n, cost := g.entry(f, isBuild)

@@ -271,7 +271,7 @@ func (g *callGraph) shapeCandidates() []candidate {
 		if f.Synthetic || f.Primitive < g.lim.MinCalls || g.origins[f.ID] == location.Native {
 			continue
 		}
-		n, cost := g.entry(f, func(*parse.Func) bool { return false })
+		n, cost := g.entry(f, nil)
 		if n < g.lim.MinCalls || !g.worthShape(n, cost, min(g.lim.MinPerCall, g.lim.MinBuildPerCall)) {
 			continue
 		}
