@@ -3,6 +3,7 @@ package parse
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"strconv"
@@ -181,7 +182,9 @@ type decoder struct {
 	sharedBase []uint32 // arena offset of each flagged container (see slotted)
 	wide       []byte   // numbers that fit neither x nor the input's bytes, 8 bytes each
 	strs       []string
-	ids        map[string]uint32
+	texts      *idTable          // index in strs by text
+	aliases    map[string]uint32 // index in strs by invalid UTF-8 bytes that decoded to it
+	seed       maphash.Seed
 	table      []uint32 // Python 2 interned strings, for R
 
 	layout int // index in codeLayouts once a code object decoded, else -1
@@ -241,7 +244,8 @@ func decoderFor(data []byte, arena, stack int) *decoder {
 		refs:       make([]value, 0, len(data)/20),
 		sharedBase: make([]uint32, 0, len(data)/32),
 		strs:       make([]string, 0, strs),
-		ids:        make(map[string]uint32, strs),
+		texts:      newIDTable(strs),
+		seed:       maphash.MakeSeed(),
 		layout:     -1,
 	}
 }
@@ -306,14 +310,17 @@ func (d *decoder) count(size int, what string) (int, error) {
 // or, for Python 2 byte strings, is taken as Latin-1. Equal texts get equal
 // indexes, so indexes can stand for the text in keys.
 func (d *decoder) intern(b []byte, latin1 bool) uint32 {
-	if id, ok := d.ids[string(b)]; ok {
+	h := uint32(maphash.Bytes(d.seed, b))
+	if id := d.texts.find(h, func(id int32) bool { return d.strs[id] == string(b) }); id >= 0 {
+		return uint32(id)
+	}
+	if id, ok := d.aliases[string(b)]; ok {
 		return id
 	}
 	id := uint32(len(d.strs))
 	if utf8.Valid(b) {
-		s := string(b) // the text and its key share one allocation
-		d.strs = append(d.strs, s)
-		d.ids[s] = id
+		d.strs = append(d.strs, string(b))
+		d.texts.add(h, int32(id))
 		return id
 	}
 	var s string
@@ -326,14 +333,18 @@ func (d *decoder) intern(b []byte, latin1 bool) uint32 {
 	} else {
 		s = strings.ToValidUTF8(string(b), "\uFFFD")
 	}
-	if prev, ok := d.ids[s]; ok {
+	h = uint32(maphash.String(d.seed, s))
+	if prev := d.texts.find(h, func(id int32) bool { return d.strs[id] == s }); prev >= 0 {
 		// Other bytes decoded to the same text: one text, one index.
-		id = prev
+		id = uint32(prev)
 	} else {
 		d.strs = append(d.strs, s)
-		d.ids[s] = id
+		d.texts.add(h, int32(id))
 	}
-	d.ids[string(b)] = id
+	if d.aliases == nil {
+		d.aliases = make(map[string]uint32)
+	}
+	d.aliases[string(b)] = id
 	return id
 }
 
@@ -418,7 +429,7 @@ func (d *decoder) decode() (value, error) {
 	// does the string index unless a byte string needs interning later.
 	d.refs, d.stack, d.table = nil, nil, nil
 	if !d.bytes {
-		d.ids = nil
+		d.texts, d.aliases = nil, nil
 	}
 	return v, nil
 }

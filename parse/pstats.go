@@ -112,12 +112,12 @@ type statsBuilder struct {
 	name string
 	p    *Profile
 
-	funcs    map[funcKey]int32 // index in made by key, with the line zeroed in sampled dumps
-	made     []*Func           // every function in the order met
-	keys     []funcKey         // the key of each of made
-	rowOf    []int32           // the index in p.Funcs of each of made, or -1 while its row is unread
-	files    []uint32          // the interned file of each of p.Funcs
-	byShared []int32           // index in made plus one by the shared number of a key tuple read before
+	funcs    *idTable  // index in made by key, with the line zeroed in sampled dumps
+	made     []*Func   // every function in the order met
+	keys     []funcKey // the key of each of made
+	rowOf    []int32   // the index in p.Funcs of each of made, or -1 while its row is unread
+	files    []uint32  // the interned file of each of p.Funcs
+	byShared []int32   // index in made plus one by the shared number of a key tuple read before
 	newFuncs pool[Func]
 	newEdges pool[Edge]
 	merges   map[[2]*Func]*Edge // sampled dumps: edges of merged rows
@@ -135,7 +135,7 @@ type statsBuilder struct {
 func (b *statsBuilder) start(nfuncs, nedges int) {
 	b.p.Funcs = make([]*Func, 0, nfuncs)
 	b.p.Edges = make([]*Edge, 0, nedges)
-	b.funcs = make(map[funcKey]int32, nfuncs)
+	b.funcs = newIDTable(nfuncs)
 	b.made = make([]*Func, 0, nfuncs)
 	b.keys = make([]funcKey, 0, nfuncs)
 	b.rowOf = make([]int32, 0, nfuncs)
@@ -207,12 +207,12 @@ func (b *statsBuilder) row(key, val value) (row, error) {
 		if k, err = b.key(key); err != nil {
 			return row{}, err
 		}
-		i, seen = b.funcs[b.index(k)]
+		i, seen = b.lookup(k)
 	}
 	var f *Func
 	switch {
 	case !seen:
-		f = b.newFuncs.next(b.estimate(len(b.made)))
+		f = b.newFuncs.next(b.moreFuncs)
 		b.named(f, k)
 	case b.rowOf[i] < 0:
 		f = b.made[i] // named already
@@ -285,16 +285,20 @@ func (b *statsBuilder) estimate(done int) int {
 	return done*(len(d.data)-read)/read + 64
 }
 
+// moreFuncs and moreEdges size the next block of functions or edges.
+func (b *statsBuilder) moreFuncs() int { return b.estimate(len(b.made)) }
+func (b *statsBuilder) moreEdges() int { return b.estimate(len(b.p.Edges)) }
+
 // pool hands out values allocated in blocks, so that they are neither
 // allocated one by one nor moved as a slice of them grows: the model
 // points at them.
 type pool[T any] struct{ free []T }
 
-// next returns a zero value, allocating a block of size first if the
-// last one is used up.
-func (p *pool[T]) next(size int) *T {
+// next returns a zero value, allocating a block of size() values first
+// if the last one is used up.
+func (p *pool[T]) next(size func() int) *T {
 	if len(p.free) == 0 {
-		p.free = make([]T, size)
+		p.free = make([]T, size())
 	}
 	v := &p.free[0]
 	p.free = p.free[1:]
@@ -315,10 +319,17 @@ func (b *statsBuilder) index(k funcKey) funcKey {
 	return k
 }
 
+// lookup returns the index in made of the function named k, if any.
+func (b *statsBuilder) lookup(k funcKey) (int32, bool) {
+	k = b.index(k)
+	i := b.funcs.find(hashKey(k), func(i int32) bool { return b.index(b.keys[i]) == k })
+	return i, i >= 0
+}
+
 // add makes f, named by k, a function and returns its index in made.
 func (b *statsBuilder) add(k funcKey, f *Func) int32 {
 	i := int32(len(b.made))
-	b.funcs[b.index(k)] = i
+	b.funcs.add(hashKey(b.index(k)), i)
 	b.made = append(b.made, f)
 	b.keys = append(b.keys, k)
 	b.rowOf = append(b.rowOf, -1)
@@ -359,9 +370,9 @@ func (b *statsBuilder) caller(key value) (*Func, error) {
 	if err != nil {
 		return nil, err
 	}
-	i, ok := b.funcs[b.index(k)]
+	i, ok := b.lookup(k)
 	if !ok {
-		f := b.newFuncs.next(b.estimate(len(b.made)))
+		f := b.newFuncs.next(b.moreFuncs)
 		b.named(f, k)
 		i = b.add(k, f)
 		b.missing++
@@ -502,7 +513,7 @@ func (b *statsBuilder) callers(r row) error {
 				continue
 			}
 		}
-		ep := b.newEdges.next(b.estimate(len(b.p.Edges)))
+		ep := b.newEdges.next(b.moreEdges)
 		*ep = e
 		if b.merges != nil {
 			b.merges[[2]*Func{e.Caller, e.Callee}] = ep
