@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"math"
 	"path"
 	"slices"
 	"strings"
@@ -143,6 +144,11 @@ type buildIndex struct {
 type keyTable struct {
 	keys map[string][]int
 
+	// shortest is the length of the shortest key: a shorter name, or
+	// any part of it, is none, and its bytes need not be read (most
+	// Python names are shorter than any Go name).
+	shortest int
+
 	// lengths[b] has bit n set when some key n bytes long (n < 64) ends
 	// in byte b: most names fail that test, which is cheaper than hashing
 	// them for the map.
@@ -153,6 +159,7 @@ func (t *keyTable) add(key string, pattern int) {
 	if t.keys == nil {
 		t.keys = map[string][]int{}
 	}
+	t.shortest = min(t.shortest, len(key))
 	if ks := t.keys[key]; len(ks) == 0 || ks[len(ks)-1] != pattern {
 		t.keys[key] = append(ks, pattern)
 	}
@@ -174,6 +181,7 @@ func (t *keyTable) lookup(found []int, key string) []int {
 
 func newBuildIndex(catalog []Pattern) *buildIndex {
 	ix := &buildIndex{catalog: catalog, bases: map[string]bool{}}
+	ix.named.shortest, ix.filed.shortest = math.MaxInt, math.MaxInt // no keys yet
 	for i, pat := range catalog {
 		for _, fs := range pat.Build {
 			for _, n := range fs.Names {
@@ -218,17 +226,16 @@ func (ix *buildIndex) forFile(file string) fileIndex {
 func (fx fileIndex) patterns(name string) []int {
 	var found []int
 	// A name without a dot (most, before Python 3.12 qualified them) is
-	// its own last dotted part and holds no ".func": one fast scan for a
-	// dot spares the two slower ones.
-	dotted := strings.IndexByte(name, '.') >= 0
+	// its own last dotted part: one fast scan for a dot spares a slower
+	// one.
 	if fx.filed {
 		found = fx.buildIndex.filed.lookup(found, name)
-		if dotted {
+		if strings.IndexByte(name, '.') >= 0 {
 			found = fx.buildIndex.filed.lookup(found, lastDotted(name))
 		}
 	}
-	found = fx.named.lookup(found, name)
-	if dotted {
+	if len(name) >= fx.named.shortest {
+		found = fx.named.lookup(found, name)
 		for i := 0; ; {
 			j := strings.Index(name[i:], ".func")
 			if j < 0 {
