@@ -97,6 +97,7 @@ func (g *callGraph) otherSites(f, site *parse.Func) (sites []Fact, more int) {
 // while each holds at least a quarter of f's cost.
 func (g *callGraph) heaviestDescent(f *parse.Func) []*parse.Func {
 	in := g.private(f)
+	defer g.release(in)
 	var out []*parse.Func
 	seen := map[*parse.Func]bool{f: true}
 	for cur := f; len(out) < 6; {

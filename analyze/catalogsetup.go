@@ -27,6 +27,7 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 		}
 	}
 	var out []candidate
+	var below *reach // what the outer roots of a pattern so far reach
 	for i := range catalog {
 		pat := &catalog[i]
 		isBuild := func(id int32) bool { return slices.Contains(patterns[int(id)], i) }
@@ -40,9 +41,15 @@ func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
 		// Drop roots that run inside a costlier root (yacc calls
 		// lr_parse_table through a class the catalog does not name), then
 		// group the rest by call site: one finding per place to fix.
+		if len(roots) == 0 {
+			continue
+		}
 		slices.SortStableFunc(roots, func(a, b root) int { return cmp.Compare(b.cost, a.cost) })
 		var outer []root
-		below := g.newReach() // what the outer roots so far reach
+		if below == nil {
+			below = g.newReach()
+		}
+		below.reset()
 		for i, r := range roots {
 			if below.has(r.f) {
 				continue

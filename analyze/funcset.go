@@ -16,8 +16,23 @@ type funcSet struct {
 	members []*parse.Func
 }
 
+// newFuncSet returns an empty set, one released before if there is one:
+// the setup search measures dozens of subtrees, each a set as long as
+// the profile's functions.
 func (ix *profileIndex) newFuncSet() *funcSet {
+	if n := len(ix.spareSets); n > 0 {
+		s := ix.spareSets[n-1]
+		ix.spareSets = ix.spareSets[:n-1]
+		return s
+	}
 	return &funcSet{in: make([]bool, len(ix.p.Funcs))}
+}
+
+// release empties s for a later newFuncSet; s is not used after.
+func (ix *profileIndex) release(s *funcSet) {
+	clear(s.in)
+	s.members = s.members[:0]
+	ix.spareSets = append(ix.spareSets, s)
 }
 
 // add puts f in the set and reports whether it was new.

@@ -36,6 +36,9 @@ type profileIndex struct {
 	inEdge []int32               // for each position in in.Adj, the edge's position in out.Adj
 	cycles *callgraph.Components // recursive cycles: the components of out
 	dag    *callgraph.Graph      // out condensed: one node per cycle
+
+	spareSets []*funcSet // released sets, for newFuncSet to reuse
+	spare     *reach     // reachesAny's set, reused from call to call
 }
 
 func newProfileIndex(p *parse.Profile) *profileIndex {
@@ -118,6 +121,9 @@ func (ix *profileIndex) newReach() *reach {
 	return &reach{ix: ix, seen: make([]bool, ix.cycles.Len())}
 }
 
+// reset empties r for another set of functions.
+func (r *reach) reset() { clear(r.seen) }
+
 // add marks f's cycle and every cycle it reaches, leaving out those
 // numbered below floor: nothing there leads back to a cycle numbered
 // floor or above (see callgraph.Condense), so a set built with the lowest
@@ -152,7 +158,8 @@ func (r *reach) has(f *parse.Func) bool { return r.seen[r.ix.cycleOf(f)] }
 func (ix *profileIndex) cycleOf(f *parse.Func) int32 { return ix.cycles.Of[f.ID] }
 
 // reachesAny returns what f reaches, as far as needed to tell for each of
-// targets (nil ones left out) whether f reaches it.
+// targets (nil ones left out) whether f reaches it. The set is the same
+// one each call, valid until the next.
 func (ix *profileIndex) reachesAny(f *parse.Func, targets []*parse.Func) *reach {
 	floor := int32(math.MaxInt32)
 	for _, t := range targets {
@@ -160,7 +167,11 @@ func (ix *profileIndex) reachesAny(f *parse.Func, targets []*parse.Func) *reach 
 			floor = min(floor, ix.cycleOf(t))
 		}
 	}
-	r := ix.newReach()
+	if ix.spare == nil {
+		ix.spare = ix.newReach()
+	}
+	r := ix.spare
+	r.reset()
 	r.add(f, floor)
 	return r
 }

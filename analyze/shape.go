@@ -43,7 +43,9 @@ func (g *callGraph) repeatsPer(f *parse.Func, n int64, cut ...*parse.Func) repea
 	if r.n <= 0 {
 		return r
 	}
-	return g.measure(r, g.private(f, cut...), cut)
+	set := g.private(f, cut...)
+	defer g.release(set)
+	return g.measure(r, set, cut)
 }
 
 // measure fills in r, f's recursion, from set, the private subtree of f
@@ -150,6 +152,7 @@ func (g *callGraph) shapeRepeats(f *parse.Func) repeat {
 		}
 		return false
 	})
+	defer g.release(set)
 	if !complete {
 		return r
 	}
@@ -214,6 +217,7 @@ func (g *callGraph) identicalBound(n int64) (most int, ok bool) {
 // tried.
 func (g *callGraph) steadyPerCaller(f *parse.Func) bool {
 	inside := g.private(f)
+	defer g.release(inside)
 	for _, e := range f.In {
 		n := edgeCalls(e)
 		if inside.has(e.Caller) || n < g.lim.MinCalls || n >= f.Primitive || f.Primitive%n != 0 {
