@@ -7,8 +7,10 @@ package parse
 // and values on each, where this table probes one array of 8-byte slots
 // and compares things only when their hashes match.
 //
-// A slot holds hash<<32 | ID+1, or 0 if free. The table keeps at least
-// half its slots free, so that probe runs stay short.
+// A slot holds hash<<32 | ID+1, or 0 if free. The table keeps a quarter
+// of its slots free, so that probe runs stay short, and grows no larger
+// than that, as the slots of a large dump's table outgrow the processor's
+// nearer caches: most searches miss, and each waits for a slot's memory.
 type idTable struct {
 	slots []uint64
 	n     int // IDs stored
@@ -17,7 +19,7 @@ type idTable struct {
 // newIDTable returns a table with room for about n IDs.
 func newIDTable(n int) *idTable {
 	size := 16
-	for size < 2*n {
+	for 3*size < 4*n {
 		size *= 2
 	}
 	return &idTable{slots: make([]uint64, size)}
@@ -36,7 +38,7 @@ func (t *idTable) find(h uint32, same func(id int32) bool) int32 {
 
 // add stores id with hash h. It must not be stored yet.
 func (t *idTable) add(h uint32, id int32) {
-	if 2*(t.n+1) > len(t.slots) {
+	if 4*(t.n+1) > 3*len(t.slots) {
 		t.grow()
 	}
 	t.put(uint64(h)<<32 | uint64(uint32(id+1)))
