@@ -21,7 +21,7 @@ type callGraph struct {
 
 	taken []candidate // candidates accepted as findings so far
 
-	callCounts []int64 // the Calls of every function called twice or more, largest first, once identicalBound needs them
+	callCounts []int64 // the Calls of every function called twice or more, once identicalBound needs them
 
 	pythonMajor int // the major version of the Python that wrote the dump; 0 if unknown
 }

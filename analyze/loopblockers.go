@@ -13,11 +13,11 @@ import (
 // blockers turns the classified walk into the ranked, advised list.
 func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 	var out []Blocker
-	for _, f := range w.p.Funcs {
-		k := w.kind[f.ID]
+	for i, k := range w.kind {
 		if k != kindWork && k != kindCoroutine && k != kindThin {
 			continue
 		}
+		f := w.p.Funcs[i]
 		own := k != kindWork
 		if own && (w.origin(f) == location.Native || !w.resumptions) {
 			continue
@@ -93,10 +93,11 @@ func (w *loopWalk) slowSteps(l *Loop) (LoopNote, bool) {
 	}
 	var worst *parse.Func
 	var mean float64
-	for _, f := range w.p.Funcs {
-		if w.kind[f.ID] != kindCoroutine {
+	for i, k := range w.kind {
+		if k != kindCoroutine {
 			continue
 		}
+		f := w.p.Funcs[i]
 		for _, e := range f.In {
 			if isDispatcher(e.Caller) && w.passes(e) && e.Calls > 0 && e.Cum/float64(e.Calls) > mean {
 				worst, mean = f, e.Cum/float64(e.Calls)

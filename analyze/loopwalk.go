@@ -235,13 +235,14 @@ func newLoopWalk(ix *profileIndex, rt *loopRuntime, lim *Limits) *loopWalk {
 	for {
 		w.classify()
 		changed := false
-		for _, f := range p.Funcs {
-			if w.kind[f.ID] != kindThin {
+		for i, k := range w.kind {
+			if k != kindThin {
 				continue
 			}
+			f := p.Funcs[i]
 			for _, e := range f.In {
 				if !w.passes(e) {
-					w.demoted[f.ID], changed = true, true
+					w.demoted[i], changed = true, true
 					break
 				}
 			}

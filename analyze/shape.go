@@ -188,25 +188,24 @@ func (g *callGraph) identicalBound(n int64) (most int, ok bool) {
 				g.callCounts = append(g.callCounts, f.Calls)
 			}
 		}
-		slices.Sort(g.callCounts)
-		slices.Reverse(g.callCounts)
 	}
-	quotients, work, last := 0, int64(0), int64(0)
+	// A report asks a few times: a scan is cheaper than sorting the
+	// counts, and the distinct quotients need counting only as far as
+	// identical asks.
+	var quotients []int64
+	var work int64
 	for _, calls := range g.callCounts {
-		if calls < n {
-			break
-		}
-		if calls%n != 0 {
+		if calls < n || calls%n != 0 {
 			continue
 		}
 		q := calls / n
-		if q != last {
-			quotients, last = quotients+1, q
+		if len(quotients) < g.lim.MinQuotients && !slices.Contains(quotients, q) {
+			quotients = append(quotients, q)
 		}
 		work += q
 		most++
 	}
-	return most, quotients >= g.lim.MinQuotients && work >= g.lim.MinWork
+	return most, len(quotients) >= g.lim.MinQuotients && work >= g.lim.MinWork
 }
 
 // steadyPerCaller reports whether f's counts, varying per call of f, are
