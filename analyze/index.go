@@ -29,6 +29,11 @@ type profileIndex struct {
 	// others' functions without reading them.
 	fileStarts []int32
 
+	// modules lists the functions that run a module's body, "<module>",
+	// by ID: newCallGraph fixes their run-time shares and need not read
+	// every function again to find them.
+	modules []int32
+
 	// Set only when the profile has call counts (pstats):
 	out    *callgraph.Graph      // each function's callees, in f.Out order
 	calls  []int64               // the Calls of each edge of out, by position in out.Adj
@@ -62,6 +67,9 @@ func newProfileIndex(p *parse.Profile) *profileIndex {
 			ix.origins[i] = location.Native
 		} else {
 			ix.origins[i] = fileOrigin
+		}
+		if f.Name == "<module>" {
+			ix.modules = append(ix.modules, int32(i))
 		}
 		if hasCalls {
 			start[i+1] = start[i] + int32(len(f.Out))
