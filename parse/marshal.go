@@ -179,7 +179,7 @@ type decoder struct {
 	arena      []value  // container items
 	stack      []value  // items of dicts being read
 	refs       []value  // FLAG_REF objects in pre-order; kind kOther with n=1 marks a reserved slot
-	sharedBase []uint32 // arena offset of each flagged container (see slotted)
+	sharedBase []uint32 // arena offset of each flagged container (see slotted), or dropped
 	wide       []byte   // numbers that fit neither x nor the input's bytes, 8 bytes each
 	strs       []string
 	texts      *idTable          // index in strs by text
