@@ -31,22 +31,29 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	n := len(p.Funcs)
 	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n)}
 	fixed := make([]bool, n)
-	importlib := false // the file of the function is CPython's frozen import machinery
-	for i, f := range p.Funcs {
-		if i == 0 || f.File != p.Funcs[i-1].File {
-			importlib = strings.HasPrefix(f.File, "<frozen importlib")
+	// Fixed: CPython's frozen import machinery at 0, then the bodies of
+	// modules, then the functions nobody calls at 1. The functions are
+	// read file by file and module by module, not one by one.
+	importlib := func(f *parse.Func) bool { return strings.HasPrefix(f.File, "<frozen importlib") }
+	for k := 1; k < len(ix.fileStarts); k++ {
+		first, end := ix.fileStarts[k-1], ix.fileStarts[k]
+		if importlib(p.Funcs[first]) {
+			for i := first; i < end; i++ {
+				fixed[i] = true
+			}
+			continue
 		}
-		g.runtime[i] = 1
-		switch {
-		case importlib:
-			g.runtime[i], fixed[i] = 0, true
-		case f.Name == "<module>":
+		for i := first; i < end; i++ {
+			g.runtime[i] = 1
+			fixed[i] = ix.in.Start[i] == ix.in.Start[i+1]
+		}
+	}
+	for _, i := range ix.modules {
+		if f := p.Funcs[i]; !importlib(f) {
 			fixed[i] = true
 			if f.File != "<string>" && f.Cum < lim.MainModule*p.Total {
 				g.runtime[i] = 0
 			}
-		case ix.in.Start[i] == ix.in.Start[i+1]: // nobody calls it
-			fixed[i] = true
 		}
 	}
 	// Each other function's share is the mean of its callers' weighted by

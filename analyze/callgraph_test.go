@@ -15,7 +15,7 @@ func BenchmarkCallGraphLarge(b *testing.B) {
 		b.Fatal(err)
 	}
 	lim := DefaultLimits()
-	ix := newProfileIndex(p)
+	ix := newProfileIndex(p, nil)
 	b.ReportAllocs()
 	for b.Loop() {
 		newCallGraph(ix, &lim)

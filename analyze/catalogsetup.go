@@ -10,27 +10,19 @@ import (
 
 // catalogCandidates returns, per catalog pattern and call site, the
 // outermost setup functions called often enough at a real cost.
-func (g *callGraph) catalogCandidates(catalog []Pattern) []candidate {
-	index := newBuildIndex(catalog)
-	patterns := map[int][]int{} // by function ID, the patterns whose Build names it, for the few named
+func (g *callGraph) catalogCandidates() []candidate {
+	catalog := g.catalog
 	builds := make([][]*parse.Func, len(catalog))
-	for fs := range g.byFile() {
-		fx := index.forFile(slashed(fs[0].File))
-		for _, f := range fs {
-			is := fx.patterns(f.Name)
-			if len(is) > 0 {
-				patterns[f.ID] = is
-			}
-			for _, i := range is {
-				builds[i] = append(builds[i], f)
-			}
+	for _, id := range g.catalogued {
+		for _, i := range g.patterns[id] {
+			builds[i] = append(builds[i], g.p.Funcs[id])
 		}
 	}
 	var out []candidate
 	var below *reach // what the outer roots of a pattern so far reach
 	for i := range catalog {
 		pat := &catalog[i]
-		isBuild := func(id int32) bool { return slices.Contains(patterns[int(id)], i) }
+		isBuild := func(id int32) bool { return slices.Contains(g.patterns[id], i) }
 		var roots []root
 		for _, f := range builds[i] {
 			n, cost := g.entry(f, isBuild)

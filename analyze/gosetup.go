@@ -61,21 +61,17 @@ var benchLoop = regexp.MustCompile(`^testing\.\(\*B\)\.runN$`)
 // setup frame and charges the stack's value to it and its call site, under
 // the setting the frames above it show. A finding needs a costly share in a
 // repeating setting; what ran elsewhere is reported beside it, not counted.
-func stackSetup(p *parse.Profile, lim *Limits, catalog []Pattern) []Finding {
+func stackSetup(ix *profileIndex, lim *Limits) []Finding {
+	p := ix.p
 	if strings.HasPrefix(p.SampleType, "inuse_") {
 		return []Finding{}
 	}
 	pat := make([]*Pattern, len(p.Funcs))
 	profiler := make([]bool, len(p.Funcs))
-	index := newBuildIndex(catalog)
-	var fx fileIndex
+	for _, id := range ix.catalogued {
+		pat[id] = &ix.catalog[ix.patterns[id][0]]
+	}
 	for i, f := range p.Funcs {
-		if i == 0 || f.File != p.Funcs[i-1].File {
-			fx = index.forFile(slashed(f.File))
-		}
-		if js := fx.patterns(f.Name); len(js) > 0 {
-			pat[i] = &catalog[js[0]]
-		}
 		profiler[i] = isProfiler(f)
 	}
 	type key struct {

@@ -29,6 +29,19 @@ type profileIndex struct {
 	// others' functions without reading them.
 	fileStarts []int32
 
+	// catalog is the setup patterns the report looks for; catalogued
+	// lists, in ID order, the functions some pattern's Build names, and
+	// patterns those patterns' indexes in catalog, ascending, for each.
+	// They are found in the pass that reads every function anyway.
+	catalog    []Pattern
+	catalogued []int32
+	patterns   map[int32][]int
+
+	// modules lists the functions that run a module's body, "<module>",
+	// by ID: newCallGraph fixes their run-time shares and need not read
+	// every function again to find them.
+	modules []int32
+
 	// Set only when the profile has call counts (pstats):
 	out    *callgraph.Graph      // each function's callees, in f.Out order
 	calls  []int64               // the Calls of each edge of out, by position in out.Adj
@@ -41,9 +54,16 @@ type profileIndex struct {
 	spare     *reach     // reachesAny's set, reused from call to call
 }
 
-func newProfileIndex(p *parse.Profile) *profileIndex {
+// newProfileIndex indexes p for a report that looks for catalog's setup
+// patterns (none when catalog is empty).
+func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 	n := len(p.Funcs)
-	ix := &profileIndex{p: p, origins: make([]location.Origin, n)}
+	ix := &profileIndex{p: p, origins: make([]location.Origin, n), catalog: catalog, patterns: map[int32][]int{}}
+	var builds *buildIndex
+	if len(catalog) > 0 {
+		builds = newBuildIndex(catalog)
+	}
+	var fx fileIndex
 	hasCalls := p.HasCalls()
 	// One pass over the functions: each Func read is a cache miss on a
 	// large dump, whose functions lie in memory in reading order, not in
@@ -53,11 +73,23 @@ func newProfileIndex(p *parse.Profile) *profileIndex {
 		if i == 0 || f.File != p.Funcs[i-1].File {
 			fileOrigin = location.FileOrigin(f.File)
 			ix.fileStarts = append(ix.fileStarts, int32(i))
+			if builds != nil {
+				fx = builds.forFile(slashed(f.File))
+			}
+		}
+		if builds != nil {
+			if is := fx.patterns(f.Name); len(is) > 0 {
+				ix.catalogued = append(ix.catalogued, int32(i))
+				ix.patterns[int32(i)] = is
+			}
 		}
 		if location.IsNative(f) {
 			ix.origins[i] = location.Native
 		} else {
 			ix.origins[i] = fileOrigin
+		}
+		if f.Name == "<module>" {
+			ix.modules = append(ix.modules, int32(i))
 		}
 	}
 	ix.fileStarts = append(ix.fileStarts, int32(n))

@@ -39,7 +39,7 @@ func TestReachesAny(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 13))
 	for range 200 {
 		p := randomProfile(t, r, 1+r.IntN(15))
-		ix := newProfileIndex(p)
+		ix := newProfileIndex(p, nil)
 		for _, f := range p.Funcs {
 			want := ix.reachable(f)
 			var targets []*parse.Func
@@ -65,7 +65,7 @@ func TestReachFloorsRise(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	for range 200 {
 		p := randomProfile(t, r, 1+r.IntN(15))
-		ix := newProfileIndex(p)
+		ix := newProfileIndex(p, nil)
 		got, want := ix.newReach(), ix.newFuncSet()
 		floor := int32(0)
 		for range 1 + r.IntN(4) {
@@ -95,7 +95,7 @@ func TestByFile(t *testing.T) {
 		}
 		var got []string
 		n := 0
-		for fs := range newProfileIndex(p).byFile() {
+		for fs := range newProfileIndex(p, nil).byFile() {
 			got = append(got, fs[0].File)
 			for _, f := range fs {
 				if f != p.Funcs[n] || f.File != fs[0].File {

@@ -135,7 +135,7 @@ type LoopNote struct {
 // Blocker.Finding. It returns nil when p holds no event loop it recognises.
 func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
 	lim := DefaultLimits()
-	return eventLoop(newProfileIndex(p), slow, findings, &lim)
+	return eventLoop(newProfileIndex(p, nil), slow, findings, &lim)
 }
 
 // eventLoop is EventLoop with the limits the report uses; the advice

@@ -169,8 +169,8 @@ func Analyze(p *parse.Profile, opts Options) *Report {
 	if catalog == nil {
 		catalog = builtinCatalog
 	}
-	ix := newProfileIndex(p)
-	r.Findings = setup(ix, lim, catalog)
+	ix := newProfileIndex(p, catalog)
+	r.Findings = setup(ix, lim)
 	r.Loop = eventLoop(ix, opts.Slow, r.Findings, lim)
 	if opts.Stacks != nil {
 		r.Stacks = buildStacks(p, *opts.Stacks)

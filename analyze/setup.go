@@ -17,7 +17,8 @@ const KindRepeatedSetup = "repeated-setup"
 // function that repeats the work, largest estimated saving first. The
 // result is never nil.
 //
-// For profiles with call counts (pstats):
+// The patterns are the index's catalog. For profiles with call counts
+// (pstats):
 //  1. Weigh every function by the share of its calls made outside module
 //     imports, so setup done once while importing is not counted.
 //  2. For each catalog pattern, find its outermost setup functions and
@@ -32,7 +33,7 @@ const KindRepeatedSetup = "repeated-setup"
 //
 // For profiles with stacks but no counts (pprof), catalogued setup frames
 // under request-handling stacks, not package initialization, are reported.
-func setup(ix *profileIndex, lim *Limits, catalog []Pattern) []Finding {
+func setup(ix *profileIndex, lim *Limits) []Finding {
 	p := ix.p
 	findings := []Finding{}
 	switch {
@@ -40,14 +41,14 @@ func setup(ix *profileIndex, lim *Limits, catalog []Pattern) []Finding {
 	case p.HasCalls():
 		g := newCallGraph(ix, lim)
 		g.pythonMajor = pythonMajor(p)
-		for _, c := range g.catalogCandidates(catalog) {
+		for _, c := range g.catalogCandidates() {
 			findings = g.accept(findings, c)
 		}
 		for _, c := range g.shapeCandidates() {
 			findings = g.accept(findings, c)
 		}
 	default:
-		findings = stackSetup(p, lim, catalog)
+		findings = stackSetup(ix, lim)
 	}
 	slices.SortStableFunc(findings, func(a, b Finding) int {
 		if c := cmp.Or(cmp.Compare(b.Saving, a.Saving), cmp.Compare(b.Cost, a.Cost)); c != 0 {
