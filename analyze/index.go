@@ -65,10 +65,6 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 	}
 	var fx fileIndex
 	hasCalls := p.HasCalls()
-	var start []int32
-	if hasCalls {
-		start = make([]int32, n+1)
-	}
 	// One pass over the functions: each Func read is a cache miss on a
 	// large dump, whose functions lie in memory in reading order, not in
 	// p.Funcs order.
@@ -95,25 +91,20 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 		if f.Name == "<module>" {
 			ix.modules = append(ix.modules, int32(i))
 		}
-		if hasCalls {
-			start[i+1] = start[i] + int32(len(f.Out))
-		}
 	}
 	ix.fileStarts = append(ix.fileStarts, int32(n))
 	if !hasCalls {
 		return ix
 	}
-	// The Out windows laid end to end are p.Edges (Normalize), so the
-	// edges fill the graph in their own order.
-	ix.out = &callgraph.Graph{Start: start, Adj: make([]int32, len(p.Edges))}
+	// The graph and its cycles are the profile's, which the pstats reader
+	// may have made already; its edges are p.Edges in order.
+	ix.out, ix.cycles = p.CallGraph()
 	ix.calls = make([]int64, len(p.Edges))
 	for i, e := range p.Edges {
-		ix.out.Adj[i] = int32(e.Callee.ID)
 		ix.calls[i] = e.Calls
 	}
 	// Normalize sorts each In by caller, the order of the transpose.
 	ix.in, ix.inEdge = ix.out.Transpose()
-	ix.cycles = callgraph.SCC(ix.out)
 	ix.dag = ix.cycles.Condense(ix.out)
 	return ix
 }

@@ -39,6 +39,8 @@ type Profile struct {
 	Edges  []*Edge  // sorted by (Caller.ID, Callee.ID)
 	Stacks []Stack  // root first; nil when the format records no stacks (pstats)
 	Notes  []string // caveats the reader found in the data, one sentence each
+
+	graph *callGraph // see CallGraph; set by Normalize
 }
 
 // Func is one function. For pstats it is one (file, line, name) key; for
@@ -112,6 +114,7 @@ func (p *Profile) Normalize() error { return p.normalize(sortFuncs) }
 // interned strings) sorts them its own way. When sort runs, each
 // function's ID is its index in the reader's order.
 func (p *Profile) normalize(sort func(funcs []*Func)) error {
+	p.graph = new(callGraph)
 	for i, f := range p.Funcs {
 		f.ID = i // the reader's order, remembered to remap stacks
 	}

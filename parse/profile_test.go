@@ -131,3 +131,48 @@ func TestNormalizeEdges(t *testing.T) {
 		t.Errorf("stack %v, want %v (c, a, d)", got, want)
 	}
 }
+
+// TestCallGraph checks the profile's call graph against its edges and
+// cycles worked out by hand, that it is made once, and that Normalize
+// makes it again for a changed profile.
+func TestCallGraph(t *testing.T) {
+	p := &Profile{Format: Pstats}
+	for _, name := range []string{"a", "b", "c", "d"} {
+		p.Funcs = append(p.Funcs, &Func{File: "x.py", Name: name})
+	}
+	edge := func(from, to int) {
+		p.Edges = append(p.Edges, &Edge{Caller: p.Funcs[from], Callee: p.Funcs[to]})
+	}
+	edge(2, 1) // c -> b
+	edge(1, 2) // b -> c
+	edge(0, 1) // a -> b
+	edge(1, 3) // b -> d
+	if err := p.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	g, c := p.CallGraph()
+	// a: b; b: c, d; c: b; d: none. b and c are one cycle.
+	if want := []int32{0, 1, 3, 4, 4}; !slices.Equal(g.Start, want) {
+		t.Errorf("Start %v, want %v", g.Start, want)
+	}
+	if want := []int32{1, 2, 3, 1}; !slices.Equal(g.Adj, want) {
+		t.Errorf("Adj %v, want %v", g.Adj, want)
+	}
+	var sizes []int
+	for v := range p.Funcs {
+		sizes = append(sizes, c.Size(int(c.Of[v])))
+	}
+	if want := []int{1, 2, 2, 1}; !slices.Equal(sizes, want) {
+		t.Errorf("component sizes %v, want %v", sizes, want)
+	}
+	if g2, c2 := p.CallGraph(); g2 != g || c2 != c {
+		t.Error("CallGraph made the graph twice")
+	}
+	edge(3, 0) // d -> a: now all four are one cycle
+	if err := p.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	if _, c := p.CallGraph(); c.Len() != 1 {
+		t.Errorf("after Normalize: %d components, want 1", c.Len())
+	}
+}

@@ -6,8 +6,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-
-	"github.com/loopdoctor/loopdoctor/internal/callgraph"
 )
 
 // A pstats dump is one marshalled dict (CPython Lib/pstats.py, Modules/_lsprof.c):
@@ -699,17 +697,12 @@ const threadsCause = "as when several threads are profiled together (cProfile on
 // or through others.
 func cyclic(p *Profile) []bool {
 	on := make([]bool, len(p.Funcs))
-	g := callgraph.New(len(p.Funcs), len(p.Edges))
-	for _, f := range p.Funcs {
-		for _, e := range f.Out {
-			g.Edge(e.Callee.ID)
-			on[f.ID] = on[f.ID] || e.Callee == f
+	g, c := p.CallGraph()
+	for v := range on {
+		for _, w := range g.Succ(v) {
+			on[v] = on[v] || int(w) == v
 		}
-		g.EndNode()
-	}
-	c := callgraph.SCC(g)
-	for v, k := range c.Of {
-		on[v] = on[v] || c.Size(int(k)) > 1
+		on[v] = on[v] || c.Size(int(c.Of[v])) > 1
 	}
 	return on
 }
