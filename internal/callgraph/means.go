@@ -230,8 +230,8 @@ func (s *solver) eliminate(n int) {
 	q.reset(n, s.cost)
 	work := 0
 	for len(q.heap) > 0 {
-		k := q.pop()
-		if work += q.cost[k]; work > s.budget {
+		k, cost := q.pop()
+		if work += cost; work > s.budget {
 			s.lump()
 			return
 		}
@@ -349,75 +349,101 @@ func resize[T any](s []T, n int) []T {
 // fillQueue orders the nodes not yet eliminated by their cost, then by
 // node, always with each node's current cost: a binary min-heap that
 // knows where each node sits, so a node whose cost changes moves instead
-// of being queued again.
+// of being queued again. Each entry holds its node's cost, so comparing
+// two reads neither node's.
 type fillQueue struct {
-	heap []int32 // nodes
-	cost []int   // per node, its cost
+	heap []queued
 	at   []int32 // per node, its index in heap
+}
+
+// queued is a node in the queue with its cost.
+type queued struct {
+	cost int
+	node int32
+}
+
+func (a queued) before(b queued) bool {
+	return a.cost < b.cost || a.cost == b.cost && a.node < b.node
 }
 
 // reset queues nodes 0..n-1 at the costs cost gives.
 func (q *fillQueue) reset(n int, cost func(int32) int) {
-	q.heap, q.cost, q.at = resize(q.heap, n), resize(q.cost, n), resize(q.at, n)
+	q.heap, q.at = resize(q.heap, n), resize(q.at, n)
 	for i := range int32(n) {
-		q.heap[i], q.cost[i], q.at[i] = i, cost(i), i
+		q.heap[i], q.at[i] = queued{cost(i), i}, i
 	}
 	for i := n/2 - 1; i >= 0; i-- {
 		q.down(i)
 	}
 }
 
-func (q *fillQueue) less(i, j int) bool {
-	a, b := q.heap[i], q.heap[j]
-	return q.cost[a] < q.cost[b] || q.cost[a] == q.cost[b] && a < b
+// put places e at heap index i.
+func (q *fillQueue) put(i int, e queued) {
+	q.heap[i] = e
+	q.at[e.node] = int32(i)
 }
 
-func (q *fillQueue) swap(i, j int) {
-	q.heap[i], q.heap[j] = q.heap[j], q.heap[i]
-	q.at[q.heap[i]], q.at[q.heap[j]] = int32(i), int32(j)
-}
-
+// up moves the entry at i towards the root until its parent comes before
+// it, shifting the parents it passes down one level.
 func (q *fillQueue) up(i int) {
+	e := q.heap[i]
 	for i > 0 {
 		parent := (i - 1) / 2
-		if !q.less(i, parent) {
-			return
+		if !e.before(q.heap[parent]) {
+			break
 		}
-		q.swap(i, parent)
+		q.put(i, q.heap[parent])
 		i = parent
 	}
+	q.put(i, e)
 }
 
+// down moves the entry at i away from the root until it comes before its
+// children, shifting the children it passes up one level.
 func (q *fillQueue) down(i int) {
+	e, n := q.heap[i], len(q.heap)
 	for {
-		least, l, r := i, 2*i+1, 2*i+2
-		if l < len(q.heap) && q.less(l, least) {
-			least = l
+		least, l := i, 2*i+1
+		if l >= n {
+			break
 		}
-		if r < len(q.heap) && q.less(r, least) {
-			least = r
+		c := e
+		if q.heap[l].before(c) {
+			least, c = l, q.heap[l]
+		}
+		if r := l + 1; r < n && q.heap[r].before(c) {
+			least, c = r, q.heap[r]
 		}
 		if least == i {
-			return
+			break
 		}
-		q.swap(i, least)
+		q.put(i, c)
 		i = least
 	}
+	q.put(i, e)
 }
 
-// pop removes and returns the node of least cost.
-func (q *fillQueue) pop() int32 {
-	k := q.heap[0]
+// pop removes the node of least cost and returns it with its cost.
+func (q *fillQueue) pop() (int32, int) {
+	first := q.heap[0]
 	last := len(q.heap) - 1
-	q.swap(0, last)
+	q.heap[0] = q.heap[last]
 	q.heap = q.heap[:last]
-	q.down(0)
-	return k
+	if last > 0 {
+		q.at[q.heap[0].node] = 0
+		q.down(0)
+	}
+	return first.node, first.cost
 }
 
 // update sets the cost of queued node k.
 func (q *fillQueue) update(k int32, cost int) {
-	q.cost[k] = cost
-	q.up(int(q.at[k]))
-	q.down(int(q.at[k]))
+	i := int(q.at[k])
+	old := q.heap[i]
+	q.heap[i].cost = cost
+	if q.heap[i].before(old) {
+		q.up(i)
+	} else {
+		q.down(i)
+	}
 }

@@ -242,8 +242,8 @@ func TestFillQueue(t *testing.T) {
 					want = k
 				}
 			}
-			if got := q.pop(); got != want {
-				t.Fatalf("popped %d (cost %d), want %d (cost %d)", got, costs[got], want, costs[want])
+			if got, cost := q.pop(); got != want || cost != costs[want] {
+				t.Fatalf("popped %d (cost %d), want %d (cost %d)", got, cost, want, costs[want])
 			}
 			queued[want] = false
 		}
