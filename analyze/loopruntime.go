@@ -192,15 +192,16 @@ func (fp filePath) in(dir, base string) bool {
 		return false
 	case base == "":
 		return hasDir(d, dir)
-	}
-	if strings.ContainsAny(base, `*?[\`) {
-		if ok, _ := path.Match(base, b); !ok {
-			return false
-		}
-	} else if b != base {
+	case dir != "" && d != dir && !(strings.HasSuffix(d, dir) && d[len(d)-len(dir)-1] == '/'):
+		// The directory first: it rules out most files, and comparing
+		// it costs less than looking at the base name for a pattern.
 		return false
 	}
-	return dir == "" || d == dir || strings.HasSuffix(d, dir) && d[len(d)-len(dir)-1] == '/'
+	if strings.ContainsAny(base, `*?[\`) {
+		ok, _ := path.Match(base, b)
+		return ok
+	}
+	return b == base
 }
 
 // hasDir reports whether the path components dir occur in the directory

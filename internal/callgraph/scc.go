@@ -69,13 +69,19 @@ func scc(g *Graph, w []float64) *Components {
 			// Look at v's successors from where its frame stopped, in a
 			// loop of its own until one is new: most are not.
 			top := &frames[len(frames)-1]
-			v, low, end := top.v, top.low, start[top.v+1]
-			next := top.next
-			for ; next < end; next++ {
-				if w != nil && w[next] == 0 {
+			v, low := top.v, top.low
+			succ := adj[top.next:start[v+1]]
+			var weights []float64 // parallel to succ; nil when every edge counts
+			if w != nil {
+				weights = w[top.next:start[v+1]]
+				weights = weights[:len(succ)]
+			}
+			i := 0
+			for ; i < len(succ); i++ {
+				if weights != nil && weights[i] == 0 {
 					continue
 				}
-				u := of[adj[next]]
+				u := of[succ[i]]
 				if u == -1 {
 					break
 				}
@@ -83,9 +89,9 @@ func scc(g *Graph, w []float64) *Components {
 					low = min(low, -1-u)
 				}
 			}
-			if next < end {
-				u := adj[next]
-				top.next, top.low = next+1, low
+			if i < len(succ) {
+				u := succ[i]
+				top.next, top.low = top.next+int32(i)+1, low
 				counter++
 				of[u] = -1 - counter
 				stack--
