@@ -162,8 +162,12 @@ func (p *Profile) normalize(sort func(funcs []*Func)) error {
 		f.In = f.In[:0]
 	}
 	p.Edges = outArr
+	var edgeErr error // validValues's check of the edges, made in this pass over them
 	for _, e := range p.Edges {
 		e.Callee.In = append(e.Callee.In, e)
+		if edgeErr == nil && badEdge(e) {
+			edgeErr = edgeError(e)
+		}
 	}
 	for i := 1; i < len(p.Edges); i++ {
 		if e, prev := p.Edges[i], p.Edges[i-1]; e.Caller == prev.Caller && e.Callee == prev.Callee {
@@ -179,7 +183,7 @@ func (p *Profile) normalize(sort func(funcs []*Func)) error {
 		}
 	}
 	// IDs, edge ends and order hold by construction; the numbers remain.
-	return p.validValues()
+	return p.validNumbers(edgeErr)
 }
 
 // sortFuncs sorts functions by (File, Name, Line). A dump has some ten
@@ -291,6 +295,31 @@ func (p *Profile) Validate() error {
 
 // validValues checks Validate's invariants on numbers and stacks.
 func (p *Profile) validValues() error {
+	for _, e := range p.Edges {
+		if badEdge(e) {
+			return p.validNumbers(edgeError(e))
+		}
+	}
+	return p.validNumbers(nil)
+}
+
+// badEdge reports whether e's numbers break Validate's invariants.
+func badEdge(e *Edge) bool {
+	return e.Calls < -1 || e.Primitive < -1 || bad(e.Own) || bad(e.Cum)
+}
+
+// edgeError says what is wrong with the numbers of e, a badEdge.
+func edgeError(e *Edge) error {
+	if e.Calls < -1 || e.Primitive < -1 {
+		return fmt.Errorf("edge %s -> %s: negative call count", e.Caller, e.Callee)
+	}
+	return fmt.Errorf("edge %s -> %s: time is negative or not a number", e.Caller, e.Callee)
+}
+
+// validNumbers is validValues given edgeErr, the error of the first
+// badEdge in Edges, or nil if none is bad: the checks' order decides
+// which problem a profile with several is refused for.
+func (p *Profile) validNumbers(edgeErr error) error {
 	if bad(p.Total) {
 		return fmt.Errorf("total %v is not a finite non-negative number", p.Total)
 	}
@@ -307,13 +336,8 @@ func (p *Profile) validValues() error {
 		}
 		calls, prim = sum.add(calls, f.Calls), sum.add(prim, f.Primitive)
 	}
-	for _, e := range p.Edges {
-		if e.Calls < -1 || e.Primitive < -1 {
-			return fmt.Errorf("edge %s -> %s: negative call count", e.Caller, e.Callee)
-		}
-		if bad(e.Own) || bad(e.Cum) {
-			return fmt.Errorf("edge %s -> %s: time is negative or not a number", e.Caller, e.Callee)
-		}
+	if edgeErr != nil {
+		return edgeErr
 	}
 	if sum.overflow {
 		return errTooManyCalls

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"cmp"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -174,5 +175,45 @@ func TestCallGraph(t *testing.T) {
 	}
 	if _, c := p.CallGraph(); c.Len() != 1 {
 		t.Errorf("after Normalize: %d components, want 1", c.Len())
+	}
+}
+
+// TestValidValuesOrder checks which problem Normalize and Validate refuse
+// a profile for when it has several: the total, then the first bad
+// function, then the first bad edge in sorted order, then call counts
+// too large to add up.
+func TestValidValuesOrder(t *testing.T) {
+	build := func(total float64, funcOwn float64, edges [][4]float64) *Profile {
+		p := &Profile{Format: Pstats, Total: total}
+		for i, name := range []string{"a", "b", "c"} {
+			p.Funcs = append(p.Funcs, &Func{File: "x.py", Name: name, Calls: math.MaxInt64 / 2, Own: []float64{0, funcOwn, 0}[i]})
+		}
+		for _, e := range edges { // caller, callee, calls, own
+			p.Edges = append(p.Edges, &Edge{Caller: p.Funcs[int(e[0])], Callee: p.Funcs[int(e[1])], Calls: int64(e[2]), Own: e[3]})
+		}
+		return p
+	}
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name string
+		p    *Profile
+		want string
+	}{
+		{"total first", build(-1, nan, [][4]float64{{0, 1, -5, 0}}), "total -1 is not a finite non-negative number"},
+		{"function before edge", build(1, nan, [][4]float64{{0, 1, -5, 0}}), "x.py:0(b): time is negative or not a number (own NaN, cum 0)"},
+		{"first edge in sorted order", build(1, 0, [][4]float64{{2, 0, 1, nan}, {0, 2, -5, 0}, {0, 1, 1, nan}}),
+			"edge x.py:0(a) -> x.py:0(b): time is negative or not a number"},
+		{"negative count", build(1, 0, [][4]float64{{2, 0, 1, nan}, {0, 2, -5, 0}}), "edge x.py:0(a) -> x.py:0(c): negative call count"},
+		{"edge before overflow", build(1, 0, [][4]float64{{1, 2, -2, 0}}), "edge x.py:0(b) -> x.py:0(c): negative call count"},
+		{"overflow last", build(1, 0, nil), errTooManyCalls.Error()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.p.Normalize(); err == nil || err.Error() != tc.want {
+				t.Errorf("Normalize: %v, want %s", err, tc.want)
+			}
+			if err := tc.p.Validate(); err == nil || err.Error() != tc.want {
+				t.Errorf("Validate: %v, want %s", err, tc.want)
+			}
+		})
 	}
 }
