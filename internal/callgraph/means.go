@@ -75,7 +75,7 @@ type solver struct {
 // into them costs the substituted row's length, not theirs.
 type row struct {
 	terms []term
-	pos   map[int32]int32 // j → index in terms, for rows of indexed or more terms
+	pos   *posIndex // j → index in terms, for rows of indexed or more terms
 }
 
 type term struct {
@@ -88,10 +88,7 @@ const indexed = 32
 
 func (r *row) find(j int32) int {
 	if r.pos != nil {
-		if p, ok := r.pos[j]; ok {
-			return int(p)
-		}
-		return -1
+		return int(r.pos.get(j))
 	}
 	for p, t := range r.terms {
 		if t.j == j {
@@ -103,13 +100,13 @@ func (r *row) find(j int32) int {
 
 func (r *row) add(t term) {
 	if r.pos == nil && len(r.terms) >= indexed {
-		r.pos = make(map[int32]int32, 2*len(r.terms))
+		r.pos = newPosIndex(2 * len(r.terms))
 		for p, t := range r.terms {
-			r.pos[t.j] = int32(p)
+			r.pos.set(t.j, int32(p))
 		}
 	}
 	if r.pos != nil {
-		r.pos[t.j] = int32(len(r.terms))
+		r.pos.set(t.j, int32(len(r.terms)))
 	}
 	r.terms = append(r.terms, t)
 }
@@ -118,9 +115,9 @@ func (r *row) add(t term) {
 func (r *row) remove(p int) {
 	last := len(r.terms) - 1
 	if r.pos != nil {
-		delete(r.pos, r.terms[p].j)
+		r.pos.remove(r.terms[p].j)
 		if p != last {
-			r.pos[r.terms[last].j] = int32(p)
+			r.pos.set(r.terms[last].j, int32(p))
 		}
 	}
 	r.terms[p] = r.terms[last]
