@@ -82,6 +82,9 @@ func rank(p *parse.Profile, opts Options) (rows []Row, matched int) {
 				continue
 			}
 			matched++
+			if len(top) == n && below(opts.Sort, f, top[n-1].Func) {
+				continue
+			}
 			r := newRow(f, p.Total)
 			if len(top) == n && order(r, top[n-1]) >= 0 {
 				continue
@@ -120,6 +123,22 @@ func newRow(f *parse.Func, total float64) Row {
 		r.OwnShare, r.CumShare = f.Own/total, f.Cum/total
 	}
 	return r
+}
+
+// below reports whether f ranks below g by key k's value alone, known
+// without building f's row: most functions of a large profile fall
+// short of a short top list's last row. For the other keys it answers
+// false and the rows are compared.
+func below(k Key, f, g *parse.Func) bool {
+	switch k {
+	case ByCum:
+		return f.Cum < g.Cum
+	case ByOwn:
+		return f.Own < g.Own
+	case ByCalls:
+		return f.Calls < g.Calls
+	}
+	return false
 }
 
 // compareBy orders a before b when a ranks higher (descending values,
