@@ -50,7 +50,7 @@ func TestHugePagesCutFaults(t *testing.T) {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%v: %s", err, out)
 		}
-		return cmd.ProcessState.SysUsage().(*syscall.Rusage).Minflt
+		return int64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Minflt) // int32 on 32-bit systems
 	}
 	prepared, plain := faults(), faults("GOGC=off")
 	t.Logf("page faults: %d prepared for huge pages, %d not", prepared, plain)

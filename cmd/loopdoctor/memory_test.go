@@ -56,7 +56,7 @@ func TestMemoryBudget(t *testing.T) {
 		t.Fatalf("%v: %s", err, out)
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	peak := ru.Maxrss << 10 // kilobytes on Linux
+	peak := int64(ru.Maxrss) << 10 // kilobytes on Linux; int32 on 32-bit systems
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	t.Logf("%d MB dump: peak RSS %d MB (%.1f×), CPU %v, wall %v", fi.Size()>>20, peak>>20, float64(peak)/float64(fi.Size()), cpu, time.Since(start))
 	if peak > 10*fi.Size() {
