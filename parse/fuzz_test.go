@@ -7,12 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/loopdoctor/loopdoctor/internal/textdiff"
 )
 
 // FuzzPstats feeds mutated dumps to the pstats reader. Seeds are the small
 // dumps in testdata/pstats; crashers found go to testdata/fuzz/FuzzPstats.
-// The reader must never panic, hang or exhaust memory, and whatever it
-// accepts must be a valid model.
+// The reader must never panic, hang or exhaust memory, whatever it
+// accepts must be a valid model, and what its one-pass read accepts must
+// read the same whole.
 func FuzzPstats(f *testing.F) {
 	files, err := filepath.Glob("../testdata/pstats/*.pstats")
 	if err != nil {
@@ -40,6 +43,18 @@ func FuzzPstats(f *testing.F) {
 		}
 		if err := p.Validate(); err != nil {
 			t.Fatalf("accepted an invalid model: %v", err)
+		}
+		// What the one-pass read accepts, the whole read must read alike.
+		streamed, err := readPstats(data, "fuzz.pstats", true)
+		if err != nil {
+			return
+		}
+		whole, err := readPstats(data, "fuzz.pstats", false)
+		if err != nil {
+			t.Fatalf("read in one pass, refused whole: %v", err)
+		}
+		if got, want := streamed.String(), whole.String(); got != want {
+			t.Fatalf("streamed (-whole +streamed):\n%s", textdiff.Unified(want, got))
 		}
 	})
 }
