@@ -45,7 +45,7 @@ const (
 // memory the runtime has mapped counts against the limit even while free,
 // and the limit must still be what starts a collection. Median CPU time
 // of 41 runs each, against the same build without:
-//   - large.pstats (2.9 MB): 55.8 ms instead of 70.4 ms, 1,100 to 1,400
+//   - large.pstats (2.9 MB): 55.8 ms instead of 70.4 ms, 1,000 to 1,600
 //     page faults instead of 8,000, and 42 MB instead of 37 MB;
 //   - a generated 1.5 MB dump: 34.4 ms instead of 38.8 ms; a 0.9 MB one
 //     breaks even; a 0.3 MB one takes 22.2 ms instead of 18.7 ms, as the
