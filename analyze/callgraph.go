@@ -92,7 +92,7 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 		}
 		m.Const[i], m.ConstW[i] = num, den
 	}
-	m.Solve(g.runtime)
+	m.Solve(g.runtime, ix.cycles)
 	return g
 }
 

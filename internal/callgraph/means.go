@@ -1,5 +1,7 @@
 package callgraph
 
+import "slices"
+
 // Means is a system of weighted means over a graph: each node's value is
 // the weighted mean of its inputs' values, some of which are other nodes
 // (the edges of G, with weights W) and some constants. Const[v] is the sum
@@ -27,7 +29,10 @@ const DefaultBudget = 1 << 24
 // Solve sets x to the solution. x holds initial values, which a node keeps
 // only when nothing determines it: when it has no inputs of any weight, or
 // when its component draws no weight from outside itself (a closed cycle,
-// any common value of which is a solution).
+// any common value of which is a solution). order is the strongly
+// connected components of G with every edge counted, whatever its weight,
+// numbered so that no edge of G goes to a lower number: SCC numbers the
+// components of G's transpose, the same ones, that way.
 //
 // The solution is exact, not iterated: components are solved in
 // topological order (inputs first), so a node outside any cycle is one
@@ -39,16 +44,45 @@ const DefaultBudget = 1 << 24
 // that no real call graph makes, but a crafted input can), its remaining
 // members are given one common value, the one that balances their
 // combined inputs, and the eliminated members are solved exactly from it.
-func (m *Means) Solve(x []float64) {
-	c := scc(m.G, m.W)
+//
+// Edges of weight zero split the components of order further: a search
+// over the members of each, and of nothing else, finds the cycles left.
+// A cycle's members are eliminated in ID order, whichever way the search
+// found them, so the result does not depend on the edges of weight zero.
+func (m *Means) Solve(x []float64, order *Components) {
 	s := newSolver(m, x)
-	for k := range c.Len() {
-		members := c.Members(k)
+	biggest := 0
+	for k := range order.Len() {
+		biggest = max(biggest, order.Size(k))
+	}
+	// The search enters only nodes marked unvisited (-1): those of the
+	// component searched. Every input of theirs outside it is solved by
+	// then, in a component numbered higher.
+	cycles := &search{g: m.G, w: m.W, of: make([]int32, m.G.Len()), k: 1}
+	buf := make([]int32, biggest)
+	solve := func(members []int32, k int32) {
+		if len(members) == 1 {
+			s.single(members[0])
+			return
+		}
+		slices.Sort(members)
+		s.cluster(members, cycles.of, k)
+	}
+	for k := order.Len() - 1; k >= 0; k-- {
+		members := order.Members(k)
 		if len(members) == 1 {
 			s.single(members[0])
 			continue
 		}
-		s.cluster(members, c.Of, int32(k))
+		for _, v := range members {
+			cycles.of[v] = -1
+		}
+		cycles.nodes, cycles.stack, cycles.done = buf[:len(members)], int32(len(members)), 0
+		for _, v := range members {
+			if cycles.of[v] == -1 {
+				cycles.from(v, solve)
+			}
+		}
 	}
 }
 
