@@ -193,7 +193,7 @@ type decoder struct {
 	// is read, after which the values the pair holds are dropped (see
 	// newPairsDecoder). lost reports that an item of a dropped container
 	// was asked for: what items returned then is not the dump's.
-	pairs func(key, val value) error
+	pairs pairReader
 	lost  bool
 
 	stringRefs bool // an R was read: only Python 2 writes them
@@ -227,10 +227,20 @@ func newDecoder(data []byte) *decoder {
 // thousands. A flagged container stays known by its number for shared,
 // but its items are gone; a later reference to it sets lost when its
 // items are asked for, and the caller must then decode the dump whole.
-func newPairsDecoder(data []byte, pairs func(key, val value) error) *decoder {
+func newPairsDecoder(data []byte, pairs pairReader) *decoder {
 	d := decoderFor(data, 1024, 256)
 	d.pairs = pairs
 	return d
+}
+
+// pairReader takes the pairs of a top-level dict from a pairs decoder.
+type pairReader interface {
+	// quick reads the pair at the decoder's offset by itself if the pair
+	// has the shape it expects, and reports whether it did; if not, it
+	// leaves the decoder as it found it (see mark), and the pair is
+	// decoded into values for pair.
+	quick() (bool, error)
+	pair(key, val value) error
 }
 
 // decoderFor returns a decoder with room for arena values in the arena
@@ -753,6 +763,17 @@ func (d *decoder) dict(at int, slot int) (value, error) {
 	base, n := len(d.stack), 0
 	for {
 		arena, shared := len(d.arena), len(d.sharedBase)
+		if pairs != nil {
+			done, err := pairs.quick()
+			if err != nil {
+				return value{}, err
+			}
+			if done {
+				n += 2
+				d.drop(arena, shared)
+				continue
+			}
+		}
 		key, null, err := d.object()
 		if err != nil {
 			return value{}, err
@@ -775,7 +796,7 @@ func (d *decoder) dict(at int, slot int) (value, error) {
 			d.stack = append(d.stack, key, val)
 			continue
 		}
-		if err := pairs(key, val); err != nil {
+		if err := pairs.pair(key, val); err != nil {
 			return value{}, err
 		}
 		d.drop(arena, shared)
@@ -885,11 +906,10 @@ func (d *decoder) code(at int) (value, error) {
 		return value{}, d.tooDeep(at)
 	}
 	defer d.leave()
-	start, depth := d.off, d.depth
-	nrefs, ntable, narena, nstack, nwide, nshared := len(d.refs), len(d.table), len(d.arena), len(d.stack), len(d.wide), len(d.sharedBase)
 	if d.layout >= 0 {
 		return d.codeAs(codeLayouts[d.layout])
 	}
+	start := d.mark()
 	var errs []string
 	for i, l := range codeLayouts {
 		d.layout = i
@@ -898,12 +918,29 @@ func (d *decoder) code(at int) (value, error) {
 			return v, nil
 		}
 		errs = append(errs, l.name+": "+err.Error())
-		d.off, d.depth = start, depth
-		d.refs, d.table, d.arena, d.stack, d.wide = d.refs[:nrefs], d.table[:ntable], d.arena[:narena], d.stack[:nstack], d.wide[:nwide]
-		d.sharedBase = d.sharedBase[:nshared]
+		d.reset(start)
 	}
 	d.layout = -1
 	return value{}, d.fail(at, "code object matches no known layout (%s)", strings.Join(errs, "; "))
+}
+
+// mark is where a decoder is and how far its tables reach, for reset.
+type mark struct {
+	off, depth, layout                          int
+	refs, table, arena, stack, wide, sharedBase int
+}
+
+func (d *decoder) mark() mark {
+	return mark{d.off, d.depth, d.layout, len(d.refs), len(d.table), len(d.arena), len(d.stack), len(d.wide), len(d.sharedBase)}
+}
+
+// reset takes the decoder back to m, forgetting what it read since but
+// the strings it interned: reading the same input again interns them in
+// the same order, so they keep their indexes.
+func (d *decoder) reset(m mark) {
+	d.off, d.depth, d.layout = m.off, m.depth, m.layout
+	d.refs, d.table, d.arena, d.stack, d.wide = d.refs[:m.refs], d.table[:m.table], d.arena[:m.arena], d.stack[:m.stack], d.wide[:m.wide]
+	d.sharedBase = d.sharedBase[:m.sharedBase]
 }
 
 func (d *decoder) codeAs(l codeLayout) (value, error) {

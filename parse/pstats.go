@@ -52,7 +52,7 @@ var errWhole = errors.New("read the dump whole")
 func readPstats(data []byte, name string, streaming bool) (*Profile, error) {
 	b := &statsBuilder{name: name, p: &Profile{Format: Pstats, Unit: "seconds"}}
 	if streaming {
-		b.d = newPairsDecoder(data, b.pair)
+		b.d = newPairsDecoder(data, b)
 		b.start(len(data)/128, len(data)/48)
 	} else {
 		b.d = newDecoder(data)
@@ -119,6 +119,8 @@ type statsBuilder struct {
 	newFuncs pool[Func]
 	newEdges pool[Edge]
 	merges   map[[2]*Func]*Edge // sampled dumps: edges of merged rows
+
+	quickEdges []quickEdge // the callers of the row quick reads
 
 	whole   []row // a whole read's rows, whose callers are read after
 	nedges  int   // callers in the rows read
@@ -196,6 +198,32 @@ func (b *statsBuilder) rows(top value) error {
 // the one made for a caller met before its row. In sampled dumps a row
 // for a line of a function read before adds to that function.
 func (b *statsBuilder) row(key, val value) (row, error) {
+	f, err := b.rowFunc(key)
+	if err != nil {
+		return row{}, err
+	}
+	callers, err := b.stats(val, f.f)
+	if err != nil {
+		return row{}, err
+	}
+	g, err := b.addRow(f, callers.n()/2)
+	return row{g, callers}, err
+}
+
+// rowFunc is the function of a row whose numbers are being read: f,
+// named by key tuple key, and, if seen, made[i] is the function of that
+// name met before.
+type rowFunc struct {
+	f    *Func
+	key  value
+	k    funcKey
+	i    int32
+	seen bool
+}
+
+// rowFunc returns the function for the row of key tuple key: a new one,
+// or the one made for a caller met before its row.
+func (b *statsBuilder) rowFunc(key value) (rowFunc, error) {
 	i, seen := b.known(key)
 	var k funcKey
 	if seen {
@@ -203,7 +231,7 @@ func (b *statsBuilder) row(key, val value) (row, error) {
 	} else {
 		var err error
 		if k, err = b.key(key); err != nil {
-			return row{}, err
+			return rowFunc{}, err
 		}
 		i, seen = b.lookup(k)
 	}
@@ -218,18 +246,23 @@ func (b *statsBuilder) row(key, val value) (row, error) {
 		f = new(Func)
 		b.named(f, k)
 	}
-	callers, err := b.stats(val, f)
-	if err != nil {
-		return row{}, err
-	}
-	b.nedges += callers.n() / 2
+	return rowFunc{f, key, k, i, seen}, nil
+}
+
+// addRow adds the row of rf, whose numbers are read and whose callers
+// dict holds ncallers callers, and returns the function it adds to: a
+// new function, one a caller named before, or, in sampled dumps, that of
+// a line of the function read before.
+func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (*Func, error) {
+	f, key, k, i, seen := rf.f, rf.key, rf.k, rf.i, rf.seen
+	b.nedges += ncallers
 	switch {
 	case !seen:
 		i = b.add(k, f)
 	case b.rowOf[i] < 0:
 		b.missing--
 	case !b.sampled:
-		return row{}, b.errAt(key, "function %s appears twice", f)
+		return nil, b.errAt(key, "function %s appears twice", f)
 	default:
 		// One row per executing line: add it to the function's.
 		prev := b.made[i]
@@ -237,13 +270,13 @@ func (b *statsBuilder) row(key, val value) (row, error) {
 		prev.Calls, prev.Primitive = b.sum.add(prev.Calls, f.Calls), b.sum.add(prev.Primitive, f.Primitive)
 		prev.Own, prev.Cum = prev.Own+f.Own, prev.Cum+f.Cum
 		b.remember(key, i)
-		return row{prev, callers}, nil
+		return prev, nil
 	}
 	b.rowOf[i] = int32(len(b.p.Funcs))
 	b.p.Funcs = append(b.p.Funcs, f)
 	b.files = append(b.files, k.file)
 	b.remember(key, i)
-	return row{f, callers}, nil
+	return f, nil
 }
 
 // build lists the callers without a row after the rows, then settles the
@@ -504,21 +537,27 @@ func (b *statsBuilder) callers(r row) error {
 		if err := b.edge(items[i+1], &e); err != nil {
 			return err
 		}
-		if b.merges != nil {
-			ends := [2]*Func{e.Caller, e.Callee}
-			if prev := b.merges[ends]; prev != nil {
-				prev.Calls, prev.Own, prev.Cum = b.sum.add(prev.Calls, e.Calls), prev.Own+e.Own, prev.Cum+e.Cum
-				continue
-			}
-		}
-		ep := b.newEdges.next(b.moreEdges)
-		*ep = e
-		if b.merges != nil {
-			b.merges[[2]*Func{e.Caller, e.Callee}] = ep
-		}
-		b.p.Edges = append(b.p.Edges, ep)
+		b.addEdge(e)
 	}
 	return nil
+}
+
+// addEdge adds e to the edges, or, in sampled dumps, adds its numbers to
+// the edge between the same functions from another row of the callee.
+func (b *statsBuilder) addEdge(e Edge) {
+	ends := [2]*Func{e.Caller, e.Callee}
+	if b.merges != nil {
+		if prev := b.merges[ends]; prev != nil {
+			prev.Calls, prev.Own, prev.Cum = b.sum.add(prev.Calls, e.Calls), prev.Own+e.Own, prev.Cum+e.Cum
+			return
+		}
+	}
+	ep := b.newEdges.next(b.moreEdges)
+	*ep = e
+	if b.merges != nil {
+		b.merges[ends] = ep
+	}
+	b.p.Edges = append(b.p.Edges, ep)
 }
 
 // edge reads one caller's value: a (nc, cc, tt, ct) tuple, an 8- or
