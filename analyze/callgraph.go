@@ -64,7 +64,7 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	// included (see callgraph.Means), over the callers' graph itself.
 	m := &callgraph.Means{G: ix.in, W: make([]float64, len(ix.in.Adj)), Fixed: fixed}
 	for pos, e := range ix.inEdge {
-		m.W[pos] = float64(max(ix.calls[e], 1))
+		m.W[pos] = float64(max(p.Edges[e].Calls, 1))
 	}
 	m.Solve(g.runtime, ix.cycles)
 	return g

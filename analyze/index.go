@@ -43,8 +43,7 @@ type profileIndex struct {
 	modules []int32
 
 	// Set only when the profile has call counts (pstats):
-	out    *callgraph.Graph      // each function's callees, in f.Out order
-	calls  []int64               // the Calls of each edge of out, by position in out.Adj
+	out    *callgraph.Graph      // each function's callees, in f.Out order: out.Adj[i] is p.Edges[i]'s
 	in     *callgraph.Graph      // each function's callers, in f.In order (by caller ID)
 	inEdge []int32               // for each position in in.Adj, the edge's position in out.Adj
 	cycles *callgraph.Components // recursive cycles: the components of out
@@ -99,10 +98,6 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 	// The graph and its cycles are the profile's, which the pstats reader
 	// may have made already; its edges are p.Edges in order.
 	ix.out, ix.cycles = p.CallGraph()
-	ix.calls = make([]int64, len(p.Edges))
-	for i, e := range p.Edges {
-		ix.calls[i] = e.Calls
-	}
 	// Normalize sorts each In by caller, the order of the transpose.
 	ix.in, ix.inEdge = ix.out.Transpose()
 	ix.dag = ix.cycles.Condense(ix.out)

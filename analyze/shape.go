@@ -77,7 +77,7 @@ func (g *callGraph) measure(r repeat, set *funcSet, cut []*parse.Func) repeat {
 	cutIDs := funcIDs(cut)
 	for _, m := range set.members {
 		for j := g.out.Start[m.ID]; j < g.out.Start[m.ID+1]; j++ {
-			c, calls := g.out.Adj[j], g.calls[j]
+			c, calls := g.out.Adj[j], g.p.Edges[j].Calls
 			switch {
 			case int(c) == m.ID || calls <= 0 || slices.Contains(cutIDs, c):
 			case calls < r.n:
