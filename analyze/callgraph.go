@@ -58,41 +58,15 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	}
 	// Each other function's share is the mean of its callers' weighted by
 	// their calls, leaving out its calls of itself. Fixed callers are
-	// constants, so edges through them close no cycle: giving them no
-	// weight splits the one huge component that import recursion
-	// (import → exec → <module> → import) otherwise makes. What is left
-	// is solved exactly, cycles included (see callgraph.Means), over the
-	// callers' graph itself.
-	m := &callgraph.Means{
-		G:      ix.in,
-		W:      make([]float64, len(ix.in.Adj)),
-		Const:  make([]float64, n),
-		ConstW: make([]float64, n),
+	// constants, so edges through them close no cycle: that splits the one
+	// huge component that import recursion (import → exec → <module> →
+	// import) otherwise makes. What is left is solved exactly, cycles
+	// included (see callgraph.Means), over the callers' graph itself.
+	m := &callgraph.Means{G: ix.in, W: make([]float64, len(ix.in.Adj)), Fixed: fixed}
+	for pos, e := range ix.inEdge {
+		m.W[pos] = float64(max(ix.calls[e], 1))
 	}
-	// Locals, not fields through ix and m: the loop keeps them in
-	// registers instead of reloading them on every edge.
-	start, callers, inEdge, calls := ix.in.Start, ix.in.Adj, ix.inEdge, ix.calls
-	weights, runtime := m.W, g.runtime
-	for i := range int32(n) {
-		if fixed[i] {
-			continue
-		}
-		var num, den float64
-		for pos := start[i]; pos < start[i+1]; pos++ {
-			c := callers[pos]
-			w := float64(max(calls[inEdge[pos]], 1))
-			switch {
-			case c == i:
-			case fixed[c]:
-				num += w * runtime[c]
-				den += w
-			default:
-				weights[pos] = w
-			}
-		}
-		m.Const[i], m.ConstW[i] = num, den
-	}
-	m.Solve(g.runtime)
+	m.Solve(g.runtime, ix.cycles)
 	return g
 }
 

@@ -17,7 +17,7 @@ runs="${1:-15}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-go build -trimpath -o "$tmp/loopdoctor" ./cmd/loopdoctor
+CGO_ENABLED=0 go build -trimpath -o "$tmp/loopdoctor" ./cmd/loopdoctor # as the README builds it
 go build -o "$tmp/synth" ./scripts/synth
 pprof="$(go tool -n pprof)" # the pprof binary itself, not the go command in front of it
 ld="$tmp/loopdoctor"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +33,16 @@ func TestHugeWindow(t *testing.T) {
 				t.Errorf("hugeWindow(%#x, %d) = %d, %d, want %d, %d", tt.start, tt.size, off, n, tt.off, tt.length)
 			}
 		})
+	}
+}
+
+// TestHugePagesKeepProcs checks that the collection which prepares huge
+// pages on one processor gives the rest of the run back all of them.
+func TestHugePagesKeepProcs(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	prepareHugePages(4 * hugePage)
+	if n := runtime.GOMAXPROCS(0); n != 3 {
+		t.Errorf("GOMAXPROCS after prepareHugePages = %d, want 3", n)
 	}
 }
 

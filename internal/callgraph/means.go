@@ -1,18 +1,19 @@
 package callgraph
 
+import "slices"
+
 // Means is a system of weighted means over a graph: each node's value is
-// the weighted mean of its inputs' values, some of which are other nodes
-// (the edges of G, with weights W) and some constants. Const[v] is the sum
-// of weight × value over v's constant inputs and ConstW[v] the sum of their
-// weights. All weights are non-negative; an edge of weight zero counts for
-// nothing and ties no cycle, so a caller can pass a graph some of whose
-// edges do not take part. gprof-style apportioning has this
-// shape: a function's share is the call-weighted mean of its callers'.
+// the weighted mean of its inputs' values, the nodes it has edges to in G,
+// with weights W, leaving itself out. Fixed nodes are constants: their
+// values are given, whatever their inputs. All weights are non-negative;
+// an edge of weight zero counts for nothing and ties no cycle, so a caller
+// can pass a graph some of whose edges do not take part. gprof-style
+// apportioning has this shape: a function's share is the call-weighted
+// mean of its callers'.
 type Means struct {
-	G      *Graph    // G.Succ(v): the nodes v takes the mean of
-	W      []float64 // the weight of each edge, parallel to G.Adj
-	Const  []float64 // per node: Σ weight × value of its constant inputs
-	ConstW []float64 // per node: Σ weight of its constant inputs
+	G     *Graph    // G.Succ(v): the nodes v takes the mean of
+	W     []float64 // the weight of each edge, parallel to G.Adj
+	Fixed []bool    // per node: its value is given
 
 	// Budget bounds the work of eliminating one component, in updated
 	// weights; 0 means DefaultBudget.
@@ -24,10 +25,14 @@ type Means struct {
 // need a few updates per edge (TestMeansStar: a million members, linear).
 const DefaultBudget = 1 << 24
 
-// Solve sets x to the solution. x holds initial values, which a node keeps
+// Solve sets x to the solution. x holds the values of the fixed nodes and
+// initial values, which a node keeps
 // only when nothing determines it: when it has no inputs of any weight, or
 // when its component draws no weight from outside itself (a closed cycle,
-// any common value of which is a solution).
+// any common value of which is a solution). order is the strongly
+// connected components of G with every edge counted, whatever its weight,
+// numbered so that no edge of G goes to a lower number: SCC numbers the
+// components of G's transpose, the same ones, that way.
 //
 // The solution is exact, not iterated: components are solved in
 // topological order (inputs first), so a node outside any cycle is one
@@ -39,16 +44,50 @@ const DefaultBudget = 1 << 24
 // that no real call graph makes, but a crafted input can), its remaining
 // members are given one common value, the one that balances their
 // combined inputs, and the eliminated members are solved exactly from it.
-func (m *Means) Solve(x []float64) {
-	c := scc(m.G, m.W)
+//
+// Edges of weight zero and fixed nodes split the components of order
+// further: a search over the members of each, and of nothing else, finds
+// the cycles left.
+// A cycle's members are eliminated in ID order, whichever way the search
+// found them, so the result does not depend on the edges of weight zero.
+func (m *Means) Solve(x []float64, order *Components) {
 	s := newSolver(m, x)
-	for k := range c.Len() {
-		members := c.Members(k)
+	biggest := 0
+	for k := range order.Len() {
+		biggest = max(biggest, order.Size(k))
+	}
+	// The search enters only nodes marked unvisited (-1): those of the
+	// component searched that are not fixed. Every input of theirs outside
+	// it is solved by then, in a component numbered higher.
+	cycles := &search{g: m.G, w: m.W, of: make([]int32, m.G.Len()), k: 1}
+	buf := make([]int32, biggest)
+	solve := func(members []int32, k int32) {
 		if len(members) == 1 {
 			s.single(members[0])
+			return
+		}
+		slices.Sort(members)
+		s.cluster(members, cycles.of, k)
+	}
+	for k := order.Len() - 1; k >= 0; k-- {
+		members := order.Members(k)
+		if len(members) == 1 {
+			if !m.Fixed[members[0]] {
+				s.single(members[0])
+			}
 			continue
 		}
-		s.cluster(members, c.Of, int32(k))
+		for _, v := range members {
+			if !m.Fixed[v] {
+				cycles.of[v] = -1
+			}
+		}
+		cycles.nodes, cycles.stack, cycles.done = buf[:len(members)], int32(len(members)), 0
+		for _, v := range members {
+			if cycles.of[v] == -1 {
+				cycles.from(v, solve)
+			}
+		}
 	}
 }
 
@@ -136,7 +175,7 @@ func newSolver(m *Means, x []float64) *solver {
 // or it is its own input, which the mean leaves out.
 func (s *solver) single(v int32) {
 	m := s.m
-	num, den := m.Const[v], m.ConstW[v]
+	var num, den float64
 	for i := m.G.Start[v]; i < m.G.Start[v+1]; i++ {
 		if j := m.G.Adj[i]; j != v && m.W[i] != 0 {
 			num += m.W[i] * s.x[j]
@@ -169,7 +208,7 @@ func (s *solver) cluster(members []int32, of []int32, k int32) {
 	edges := 0
 	for i, v := range members {
 		for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
-			if j := m.G.Adj[e]; m.W[e] != 0 && of[j] == k {
+			if j := m.G.Adj[e]; m.W[e] != 0 && of[j] == k && j != v {
 				inside[i]++
 				into[s.local[j]]++
 				edges++
@@ -184,12 +223,12 @@ func (s *solver) cluster(members []int32, of []int32, k int32) {
 	}
 	var outside float64
 	for i, v := range members {
-		s.num[i], s.den[i] = m.Const[v], m.ConstW[v]
+		s.num[i], s.den[i] = 0, 0
 		r := &s.rows[i]
 		for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
 			j, w := m.G.Adj[e], m.W[e]
 			switch {
-			case w == 0:
+			case w == 0, j == v:
 			case of[j] != k:
 				s.num[i] += w * s.x[j]
 				s.den[i] += w

@@ -7,25 +7,48 @@ import (
 	"testing"
 )
 
-// randomMeans makes a system of n nodes whose inputs are random: a few
-// edges each, some weight on constants of value 0 or 1, some nodes with
-// no constant inputs at all.
-func randomMeans(r *rand.Rand, n int) *Means {
-	g := New(n, 4*n)
-	m := &Means{G: g, Const: make([]float64, n), ConstW: make([]float64, n)}
-	for v := range n {
+// randomMeans makes a system of n nodes whose inputs are random, and two
+// fixed ones, n of value 0 and n+1 of value 1: a few edges each, some
+// weight on a fixed node, some nodes with no fixed input at all; the fixed
+// nodes have inputs too, which change nothing. x holds
+// the fixed nodes' values and 1 for the others.
+func randomMeans(r *rand.Rand, n int) (m *Means, x []float64) {
+	g := New(n+2, 4*n)
+	m = &Means{G: g, Fixed: make([]bool, n+2)}
+	for range n {
 		for range r.IntN(4) {
 			g.Edge(r.IntN(n))
 			m.W = append(m.W, float64(1+r.IntN(100)))
 		}
-		g.EndNode()
 		if r.IntN(3) == 0 {
-			w := float64(r.IntN(50))
-			m.ConstW[v] = w
-			m.Const[v] = w * float64(r.IntN(2))
+			g.Edge(n + r.IntN(2))
+			m.W = append(m.W, float64(r.IntN(50)))
 		}
+		g.EndNode()
 	}
-	return m
+	for range 2 {
+		// A fixed node's inputs close cycles through it that count for
+		// nothing: its value is given.
+		for range r.IntN(3) {
+			g.Edge(r.IntN(n))
+			m.W = append(m.W, float64(1+r.IntN(100)))
+		}
+		g.EndNode()
+	}
+	m.Fixed[n], m.Fixed[n+1] = true, true
+	x = make([]float64, n+2)
+	for v := range n {
+		x[v] = 1
+	}
+	x[n+1] = 1
+	return m, x
+}
+
+// order is the components of g in the order Solve asks for: those of its
+// transpose, numbered by SCC.
+func order(g *Graph) *Components {
+	t, _ := g.Transpose()
+	return SCC(t)
 }
 
 // dense solves the same system by Gaussian elimination with partial
@@ -42,7 +65,7 @@ func dense(m *Means, x0 []float64) []float64 {
 			if fed[v] {
 				continue
 			}
-			f := m.ConstW[v] > 0
+			f := m.Fixed[v]
 			for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
 				f = f || (m.W[e] > 0 && int(m.G.Adj[e]) != v && fed[m.G.Adj[e]])
 			}
@@ -55,17 +78,16 @@ func dense(m *Means, x0 []float64) []float64 {
 	for v := range n {
 		a[v] = make([]float64, n+1)
 		a[v][v] = 1
-		if !fed[v] {
+		if !fed[v] || m.Fixed[v] {
 			a[v][n] = x0[v]
 			continue
 		}
-		total := m.ConstW[v]
+		total := 0.0
 		for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
 			if int(m.G.Adj[e]) != v {
 				total += m.W[e]
 			}
 		}
-		a[v][n] = m.Const[v] / total
 		for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
 			if j := int(m.G.Adj[e]); j != v {
 				a[v][j] -= m.W[e] / total
@@ -99,16 +121,11 @@ func dense(m *Means, x0 []float64) []float64 {
 func TestMeansAgainstDense(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for trial := range 400 {
-		n := 1 + r.IntN(30)
-		m := randomMeans(r, n)
-		x := make([]float64, n)
-		for v := range x {
-			x[v] = 1
-		}
+		m, x := randomMeans(r, 1+r.IntN(30))
 		want := dense(m, x)
-		m.Solve(x)
+		m.Solve(x, order(m.G))
 		checkMeans(t, m, x)
-		for v := range n {
+		for v := range x {
 			if math.Abs(x[v]-want[v]) > 1e-9 {
 				t.Fatalf("trial %d node %d: %v, want %v\nall %v\nwant %v", trial, v, x[v], want[v], x, want)
 			}
@@ -121,18 +138,13 @@ func TestMeansAgainstDense(t *testing.T) {
 func TestMeansLumped(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for range 100 {
-		n := 2 + r.IntN(20)
-		m := randomMeans(r, n)
+		m, x := randomMeans(r, 2+r.IntN(20))
 		m.Budget = 1
-		for v := range n {
-			m.Const[v] = 0.25 * m.ConstW[v]
-		}
-		x := make([]float64, n)
 		for v := range x {
-			x[v] = 0.25
+			x[v] = 0.25 // the fixed nodes too
 		}
-		m.Solve(x)
-		for v := range n {
+		m.Solve(x, order(m.G))
+		for v := range x {
 			if math.Abs(x[v]-0.25) > 1e-12 {
 				t.Fatalf("node %d: %v, want 0.25", v, x[v])
 			}
@@ -148,18 +160,24 @@ func TestMeansDenseCluster(t *testing.T) {
 		t.Skip("a 1,500-node complete cluster takes seconds; skipped with -short")
 	}
 	const n = 1500
-	g := New(n, n*n)
-	m := &Means{G: g, Const: make([]float64, n), ConstW: make([]float64, n)}
-	for range n {
+	g := New(n+1, n*n+1)
+	m := &Means{G: g, Fixed: make([]bool, n+1)}
+	for v := range n {
 		for w := range n {
 			g.Edge(w)
 			m.W = append(m.W, 1)
 		}
+		if v == 0 {
+			g.Edge(n) // the one input from outside: fixed node n, of value 1
+			m.W = append(m.W, 1)
+		}
 		g.EndNode()
 	}
-	m.ConstW[0], m.Const[0] = 1, 1
-	x := make([]float64, n)
-	m.Solve(x)
+	g.EndNode()
+	m.Fixed[n] = true
+	x := make([]float64, n+1)
+	x[n] = 1
+	m.Solve(x, order(m.G))
 	for v := range n {
 		if x[v] != 1 {
 			t.Fatalf("node %d: %v, want 1", v, x[v])
@@ -167,12 +185,15 @@ func TestMeansDenseCluster(t *testing.T) {
 	}
 }
 
-// checkMeans fails unless every node with inputs is the weighted mean of
-// them.
+// checkMeans fails unless every node with inputs, fixed ones aside, is
+// the weighted mean of them.
 func checkMeans(t *testing.T, m *Means, x []float64) {
 	t.Helper()
 	for v := range m.G.Len() {
-		num, den := m.Const[v], m.ConstW[v]
+		if m.Fixed[v] {
+			continue
+		}
+		var num, den float64
 		for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
 			if j := m.G.Adj[e]; int(j) != v {
 				num += m.W[e] * x[j]
@@ -193,21 +214,27 @@ func TestMeansStar(t *testing.T) {
 		t.Skip("a million-member star takes seconds; skipped with -short")
 	}
 	const n = 1_000_000
-	g := New(n+1, 2*n)
-	m := &Means{G: g, Const: make([]float64, n+1), ConstW: make([]float64, n+1)}
+	g := New(n+3, 3*n)
+	m := &Means{G: g, Fixed: make([]bool, n+3)}
 	for v := range n {
-		g.Edge(n) // each member takes the mean of the hub and a constant
-		m.W = append(m.W, 1)
+		// Each member takes the mean of the hub and of a fixed node,
+		// n+1 of value 0 or n+2 of value 1.
+		g.Edge(n)
+		g.Edge(n + 1 + v%2)
+		m.W = append(m.W, 1, 1)
 		g.EndNode()
-		m.ConstW[v], m.Const[v] = 1, float64(v%2)
 	}
 	for v := range n {
 		g.Edge(v)
 		m.W = append(m.W, float64(1+v%3))
 	}
 	g.EndNode()
-	x := make([]float64, n+1)
-	m.Solve(x)
+	g.EndNode()
+	g.EndNode()
+	m.Fixed[n+1], m.Fixed[n+2] = true, true
+	x := make([]float64, n+3)
+	x[n+2] = 1
+	m.Solve(x, order(m.G))
 	checkMeans(t, m, x)
 }
 
@@ -259,15 +286,14 @@ func TestFillQueue(t *testing.T) {
 func TestMeansZeroWeights(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	for trial := range 400 {
-		n := 1 + r.IntN(30)
-		m := randomMeans(r, n)
+		m, x := randomMeans(r, 1+r.IntN(30))
 		for e := range m.W {
 			if r.IntN(3) == 0 {
 				m.W[e] = 0
 			}
 		}
-		without := &Means{G: New(n, len(m.W)), Const: m.Const, ConstW: m.ConstW}
-		for v := range n {
+		without := &Means{G: New(m.G.Len(), len(m.W)), Fixed: m.Fixed}
+		for v := range m.G.Len() {
 			for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
 				if m.W[e] != 0 {
 					without.G.Edge(int(m.G.Adj[e]))
@@ -276,12 +302,9 @@ func TestMeansZeroWeights(t *testing.T) {
 			}
 			without.G.EndNode()
 		}
-		x, want := make([]float64, n), make([]float64, n)
-		for v := range x {
-			x[v], want[v] = 1, 1
-		}
-		m.Solve(x)
-		without.Solve(want)
+		want := slices.Clone(x)
+		m.Solve(x, order(m.G))
+		without.Solve(want, order(without.G))
 		if !slices.Equal(x, want) {
 			t.Fatalf("trial %d: %v, want %v", trial, x, want)
 		}

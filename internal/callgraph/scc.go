@@ -29,100 +29,123 @@ func (c *Components) Size(k int) int { return int(c.Start[k+1] - c.Start[k]) }
 // chain of millions of functions costs memory proportional to its length,
 // never a goroutine stack overflow. Roots are tried in node order and edges
 // in the order given, so the result is deterministic.
-func SCC(g *Graph) *Components { return scc(g, nil) }
-
-// scc is SCC over the edges of g whose weight in w, parallel to g.Adj, is
-// not zero; over all of them when w is nil.
-func scc(g *Graph, w []float64) *Components {
+func SCC(g *Graph) *Components {
 	n := g.Len()
-	// Locals, not fields through g and c: the loop keeps them in registers.
-	start, adj := g.Start, g.Adj
-	of := make([]int32, n)
-	nodes := make([]int32, n)
-	starts := make([]int32, 1, n+1)
-	// A node's index is its visit order, from 1. Until its component is
-	// known a node is on Tarjan's stack, and of holds -1 minus its index
-	// there; -1 means not visited yet. The stack lives at the end of
-	// nodes, growing down: the nodes of finished components fill it from
-	// the front, and the two together never hold more than n.
-	for v := range of {
-		of[v] = -1
+	s := &search{g: g, of: make([]int32, n), nodes: make([]int32, n), stack: int32(n)}
+	for v := range s.of {
+		s.of[v] = -1
 	}
-	stack, done := int32(n), int32(0) // nodes[stack:] is the stack, nodes[:done] the finished
-	// frame is a node whose successors are being explored, the position
-	// in adj of the next one to look at, and the lowest index reachable
-	// through its subtree and one edge back (Tarjan's low): only the
-	// node's own frame and its parent's read it.
-	type frame struct{ v, next, low int32 }
-	var frames []frame
-	var counter int32
+	starts := make([]int32, 1, n+1)
 	for root := range int32(n) {
-		if of[root] != -1 {
+		if s.of[root] == -1 {
+			s.from(root, func([]int32, int32) { starts = append(starts, s.done) })
+		}
+	}
+	return &Components{Of: s.of, Nodes: s.nodes, Start: starts}
+}
+
+// search is Tarjan's search, resumable from root to root, over the edges
+// of g whose weight in w, parallel to g.Adj, is not zero (all of them when
+// w is nil). It numbers the components it completes from k on.
+type search struct {
+	g *Graph
+	w []float64
+
+	// of is each node's state. A node's index is its visit order, from 1.
+	// -1 means not visited yet; until its component is known a node is
+	// on Tarjan's stack and of holds -1 minus its index; then of holds
+	// its component's number. A node the caller sets to a number, never
+	// to -1, is one the search does not enter.
+	of []int32
+
+	// The stack lives at the end of nodes, growing down: the nodes of
+	// finished components fill it from the front, and the two together
+	// never hold more than the nodes visited.
+	nodes       []int32
+	stack, done int32 // nodes[stack:] is the stack, nodes[:done] the finished
+	counter     int32 // the last visit index given
+	k           int32 // the number the next component gets
+	frames      []frame
+}
+
+// frame is a node whose successors are being explored, the position in
+// adj of the next one to look at, and the lowest index reachable through
+// its subtree and one edge back (Tarjan's low): only the node's own frame
+// and its parent's read it.
+type frame struct{ v, next, low int32 }
+
+// from searches from root, not visited yet, and tells found of each
+// component it completes, in the order Tarjan's algorithm completes them:
+// its members, nodes[done-len:done], in the order the stack released them
+// (the node found last first, the component's root last), and its number.
+func (s *search) from(root int32, found func(members []int32, k int32)) {
+	// Locals, not fields through s and g: the loop keeps them in registers.
+	start, adj, w, of, nodes := s.g.Start, s.g.Adj, s.w, s.of, s.nodes
+	stack, done, counter := s.stack, s.done, s.counter
+	counter++
+	of[root] = -1 - counter
+	stack--
+	nodes[stack] = root
+	frames := append(s.frames[:0], frame{root, start[root], counter})
+	for len(frames) > 0 {
+		// Look at v's successors from where its frame stopped, in a
+		// loop of its own until one is new: most are not.
+		top := &frames[len(frames)-1]
+		v, low := top.v, top.low
+		succ := adj[top.next:start[v+1]]
+		var weights []float64 // parallel to succ; nil when every edge counts
+		if w != nil {
+			weights = w[top.next:start[v+1]]
+			weights = weights[:len(succ)]
+		}
+		i := 0
+		for ; i < len(succ); i++ {
+			if weights != nil && weights[i] == 0 {
+				continue
+			}
+			u := of[succ[i]]
+			if u == -1 {
+				break
+			}
+			if u < -1 {
+				low = min(low, -1-u)
+			}
+		}
+		if i < len(succ) {
+			u := succ[i]
+			top.next, top.low = top.next+int32(i)+1, low
+			counter++
+			of[u] = -1 - counter
+			stack--
+			nodes[stack] = u
+			frames = append(frames, frame{u, start[u], counter})
 			continue
 		}
-		counter++
-		of[root] = -1 - counter
-		stack--
-		nodes[stack] = root
-		frames = append(frames[:0], frame{root, start[root], counter})
-		for len(frames) > 0 {
-			// Look at v's successors from where its frame stopped, in a
-			// loop of its own until one is new: most are not.
-			top := &frames[len(frames)-1]
-			v, low := top.v, top.low
-			succ := adj[top.next:start[v+1]]
-			var weights []float64 // parallel to succ; nil when every edge counts
-			if w != nil {
-				weights = w[top.next:start[v+1]]
-				weights = weights[:len(succ)]
-			}
-			i := 0
-			for ; i < len(succ); i++ {
-				if weights != nil && weights[i] == 0 {
-					continue
-				}
-				u := of[succ[i]]
-				if u == -1 {
-					break
-				}
-				if u < -1 {
-					low = min(low, -1-u)
-				}
-			}
-			if i < len(succ) {
-				u := succ[i]
-				top.next, top.low = top.next+int32(i)+1, low
-				counter++
-				of[u] = -1 - counter
-				stack--
-				nodes[stack] = u
-				frames = append(frames, frame{u, start[u], counter})
-				continue
-			}
-			index := -1 - of[v] // v is still on the stack
-			frames = frames[:len(frames)-1]
-			if len(frames) > 0 {
-				parent := &frames[len(frames)-1]
-				parent.low = min(parent.low, low)
-			}
-			if low != index {
-				continue
-			}
-			k := int32(len(starts) - 1)
-			for {
-				u := nodes[stack]
-				stack++
-				of[u] = k
-				nodes[done] = u
-				done++
-				if u == v {
-					break
-				}
-			}
-			starts = append(starts, done)
+		index := -1 - of[v] // v is still on the stack
+		frames = frames[:len(frames)-1]
+		if len(frames) > 0 {
+			parent := &frames[len(frames)-1]
+			parent.low = min(parent.low, low)
 		}
+		if low != index {
+			continue
+		}
+		first := done
+		for {
+			u := nodes[stack]
+			stack++
+			of[u] = s.k
+			nodes[done] = u
+			done++
+			if u == v {
+				break
+			}
+		}
+		s.stack, s.done = stack, done
+		found(nodes[first:done], s.k)
+		s.k++
 	}
-	return &Components{Of: of, Nodes: nodes, Start: starts}
+	s.stack, s.done, s.counter, s.frames = stack, done, counter, frames
 }
 
 // Condense returns the condensed graph of g, whose components c are: one
