@@ -217,3 +217,45 @@ func TestValidValuesOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestNormalizeRefusesEdges checks the edge problems Normalize refuses a
+// profile for: an edge to a function it does not hold, and duplicate
+// edges, the first of them in sorted order named whatever order they
+// were read in.
+func TestNormalizeRefusesEdges(t *testing.T) {
+	build := func(edges ...[2]int) *Profile {
+		p := &Profile{Format: Pstats}
+		for _, name := range []string{"d", "c", "b", "a"} { // sorted the other way round
+			p.Funcs = append(p.Funcs, &Func{File: "x.py", Name: name})
+		}
+		stranger := &Func{File: "y.py", Name: "e"}
+		for _, e := range edges {
+			end := func(i int) *Func {
+				if i < 0 {
+					return stranger
+				}
+				return p.Funcs[i]
+			}
+			p.Edges = append(p.Edges, &Edge{Caller: end(e[0]), Callee: end(e[1])})
+		}
+		return p
+	}
+	for _, tc := range []struct {
+		name string
+		p    *Profile
+		want string
+	}{
+		{"stranger callee", build([2]int{0, 1}, [2]int{1, -1}), "edge joins a function that is not in the profile"},
+		{"stranger caller", build([2]int{-1, 1}), "edge joins a function that is not in the profile"},
+		{"duplicate", build([2]int{0, 1}, [2]int{1, 0}, [2]int{0, 1}), "duplicate edge x.py:0(d) -> x.py:0(c)"},
+		{"first duplicate in sorted order", build([2]int{0, 1}, [2]int{0, 1}, [2]int{3, 2}, [2]int{2, 3}, [2]int{3, 2}, [2]int{2, 3}),
+			"duplicate edge x.py:0(a) -> x.py:0(b)"},
+		{"duplicate self call", build([2]int{2, 2}, [2]int{1, 1}, [2]int{2, 2}), "duplicate edge x.py:0(b) -> x.py:0(b)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.p.Normalize(); err == nil || err.Error() != tc.want {
+				t.Errorf("Normalize: %v, want %s", err, tc.want)
+			}
+		})
+	}
+}

@@ -120,7 +120,7 @@ type statsBuilder struct {
 	newEdges pool[Edge]
 	merges   map[[2]*Func]*Edge // sampled dumps: edges of merged rows
 
-	quickEdges []quickEdge // the callers of the row quick reads
+	quickKeys []value // the caller keys of the row quick reads
 
 	whole   []row // a whole read's rows, whose callers are read after
 	nedges  int   // callers in the rows read
