@@ -174,22 +174,31 @@ func newSolver(m *Means, x []float64) *solver {
 // single solves a node outside any cycle: its inputs are solved already,
 // or it is its own input, which the mean leaves out.
 func (s *solver) single(v int32) {
-	m := s.m
+	inputs, weights := s.inputs(v)
+	x := s.x
 	var num, den float64
-	for i := m.G.Start[v]; i < m.G.Start[v+1]; i++ {
-		if j := m.G.Adj[i]; j != v && m.W[i] != 0 {
-			num += m.W[i] * s.x[j]
-			den += m.W[i]
+	for i, j := range inputs {
+		if w := weights[i]; j != v && w != 0 {
+			num += w * x[j]
+			den += w
 		}
 	}
 	if den > 0 {
-		s.x[v] = num / den
+		x[v] = num / den
 	}
+}
+
+// inputs returns v's inputs and their weights, as two slices of one
+// length: loops over them keep them in registers and check no bound per
+// input, where reading m.G and m.W anew cost several times the work.
+func (s *solver) inputs(v int32) ([]int32, []float64) {
+	lo, hi := s.m.G.Start[v], s.m.G.Start[v+1]
+	inputs := s.m.G.Adj[lo:hi]
+	return inputs, s.m.W[lo:hi][:len(inputs)]
 }
 
 // cluster solves the members of one cycle.
 func (s *solver) cluster(members []int32, of []int32, k int32) {
-	m := s.m
 	n := len(members)
 	s.rows, s.cols, s.refs = resize(s.rows, n), resize(s.cols, n), resize(s.refs, n)
 	s.num, s.den, s.done = resize(s.num, n), resize(s.den, n), resize(s.done, n)
@@ -206,11 +215,13 @@ func (s *solver) cluster(members []int32, of []int32, k int32) {
 	inside, into := s.room[:n], s.room[n:] // per local node: its edges inside the cluster, the edges to it
 	clear(s.room)
 	edges := 0
+	local := s.local
 	for i, v := range members {
-		for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
-			if j := m.G.Adj[e]; m.W[e] != 0 && of[j] == k && j != v {
+		inputs, weights := s.inputs(v)
+		for e, j := range inputs {
+			if weights[e] != 0 && of[j] == k && j != v {
 				inside[i]++
-				into[s.local[j]]++
+				into[local[j]]++
 				edges++
 			}
 		}
@@ -223,20 +234,21 @@ func (s *solver) cluster(members []int32, of []int32, k int32) {
 	}
 	var outside float64
 	for i, v := range members {
-		s.num[i], s.den[i] = 0, 0
 		r := &s.rows[i]
-		for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
-			j, w := m.G.Adj[e], m.W[e]
-			switch {
+		inputs, weights := s.inputs(v)
+		var num, den float64
+		for e, j := range inputs {
+			switch w := weights[e]; {
 			case w == 0, j == v:
 			case of[j] != k:
-				s.num[i] += w * s.x[j]
-				s.den[i] += w
+				num += w * s.x[j]
+				den += w
 			default:
-				s.addTo(int32(i), r, term{s.local[j], w})
+				s.addTo(int32(i), r, term{local[j], w})
 			}
 		}
-		outside += s.den[i]
+		s.num[i], s.den[i] = num, den
+		outside += den
 	}
 	if outside == 0 {
 		return // closed: nothing outside decides it
