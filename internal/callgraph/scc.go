@@ -100,16 +100,16 @@ func (s *search) from(root int32, found func(members []int32, k int32)) {
 		}
 		i := 0
 		for ; i < len(succ); i++ {
-			if weights != nil && weights[i] == 0 {
+			// Most successors are finished, or outside what is searched:
+			// whatever the edge's weight, they change nothing.
+			u := of[succ[i]]
+			if u >= 0 || weights != nil && weights[i] == 0 {
 				continue
 			}
-			u := of[succ[i]]
 			if u == -1 {
 				break
 			}
-			if u < -1 {
-				low = min(low, -1-u)
-			}
+			low = min(low, -1-u)
 		}
 		if i < len(succ) {
 			u := succ[i]
