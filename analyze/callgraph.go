@@ -62,10 +62,7 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	// huge component that import recursion (import → exec → <module> →
 	// import) otherwise makes. What is left is solved exactly, cycles
 	// included (see callgraph.Means), over the callers' graph itself.
-	m := &callgraph.Means{G: ix.in, W: make([]float64, len(ix.in.Adj)), Fixed: fixed}
-	for pos, e := range ix.inEdge {
-		m.W[pos] = float64(max(ix.calls[e], 1))
-	}
+	m := &callgraph.Means{G: ix.in, W: ix.calls, Fixed: fixed}
 	m.Solve(g.runtime, ix.cycles)
 	return g
 }

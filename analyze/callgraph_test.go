@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/parse"
@@ -19,5 +20,26 @@ func BenchmarkCallGraphLarge(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		newCallGraph(ix, &lim)
+	}
+}
+
+// TestEntryBound checks on every pstats dump in testdata the bound that
+// lets shapeCandidates pass over a function without reading its callers:
+// entry's calls are at most its primitive calls and its cost at most
+// max(Cum, 0).
+func TestEntryBound(t *testing.T) {
+	files, err := filepath.Glob("../testdata/*/*.pstats")
+	if err != nil || len(files) < 20 {
+		t.Fatalf("%d dumps, %v", len(files), err)
+	}
+	lim := DefaultLimits()
+	for _, name := range files {
+		p := loadProfile(t, name)
+		g := newCallGraph(newProfileIndex(p, nil), &lim)
+		for _, f := range p.Funcs {
+			if n, cost := g.entry(f, nil); n > f.Primitive || cost > max(f.Cum, 0) {
+				t.Errorf("%s: %s: entry %d calls, cost %v; primitive calls %d, cum %v", name, f, n, cost, f.Primitive, f.Cum)
+			}
+		}
 	}
 }

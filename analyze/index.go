@@ -43,10 +43,9 @@ type profileIndex struct {
 	modules []int32
 
 	// Set only when the profile has call counts (pstats):
-	out    *callgraph.Graph      // each function's callees, in f.Out order
-	calls  []int64               // the Calls of each edge of out, by position in out.Adj
+	out    *callgraph.Graph      // each function's callees, in f.Out order: out.Adj[i] is p.Edges[i]'s
 	in     *callgraph.Graph      // each function's callers, in f.In order (by caller ID)
-	inEdge []int32               // for each position in in.Adj, the edge's position in out.Adj
+	calls  []float64             // per position in in.Adj: the edge's calls, at least 1, the weight of the run-time share
 	cycles *callgraph.Components // recursive cycles: the components of out
 	dag    *callgraph.Graph      // out condensed: one node per cycle
 
@@ -65,9 +64,16 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 	}
 	var fx fileIndex
 	hasCalls := p.HasCalls()
+	var calls []float64 // ix.calls from the next function's callers on
+	if hasCalls {
+		ix.calls = make([]float64, len(p.Edges))
+		calls = ix.calls
+	}
 	// One pass over the functions: each Func read is a cache miss on a
 	// large dump, whose functions lie in memory in reading order, not in
-	// p.Funcs order.
+	// p.Funcs order. Their In windows, laid end to end, are the edges in
+	// the order of the callers' graph, and the reader made each
+	// function's callers' edges together: their counts are read here.
 	fileOrigin := location.User
 	for i, f := range p.Funcs {
 		if i == 0 || f.File != p.Funcs[i-1].File {
@@ -91,6 +97,13 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 		if f.Name == "<module>" {
 			ix.modules = append(ix.modules, int32(i))
 		}
+		if hasCalls {
+			in := f.In
+			for k := range calls[:len(in)] {
+				calls[k] = float64(max(in[k].Calls, 1))
+			}
+			calls = calls[len(in):]
+		}
 	}
 	ix.fileStarts = append(ix.fileStarts, int32(n))
 	if !hasCalls {
@@ -99,12 +112,8 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 	// The graph and its cycles are the profile's, which the pstats reader
 	// may have made already; its edges are p.Edges in order.
 	ix.out, ix.cycles = p.CallGraph()
-	ix.calls = make([]int64, len(p.Edges))
-	for i, e := range p.Edges {
-		ix.calls[i] = e.Calls
-	}
 	// Normalize sorts each In by caller, the order of the transpose.
-	ix.in, ix.inEdge = ix.out.Transpose()
+	ix.in = ix.out.Transpose()
 	ix.dag = ix.cycles.Condense(ix.out)
 	return ix
 }

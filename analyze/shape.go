@@ -77,7 +77,7 @@ func (g *callGraph) measure(r repeat, set *funcSet, cut []*parse.Func) repeat {
 	cutIDs := funcIDs(cut)
 	for _, m := range set.members {
 		for j := g.out.Start[m.ID]; j < g.out.Start[m.ID+1]; j++ {
-			c, calls := g.out.Adj[j], g.calls[j]
+			c, calls := g.out.Adj[j], g.p.Edges[j].Calls
 			switch {
 			case int(c) == m.ID || calls <= 0 || slices.Contains(cutIDs, c):
 			case calls < r.n:
@@ -271,7 +271,11 @@ func (g *callGraph) shapeCandidates() []candidate {
 	qualifies := map[*parse.Func]candidate{}
 	var order []*parse.Func // the keys of qualifies, in p.Funcs order
 	for _, f := range p.Funcs {
-		if f.Synthetic || f.Primitive < g.lim.MinCalls || g.origins[f.ID] == location.Native {
+		// entry's calls are at most f's primitive calls and its cost at
+		// most f's (or 0): a function too cheap in all is passed over
+		// without reading its callers' edges, a cache miss each.
+		if f.Synthetic || f.Primitive < g.lim.MinCalls || g.origins[f.ID] == location.Native ||
+			!g.lim.costly(p, max(f.Cum, 0)) {
 			continue
 		}
 		n, cost := g.entry(f, nil)

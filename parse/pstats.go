@@ -120,7 +120,7 @@ type statsBuilder struct {
 	newEdges pool[Edge]
 	merges   map[[2]*Func]*Edge // sampled dumps: edges of merged rows
 
-	quickEdges []quickEdge // the callers of the row quick reads
+	quickKeys []value // the caller keys of the row quick reads
 
 	whole   []row // a whole read's rows, whose callers are read after
 	nedges  int   // callers in the rows read
@@ -322,14 +322,20 @@ func (b *statsBuilder) moreEdges() int { return b.estimate(len(b.p.Edges)) }
 
 // pool hands out values allocated in blocks, so that they are neither
 // allocated one by one nor moved as a slice of them grows: the model
-// points at them.
+// points at them. quick may hand values back by restoring free, with
+// numbers set.
 type pool[T any] struct{ free []T }
 
-// next returns a zero value, allocating a block of size() values first
-// if the last one is used up.
+// maxBlock bounds a block of a pool, so that what an estimate too large
+// leaves unused at the end stays small: blocks of 1,024 functions are
+// 136 KiB.
+const maxBlock = 1024
+
+// next returns the next value of the last block, allocating a block of
+// size() zero values, at most maxBlock, first if it is used up.
 func (p *pool[T]) next(size func() int) *T {
 	if len(p.free) == 0 {
-		p.free = make([]T, size())
+		p.free = make([]T, min(size(), maxBlock))
 	}
 	v := &p.free[0]
 	p.free = p.free[1:]

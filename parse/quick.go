@@ -15,27 +15,24 @@ import (
 // refuses is decoded again as usual; the decoder makes the same ref
 // slots and numbers its containers alike either way.
 
-// quickEdge is a caller of a row that quick read: its key tuple and its
-// numbers, kept until the row's function is made.
-type quickEdge struct {
-	key              value
-	calls, primitive int64
-	own, cum         float64
-}
-
 // quick reads the pair at the decoder's offset if it is a row in the
 // common shape: a key tuple, then (cc, nc, tt, ct, callers) with ints
 // for counts, binary floats for times and a callers dict of key tuples
 // to (nc, cc, tt, ct), numbers that the reader accepts. Otherwise it
-// resets the decoder and reports false.
+// resets the decoder, takes back the edges it made and reports false.
+//
+// The edges of the callers are made as their numbers are read, and get
+// their ends once the whole row is read: b.quickKeys holds the key tuple
+// of each. A streamed dump is never sampled, so edges never merge.
 func (b *statsBuilder) quick() (bool, error) {
 	d := b.d
-	start := d.mark()
+	start, free, nedges := d.mark(), b.newEdges.free, len(b.p.Edges)
 	var f Func
 	key, null, err := d.object()
 	ok := err == nil && !null && key.kind() == kTuple && key.n() == 3 && b.quickStats(&f)
 	if !ok {
 		d.reset(start)
+		b.newEdges.free, b.p.Edges = free, b.p.Edges[:nedges]
 		return false, nil
 	}
 	rf, err := b.rowFunc(key)
@@ -43,22 +40,21 @@ func (b *statsBuilder) quick() (bool, error) {
 		return false, err
 	}
 	rf.f.Primitive, rf.f.Calls, rf.f.Own, rf.f.Cum = f.Primitive, f.Calls, f.Own, f.Cum
-	callee, err := b.addRow(rf, len(b.quickEdges))
+	callee, err := b.addRow(rf, len(b.quickKeys))
 	if err != nil {
 		return false, err
 	}
-	for _, q := range b.quickEdges {
-		caller, err := b.caller(q.key)
-		if err != nil {
+	for i, e := range b.p.Edges[nedges:] {
+		if e.Caller, err = b.caller(b.quickKeys[i]); err != nil {
 			return false, err
 		}
-		b.addEdge(Edge{Caller: caller, Callee: callee, Calls: q.calls, Primitive: q.primitive, Own: q.own, Cum: q.cum})
+		e.Callee = callee
 	}
 	return true, nil
 }
 
 // quickStats reads a row's (cc, nc, tt, ct, callers) tuple, the numbers
-// into f and the callers into b.quickEdges, and reports whether it could.
+// into f and the callers into edges, and reports whether it could.
 func (b *statsBuilder) quickStats(f *Func) bool {
 	d := b.d
 	at := d.off
@@ -75,7 +71,9 @@ func (b *statsBuilder) quickStats(f *Func) bool {
 	return true
 }
 
-// quickCallers reads a callers dict into b.quickEdges.
+// quickCallers reads a callers dict into edges without ends, and their
+// keys into b.quickKeys. The edges come from newEdges, whose values are
+// zero or were left by a row quick gave up on, which set only numbers.
 func (b *statsBuilder) quickCallers() bool {
 	d := b.d
 	at := d.off
@@ -85,7 +83,7 @@ func (b *statsBuilder) quickCallers() bool {
 	d.off++
 	slot := d.reserve(d.data[at]&0x80 != 0)
 	d.enter()
-	b.quickEdges = b.quickEdges[:0]
+	b.quickKeys = b.quickKeys[:0]
 	for {
 		key, null, err := d.object()
 		if err != nil {
@@ -94,20 +92,21 @@ func (b *statsBuilder) quickCallers() bool {
 		if null {
 			break
 		}
-		if len(b.quickEdges) >= maxItems/2 {
+		if len(b.quickKeys) >= maxItems/2 {
 			return false // for dict to refuse
 		}
-		q := quickEdge{key: key}
+		e := b.newEdges.next(b.moreEdges)
 		eat := d.off
 		eslot, ok := d.quickTuple(4)
-		if !ok || !d.quickCount(&q.calls) || !d.quickCount(&q.primitive) || !d.quickTime(&q.own) || !d.quickTime(&q.cum) {
+		if !ok || !d.quickCount(&e.Calls) || !d.quickCount(&e.Primitive) || !d.quickTime(&e.Own) || !d.quickTime(&e.Cum) {
 			return false
 		}
 		d.quickFilled(kTuple, 4, eat, eslot)
-		b.quickEdges = append(b.quickEdges, q)
+		b.p.Edges = append(b.p.Edges, e)
+		b.quickKeys = append(b.quickKeys, key)
 	}
 	d.leave()
-	d.quickFilled(kDict, 2*len(b.quickEdges), at, slot)
+	d.quickFilled(kDict, 2*len(b.quickKeys), at, slot)
 	return true
 }
 

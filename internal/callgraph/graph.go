@@ -40,10 +40,9 @@ func (g *Graph) Len() int { return len(g.Start) - 1 }
 // Succ returns the successors of v.
 func (g *Graph) Succ(v int) []int32 { return g.Adj[g.Start[v]:g.Start[v+1]] }
 
-// Transpose returns g with every edge reversed, and for each position of
-// its Adj the position in g.Adj of the edge it reverses. Each node's
-// predecessors come in ascending order, the order of g's nodes.
-func (g *Graph) Transpose() (t *Graph, at []int32) {
+// Transpose returns g with every edge reversed. Each node's predecessors
+// come in ascending order, the order of g's nodes.
+func (g *Graph) Transpose() *Graph {
 	n := g.Len()
 	// Locals, not fields through g and t: the loops then keep them in
 	// registers instead of reloading them on every edge.
@@ -52,7 +51,6 @@ func (g *Graph) Transpose() (t *Graph, at []int32) {
 	// the running sum tStart[w+1] is where w's predecessors begin: the
 	// fill moves it on to where they end, where w+1's begin.
 	tStart, tAdj := make([]int32, n+2), make([]int32, len(adj))
-	at = make([]int32, len(adj))
 	for _, w := range adj {
 		tStart[w+2]++
 	}
@@ -62,10 +60,10 @@ func (g *Graph) Transpose() (t *Graph, at []int32) {
 	for v := range n {
 		for i := start[v]; i < start[v+1]; i++ {
 			w := adj[i]
-			tAdj[tStart[w+1]], at[tStart[w+1]] = int32(v), i
+			tAdj[tStart[w+1]] = int32(v)
 			tStart[w+1]++
 		}
 	}
 	tStart = tStart[:n+1]
-	return &Graph{Start: tStart, Adj: tAdj}, at
+	return &Graph{Start: tStart, Adj: tAdj}
 }

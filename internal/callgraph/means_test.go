@@ -47,8 +47,7 @@ func randomMeans(r *rand.Rand, n int) (m *Means, x []float64) {
 // order is the components of g in the order Solve asks for: those of its
 // transpose, numbered by SCC.
 func order(g *Graph) *Components {
-	t, _ := g.Transpose()
-	return SCC(t)
+	return SCC(g.Transpose())
 }
 
 // dense solves the same system by Gaussian elimination with partial
