@@ -140,8 +140,7 @@ func (d *decoder) number(v value) (float64, bool) {
 // references, counting such containers from 0 as they end (an outer one
 // after those it holds), or -1 for any other value. Every reference to a
 // container yields the same number, so a reader can remember what it made
-// of the container by its number rather than by its contents, in a table
-// as long as sharedBase.
+// of the container by its number rather than by its contents (see label).
 func (d *decoder) shared(v value) int {
 	if k := v.kind(); k < kTuple || k > kSet || v.off&slotted == 0 {
 		return -1
@@ -179,7 +178,7 @@ type decoder struct {
 	arena      []value  // container items
 	stack      []value  // items of dicts being read
 	refs       []value  // FLAG_REF objects in pre-order; kind kOther with n=1 marks a reserved slot
-	sharedBase []uint32 // arena offset of each flagged container (see slotted), or dropped
+	sharedBase []uint32 // arena offset of each flagged container (see slotted), or dropped, or labeled
 	wide       []byte   // numbers that fit neither x nor the input's bytes, 8 bytes each
 	strs       []string
 	texts      *idTable          // index in strs by text
@@ -380,11 +379,12 @@ func (d *decoder) str(v value) (string, bool) {
 }
 
 // items returns the items of a container. Those of a container a pairs
-// decoder dropped are n zero values (None), and lost is set.
+// decoder dropped or its reader labeled are n zero values (None), and
+// lost is set.
 func (d *decoder) items(v value) []value {
 	base := v.x
 	if v.off&slotted != 0 {
-		if base = d.sharedBase[base]; base == dropped {
+		if base = d.sharedBase[base]; base >= droppedBit {
 			d.lost = true
 			return make([]value, v.n())
 		}
@@ -392,9 +392,26 @@ func (d *decoder) items(v value) []value {
 	return d.arena[base : base+uint32(v.n())]
 }
 
-// dropped is the arena offset of a flagged container whose items a pairs
-// decoder dropped.
-const dropped = math.MaxUint32
+// A flagged container whose items are gone has an arena offset with
+// droppedBit set, arena offsets being smaller (see slotted); the other
+// bits are all ones if a pairs decoder dropped the items, or else a
+// label.
+const (
+	droppedBit = 1 << 31
+	dropped    = math.MaxUint32
+)
+
+// label gives the flagged container numbered s (see shared) the label l,
+// below dropped &^ droppedBit: what its reader made of it, in place of
+// its items, which are gone from then on. labelOf returns it.
+func (d *decoder) label(s int, l uint32) { d.sharedBase[s] = droppedBit | l }
+
+// labelOf returns the label of the flagged container numbered s, if it
+// has one.
+func (d *decoder) labelOf(s int) (uint32, bool) {
+	base := d.sharedBase[s]
+	return base &^ droppedBit, base >= droppedBit && base != dropped
+}
 
 // describe names v for messages: its kind and a short rendering.
 func (d *decoder) describe(v value) string {
@@ -806,11 +823,13 @@ func (d *decoder) dict(at int, slot int) (value, error) {
 }
 
 // drop empties the arena down to length arena and marks the flagged
-// containers numbered from shared on as dropped.
+// containers numbered from shared on as dropped, but those labeled.
 func (d *decoder) drop(arena, shared int) {
 	d.arena = d.arena[:arena]
 	for s := shared; s < len(d.sharedBase); s++ {
-		d.sharedBase[s] = dropped
+		if d.sharedBase[s] < droppedBit {
+			d.sharedBase[s] = dropped
+		}
 	}
 }
 

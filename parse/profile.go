@@ -243,11 +243,27 @@ func sortByFile(funcs []*Func, ranks []int32, nfiles int) {
 		slices.SortFunc(keys[first:last], byName)
 		first = last
 	}
-	sorted := make([]*Func, len(funcs))
-	for i, k := range keys {
-		sorted[i] = funcs[k.i]
+	permute(funcs, keys)
+}
+
+// permute puts funcs[keys[i].i] at i for every i, in place: it follows
+// each cycle of the permutation, marking the keys it has done.
+func permute(funcs []*Func, keys []nameKey) {
+	for start := range keys {
+		if keys[start].i < 0 {
+			continue
+		}
+		first, at := funcs[start], start
+		for {
+			from := int(keys[at].i)
+			keys[at].i = -1
+			if from == start {
+				funcs[at] = first
+				break
+			}
+			funcs[at], at = funcs[from], from
+		}
 	}
-	copy(funcs, sorted)
 }
 
 // nameKey stands for funcs[i] in sortByFile with its name's first eight

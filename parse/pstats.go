@@ -115,7 +115,6 @@ type statsBuilder struct {
 	keys     []funcKey // the key of each of made
 	rowOf    []int32   // the index in p.Funcs of each of made, or -1 while its row is unread
 	files    []uint32  // the interned file of each of p.Funcs
-	byShared []int32   // index in made plus one by the shared number of a key tuple read before
 	newFuncs pool[Func]
 	newEdges pool[Edge]
 	merges   map[[2]*Func]*Edge // sampled dumps: edges of merged rows
@@ -140,7 +139,6 @@ func (b *statsBuilder) start(nfuncs, nedges int) {
 	b.keys = make([]funcKey, 0, nfuncs)
 	b.rowOf = make([]int32, 0, nfuncs)
 	b.files = make([]uint32, 0, nfuncs)
-	b.byShared = make([]int32, cap(b.d.sharedBase))
 }
 
 // errAt reports a problem with the object v.
@@ -322,14 +320,20 @@ func (b *statsBuilder) moreEdges() int { return b.estimate(len(b.p.Edges)) }
 
 // pool hands out values allocated in blocks, so that they are neither
 // allocated one by one nor moved as a slice of them grows: the model
-// points at them.
+// points at them. quick may hand values back by restoring free, with
+// numbers set.
 type pool[T any] struct{ free []T }
 
-// next returns a zero value, allocating a block of size() values first
-// if the last one is used up.
+// maxBlock bounds a block of a pool, so that what an estimate too large
+// leaves unused at the end stays small: blocks of 1,024 functions are
+// 136 KiB.
+const maxBlock = 1024
+
+// next returns the next value of the last block, allocating a block of
+// size() zero values, at most maxBlock, first if it is used up.
 func (p *pool[T]) next(size func() int) *T {
 	if len(p.free) == 0 {
-		p.free = make([]T, size())
+		p.free = make([]T, min(size(), maxBlock))
 	}
 	v := &p.free[0]
 	p.free = p.free[1:]
@@ -367,26 +371,23 @@ func (b *statsBuilder) add(k funcKey, f *Func) int32 {
 	return i
 }
 
-// remember notes that the key tuple key names made[i], if the dump
-// flagged it for references: CPython shares one tuple between a
-// function's row and every callers dict that names it, so most keys are
-// references to a tuple read before.
+// remember labels the key tuple key with i, the index in made of the
+// function it names, if the dump flagged it for references: CPython
+// shares one tuple between a function's row and every callers dict that
+// names it, so most keys are references to a tuple read before. Its
+// items are never needed again: known finds its function.
 func (b *statsBuilder) remember(key value, i int32) {
-	s := b.d.shared(key)
-	if s < 0 {
-		return
+	if s := b.d.shared(key); s >= 0 {
+		b.d.label(s, uint32(i))
 	}
-	if s >= len(b.byShared) {
-		b.byShared = append(b.byShared, make([]int32, s+1-len(b.byShared))...)
-	}
-	b.byShared[s] = i + 1
 }
 
 // known returns the index in made of the function a key tuple read
 // before names.
 func (b *statsBuilder) known(key value) (int32, bool) {
-	if s := b.d.shared(key); s >= 0 && s < len(b.byShared) && b.byShared[s] > 0 {
-		return b.byShared[s] - 1, true
+	if s := b.d.shared(key); s >= 0 {
+		i, ok := b.d.labelOf(s)
+		return int32(i), ok
 	}
 	return 0, false
 }
