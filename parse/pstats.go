@@ -119,7 +119,7 @@ type statsBuilder struct {
 	newEdges pool[Edge]
 	merges   map[[2]*Func]*Edge // sampled dumps: edges of merged rows
 
-	quickKeys []value // the caller keys of the row quick reads
+	quickKeys []quickKey // the caller keys of the row quick reads
 
 	whole   []row // a whole read's rows, whose callers are read after
 	nedges  int   // callers in the rows read
@@ -233,6 +233,12 @@ func (b *statsBuilder) rowFunc(key value) (rowFunc, error) {
 		}
 		i, seen = b.lookup(k)
 	}
+	return b.rowFuncOf(key, k, i, seen), nil
+}
+
+// rowFuncOf is rowFunc given the key k that key tuple key holds and,
+// if seen, the index i in made of the function it names.
+func (b *statsBuilder) rowFuncOf(key value, k funcKey, i int32, seen bool) rowFunc {
 	var f *Func
 	switch {
 	case !seen:
@@ -244,7 +250,7 @@ func (b *statsBuilder) rowFunc(key value) (rowFunc, error) {
 		f = new(Func)
 		b.named(f, k)
 	}
-	return rowFunc{f, key, k, i, seen}, nil
+	return rowFunc{f, key, k, i, seen}
 }
 
 // addRow adds the row of rf, whose numbers are read and whose callers
@@ -402,6 +408,11 @@ func (b *statsBuilder) caller(key value) (*Func, error) {
 	if err != nil {
 		return nil, err
 	}
+	return b.callerOf(key, k), nil
+}
+
+// callerOf is caller given the key k that key tuple key holds.
+func (b *statsBuilder) callerOf(key value, k funcKey) *Func {
 	i, ok := b.lookup(k)
 	if !ok {
 		f := b.newFuncs.next(b.moreFuncs)
@@ -410,7 +421,7 @@ func (b *statsBuilder) caller(key value) (*Func, error) {
 		b.missing++
 	}
 	b.remember(key, i)
-	return b.made[i], nil
+	return b.made[i]
 }
 
 // sortFuncs sorts the functions into Normalize's order. Their interned

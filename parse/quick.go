@@ -28,16 +28,21 @@ func (b *statsBuilder) quick() (bool, error) {
 	d := b.d
 	start, free, nedges := d.mark(), b.newEdges.free, len(b.p.Edges)
 	var f Func
-	key, null, err := d.object()
-	ok := err == nil && !null && key.kind() == kTuple && key.n() == 3 && b.quickStats(&f)
-	if !ok {
+	key, ok := b.quickKey()
+	if !ok || !b.quickStats(&f) {
 		d.reset(start)
 		b.newEdges.free, b.p.Edges = free, b.p.Edges[:nedges]
 		return false, nil
 	}
-	rf, err := b.rowFunc(key)
-	if err != nil {
-		return false, err
+	var rf rowFunc
+	if key.read {
+		i, seen := b.lookup(key.k)
+		rf = b.rowFuncOf(key.v, key.k, i, seen)
+	} else {
+		var err error
+		if rf, err = b.rowFunc(key.v); err != nil {
+			return false, err
+		}
 	}
 	rf.f.Primitive, rf.f.Calls, rf.f.Own, rf.f.Cum = f.Primitive, f.Calls, f.Own, f.Cum
 	callee, err := b.addRow(rf, len(b.quickKeys))
@@ -45,12 +50,49 @@ func (b *statsBuilder) quick() (bool, error) {
 		return false, err
 	}
 	for i, e := range b.p.Edges[nedges:] {
-		if e.Caller, err = b.caller(b.quickKeys[i]); err != nil {
+		if q := b.quickKeys[i]; q.read {
+			e.Caller = b.callerOf(q.v, q.k)
+		} else if e.Caller, err = b.caller(q.v); err != nil {
 			return false, err
 		}
 		e.Callee = callee
 	}
 	return true, nil
+}
+
+// quickKey is a key tuple quick read: v, its value, and if read, the key
+// k it holds, read from the input; else v is a reference to a tuple read
+// before, or a tuple decoded as usual.
+type quickKey struct {
+	v    value
+	k    funcKey
+	read bool
+}
+
+// quickKey reads a key tuple: a tuple of (str, int, str) written as
+// such, each string as a short ASCII one or a reference to a str and the
+// int as an int or a reference to one, is read straight from the input;
+// anything else is decoded as usual. It reports false, having read
+// nothing but strings it interned, if the object is not a 3-tuple.
+func (b *statsBuilder) quickKey() (quickKey, bool) {
+	d := b.d
+	at, nrefs := d.off, len(d.refs)
+	if slot, ok := d.quickTuple(3); ok {
+		var q quickKey
+		var line int64
+		if d.quickStr(&q.k.file) && d.quickInt(&line) && d.quickStr(&q.k.name) {
+			q.k.line, q.read = line, true
+			d.quickFilled(kTuple, 3, at, slot)
+			q.v = value{meta: uint32(kTuple)<<28 | 3, off: uint32(at)}
+			if slot >= 0 {
+				q.v = d.refs[slot]
+			}
+			return q, true
+		}
+		d.off, d.refs = at, d.refs[:nrefs]
+	}
+	v, null, err := d.object()
+	return quickKey{v: v}, err == nil && !null && v.kind() == kTuple && v.n() == 3
 }
 
 // quickStats reads a row's (cc, nc, tt, ct, callers) tuple, the numbers
@@ -85,12 +127,13 @@ func (b *statsBuilder) quickCallers() bool {
 	d.enter()
 	b.quickKeys = b.quickKeys[:0]
 	for {
-		key, null, err := d.object()
-		if err != nil {
-			return false
-		}
-		if null {
+		if d.off < len(d.data) && d.data[d.off] == '0' {
+			d.off++
 			break
+		}
+		key, ok := b.quickKey()
+		if !ok {
+			return false
 		}
 		if len(b.quickKeys) >= maxItems/2 {
 			return false // for dict to refuse
@@ -135,6 +178,41 @@ func (d *decoder) quickFilled(k kind, n, at, slot int) {
 // quickCount reads a call count, an int32 of at least -1 written as an
 // int or a reference to one, into c and reports whether it could.
 func (d *decoder) quickCount(c *int64) bool {
+	return d.quickInt(c) && *c >= -1
+}
+
+// quickStr reads a str written as a short ASCII string or a reference to
+// a str, into s, its index in strs, and reports whether it could.
+func (d *decoder) quickStr(s *uint32) bool {
+	at := d.off
+	rest := d.data[at:]
+	switch {
+	case len(rest) >= 2 && (rest[0]&^0x80 == 'z' || rest[0]&^0x80 == 'Z'):
+		n := int(rest[1])
+		if len(rest)-2 < n {
+			return false
+		}
+		*s = d.intern(rest[2:2+n], false)
+		if rest[0]&0x80 != 0 {
+			d.refs = append(d.refs, value{meta: uint32(kStr) << 28, off: uint32(at), x: *s})
+		}
+		d.off = at + 2 + n
+	case len(rest) >= 5 && rest[0] == 'r':
+		x := binary.LittleEndian.Uint32(rest[1:])
+		if uint64(x) >= uint64(len(d.refs)) || d.refs[x].meta != uint32(kStr)<<28 {
+			return false
+		}
+		*s = d.refs[x].x
+		d.off = at + 5
+	default:
+		return false
+	}
+	return true
+}
+
+// quickInt reads an int32 written as an int or a reference to one into n
+// and reports whether it could.
+func (d *decoder) quickInt(n *int64) bool {
 	at := d.off
 	if len(d.data)-at < 5 {
 		return false
@@ -152,11 +230,8 @@ func (d *decoder) quickCount(c *int64) bool {
 	default:
 		return false
 	}
-	if int32(x) < -1 {
-		return false
-	}
 	d.off = at + 5
-	*c = int64(int32(x))
+	*n = int64(int32(x))
 	return true
 }
 
