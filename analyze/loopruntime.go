@@ -38,8 +38,7 @@ func findRuntime(ix *profileIndex) *loopRuntime {
 func asyncioRuntime(ix *profileIndex) *loopRuntime {
 	rt := &loopRuntime{name: "asyncio", machinery: asyncioMachinery}
 	found := false
-	for fs := range ix.byFile() {
-		fp := splitPath(fs[0].File)
+	for fp, fs := range ix.byFile() {
 		baseEvents, events := fp.in("asyncio", "base_events.py"), fp.in("asyncio", "events.py")
 		if !baseEvents && !events {
 			continue
@@ -129,9 +128,8 @@ func uvloopRuntime(p *parse.Profile) *loopRuntime {
 // work to threads that an older profiler could not see.
 func threadNotes(ix *profileIndex) []LoopNote {
 	var threads, handoff bool
-	for fs := range ix.byFile() {
+	for fp, fs := range ix.byFile() {
 		// The files that hold the functions looked for, each its own flag.
-		fp := splitPath(fs[0].File)
 		poolThread, threading := fp.in("concurrent/futures", "thread.py"), fp.in("", "threading.py")
 		baseEvents, asyncioThreads := fp.in("asyncio", "base_events.py"), fp.in("asyncio", "threads.py")
 		trioThreads := fp.in("trio", "_threads.py")
@@ -164,13 +162,14 @@ func threadNotes(ix *profileIndex) []LoopNote {
 // (a path.Match pattern such as "events.py" or "_io_*.py") the file must be
 // so named and sit directly in a directory whose path ends in dir ("" for
 // any directory); without one it may sit anywhere under dir. Scans of every
-// function test each file once, where it starts (newFile), with splitPath.
+// function test each file once, with the path the index split (byFile).
 func inPackage(file, dir, base string) bool { return splitPath(file).in(dir, base) }
 
-// filePath is a file's path with forward slashes, split into its
-// directory and base name, for the scans that ask several inPackage
+// filePath is a file's path with forward slashes, whole and split into
+// its directory and base name, for the scans that ask several inPackage
 // questions of each file.
 type filePath struct {
+	path string
 	d, b string
 	ok   bool // the path has a directory
 }
@@ -179,9 +178,9 @@ func splitPath(file string) filePath {
 	file = slashed(file)
 	i := strings.LastIndexByte(file, '/')
 	if i < 0 {
-		return filePath{}
+		return filePath{path: file}
 	}
-	return filePath{file[:i], file[i+1:], true}
+	return filePath{file, file[:i], file[i+1:], true}
 }
 
 // in is inPackage for the file fp splits.
