@@ -165,30 +165,26 @@ func threadNotes(ix *profileIndex) []LoopNote {
 // function test each file once, with the path the index split (byFile).
 func inPackage(file, dir, base string) bool { return splitPath(file).in(dir, base) }
 
-// filePath is a file's path with forward slashes, whole and split into
-// its directory and base name, for the scans that ask several inPackage
-// questions of each file.
+// filePath is a file's path with forward slashes and where its last
+// slash is, for the scans that ask several inPackage questions of each
+// file: the index keeps one per file.
 type filePath struct {
-	path string
-	d, b string
-	ok   bool // the path has a directory
+	path  string
+	slash int // the index of the last slash in path, -1 when none
 }
 
 func splitPath(file string) filePath {
 	file = slashed(file)
-	i := strings.LastIndexByte(file, '/')
-	if i < 0 {
-		return filePath{path: file}
-	}
-	return filePath{file, file[:i], file[i+1:], true}
+	return filePath{file, strings.LastIndexByte(file, '/')}
 }
 
-// in is inPackage for the file fp splits.
+// in is inPackage for the file of fp.
 func (fp filePath) in(dir, base string) bool {
-	d, b := fp.d, fp.b
-	switch {
-	case !fp.ok:
+	if fp.slash < 0 {
 		return false
+	}
+	d, b := fp.path[:fp.slash], fp.path[fp.slash+1:]
+	switch {
 	case base == "":
 		return hasDir(d, dir)
 	case dir != "" && d != dir && !(strings.HasSuffix(d, dir) && d[len(d)-len(dir)-1] == '/'):
