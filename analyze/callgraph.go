@@ -17,7 +17,9 @@ type callGraph struct {
 	// outside module imports: 0 for import machinery and the bodies of
 	// imported modules, 1 for the main script and for roots, and for the
 	// rest the call-weighted mean over callers, as gprof apportions time.
+	// Read it through runtimeOf: shares are solved as they are asked for.
 	runtime []float64
+	shares  *callgraph.Solver
 
 	taken []candidate // candidates accepted as findings so far
 
@@ -61,11 +63,22 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	// constants, so edges through them close no cycle: that splits the one
 	// huge component that import recursion (import → exec → <module> →
 	// import) otherwise makes. What is left is solved exactly, cycles
-	// included (see callgraph.Means), over the callers' graph itself.
-	m := &callgraph.Means{G: ix.in, W: ix.calls, Fixed: fixed}
-	m.Solve(g.runtime, ix.cycles)
+	// included (see callgraph.Means), over the callers' graph itself,
+	// for the functions whose shares the findings read and those they
+	// depend on: the weights come from the edges, in the callers' graph's
+	// order (In), a cache miss each, read only for the functions solved.
+	m := &callgraph.Means{G: ix.in, W: make([]float64, len(ix.in.Adj)), Fixed: fixed,
+		Weigh: func(v int32, w []float64) {
+			for k, e := range p.Funcs[v].In[:len(w)] {
+				w[k] = float64(max(e.Calls, 1))
+			}
+		}}
+	g.shares = m.Solver(g.runtime)
 	return g
 }
+
+// runtimeOf is the run-time share of function id (see runtime).
+func (g *callGraph) runtimeOf(id int) float64 { return g.shares.Value(int32(id)) }
 
 // entry sums the calls and cost of f from callers for which inside, given
 // the caller's ID, is false (from all when inside is nil), weighting each
@@ -73,7 +86,7 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 // primitive calls.
 func (g *callGraph) entry(f *parse.Func, inside func(id int32) bool) (int64, float64) {
 	if len(f.In) == 0 {
-		return f.Primitive, f.Cum * g.runtime[f.ID]
+		return f.Primitive, f.Cum * g.runtimeOf(f.ID)
 	}
 	// The callers' IDs come from the index, whose callers of f are f.In's
 	// in the same order: reading them through each edge cost a cache miss.
@@ -84,7 +97,7 @@ func (g *callGraph) entry(f *parse.Func, inside func(id int32) bool) (int64, flo
 		if int(c) == f.ID || inside != nil && inside(c) {
 			continue
 		}
-		r := g.runtime[c]
+		r := g.runtimeOf(int(c))
 		calls += float64(edgeCalls(e)) * r
 		cost += e.Cum * r
 	}
@@ -115,7 +128,7 @@ func (g *callGraph) importCalls(f *parse.Func) int64 {
 	var n float64
 	for _, e := range f.In {
 		if e.Caller != f {
-			n += float64(edgeCalls(e)) * (1 - g.runtime[e.Caller.ID])
+			n += float64(edgeCalls(e)) * (1 - g.runtimeOf(e.Caller.ID))
 		}
 	}
 	return int64(math.Round(n))

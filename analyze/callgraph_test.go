@@ -19,7 +19,10 @@ func BenchmarkCallGraphLarge(b *testing.B) {
 	ix := newProfileIndex(p, nil)
 	b.ReportAllocs()
 	for b.Loop() {
-		newCallGraph(ix, &lim)
+		g := newCallGraph(ix, &lim)
+		for id := range p.Funcs {
+			g.runtimeOf(id)
+		}
 	}
 }
 

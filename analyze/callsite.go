@@ -27,7 +27,7 @@ func (g *callGraph) upPath(f *parse.Func) []*parse.Func {
 	for cur := f; ; {
 		var best *parse.Edge
 		for _, e := range cur.In {
-			if seen[e.Caller] || g.runtime[e.Caller.ID] == 0 {
+			if seen[e.Caller] || g.runtimeOf(e.Caller.ID) == 0 {
 				continue
 			}
 			if best == nil || e.Cum > best.Cum || e.Cum == best.Cum && e.Calls > best.Calls {
@@ -58,7 +58,7 @@ func (g *callGraph) otherSites(f, site *parse.Func) (sites []Fact, more int) {
 	if g.usersOwn(f) {
 		queue = nil // the user's own function: its callers are the sites
 		for _, e := range f.In {
-			if e.Caller != f && e.Caller != site && g.runtime[e.Caller.ID] > 0 {
+			if e.Caller != f && e.Caller != site && g.runtimeOf(e.Caller.ID) > 0 {
 				found = append(found, e)
 			}
 		}
@@ -68,7 +68,7 @@ func (g *callGraph) otherSites(f, site *parse.Func) (sites []Fact, more int) {
 		queue = queue[1:]
 		for _, e := range m.In {
 			c := e.Caller
-			if seen[c] || g.runtime[c.ID] == 0 {
+			if seen[c] || g.runtimeOf(c.ID) == 0 {
 				continue
 			}
 			seen[c] = true

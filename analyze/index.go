@@ -45,7 +45,6 @@ type profileIndex struct {
 	// Set only when the profile has call counts (pstats):
 	out    *callgraph.Graph      // each function's callees, in f.Out order: out.Adj[i] is p.Edges[i]'s
 	in     *callgraph.Graph      // each function's callers, in f.In order (by caller ID)
-	calls  []float64             // per position in in.Adj: the edge's calls, at least 1, the weight of the run-time share
 	cycles *callgraph.Components // recursive cycles: the components of out
 	dag    *callgraph.Graph      // out condensed: one node per cycle
 
@@ -64,16 +63,9 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 	}
 	var fx fileIndex
 	hasCalls := p.HasCalls()
-	var calls []float64 // ix.calls from the next function's callers on
-	if hasCalls {
-		ix.calls = make([]float64, len(p.Edges))
-		calls = ix.calls
-	}
 	// One pass over the functions: each Func read is a cache miss on a
 	// large dump, whose functions lie in memory in reading order, not in
-	// p.Funcs order. Their In windows, laid end to end, are the edges in
-	// the order of the callers' graph, and the reader made each
-	// function's callers' edges together: their counts are read here.
+	// p.Funcs order.
 	fileOrigin := location.User
 	for i, f := range p.Funcs {
 		if i == 0 || f.File != p.Funcs[i-1].File {
@@ -96,13 +88,6 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 		}
 		if f.Name == "<module>" {
 			ix.modules = append(ix.modules, int32(i))
-		}
-		if hasCalls {
-			in := f.In
-			for k := range calls[:len(in)] {
-				calls[k] = float64(max(in[k].Calls, 1))
-			}
-			calls = calls[len(in):]
 		}
 	}
 	ix.fileStarts = append(ix.fileStarts, int32(n))

@@ -406,7 +406,7 @@ func heaviestEdge(f *parse.Func, callees []*parse.Func) *parse.Edge {
 func (g *callGraph) buildEdge(f *parse.Func) *parse.Edge {
 	var build *parse.Edge
 	for _, e := range f.In {
-		if e.Caller != f && g.runtime[e.Caller.ID] > 0 && (build == nil || e.Cum > build.Cum) {
+		if e.Caller != f && g.runtimeOf(e.Caller.ID) > 0 && (build == nil || e.Cum > build.Cum) {
 			build = e
 		}
 	}

@@ -15,6 +15,13 @@ type Means struct {
 	W     []float64 // the weight of each edge, parallel to G.Adj
 	Fixed []bool    // per node: its value is given
 
+	// Weigh, when not nil, sets the weights of v's inputs,
+	// W[G.Start[v]:G.Start[v+1]], before anything reads them: once for
+	// each node the solver reaches, never for a fixed one. Weights that
+	// cost a cache miss each to gather are then gathered only for the
+	// nodes asked about and the nodes they depend on.
+	Weigh func(v int32, w []float64)
+
 	// Budget bounds the work of eliminating one component, in updated
 	// weights; 0 means DefaultBudget.
 	Budget int
@@ -25,14 +32,10 @@ type Means struct {
 // need a few updates per edge (TestMeansStar: a million members, linear).
 const DefaultBudget = 1 << 24
 
-// Solve sets x to the solution. x holds the values of the fixed nodes and
-// initial values, which a node keeps
-// only when nothing determines it: when it has no inputs of any weight, or
-// when its component draws no weight from outside itself (a closed cycle,
-// any common value of which is a solution). order is the strongly
-// connected components of G with every edge counted, whatever its weight,
-// numbered so that no edge of G goes to a lower number: SCC numbers the
-// components of G's transpose, the same ones, that way.
+// Solver solves a system of means as its values are asked for: a node,
+// with every node it depends on not solved yet, the first time it is
+// asked about. A report reads the shares of a few thousand functions and
+// those they depend on, not all of them.
 //
 // The solution is exact, not iterated: components are solved in
 // topological order (inputs first), so a node outside any cycle is one
@@ -45,53 +48,57 @@ const DefaultBudget = 1 << 24
 // members are given one common value, the one that balances their
 // combined inputs, and the eliminated members are solved exactly from it.
 //
-// Edges of weight zero and fixed nodes split the components of order
-// further: a search over the members of each, and of nothing else, finds
-// the cycles left.
-// A cycle's members are eliminated in ID order, whichever way the search
-// found them, so the result does not depend on the edges of weight zero.
-func (m *Means) Solve(x []float64, order *Components) {
-	s := newSolver(m, x)
-	biggest := 0
-	for k := range order.Len() {
-		biggest = max(biggest, order.Size(k))
+// The components are found by Tarjan's search from the node asked about,
+// over the nodes not solved yet and not fixed, along edges of weight
+// above zero; each is solved as the search completes it, which is after
+// every component it depends on. A cycle's members are eliminated in ID
+// order, whichever way the search found them: the values depend neither
+// on the order of the questions nor on the edges of weight zero.
+type Solver struct {
+	s      *solver
+	cycles search
+	solve  func(members []int32, k int32) // solves a component the search completes
+}
+
+// Solver returns a solver of m keeping its values in x, which holds the
+// values of the fixed nodes and initial values, which a node keeps only
+// when nothing determines it: when it has no inputs of any weight, or
+// when its component draws no weight from outside itself (a closed cycle,
+// any common value of which is a solution).
+func (m *Means) Solver(x []float64) *Solver {
+	n := m.G.Len()
+	sv := &Solver{s: newSolver(m, x)}
+	// The search enters only nodes marked unvisited (-1): not solved,
+	// not fixed. Solved components are numbered from 1.
+	sv.cycles = search{g: m.G, w: m.W, weigh: m.Weigh, of: make([]int32, n), nodes: make([]int32, n), k: 1}
+	for v := range sv.cycles.of {
+		if !m.Fixed[v] {
+			sv.cycles.of[v] = -1
+		}
 	}
-	// The search enters only nodes marked unvisited (-1): those of the
-	// component searched that are not fixed. Every input of theirs outside
-	// it is solved by then, in a component numbered higher.
-	cycles := &search{g: m.G, w: m.W, of: make([]int32, m.G.Len()), k: 1}
-	buf := make([]int32, biggest)
-	solve := func(members []int32, k int32) {
+	sv.solve = func(members []int32, k int32) {
 		if len(members) == 1 {
-			s.single(members[0])
+			sv.s.single(members[0])
 			return
 		}
 		slices.Sort(members)
-		s.cluster(members, cycles.of, k)
+		sv.s.cluster(members, sv.cycles.of, k)
 	}
-	for k := order.Len() - 1; k >= 0; k-- {
-		members := order.Members(k)
-		if len(members) == 1 {
-			if !m.Fixed[members[0]] {
-				s.single(members[0])
-			}
-			continue
-		}
-		for _, v := range members {
-			if !m.Fixed[v] {
-				cycles.of[v] = -1
-			}
-		}
-		cycles.nodes, cycles.stack, cycles.done = buf[:len(members)], int32(len(members)), 0
-		for _, v := range members {
-			if cycles.of[v] == -1 {
-				cycles.from(v, solve)
-			}
-		}
-	}
+	return sv
 }
 
-// solver holds the scratch space of Solve, reused across components.
+// Value returns v's value, solving it first if no question has yet.
+func (sv *Solver) Value(v int32) float64 {
+	if c := &sv.cycles; c.of[v] == -1 {
+		// Every component found before is solved: the search starts
+		// with empty space for its stack and its finished nodes.
+		c.stack, c.done = int32(len(c.nodes)), 0
+		c.from(v, sv.solve)
+	}
+	return sv.s.x[v]
+}
+
+// solver holds the scratch space of a Solver, reused across components.
 type solver struct {
 	m      *Means
 	x      []float64
@@ -174,22 +181,31 @@ func newSolver(m *Means, x []float64) *solver {
 // single solves a node outside any cycle: its inputs are solved already,
 // or it is its own input, which the mean leaves out.
 func (s *solver) single(v int32) {
-	m := s.m
+	inputs, weights := s.inputs(v)
+	x := s.x
 	var num, den float64
-	for i := m.G.Start[v]; i < m.G.Start[v+1]; i++ {
-		if j := m.G.Adj[i]; j != v && m.W[i] != 0 {
-			num += m.W[i] * s.x[j]
-			den += m.W[i]
+	for i, j := range inputs {
+		if w := weights[i]; j != v && w != 0 {
+			num += w * x[j]
+			den += w
 		}
 	}
 	if den > 0 {
-		s.x[v] = num / den
+		x[v] = num / den
 	}
+}
+
+// inputs returns v's inputs and their weights, as two slices of one
+// length: loops over them keep them in registers and check no bound per
+// input, where reading m.G and m.W anew cost several times the work.
+func (s *solver) inputs(v int32) ([]int32, []float64) {
+	lo, hi := s.m.G.Start[v], s.m.G.Start[v+1]
+	inputs := s.m.G.Adj[lo:hi]
+	return inputs, s.m.W[lo:hi][:len(inputs)]
 }
 
 // cluster solves the members of one cycle.
 func (s *solver) cluster(members []int32, of []int32, k int32) {
-	m := s.m
 	n := len(members)
 	s.rows, s.cols, s.refs = resize(s.rows, n), resize(s.cols, n), resize(s.refs, n)
 	s.num, s.den, s.done = resize(s.num, n), resize(s.den, n), resize(s.done, n)
@@ -206,11 +222,13 @@ func (s *solver) cluster(members []int32, of []int32, k int32) {
 	inside, into := s.room[:n], s.room[n:] // per local node: its edges inside the cluster, the edges to it
 	clear(s.room)
 	edges := 0
+	local := s.local
 	for i, v := range members {
-		for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
-			if j := m.G.Adj[e]; m.W[e] != 0 && of[j] == k && j != v {
+		inputs, weights := s.inputs(v)
+		for e, j := range inputs {
+			if weights[e] != 0 && of[j] == k && j != v {
 				inside[i]++
-				into[s.local[j]]++
+				into[local[j]]++
 				edges++
 			}
 		}
@@ -223,20 +241,21 @@ func (s *solver) cluster(members []int32, of []int32, k int32) {
 	}
 	var outside float64
 	for i, v := range members {
-		s.num[i], s.den[i] = 0, 0
 		r := &s.rows[i]
-		for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
-			j, w := m.G.Adj[e], m.W[e]
-			switch {
+		inputs, weights := s.inputs(v)
+		var num, den float64
+		for e, j := range inputs {
+			switch w := weights[e]; {
 			case w == 0, j == v:
 			case of[j] != k:
-				s.num[i] += w * s.x[j]
-				s.den[i] += w
+				num += w * s.x[j]
+				den += w
 			default:
-				s.addTo(int32(i), r, term{s.local[j], w})
+				s.addTo(int32(i), r, term{local[j], w})
 			}
 		}
-		outside += s.den[i]
+		s.num[i], s.den[i] = num, den
+		outside += den
 	}
 	if outside == 0 {
 		return // closed: nothing outside decides it

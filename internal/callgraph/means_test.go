@@ -44,10 +44,12 @@ func randomMeans(r *rand.Rand, n int) (m *Means, x []float64) {
 	return m, x
 }
 
-// order is the components of g in the order Solve asks for: those of its
-// transpose, numbered by SCC.
-func order(g *Graph) *Components {
-	return SCC(g.Transpose())
+// solveAll asks a solver of m for every node's value, in node order.
+func solveAll(m *Means, x []float64) {
+	s := m.Solver(x)
+	for v := range int32(m.G.Len()) {
+		s.Value(v)
+	}
 }
 
 // dense solves the same system by Gaussian elimination with partial
@@ -122,7 +124,7 @@ func TestMeansAgainstDense(t *testing.T) {
 	for trial := range 400 {
 		m, x := randomMeans(r, 1+r.IntN(30))
 		want := dense(m, x)
-		m.Solve(x, order(m.G))
+		solveAll(m, x)
 		checkMeans(t, m, x)
 		for v := range x {
 			if math.Abs(x[v]-want[v]) > 1e-9 {
@@ -142,7 +144,7 @@ func TestMeansLumped(t *testing.T) {
 		for v := range x {
 			x[v] = 0.25 // the fixed nodes too
 		}
-		m.Solve(x, order(m.G))
+		solveAll(m, x)
 		for v := range x {
 			if math.Abs(x[v]-0.25) > 1e-12 {
 				t.Fatalf("node %d: %v, want 0.25", v, x[v])
@@ -176,7 +178,7 @@ func TestMeansDenseCluster(t *testing.T) {
 	m.Fixed[n] = true
 	x := make([]float64, n+1)
 	x[n] = 1
-	m.Solve(x, order(m.G))
+	solveAll(m, x)
 	for v := range n {
 		if x[v] != 1 {
 			t.Fatalf("node %d: %v, want 1", v, x[v])
@@ -233,7 +235,7 @@ func TestMeansStar(t *testing.T) {
 	m.Fixed[n+1], m.Fixed[n+2] = true, true
 	x := make([]float64, n+3)
 	x[n+2] = 1
-	m.Solve(x, order(m.G))
+	solveAll(m, x)
 	checkMeans(t, m, x)
 }
 
@@ -302,10 +304,63 @@ func TestMeansZeroWeights(t *testing.T) {
 			without.G.EndNode()
 		}
 		want := slices.Clone(x)
-		m.Solve(x, order(m.G))
-		without.Solve(want, order(without.G))
+		solveAll(m, x)
+		solveAll(without, want)
 		if !slices.Equal(x, want) {
 			t.Fatalf("trial %d: %v, want %v", trial, x, want)
+		}
+	}
+}
+
+// TestMeansAsked asks a solver about a few random nodes, in random order,
+// each twice, with weights that Weigh sets: each value is bit for bit the
+// one solving every node gives, Weigh runs once for each node it runs
+// for, never for a fixed one, and only for nodes some node asked about
+// depends on.
+func TestMeansAsked(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for trial := range 300 {
+		m, x := randomMeans(r, 1+r.IntN(30))
+		want := slices.Clone(x)
+		solveAll(m, want)
+		weights := slices.Clone(m.W)
+		clear(m.W)
+		weighed := make([]int, m.G.Len())
+		m.Weigh = func(v int32, w []float64) {
+			weighed[v]++
+			copy(w, weights[m.G.Start[v]:m.G.Start[v+1]])
+		}
+		s := m.Solver(x)
+		asked := make([]bool, m.G.Len())
+		for range 1 + r.IntN(5) {
+			v := int32(r.IntN(m.G.Len()))
+			asked[v] = true
+			for range 2 {
+				if got := s.Value(v); got != want[v] {
+					t.Fatalf("trial %d: node %d is %v, want %v", trial, v, got, want[v])
+				}
+			}
+		}
+		// The nodes the asked ones depend on: reached along inputs of
+		// weight above zero, through nodes that are not fixed.
+		needed := slices.Clone(asked)
+		for changed := true; changed; {
+			changed = false
+			for v := range m.G.Len() {
+				if !needed[v] || m.Fixed[v] {
+					continue
+				}
+				for e := m.G.Start[v]; e < m.G.Start[v+1]; e++ {
+					if j := m.G.Adj[e]; weights[e] != 0 && !needed[j] {
+						needed[j], changed = true, true
+					}
+				}
+			}
+		}
+		for v, n := range weighed {
+			if n > 1 || n == 1 && (m.Fixed[v] || !needed[v]) {
+				t.Fatalf("trial %d: node %d weighed %d times (fixed %v, needed %v)", trial, v, n, m.Fixed[v], needed[v])
+			}
 		}
 	}
 }

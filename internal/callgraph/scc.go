@@ -48,8 +48,9 @@ func SCC(g *Graph) *Components {
 // of g whose weight in w, parallel to g.Adj, is not zero (all of them when
 // w is nil). It numbers the components it completes from k on.
 type search struct {
-	g *Graph
-	w []float64
+	g     *Graph
+	w     []float64
+	weigh func(v int32, w []float64) // when not nil, sets v's weights as the search first meets v
 
 	// of is each node's state. A node's index is its visit order, from 1.
 	// -1 means not visited yet; until its component is known a node is
@@ -82,6 +83,9 @@ func (s *search) from(root int32, found func(members []int32, k int32)) {
 	// Locals, not fields through s and g: the loop keeps them in registers.
 	start, adj, w, of, nodes := s.g.Start, s.g.Adj, s.w, s.of, s.nodes
 	stack, done, counter := s.stack, s.done, s.counter
+	if s.weigh != nil {
+		s.weigh(root, w[start[root]:start[root+1]])
+	}
 	counter++
 	of[root] = -1 - counter
 	stack--
@@ -100,20 +104,23 @@ func (s *search) from(root int32, found func(members []int32, k int32)) {
 		}
 		i := 0
 		for ; i < len(succ); i++ {
-			if weights != nil && weights[i] == 0 {
+			// Most successors are finished, or outside what is searched:
+			// whatever the edge's weight, they change nothing.
+			u := of[succ[i]]
+			if u >= 0 || weights != nil && weights[i] == 0 {
 				continue
 			}
-			u := of[succ[i]]
 			if u == -1 {
 				break
 			}
-			if u < -1 {
-				low = min(low, -1-u)
-			}
+			low = min(low, -1-u)
 		}
 		if i < len(succ) {
 			u := succ[i]
 			top.next, top.low = top.next+int32(i)+1, low
+			if s.weigh != nil {
+				s.weigh(u, w[start[u]:start[u+1]])
+			}
 			counter++
 			of[u] = -1 - counter
 			stack--
