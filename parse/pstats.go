@@ -119,7 +119,8 @@ type statsBuilder struct {
 	newEdges pool[Edge]
 	merges   map[[2]*Func]*Edge // sampled dumps: edges of merged rows
 
-	quickKeys []quickKey // the caller keys of the row quick reads
+	quickKeys []callerKey // the caller keys of the row quick reads
+	quickRead []funcKey   // the keys quick read from those key tuples it read itself
 
 	whole   []row // a whole read's rows, whose callers are read after
 	nedges  int   // callers in the rows read

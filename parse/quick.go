@@ -49,15 +49,25 @@ func (b *statsBuilder) quick() (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	read := b.quickRead
 	for i, e := range b.p.Edges[nedges:] {
 		if q := b.quickKeys[i]; q.read {
-			e.Caller = b.callerOf(q.v, q.k)
+			e.Caller, read = b.callerOf(q.v, read[0]), read[1:]
 		} else if e.Caller, err = b.caller(q.v); err != nil {
 			return false, err
 		}
 		e.Callee = callee
 	}
 	return true, nil
+}
+
+// callerKey is a caller's key tuple as quick keeps it until its row is
+// read: if read, the key it holds is next in b.quickRead. It is a third
+// the size of a quickKey, as the longest callers dict sets the size of
+// b.quickKeys.
+type callerKey struct {
+	v    value
+	read bool
 }
 
 // quickKey is a key tuple quick read: v, its value, and if read, the key
@@ -125,7 +135,7 @@ func (b *statsBuilder) quickCallers() bool {
 	d.off++
 	slot := d.reserve(d.data[at]&0x80 != 0)
 	d.enter()
-	b.quickKeys = b.quickKeys[:0]
+	b.quickKeys, b.quickRead = b.quickKeys[:0], b.quickRead[:0]
 	for {
 		if d.off < len(d.data) && d.data[d.off] == '0' {
 			d.off++
@@ -146,7 +156,10 @@ func (b *statsBuilder) quickCallers() bool {
 		}
 		d.quickFilled(kTuple, 4, eat, eslot)
 		b.p.Edges = append(b.p.Edges, e)
-		b.quickKeys = append(b.quickKeys, key)
+		b.quickKeys = append(b.quickKeys, callerKey{key.v, key.read})
+		if key.read {
+			b.quickRead = append(b.quickRead, key.k)
+		}
 	}
 	d.leave()
 	d.quickFilled(kDict, 2*len(b.quickKeys), at, slot)
