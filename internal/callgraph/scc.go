@@ -83,15 +83,21 @@ func (s *search) from(root int32, found func(members []int32, k int32)) {
 	// Locals, not fields through s and g: the loop keeps them in registers.
 	start, adj, w, of, nodes := s.g.Start, s.g.Adj, s.w, s.of, s.nodes
 	stack, done, counter := s.stack, s.done, s.counter
-	if s.weigh != nil {
-		s.weigh(root, w[start[root]:start[root+1]])
-	}
-	counter++
-	of[root] = -1 - counter
-	stack--
-	nodes[stack] = root
-	frames := append(s.frames[:0], frame{root, start[root], counter})
-	for len(frames) > 0 {
+	frames := s.frames[:0]
+	for u := root; ; { // u: the node to visit next, -1 for none
+		if u >= 0 {
+			if s.weigh != nil {
+				s.weigh(u, w[start[u]:start[u+1]])
+			}
+			counter++
+			of[u] = -1 - counter
+			stack--
+			nodes[stack] = u
+			frames = append(frames, frame{u, start[u], counter})
+		}
+		if len(frames) == 0 {
+			break
+		}
 		// Look at v's successors from where its frame stopped, in a
 		// loop of its own until one is new: most are not.
 		top := &frames[len(frames)-1]
@@ -106,28 +112,21 @@ func (s *search) from(root int32, found func(members []int32, k int32)) {
 		for ; i < len(succ); i++ {
 			// Most successors are finished, or outside what is searched:
 			// whatever the edge's weight, they change nothing.
-			u := of[succ[i]]
-			if u >= 0 || weights != nil && weights[i] == 0 {
+			state := of[succ[i]]
+			if state >= 0 || weights != nil && weights[i] == 0 {
 				continue
 			}
-			if u == -1 {
+			if state == -1 {
 				break
 			}
-			low = min(low, -1-u)
+			low = min(low, -1-state)
 		}
 		if i < len(succ) {
-			u := succ[i]
+			u = succ[i]
 			top.next, top.low = top.next+int32(i)+1, low
-			if s.weigh != nil {
-				s.weigh(u, w[start[u]:start[u+1]])
-			}
-			counter++
-			of[u] = -1 - counter
-			stack--
-			nodes[stack] = u
-			frames = append(frames, frame{u, start[u], counter})
 			continue
 		}
+		u = -1
 		index := -1 - of[v] // v is still on the stack
 		frames = frames[:len(frames)-1]
 		if len(frames) > 0 {
