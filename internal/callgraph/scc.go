@@ -160,7 +160,10 @@ func (s *search) from(root int32, found func(members []int32, k int32)) {
 // edge goes from a component to one with a lower number, so a walk that
 // looks for component b need not enter any numbered below b.
 func (c *Components) Condense(g *Graph) *Graph {
-	dag := New(c.Len(), 0)
+	// Room for an edge per component, about what call graphs condense to
+	// (7,868 edges for 6,597 components on large.pstats): growing the
+	// edges from none allocated each larger array in turn.
+	dag := New(c.Len(), c.Len())
 	last := make([]int32, c.Len()) // last[b] is a+1 once a → b is in
 	for a := range int32(c.Len()) {
 		for _, v := range c.Members(int(a)) {
