@@ -28,6 +28,7 @@ type profileIndex struct {
 	// functions of a few files (byFile) test each file once and pass the
 	// others' functions without reading them.
 	fileStarts []int32
+	paths      []filePath // each file's path, split, parallel to fileStarts
 
 	// catalog is the setup patterns the report looks for; catalogued
 	// lists, in ID order, the functions some pattern's Build names, and
@@ -71,8 +72,10 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 		if i == 0 || f.File != p.Funcs[i-1].File {
 			fileOrigin = location.FileOrigin(f.File)
 			ix.fileStarts = append(ix.fileStarts, int32(i))
+			fp := splitPath(f.File)
+			ix.paths = append(ix.paths, fp)
 			if builds != nil {
-				fx = builds.forFile(slashed(f.File))
+				fx = builds.forFile(fp.path)
 			}
 		}
 		if builds != nil {
@@ -103,11 +106,13 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 	return ix
 }
 
-// byFile yields the functions of each file in turn, a window of p.Funcs.
-func (ix *profileIndex) byFile() iter.Seq[[]*parse.Func] {
-	return func(yield func([]*parse.Func) bool) {
+// byFile yields each file's path, split, and its functions, a window of
+// p.Funcs, in turn: the scans that look for a few files test each file's
+// path once, split once for all of them.
+func (ix *profileIndex) byFile() iter.Seq2[filePath, []*parse.Func] {
+	return func(yield func(filePath, []*parse.Func) bool) {
 		for k := 1; k < len(ix.fileStarts); k++ {
-			if !yield(ix.p.Funcs[ix.fileStarts[k-1]:ix.fileStarts[k]]) {
+			if !yield(ix.paths[k-1], ix.p.Funcs[ix.fileStarts[k-1]:ix.fileStarts[k]]) {
 				return
 			}
 		}

@@ -95,7 +95,10 @@ func TestByFile(t *testing.T) {
 		}
 		var got []string
 		n := 0
-		for fs := range newProfileIndex(p, nil).byFile() {
+		for fp, fs := range newProfileIndex(p, nil).byFile() {
+			if fp != splitPath(fs[0].File) {
+				t.Fatalf("files %v: window of %s has path %+v", files, fs[0].File, fp)
+			}
 			got = append(got, fs[0].File)
 			for _, f := range fs {
 				if f != p.Funcs[n] || f.File != fs[0].File {

@@ -38,8 +38,7 @@ func findRuntime(ix *profileIndex) *loopRuntime {
 func asyncioRuntime(ix *profileIndex) *loopRuntime {
 	rt := &loopRuntime{name: "asyncio", machinery: asyncioMachinery}
 	found := false
-	for fs := range ix.byFile() {
-		fp := splitPath(fs[0].File)
+	for fp, fs := range ix.byFile() {
 		baseEvents, events := fp.in("asyncio", "base_events.py"), fp.in("asyncio", "events.py")
 		if !baseEvents && !events {
 			continue
@@ -129,9 +128,8 @@ func uvloopRuntime(p *parse.Profile) *loopRuntime {
 // work to threads that an older profiler could not see.
 func threadNotes(ix *profileIndex) []LoopNote {
 	var threads, handoff bool
-	for fs := range ix.byFile() {
+	for fp, fs := range ix.byFile() {
 		// The files that hold the functions looked for, each its own flag.
-		fp := splitPath(fs[0].File)
 		poolThread, threading := fp.in("concurrent/futures", "thread.py"), fp.in("", "threading.py")
 		baseEvents, asyncioThreads := fp.in("asyncio", "base_events.py"), fp.in("asyncio", "threads.py")
 		trioThreads := fp.in("trio", "_threads.py")
@@ -164,32 +162,29 @@ func threadNotes(ix *profileIndex) []LoopNote {
 // (a path.Match pattern such as "events.py" or "_io_*.py") the file must be
 // so named and sit directly in a directory whose path ends in dir ("" for
 // any directory); without one it may sit anywhere under dir. Scans of every
-// function test each file once, where it starts (newFile), with splitPath.
+// function test each file once, with the path the index split (byFile).
 func inPackage(file, dir, base string) bool { return splitPath(file).in(dir, base) }
 
-// filePath is a file's path with forward slashes, split into its
-// directory and base name, for the scans that ask several inPackage
-// questions of each file.
+// filePath is a file's path with forward slashes and where its last
+// slash is, for the scans that ask several inPackage questions of each
+// file: the index keeps one per file.
 type filePath struct {
-	d, b string
-	ok   bool // the path has a directory
+	path  string
+	slash int // the index of the last slash in path, -1 when none
 }
 
 func splitPath(file string) filePath {
 	file = slashed(file)
-	i := strings.LastIndexByte(file, '/')
-	if i < 0 {
-		return filePath{}
-	}
-	return filePath{file[:i], file[i+1:], true}
+	return filePath{file, strings.LastIndexByte(file, '/')}
 }
 
-// in is inPackage for the file fp splits.
+// in is inPackage for the file of fp.
 func (fp filePath) in(dir, base string) bool {
-	d, b := fp.d, fp.b
-	switch {
-	case !fp.ok:
+	if fp.slash < 0 {
 		return false
+	}
+	d, b := fp.path[:fp.slash], fp.path[fp.slash+1:]
+	switch {
 	case base == "":
 		return hasDir(d, dir)
 	case dir != "" && d != dir && !(strings.HasSuffix(d, dir) && d[len(d)-len(dir)-1] == '/'):

@@ -150,13 +150,13 @@ type awaitFile struct {
 	c       bool   // the file may hold C functions (cFunc)
 }
 
-func awaitFileOf(file string) awaitFile {
+func awaitFileOf(file string, fp filePath) awaitFile {
 	c := cFile(file)
-	switch fp := splitPath(file); {
+	switch {
 	case fp.in("trio/_core", "_traps.py"):
 		return awaitFile{trap: true, c: c}
 	case fp.in("asyncio", ""):
-		return awaitFile{asyncio: path.Base(slashed(file)), c: c}
+		return awaitFile{asyncio: path.Base(fp.path), c: c}
 	}
 	return awaitFile{c: c}
 }
@@ -269,8 +269,8 @@ func (w *loopWalk) findAwaiting() {
 			queue = append(queue, f)
 		}
 	}
-	for fs := range w.ix.byFile() {
-		file := awaitFileOf(fs[0].File)
+	for fp, fs := range w.ix.byFile() {
+		file := awaitFileOf(fs[0].File, fp)
 		if file.none() {
 			continue
 		}

