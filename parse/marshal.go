@@ -181,6 +181,7 @@ type decoder struct {
 	sharedBase []uint32 // arena offset of each flagged container (see slotted), or dropped, or labeled
 	wide       []byte   // numbers that fit neither x nor the input's bytes, 8 bytes each
 	strs       []string
+	text       strings.Builder   // the texts of strs, but those built by intern, end to end (see keep)
 	texts      *idTable          // index in strs by text
 	aliases    map[string]uint32 // index in strs by invalid UTF-8 bytes that decoded to it
 	seed       maphash.Seed
@@ -328,7 +329,7 @@ func (d *decoder) intern(b []byte, latin1 bool) uint32 {
 	}
 	id := uint32(len(d.strs))
 	if utf8.Valid(b) {
-		d.strs = append(d.strs, string(b))
+		d.strs = append(d.strs, d.keep(b))
 		d.texts.add(h, int32(id))
 		return id
 	}
@@ -355,6 +356,26 @@ func (d *decoder) intern(b []byte, latin1 bool) uint32 {
 	}
 	d.aliases[string(b)] = id
 	return id
+}
+
+// textChunk is the size of a block of texts kept by keep, or of the
+// input if smaller.
+const textChunk = 64 << 10
+
+// keep returns b as a string that shares a block of memory with the
+// other texts kept, rather than one allocation per text: a dump holds
+// thousands of distinct strings. The block is a strings.Builder's
+// buffer, whose written bytes never change, so the strings that String
+// returns stay valid as more is written; a full block is left to them
+// and a new one begun.
+func (d *decoder) keep(b []byte) string {
+	if d.text.Cap()-d.text.Len() < len(b) {
+		d.text = strings.Builder{}
+		d.text.Grow(max(min(textChunk, len(d.data)), len(b)))
+	}
+	start := d.text.Len()
+	d.text.Write(b)
+	return d.text.String()[start:]
 }
 
 // strIndex returns the interned index of v's text if v is a str, a code
