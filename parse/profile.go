@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/loopdoctor/loopdoctor/internal/callgraph"
 )
 
 // Format names the family of an input file.
@@ -107,19 +109,27 @@ func (p *Profile) HasCalls() bool {
 // adjacency lists, remaps stacks to the new IDs and then runs Validate.
 // Every reader calls it last; tests that build a Profile by hand call it
 // too.
-func (p *Profile) Normalize() error { return p.normalize(sortFuncs) }
+func (p *Profile) Normalize() error {
+	remap := p.sortFuncs(sortFuncs)
+	callers, callees := make([]int32, len(p.Edges)), make([]int32, len(p.Edges))
+	for i, e := range p.Edges {
+		if !p.owns(e.Caller) || !p.owns(e.Callee) {
+			return fmt.Errorf("edge joins a function that is not in the profile")
+		}
+		callers[i], callees[i] = int32(e.Caller.ID), int32(e.Callee.ID)
+	}
+	return p.link(sortEdges(len(p.Funcs), callers, callees), remap)
+}
 
-// normalize is Normalize with the function sort given: a reader that
-// knows more about its functions than their texts (the pstats reader's
-// interned strings) sorts them its own way. When sort runs, each
-// function's ID is its index in the reader's order.
-func (p *Profile) normalize(sort func(funcs []*Func)) error {
-	p.graph = new(callGraph)
+// sortFuncs sorts the functions with sort and sets their IDs. When sort
+// runs, each function's ID is its index in the reader's order; the
+// result maps those to the new IDs if the profile has stacks to remap,
+// else it is nil.
+func (p *Profile) sortFuncs(sort func(funcs []*Func)) (remap []int) {
 	for i, f := range p.Funcs {
 		f.ID = i // the reader's order, remembered to remap stacks
 	}
 	sort(p.Funcs)
-	var remap []int // only stacks need the old IDs
 	if p.Stacks != nil {
 		remap = make([]int, len(p.Funcs))
 	}
@@ -128,51 +138,87 @@ func (p *Profile) normalize(sort func(funcs []*Func)) error {
 			remap[f.ID] = i
 		}
 		f.ID = i
-		f.In, f.Out = nil, nil
 	}
-	// Each function's In and Out are windows of two shared arrays. Edges
-	// are put in order without comparing them: bucketed by callee in In,
-	// then dealt to their callers' Out callee by callee, so each Out comes
-	// out sorted by callee, and the Out windows laid end to end are the
-	// sorted Edges; In is refilled from those, sorted by caller. Duplicate
-	// edges end up side by side, where the check below finds them. Out
-	// reuses the array of the reader's Edges, which is read no more once
-	// In holds every edge: a fresh array is fresh pages to fault in.
-	outs, ins := make([]int32, len(p.Funcs)), make([]int32, len(p.Funcs))
-	for _, e := range p.Edges {
-		if !p.owns(e.Caller) || !p.owns(e.Callee) {
-			return fmt.Errorf("edge joins a function that is not in the profile")
+	return remap
+}
+
+// edgeOrder is the canonical order of a profile's edges, made by
+// sortEdges from the IDs of their ends alone.
+type edgeOrder struct {
+	to     []int32 // to[i]: where the i-th edge in the order given goes
+	callee []int32 // callee[j]: the callee ID of the j-th edge in order
+	outs   []int32 // the caller i's edges go from outs[i] to outs[i+1]
+	ins    []int32 // the callee i has ins[i+1]-ins[i] edges
+}
+
+// sortEdges orders edges by (caller, callee) given the IDs of their ends
+// among n functions, without comparing them: it buckets them by callee,
+// then deals them out to their callers callee by callee, so that each
+// caller's edges come out sorted by callee. It reads and writes arrays of
+// int32 from start to end, or at an index into an array of n, and never a
+// Func or an Edge, which lie scattered in memory. The result's to reuses
+// callers.
+func sortEdges(n int, callers, callees []int32) edgeOrder {
+	o := edgeOrder{callee: make([]int32, len(callers)), outs: make([]int32, n+1), ins: make([]int32, n+1)}
+	for i, c := range callers {
+		o.outs[c+1]++
+		o.ins[callees[i]+1]++
+	}
+	for i := 1; i <= n; i++ {
+		o.outs[i] += o.outs[i-1]
+		o.ins[i] += o.ins[i-1]
+	}
+	next := slices.Clone(o.ins[:n])
+	byCallee := make([]int32, len(callers))
+	for i, d := range callees {
+		byCallee[next[d]] = int32(i)
+		next[d]++
+	}
+	copy(next, o.outs[:n])
+	o.to = callers
+	for _, i := range byCallee {
+		c := callers[i]
+		o.to[i], o.callee[next[c]] = next[c], callees[i]
+		next[c]++
+	}
+	return o
+}
+
+// link ends normalizing a profile whose Edges are to be put in the order
+// o: it puts them in order, checks for duplicate edges, fills In and Out,
+// remaps stacks by remap, keeps the call graph o holds, and checks the
+// numbers. Only the array of Edges is permuted: the edges stay where they
+// are in memory.
+func (p *Profile) link(o edgeOrder, remap []int) error {
+	// validValues's check of the edges, made in the order they lie in
+	// memory: it reports the first bad one in sorted order.
+	var edgeErr error
+	first := int32(len(p.Edges))
+	for i, e := range p.Edges {
+		if badEdge(e) && o.to[i] < first {
+			first, edgeErr = o.to[i], edgeError(e)
 		}
-		outs[e.Caller.ID]++
-		ins[e.Callee.ID]++
 	}
-	outArr, inArr := p.Edges[:0:len(p.Edges)], make([]*Edge, 0, len(p.Edges))
+	permute(p.Edges, o.to)
 	for i, f := range p.Funcs {
-		nout, nin := len(outArr)+int(outs[i]), len(inArr)+int(ins[i])
-		f.Out, outArr = outArr[len(outArr):len(outArr):nout], outArr[:nout]
-		f.In, inArr = inArr[len(inArr):len(inArr):nin], inArr[:nin]
-	}
-	for _, e := range p.Edges {
-		e.Callee.In = append(e.Callee.In, e)
-	}
-	for _, f := range p.Funcs {
-		for _, e := range f.In {
-			e.Caller.Out = append(e.Caller.Out, e)
+		first, end := int(o.outs[i]), int(o.outs[i+1])
+		for j := first + 1; j < end; j++ {
+			if o.callee[j] == o.callee[j-1] {
+				e := p.Edges[j]
+				return fmt.Errorf("duplicate edge %s -> %s", e.Caller, e.Callee)
+			}
 		}
-		f.In = f.In[:0]
+		f.Out = p.Edges[first:end:end]
 	}
-	p.Edges = outArr
-	var edgeErr error // validValues's check of the edges, made in this pass over them
-	for _, e := range p.Edges {
-		e.Callee.In = append(e.Callee.In, e)
-		if edgeErr == nil && badEdge(e) {
-			edgeErr = edgeError(e)
-		}
+	// In windows, sorted by caller, are filled from the sorted edges.
+	in, next := make([]*Edge, len(p.Edges)), slices.Clone(o.ins[:len(p.Funcs)])
+	for j, d := range o.callee {
+		in[next[d]] = p.Edges[j]
+		next[d]++
 	}
-	for i := 1; i < len(p.Edges); i++ {
-		if e, prev := p.Edges[i], p.Edges[i-1]; e.Caller == prev.Caller && e.Callee == prev.Callee {
-			return fmt.Errorf("duplicate edge %s -> %s", e.Caller, e.Callee)
-		}
+	for i, f := range p.Funcs {
+		first, end := o.ins[i], o.ins[i+1]
+		f.In = in[first:end:end]
 	}
 	for _, s := range p.Stacks {
 		for i, id := range s.Funcs {
@@ -182,6 +228,7 @@ func (p *Profile) normalize(sort func(funcs []*Func)) error {
 			s.Funcs[i] = remap[id]
 		}
 	}
+	p.graph = &callGraph{out: &callgraph.Graph{Start: o.outs, Adj: o.callee}}
 	// IDs, edge ends and order hold by construction; the numbers remain.
 	return p.validNumbers(edgeErr)
 }
@@ -243,26 +290,28 @@ func sortByFile(funcs []*Func, ranks []int32, nfiles int) {
 		slices.SortFunc(keys[first:last], byName)
 		first = last
 	}
-	permute(funcs, keys)
+	to := make([]int32, len(keys))
+	for j, k := range keys {
+		to[k.i] = int32(j)
+	}
+	permute(funcs, to)
 }
 
-// permute puts funcs[keys[i].i] at i for every i, in place: it follows
-// each cycle of the permutation, marking the keys it has done.
-func permute(funcs []*Func, keys []nameKey) {
-	for start := range keys {
-		if keys[start].i < 0 {
+// permute moves s[i] to s[to[i]] for every i, in place: it follows each
+// cycle of the permutation, marking the indexes it has done in to.
+func permute[T any](s []T, to []int32) {
+	for start := range to {
+		if to[start] < 0 {
 			continue
 		}
-		first, at := funcs[start], start
-		for {
-			from := int(keys[at].i)
-			keys[at].i = -1
-			if from == start {
-				funcs[at] = first
-				break
-			}
-			funcs[at], at = funcs[from], from
+		v, i := s[start], to[start]
+		to[start] = -1
+		for int(i) != start {
+			next := to[i]
+			v, s[i] = s[i], v
+			to[i], i = -1, next
 		}
+		s[start] = v
 	}
 }
 
