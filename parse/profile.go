@@ -110,7 +110,9 @@ func (p *Profile) HasCalls() bool {
 // Every reader calls it last; tests that build a Profile by hand call it
 // too.
 func (p *Profile) Normalize() error {
-	remap := p.sortFuncs(sortFuncs)
+	for i, f := range p.Funcs {
+		f.ID = i // the reader's order, for owns and the edges' ends
+	}
 	callers, callees := make([]int32, len(p.Edges)), make([]int32, len(p.Edges))
 	for i, e := range p.Edges {
 		if !p.owns(e.Caller) || !p.owns(e.Callee) {
@@ -118,28 +120,69 @@ func (p *Profile) Normalize() error {
 		}
 		callers[i], callees[i] = int32(e.Caller.ID), int32(e.Callee.ID)
 	}
-	return p.link(sortEdges(len(p.Funcs), callers, callees), remap)
+	to := sortFuncs(p.Funcs)
+	for i := range callers {
+		callers[i], callees[i] = to[callers[i]], to[callees[i]]
+	}
+	return p.order(to, callers, callees)
 }
 
-// sortFuncs sorts the functions with sort and sets their IDs. When sort
-// runs, each function's ID is its index in the reader's order; the
-// result maps those to the new IDs if the profile has stacks to remap,
-// else it is nil.
-func (p *Profile) sortFuncs(sort func(funcs []*Func)) (remap []int) {
-	for i, f := range p.Funcs {
-		f.ID = i // the reader's order, remembered to remap stacks
-	}
-	sort(p.Funcs)
+// order ends normalizing: to[i] is the ID that Funcs[i] gets, and
+// callers[i] and callees[i] are the IDs of the ends of Edges[i]. It puts
+// both in order, checks for duplicate edges, sets IDs, In and Out and
+// checks numbers in one pass over the functions, remaps stacks and keeps
+// the call graph the edges were sorted by. Only the arrays of Funcs and
+// Edges are permuted: functions and edges stay where they are in memory,
+// and a pass over them in ID order jumps about it.
+func (p *Profile) order(to, callers, callees []int32) error {
+	var remap []int32 // only stacks need the reader's IDs
 	if p.Stacks != nil {
-		remap = make([]int, len(p.Funcs))
+		remap = slices.Clone(to)
 	}
-	for i, f := range p.Funcs {
-		if remap != nil {
-			remap[f.ID] = i
+	permute(p.Funcs, to)
+	o := sortEdges(len(p.Funcs), callers, callees)
+	// validValues's check of the edges, made in the order they lie in
+	// memory: it reports the first bad one in sorted order.
+	var edgeErr error
+	first := int32(len(p.Edges))
+	for i, e := range p.Edges {
+		if badEdge(e) && o.to[i] < first {
+			first, edgeErr = o.to[i], edgeError(e)
 		}
-		f.ID = i
 	}
-	return remap
+	permute(p.Edges, o.to)
+	for i := range p.Funcs {
+		for j := o.outs[i] + 1; j < o.outs[i+1]; j++ {
+			if o.callee[j] == o.callee[j-1] {
+				e := p.Edges[j]
+				return fmt.Errorf("duplicate edge %s -> %s", e.Caller, e.Callee)
+			}
+		}
+	}
+	// In windows, sorted by caller, are filled from the sorted edges.
+	in, next := make([]*Edge, len(p.Edges)), slices.Clone(o.ins[:len(p.Funcs)])
+	for j, d := range o.callee {
+		in[next[d]] = p.Edges[j]
+		next[d]++
+	}
+	var c funcNumbers // validNumbers's check of the functions, made in this pass over them
+	for i, f := range p.Funcs {
+		f.ID = i
+		f.Out = p.Edges[o.outs[i]:o.outs[i+1]:o.outs[i+1]]
+		f.In = in[o.ins[i]:o.ins[i+1]:o.ins[i+1]]
+		c.check(f)
+	}
+	for _, s := range p.Stacks {
+		for i, id := range s.Funcs {
+			if id < 0 || id >= len(remap) {
+				return fmt.Errorf("stack refers to function %d of %d", id, len(remap))
+			}
+			s.Funcs[i] = int(remap[id])
+		}
+	}
+	p.graph = &callGraph{out: &callgraph.Graph{Start: o.outs, Adj: o.callee}}
+	// IDs, edge ends and order hold by construction; the numbers remain.
+	return p.validChecked(&c, edgeErr)
 }
 
 // edgeOrder is the canonical order of a profile's edges, made by
@@ -184,59 +227,11 @@ func sortEdges(n int, callers, callees []int32) edgeOrder {
 	return o
 }
 
-// link ends normalizing a profile whose Edges are to be put in the order
-// o: it puts them in order, checks for duplicate edges, fills In and Out,
-// remaps stacks by remap, keeps the call graph o holds, and checks the
-// numbers. Only the array of Edges is permuted: the edges stay where they
-// are in memory.
-func (p *Profile) link(o edgeOrder, remap []int) error {
-	// validValues's check of the edges, made in the order they lie in
-	// memory: it reports the first bad one in sorted order.
-	var edgeErr error
-	first := int32(len(p.Edges))
-	for i, e := range p.Edges {
-		if badEdge(e) && o.to[i] < first {
-			first, edgeErr = o.to[i], edgeError(e)
-		}
-	}
-	permute(p.Edges, o.to)
-	for i, f := range p.Funcs {
-		first, end := int(o.outs[i]), int(o.outs[i+1])
-		for j := first + 1; j < end; j++ {
-			if o.callee[j] == o.callee[j-1] {
-				e := p.Edges[j]
-				return fmt.Errorf("duplicate edge %s -> %s", e.Caller, e.Callee)
-			}
-		}
-		f.Out = p.Edges[first:end:end]
-	}
-	// In windows, sorted by caller, are filled from the sorted edges.
-	in, next := make([]*Edge, len(p.Edges)), slices.Clone(o.ins[:len(p.Funcs)])
-	for j, d := range o.callee {
-		in[next[d]] = p.Edges[j]
-		next[d]++
-	}
-	for i, f := range p.Funcs {
-		first, end := o.ins[i], o.ins[i+1]
-		f.In = in[first:end:end]
-	}
-	for _, s := range p.Stacks {
-		for i, id := range s.Funcs {
-			if id < 0 || id >= len(remap) {
-				return fmt.Errorf("stack refers to function %d of %d", id, len(remap))
-			}
-			s.Funcs[i] = remap[id]
-		}
-	}
-	p.graph = &callGraph{out: &callgraph.Graph{Start: o.outs, Adj: o.callee}}
-	// IDs, edge ends and order hold by construction; the numbers remain.
-	return p.validNumbers(edgeErr)
-}
-
-// sortFuncs sorts functions by (File, Name, Line). A dump has some ten
-// functions per file, so it ranks the distinct files and leaves the rest
-// to sortByFile.
-func sortFuncs(funcs []*Func) {
+// sortFuncs returns where each function goes, to[i] for funcs[i], when
+// they are sorted by (File, Name, Line). A dump has some ten functions
+// per file, so it ranks the distinct files and leaves the rest to
+// sortByFile.
+func sortFuncs(funcs []*Func) (to []int32) {
 	rank := make(map[string]int32)
 	var files []string
 	for _, f := range funcs {
@@ -253,17 +248,18 @@ func sortFuncs(funcs []*Func) {
 	for i, f := range funcs {
 		ranks[i] = rank[f.File]
 	}
-	sortByFile(funcs, ranks, len(files))
+	return sortByFile(funcs, ranks, len(files))
 }
 
-// sortByFile sorts functions by (File, Name, Line) given the rank of each
-// one's file among the nfiles distinct files (ranks[i] for funcs[i]). It
-// deals the functions out to their files in rank order, then sorts each
-// file's few functions by name and line: a fraction of the string
-// comparisons of one sort of 17,000 functions, and most of those are
-// settled by the names' first eight bytes, compared as one integer. Keys
-// are unique within a profile, so the result is deterministic.
-func sortByFile(funcs []*Func, ranks []int32, nfiles int) {
+// sortByFile returns where each function goes, to[i] for funcs[i], when
+// they are sorted by (File, Name, Line), given the rank of each one's
+// file among the nfiles distinct files (ranks[i] for funcs[i]). It deals
+// the functions out to their files in rank order, then sorts each file's
+// few functions by name and line: a fraction of the string comparisons
+// of one sort of 17,000 functions, and most of those are settled by the
+// names' first eight bytes, compared as one integer. Keys are unique
+// within a profile, so the result is deterministic.
+func sortByFile(funcs []*Func, ranks []int32, nfiles int) (to []int32) {
 	// next[r] is where the next function of the file ranked r goes.
 	next := make([]int, nfiles+1)
 	for _, r := range ranks {
@@ -290,11 +286,11 @@ func sortByFile(funcs []*Func, ranks []int32, nfiles int) {
 		slices.SortFunc(keys[first:last], byName)
 		first = last
 	}
-	to := make([]int32, len(keys))
+	to = make([]int32, len(keys))
 	for j, k := range keys {
 		to[k.i] = int32(j)
 	}
-	permute(funcs, to)
+	return to
 }
 
 // permute moves s[i] to s[to[i]] for every i, in place: it follows each
@@ -385,26 +381,47 @@ func edgeError(e *Edge) error {
 // badEdge in Edges, or nil if none is bad: the checks' order decides
 // which problem a profile with several is refused for.
 func (p *Profile) validNumbers(edgeErr error) error {
+	var c funcNumbers
+	for _, f := range p.Funcs {
+		c.check(f)
+	}
+	return p.validChecked(&c, edgeErr)
+}
+
+// funcNumbers checks the numbers of functions one by one, in the order
+// of Funcs, for validNumbers: it keeps the first bad one's error, and
+// the sums of call counts, as every total of call counts a report makes
+// must fit an int64.
+type funcNumbers struct {
+	err         error
+	sum         counter
+	calls, prim int64
+}
+
+func (c *funcNumbers) check(f *Func) {
+	switch {
+	case c.err != nil:
+	case f.Calls < -1 || f.Primitive < -1:
+		c.err = fmt.Errorf("%s: negative call count", f)
+	case bad(f.Own) || bad(f.Cum):
+		c.err = fmt.Errorf("%s: time is negative or not a number (own %v, cum %v)", f, f.Own, f.Cum)
+	default:
+		c.calls, c.prim = c.sum.add(c.calls, f.Calls), c.sum.add(c.prim, f.Primitive)
+	}
+}
+
+// validChecked is validNumbers given c, which has checked every function.
+func (p *Profile) validChecked(c *funcNumbers, edgeErr error) error {
 	if bad(p.Total) {
 		return fmt.Errorf("total %v is not a finite non-negative number", p.Total)
 	}
-	// Every total of call counts a report makes must fit an int64; the
-	// sums are taken here and judged after the other checks.
-	var sum counter
-	var calls, prim int64
-	for _, f := range p.Funcs {
-		if f.Calls < -1 || f.Primitive < -1 {
-			return fmt.Errorf("%s: negative call count", f)
-		}
-		if bad(f.Own) || bad(f.Cum) {
-			return fmt.Errorf("%s: time is negative or not a number (own %v, cum %v)", f, f.Own, f.Cum)
-		}
-		calls, prim = sum.add(calls, f.Calls), sum.add(prim, f.Primitive)
+	if c.err != nil {
+		return c.err
 	}
 	if edgeErr != nil {
 		return edgeErr
 	}
-	if sum.overflow {
+	if c.sum.overflow {
 		return errTooManyCalls
 	}
 	for _, s := range p.Stacks {

@@ -294,6 +294,7 @@ func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (int32, error) {
 func (b *statsBuilder) build() (*Profile, error) {
 	for i, f := range b.made {
 		if b.rowOf[i] < 0 {
+			b.rowOf[i] = int32(len(b.p.Funcs))
 			b.p.Funcs = append(b.p.Funcs, f)
 			b.files = append(b.files, b.keys[i].file)
 		}
@@ -322,16 +323,15 @@ func (b *statsBuilder) build() (*Profile, error) {
 // the edges' ends, which the builder kept, so that it reads no Func or
 // Edge to sort the edges.
 func (b *statsBuilder) normalize() error {
-	p := b.p
-	p.sortFuncs(b.sortFuncs) // no stacks to remap
-	id := b.rowOf            // read no more: now the ID of each of made
-	for i, f := range b.made {
-		id[i] = int32(f.ID)
+	to := b.sortFuncs()
+	id := b.rowOf // read no more: now the ID of each of made
+	for i, r := range b.rowOf {
+		id[i] = to[r]
 	}
 	for i := range b.edgeCallers {
 		b.edgeCallers[i], b.edgeCallees[i] = id[b.edgeCallers[i]], id[b.edgeCallees[i]]
 	}
-	return p.link(sortEdges(len(p.Funcs), b.edgeCallers, b.edgeCallees), nil)
+	return b.p.order(to, b.edgeCallers, b.edgeCallees)
 }
 
 // estimate returns how many more things the rest of the dump holds if the
@@ -460,11 +460,11 @@ func (b *statsBuilder) callerOf(key value, k funcKey) int32 {
 	return i
 }
 
-// sortFuncs sorts the functions into Normalize's order. Their interned
-// file IDs stand for the texts, so only the distinct files are sorted by
-// text, and sortByFile does the rest. Normalize calls it with the
-// functions in reading order, which b.files follows.
-func (b *statsBuilder) sortFuncs(funcs []*Func) {
+// sortFuncs returns where each of p.Funcs goes in Normalize's order.
+// Their interned file IDs stand for the texts, so only the distinct files
+// are sorted by text, and sortByFile does the rest.
+func (b *statsBuilder) sortFuncs() (to []int32) {
+	funcs := b.p.Funcs
 	strs := b.d.strs
 	rank := make([]int32, len(strs)) // by string ID; 1 marks a file seen before ranking
 	var files []uint32
@@ -482,7 +482,7 @@ func (b *statsBuilder) sortFuncs(funcs []*Func) {
 	for i, file := range b.files {
 		ranks[i] = rank[file]
 	}
-	sortByFile(funcs, ranks, len(files))
+	return sortByFile(funcs, ranks, len(files))
 }
 
 // sampledMarker reports whether the dict holds the ("__sampled__",) key
@@ -757,8 +757,8 @@ func (b *statsBuilder) threadsNote() {
 	}
 	var onCycle []bool // computed only if some function looks recursive
 	var n int
-	var worst *Func
-	for _, f := range p.Funcs {
+	var worst *Func            // of the most overlapped, the first by ID
+	for _, f := range b.made { // in the order they lie in memory
 		if f.Primitive >= f.Calls {
 			continue
 		}
@@ -767,7 +767,7 @@ func (b *statsBuilder) threadsNote() {
 		}
 		if !onCycle[f.ID] {
 			n++
-			if worst == nil || f.Calls-f.Primitive > worst.Calls-worst.Primitive {
+			if d, w := f.Calls-f.Primitive, worst; w == nil || d > w.Calls-w.Primitive || d == w.Calls-w.Primitive && f.ID < w.ID {
 				worst = f
 			}
 		}
