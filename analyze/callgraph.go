@@ -17,11 +17,16 @@ type callGraph struct {
 	// outside module imports: 0 for import machinery and the bodies of
 	// imported modules, 1 for the main script and for roots, and for the
 	// rest the call-weighted mean over callers, as gprof apportions time.
-	// Read it through runtimeOf: shares are solved as they are asked for.
+	// Read it through runtimeOf: shares are solved as they are asked for,
+	// and the solver is made on the first question about a share not
+	// fixed. The findings ask none on most profiles once the bounds
+	// (costBound) and the counts have ruled their candidates out.
 	runtime []float64
-	shares  *callgraph.Solver
+	fixed   []bool            // per function ID: its share is given in runtime
+	shares  *callgraph.Solver // nil until a share not fixed is asked for
 
 	taken []candidate // candidates accepted as findings so far
+	below *reach      // what the outer roots of a pattern so far reach, reused from pattern to pattern
 
 	callCounts []int64 // the Calls of every function called twice or more, once identicalBound needs them
 
@@ -31,8 +36,8 @@ type callGraph struct {
 func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	p := ix.p
 	n := len(p.Funcs)
-	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n)}
-	fixed := make([]bool, n)
+	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n), fixed: make([]bool, n)}
+	fixed := g.fixed
 	// Fixed: CPython's frozen import machinery at 0, then the bodies of
 	// modules, then the functions nobody calls at 1. The functions are
 	// read file by file and module by module, not one by one.
@@ -58,27 +63,51 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 			}
 		}
 	}
-	// Each other function's share is the mean of its callers' weighted by
-	// their calls, leaving out its calls of itself. Fixed callers are
-	// constants, so edges through them close no cycle: that splits the one
-	// huge component that import recursion (import → exec → <module> →
-	// import) otherwise makes. What is left is solved exactly, cycles
-	// included (see callgraph.Means), over the callers' graph itself,
-	// for the functions whose shares the findings read and those they
-	// depend on: the weights come from the edges, in the callers' graph's
-	// order (In), a cache miss each, read only for the functions solved.
-	m := &callgraph.Means{G: ix.in, W: make([]float64, len(ix.in.Adj)), Fixed: fixed,
+	return g
+}
+
+// solver makes the solver of the shares not fixed: each is the mean of
+// its callers' weighted by their calls, leaving out its calls of itself.
+// Fixed callers are constants, so edges through them close no cycle: that
+// splits the one huge component that import recursion (import → exec →
+// <module> → import) otherwise makes. What is left is solved exactly,
+// cycles included (see callgraph.Means), over the callers' graph itself,
+// for the functions whose shares the findings read and those they depend
+// on: the weights come from the edges, in the callers' graph's order
+// (In), a cache miss each, read only for the functions solved.
+func (g *callGraph) solver() *callgraph.Solver {
+	p := g.p
+	m := &callgraph.Means{G: g.in, W: make([]float64, len(g.in.Adj)), Fixed: g.fixed,
 		Weigh: func(v int32, w []float64) {
 			for k, e := range p.Funcs[v].In[:len(w)] {
 				w[k] = float64(max(e.Calls, 1))
 			}
 		}}
-	g.shares = m.Solver(g.runtime)
-	return g
+	return m.Solver(g.runtime)
 }
 
 // runtimeOf is the run-time share of function id (see runtime).
-func (g *callGraph) runtimeOf(id int) float64 { return g.shares.Value(int32(id)) }
+func (g *callGraph) runtimeOf(id int) float64 {
+	if g.fixed[id] {
+		return g.runtime[id]
+	}
+	if g.shares == nil {
+		g.shares = g.solver()
+	}
+	return g.shares.Value(int32(id))
+}
+
+// shareBound is at least the run-time share of function id, known without
+// solving any: the share itself when it is fixed, else 1. A share not
+// fixed is a weighted mean of shares and initial values in [0, 1], which
+// rounding keeps in [0, 1] (callgraph.Means: every mean is a sum of
+// non-negative terms over the sum of their weights).
+func (g *callGraph) shareBound(id int32) float64 {
+	if g.fixed[id] {
+		return g.runtime[id]
+	}
+	return 1
+}
 
 // entry sums the calls and cost of f from callers for which inside, given
 // the caller's ID, is false (from all when inside is nil), weighting each
@@ -105,6 +134,26 @@ func (g *callGraph) entry(f *parse.Func, inside func(id int32) bool) (int64, flo
 	// (cProfile's per-edge primitive counts know only the caller-callee
 	// pair), so the function's own figures bound the sums.
 	return min(int64(math.Round(calls)), f.Primitive), min(cost, f.Cum)
+}
+
+// costBound is at least the cost entry(f, inside) returns, known without
+// solving any share: each caller's share is taken at shareBound. Term by
+// term the sum is at least entry's, added in the same order, so the bound
+// holds in floating point too. entry's calls are at most f.Primitive.
+func (g *callGraph) costBound(f *parse.Func, inside func(id int32) bool) float64 {
+	if len(f.In) == 0 {
+		return f.Cum * g.shareBound(int32(f.ID))
+	}
+	callers := g.in.Succ(f.ID)
+	var cost float64
+	for k, e := range f.In {
+		c := callers[k]
+		if int(c) == f.ID || inside != nil && inside(c) {
+			continue
+		}
+		cost += max(e.Cum, 0) * g.shareBound(c)
+	}
+	return min(cost, f.Cum)
 }
 
 // edgeCalls is the primitive calls along e, or all calls when unknown.
