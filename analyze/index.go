@@ -47,7 +47,7 @@ type profileIndex struct {
 	out    *callgraph.Graph      // each function's callees, in f.Out order: out.Adj[i] is p.Edges[i]'s
 	in     *callgraph.Graph      // each function's callers, in f.In order (by caller ID)
 	cycles *callgraph.Components // recursive cycles: the components of out
-	dag    *callgraph.Graph      // out condensed: one node per cycle
+	dag    *callgraph.Graph      // out condensed: one node per cycle; made when a walk first needs it (condensed)
 
 	spareSets []*funcSet // released sets, for newFuncSet to reuse
 	spare     *reach     // reachesAny's set, reused from call to call
@@ -102,8 +102,16 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern) *profileIndex {
 	ix.out, ix.cycles = p.CallGraph()
 	// Normalize sorts each In by caller, the order of the transpose.
 	ix.in = ix.out.Transpose()
-	ix.dag = ix.cycles.Condense(ix.out)
 	return ix
+}
+
+// condensed is the call graph condensed, made on first use: most reports
+// walk it for a few findings' candidates, and many for none.
+func (ix *profileIndex) condensed() *callgraph.Graph {
+	if ix.dag == nil {
+		ix.dag = ix.cycles.Condense(ix.out)
+	}
+	return ix.dag
 }
 
 // byFile yields each file's path, split, and its functions, a window of
@@ -160,10 +168,11 @@ func (r *reach) add(f *parse.Func, floor int32) {
 	}
 	r.seen[k] = true
 	r.stack = append(r.stack[:0], k)
+	dag := r.ix.condensed()
 	for len(r.stack) > 0 {
 		k := r.stack[len(r.stack)-1]
 		r.stack = r.stack[:len(r.stack)-1]
-		for _, next := range r.ix.dag.Succ(int(k)) {
+		for _, next := range dag.Succ(int(k)) {
 			if next >= floor && !r.seen[next] {
 				r.seen[next] = true
 				r.stack = append(r.stack, next)
