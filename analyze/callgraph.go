@@ -142,7 +142,7 @@ func (g *callGraph) entry(f *parse.Func, inside func(id int32) bool) (int64, flo
 // holds in floating point too. entry's calls are at most f.Primitive.
 func (g *callGraph) costBound(f *parse.Func, inside func(id int32) bool) float64 {
 	if len(f.In) == 0 {
-		return f.Cum * g.shareBound(int32(f.ID))
+		return max(f.Cum, 0) * g.shareBound(int32(f.ID))
 	}
 	callers := g.in.Succ(f.ID)
 	var cost float64
