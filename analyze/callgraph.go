@@ -19,8 +19,8 @@ type callGraph struct {
 	// rest the call-weighted mean over callers, as gprof apportions time.
 	// Read it through runtimeOf: shares are solved as they are asked for,
 	// and the solver is made on the first question about a share not
-	// fixed. The findings ask none on most profiles once the bounds
-	// (costBound) and the counts have ruled their candidates out.
+	// fixed. Where the bounds (costBound) and the counts rule out every
+	// candidate, as on large.pstats, the findings ask none.
 	runtime []float64
 	fixed   []bool            // per function ID: its share is given in runtime
 	shares  *callgraph.Solver // nil until a share not fixed is asked for
