@@ -62,7 +62,7 @@ func (w *loopWalk) pyOrigin(f *parse.Func) location.Origin {
 	if cFunc(f) {
 		return location.Native
 	}
-	return w.ix.origins[f.ID]
+	return w.ix.origin(f.ID)
 }
 
 // origin is OriginOf, also knowing yappi's spelling of C functions.

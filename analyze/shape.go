@@ -371,7 +371,7 @@ func (g *callGraph) countedShapes() []candidate {
 		// entry's calls are at most f's primitive calls and its cost at
 		// most f's (or 0): a function too cheap in all is passed over
 		// without reading its callers' edges, a cache miss each.
-		if f.Synthetic || f.Primitive < g.lim.MinCalls || g.origins[f.ID] == location.Native ||
+		if f.Synthetic || f.Primitive < g.lim.MinCalls || g.origin(f.ID) == location.Native ||
 			!g.lim.costly(p, max(f.Cum, 0)) {
 			continue
 		}
