@@ -18,10 +18,7 @@ type CacheSize struct {
 // directly: the lookups f's calls are the misses of. It is 0 when f is not
 // reached through the cache (Environment.from_string has none).
 func (g *callGraph) lookups(pat *Pattern, f *parse.Func) int64 {
-	isLookup := func(id int32) bool {
-		c := g.p.Funcs[id]
-		return matchAny(pat.Lookup, slashed(c.File), c.Name)
-	}
+	isLookup := g.lookupOf(pat)
 	var n int64
 	for _, e := range f.In {
 		if isLookup(int32(e.Caller.ID)) {
@@ -30,6 +27,14 @@ func (g *callGraph) lookups(pat *Pattern, f *parse.Func) int64 {
 		}
 	}
 	return n
+}
+
+// lookupOf returns whether function id is one of pat's cache lookups.
+func (g *callGraph) lookupOf(pat *Pattern) func(id int32) bool {
+	return func(id int32) bool {
+		c := g.p.Funcs[id]
+		return matchAny(pat.Lookup, slashed(c.File), c.Name)
+	}
 }
 
 // evicts reports whether c's cache misses show a cache too small for the

@@ -13,72 +13,126 @@ type callGraph struct {
 	*profileIndex
 	lim *Limits
 
-	// runtime is, per function ID, the estimated share of its calls made
-	// outside module imports: 0 for import machinery and the bodies of
-	// imported modules, 1 for the main script and for roots, and for the
-	// rest the call-weighted mean over callers, as gprof apportions time.
-	// Read it through runtimeOf: shares are solved as they are asked for.
-	runtime []float64
-	shares  *callgraph.Solver
+	// fixed says, per function ID, whether its run-time share is known
+	// without solving: the estimated share of its calls made outside
+	// module imports, 0 for import machinery and the bodies of imported
+	// modules, 1 for the main script and for roots. The rest are the
+	// call-weighted mean over callers, as gprof apportions time. Read
+	// them through runtimeOf: shares are solved as they are asked for,
+	// and the solver is made on the first question about a share not
+	// fixed. Where the bounds (costBound) and the counts rule out every
+	// candidate, as on large.pstats, the findings ask none.
+	fixed  []shareKnown
+	shares *callgraph.Solver // nil until a share not fixed is asked for
 
 	taken []candidate // candidates accepted as findings so far
+	below *reach      // what the outer roots of a pattern so far reach, reused from pattern to pattern
 
 	callCounts []int64 // the Calls of every function called twice or more, once identicalBound needs them
 
 	pythonMajor int // the major version of the Python that wrote the dump; 0 if unknown
 }
 
+// shareKnown is what is known of a function's run-time share before solving
+// any: a byte per function, where the shares themselves, float64s, would
+// be eight times the fresh memory for a report that on large.pstats
+// solves none.
+type shareKnown uint8
+
+const (
+	shareSolved shareKnown = iota // not fixed: solved from its callers', starting at 1
+	shareNone                     // fixed at 0
+	shareAll                      // fixed at 1
+)
+
 func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 	p := ix.p
-	n := len(p.Funcs)
-	g := &callGraph{profileIndex: ix, lim: lim, runtime: make([]float64, n)}
-	fixed := make([]bool, n)
-	// Fixed: CPython's frozen import machinery at 0, then the bodies of
-	// modules, then the functions nobody calls at 1. The functions are
-	// read file by file and module by module, not one by one.
+	g := &callGraph{profileIndex: ix, lim: lim, fixed: make([]shareKnown, len(p.Funcs))}
+	fixed := g.fixed
+	// Fixed: CPython's frozen import machinery at 0, then the functions
+	// nobody calls at 1, then the bodies of modules. The functions are
+	// read file by file and module by module, not one by one, and who is
+	// called is read from the call graph's edges, not from each Func.
 	importlib := func(f *parse.Func) bool { return strings.HasPrefix(f.File, "<frozen importlib") }
 	for k := 1; k < len(ix.fileStarts); k++ {
 		first, end := ix.fileStarts[k-1], ix.fileStarts[k]
+		s := shareAll
 		if importlib(p.Funcs[first]) {
-			for i := first; i < end; i++ {
-				fixed[i] = true
-			}
-			continue
+			s = shareNone
 		}
 		for i := first; i < end; i++ {
-			g.runtime[i] = 1
-			fixed[i] = ix.in.Start[i] == ix.in.Start[i+1]
+			fixed[i] = s
+		}
+	}
+	for _, c := range ix.out.Adj {
+		if fixed[c] == shareAll {
+			fixed[c] = shareSolved
 		}
 	}
 	for _, i := range ix.modules {
 		if f := p.Funcs[i]; !importlib(f) {
-			fixed[i] = true
+			fixed[i] = shareAll
 			if f.File != "<string>" && f.Cum < lim.MainModule*p.Total {
-				g.runtime[i] = 0
+				fixed[i] = shareNone
 			}
 		}
 	}
-	// Each other function's share is the mean of its callers' weighted by
-	// their calls, leaving out its calls of itself. Fixed callers are
-	// constants, so edges through them close no cycle: that splits the one
-	// huge component that import recursion (import → exec → <module> →
-	// import) otherwise makes. What is left is solved exactly, cycles
-	// included (see callgraph.Means), over the callers' graph itself,
-	// for the functions whose shares the findings read and those they
-	// depend on: the weights come from the edges, in the callers' graph's
-	// order (In), a cache miss each, read only for the functions solved.
-	m := &callgraph.Means{G: ix.in, W: make([]float64, len(ix.in.Adj)), Fixed: fixed,
+	return g
+}
+
+// solver makes the solver of the shares not fixed: each is the mean of
+// its callers' weighted by their calls, leaving out its calls of itself.
+// Fixed callers are constants, so edges through them close no cycle: that
+// splits the one huge component that import recursion (import → exec →
+// <module> → import) otherwise makes. What is left is solved exactly,
+// cycles included (see callgraph.Means), over the callers' graph itself,
+// for the functions whose shares the findings read and those they depend
+// on: the weights come from the edges, in the callers' graph's order
+// (In), a cache miss each, read only for the functions solved.
+func (g *callGraph) solver() *callgraph.Solver {
+	p := g.p
+	in := g.callerGraph()
+	fixed, x := make([]bool, len(g.fixed)), make([]float64, len(g.fixed))
+	for i, s := range g.fixed {
+		fixed[i] = s != shareSolved
+		if s != shareNone {
+			x[i] = 1
+		}
+	}
+	m := &callgraph.Means{G: in, W: make([]float64, len(in.Adj)), Fixed: fixed,
 		Weigh: func(v int32, w []float64) {
 			for k, e := range p.Funcs[v].In[:len(w)] {
 				w[k] = float64(max(e.Calls, 1))
 			}
 		}}
-	g.shares = m.Solver(g.runtime)
-	return g
+	return m.Solver(x)
 }
 
-// runtimeOf is the run-time share of function id (see runtime).
-func (g *callGraph) runtimeOf(id int) float64 { return g.shares.Value(int32(id)) }
+// runtimeOf is the run-time share of function id (see fixed).
+func (g *callGraph) runtimeOf(id int) float64 {
+	switch g.fixed[id] {
+	case shareNone:
+		return 0
+	case shareAll:
+		return 1
+	}
+	if g.shares == nil {
+		g.shares = g.solver()
+	}
+	return g.shares.Value(int32(id))
+}
+
+// shareBound is at least the run-time share of function id, known without
+// solving any: the share itself when it is fixed, else 1. A share not
+// fixed is a weighted mean of shares and initial values in [0, 1], which
+// rounding keeps in [0, 1] (callgraph.Means: every mean is a sum of
+// non-negative terms over the sum of their weights).
+func (g *callGraph) shareBound(id int32) float64 {
+	if g.fixed[id] == shareNone {
+		return 0
+	}
+	return 1
+}
 
 // entry sums the calls and cost of f from callers for which inside, given
 // the caller's ID, is false (from all when inside is nil), weighting each
@@ -88,12 +142,9 @@ func (g *callGraph) entry(f *parse.Func, inside func(id int32) bool) (int64, flo
 	if len(f.In) == 0 {
 		return f.Primitive, f.Cum * g.runtimeOf(f.ID)
 	}
-	// The callers' IDs come from the index, whose callers of f are f.In's
-	// in the same order: reading them through each edge cost a cache miss.
-	callers := g.in.Succ(f.ID)
 	var calls, cost float64
-	for k, e := range f.In {
-		c := callers[k]
+	for _, e := range f.In {
+		c := int32(e.Caller.ID)
 		if int(c) == f.ID || inside != nil && inside(c) {
 			continue
 		}
@@ -105,6 +156,25 @@ func (g *callGraph) entry(f *parse.Func, inside func(id int32) bool) (int64, flo
 	// (cProfile's per-edge primitive counts know only the caller-callee
 	// pair), so the function's own figures bound the sums.
 	return min(int64(math.Round(calls)), f.Primitive), min(cost, f.Cum)
+}
+
+// costBound is at least the cost entry(f, inside) returns, known without
+// solving any share: each caller's share is taken at shareBound. Term by
+// term the sum is at least entry's, added in the same order, so the bound
+// holds in floating point too. entry's calls are at most f.Primitive.
+func (g *callGraph) costBound(f *parse.Func, inside func(id int32) bool) float64 {
+	if len(f.In) == 0 {
+		return max(f.Cum, 0) * g.shareBound(int32(f.ID))
+	}
+	var cost float64
+	for _, e := range f.In {
+		c := int32(e.Caller.ID)
+		if int(c) == f.ID || inside != nil && inside(c) {
+			continue
+		}
+		cost += max(e.Cum, 0) * g.shareBound(c)
+	}
+	return min(cost, f.Cum)
 }
 
 // edgeCalls is the primitive calls along e, or all calls when unknown.

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/parse"
@@ -26,23 +27,105 @@ func BenchmarkCallGraphLarge(b *testing.B) {
 	}
 }
 
-// TestEntryBound checks on every pstats dump in testdata the bound that
-// lets shapeCandidates pass over a function without reading its callers:
-// entry's calls are at most its primitive calls and its cost at most
-// max(Cum, 0).
+// TestEntryBound checks on every pstats dump in testdata the bounds that
+// let the findings pass over a function without solving its callers'
+// shares: entry's calls are at most its primitive calls and its cost at
+// most max(Cum, 0) and at most costBound, for every function and for
+// every catalog build with the pattern's other builds left out.
 func TestEntryBound(t *testing.T) {
+	files := pstatsDumps(t)
+	lim := DefaultLimits()
+	for _, name := range files {
+		p := loadProfile(t, name)
+		g := newCallGraph(newProfileIndex(p, builtinCatalog), &lim)
+		for _, f := range p.Funcs {
+			if n, cost := g.entry(f, nil); n > f.Primitive || cost > max(f.Cum, 0) || cost > g.costBound(f, nil) {
+				t.Errorf("%s: %s: entry %d calls, cost %v; primitive calls %d, cum %v, bound %v", name, f, n, cost, f.Primitive, f.Cum, g.costBound(f, nil))
+			}
+		}
+		for i, builds := range g.catalogBuilds() {
+			isBuild := func(id int32) bool { return slices.Contains(g.patterns[id], i) }
+			for _, f := range builds {
+				if n, cost := g.entry(f, isBuild); n > f.Primitive || cost > g.costBound(f, isBuild) {
+					t.Errorf("%s: %s as a build of %s: entry %d calls, cost %v; primitive calls %d, bound %v", name, f, g.catalog[i].ID, n, cost, f.Primitive, g.costBound(f, isBuild))
+				}
+			}
+		}
+	}
+}
+
+// TestMayFind checks on every pstats dump in testdata that a pattern
+// mayFind passes over, judged without any share solved, has no
+// candidates when its shares are solved; and that some are passed over
+// both for their cost and for their counts.
+func TestMayFind(t *testing.T) {
+	lim := DefaultLimits()
+	var cheap, refuted int
+	for _, name := range pstatsDumps(t) {
+		p := loadProfile(t, name)
+		g := newCallGraph(newProfileIndex(p, builtinCatalog), &lim)
+		for i, builds := range g.catalogBuilds() {
+			pat := &g.catalog[i]
+			isBuild := func(id int32) bool { return slices.Contains(g.patterns[id], i) }
+			if g.mayFind(pat, builds, isBuild) {
+				continue
+			}
+			if cs := g.patternCandidates(pat, builds, isBuild); len(cs) > 0 {
+				t.Errorf("%s: %s: passed over, but %s is a candidate", name, pat.ID, cs[0].root)
+			}
+			var cost float64
+			for _, f := range builds {
+				cost += g.costBound(f, isBuild)
+			}
+			if lim.costly(p, cost) {
+				refuted++
+			} else {
+				cheap++
+			}
+		}
+	}
+	if cheap == 0 || refuted == 0 {
+		t.Errorf("patterns passed over for their cost: %d, for their counts: %d; want some of each", cheap, refuted)
+	}
+}
+
+// TestInert checks on every pstats dump in testdata what shapeCandidates
+// relies on when it passes over an inert function without solving its
+// callers' shares: with the shares solved, it has no consumer, and the
+// call that builds it comes from no function of the user's. It asks
+// about the functions shapeCandidates asks about: inert reads the counts
+// of the subtrees of its callers' other callees.
+func TestInert(t *testing.T) {
+	lim := DefaultLimits()
+	inert := 0
+	for _, name := range pstatsDumps(t) {
+		p := loadProfile(t, name)
+		g := newCallGraph(newProfileIndex(p, nil), &lim)
+		for _, c := range g.countedShapes() {
+			f := c.root
+			if !g.inert(f) {
+				continue
+			}
+			inert++
+			if use := g.consumer(f); use != nil {
+				t.Errorf("%s: %s: inert, but %s uses what it builds", name, f, use.Callee)
+			}
+			if b := g.buildEdge(f); b != nil && g.usersOwn(b.Caller) {
+				t.Errorf("%s: %s: inert, but built from the user's %s", name, f, b.Caller)
+			}
+		}
+	}
+	if inert == 0 {
+		t.Error("no inert function in any dump")
+	}
+}
+
+// pstatsDumps lists the pstats dumps in testdata.
+func pstatsDumps(t *testing.T) []string {
+	t.Helper()
 	files, err := filepath.Glob("../testdata/*/*.pstats")
 	if err != nil || len(files) < 20 {
 		t.Fatalf("%d dumps, %v", len(files), err)
 	}
-	lim := DefaultLimits()
-	for _, name := range files {
-		p := loadProfile(t, name)
-		g := newCallGraph(newProfileIndex(p, nil), &lim)
-		for _, f := range p.Funcs {
-			if n, cost := g.entry(f, nil); n > f.Primitive || cost > max(f.Cum, 0) {
-				t.Errorf("%s: %s: entry %d calls, cost %v; primitive calls %d, cum %v", name, f, n, cost, f.Primitive, f.Cum)
-			}
-		}
-	}
+	return files
 }

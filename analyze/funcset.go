@@ -152,9 +152,12 @@ func (ix *profileIndex) privateUntil(f *parse.Func, cut []*parse.Func, stop func
 			return false
 		}
 		cycle := of[c]
-		callers := ix.in.Succ(int(c))
+		callers := ix.p.Funcs[c].In
 		k := inside[c]
-		for int(k) < len(callers) && (s.in[callers[k]] || cycle != own && of[callers[k]] == cycle) {
+		for int(k) < len(callers) {
+			if id := callers[k].Caller.ID; !s.in[id] && (cycle == own || of[id] != cycle) {
+				break
+			}
 			k++
 		}
 		inside[c] = k

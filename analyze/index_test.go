@@ -119,7 +119,7 @@ func TestByFile(t *testing.T) {
 }
 
 // TestCallersGraph checks that the index's callers' graph lines up with
-// each function's In edges, which entry and the share's weights read side
+// each function's In edges, which the solver of the shares reads side
 // by side, on random profiles.
 func TestCallersGraph(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
@@ -127,7 +127,7 @@ func TestCallersGraph(t *testing.T) {
 		p := randomProfile(t, r, 1+r.IntN(30))
 		ix := newProfileIndex(p, nil)
 		for _, f := range p.Funcs {
-			callers := ix.in.Succ(f.ID)
+			callers := ix.callerGraph().Succ(f.ID)
 			if len(callers) != len(f.In) {
 				t.Fatalf("%s: %d callers in the index, %d In edges", f, len(callers), len(f.In))
 			}

@@ -62,7 +62,7 @@ func (w *loopWalk) pyOrigin(f *parse.Func) location.Origin {
 	if cFunc(f) {
 		return location.Native
 	}
-	return w.ix.origins[f.ID]
+	return w.ix.origin(f.ID)
 }
 
 // origin is OriginOf, also knowing yappi's spelling of C functions.
@@ -200,8 +200,13 @@ type loopWalk struct {
 	awaits   []bool // the function awaits: a coroutine wherever it runs
 	kind     []nodeKind
 	demoted  []bool // thin layers also called from outside the loop
-	steps    []float64
-	visiting []bool
+
+	// steps holds stepsOf's bound for each function asked about, and
+	// visiting the functions whose bound is being found: a report asks
+	// about its few blockers and their callers, so maps hold them, not
+	// arrays as long as the profile's functions.
+	steps    map[*parse.Func]float64
+	visiting map[*parse.Func]bool
 
 	// installed is set when no code of the user's own runs in the loop:
 	// the application itself lives in site-packages, and its code counts
@@ -251,11 +256,7 @@ func newLoopWalk(ix *profileIndex, rt *loopRuntime, lim *Limits) *loopWalk {
 			break
 		}
 	}
-	w.steps = make([]float64, len(p.Funcs))
-	for i := range w.steps {
-		w.steps[i] = -1
-	}
-	w.visiting = make([]bool, len(p.Funcs))
+	w.steps, w.visiting = map[*parse.Func]float64{}, map[*parse.Func]bool{}
 	return w
 }
 
@@ -417,14 +418,14 @@ func isComprehension(f *parse.Func) bool {
 // no more steps than it was called from each caller, nor more than that
 // caller ran in.
 func (w *loopWalk) stepsOf(f *parse.Func) float64 {
-	if w.steps[f.ID] >= 0 {
-		return w.steps[f.ID]
+	if n, ok := w.steps[f]; ok {
+		return n
 	}
 	total := float64(w.rt.steps)
-	if !w.resumptions || slices.Contains(w.rt.starts, f) || w.visiting[f.ID] {
+	if !w.resumptions || slices.Contains(w.rt.starts, f) || w.visiting[f] {
 		return total // calls are not steps, a start, or recursion: no tighter bound
 	}
-	w.visiting[f.ID] = true
+	w.visiting[f] = true
 	var n float64
 	for _, e := range f.In {
 		if !w.passes(e) {
@@ -437,10 +438,10 @@ func (w *loopWalk) stepsOf(f *parse.Func) float64 {
 			n += math.Min(calls, w.stepsOf(e.Caller))
 		}
 	}
-	w.visiting[f.ID] = false
+	delete(w.visiting, f)
 	if total > 0 {
 		n = math.Min(n, total)
 	}
-	w.steps[f.ID] = n
+	w.steps[f] = n
 	return n
 }

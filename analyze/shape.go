@@ -269,45 +269,37 @@ func (r repeat) varies(share float64) bool {
 // shows that it rebuilds the same thing (docs/setup-detection.md, "Shape:
 // setup no catalog names").
 func (g *callGraph) shapeCandidates() []candidate {
-	p := g.p
+	// First what the counts decide, then, for the functions left, their
+	// calls and cost from callers weighted by run-time shares: a share is
+	// solved only for what may qualify.
+	counted := g.countedShapes()
 	qualifies := map[*parse.Func]candidate{}
 	var order []*parse.Func // the keys of qualifies, in p.Funcs order
-	for _, f := range p.Funcs {
-		// entry's calls are at most f's primitive calls and its cost at
-		// most f's (or 0): a function too cheap in all is passed over
-		// without reading its callers' edges, a cache miss each.
-		if f.Synthetic || f.Primitive < g.lim.MinCalls || g.origins[f.ID] == location.Native ||
-			!g.lim.costly(p, max(f.Cum, 0)) {
+	userCallees := map[*parse.Func]bool{}
+	for _, c := range counted {
+		if g.usersOwn(c.root) {
+			for _, e := range c.root.Out {
+				userCallees[e.Callee] = true
+			}
+		}
+	}
+	for _, c := range counted {
+		f := c.root
+		if !userCallees[f] && g.inert(f) {
 			continue
 		}
 		n, cost := g.entry(f, nil)
 		if n < g.lim.MinCalls || !g.worthShape(n, cost, min(g.lim.MinPerCall, g.lim.MinBuildPerCall)) {
 			continue
 		}
-		c := candidate{root: f, calls: n, cost: cost, rep: g.shapeRepeats(f)}
-		switch {
-		case c.rep.identical(g.lim, g.lim.MinQuotients), c.rep.unlikely(g.lim):
-		case !c.rep.varies(0):
-			continue
-		case !g.usersOwn(f):
-			continue
-		default:
-			// Build and use in one function of the user's: the callees
-			// whose work varies are the use; the rest must repeat exactly
-			// and hold most of the function's time. A library function's
-			// callees can repeat exactly on inputs of the same shape (a
-			// table of contents of four headings per page), and its
-			// setups are the catalog's to name.
-			cut := g.varyingCallees(f)
-			if len(cut) == 0 {
-				continue
-			}
-			c.rep = g.repeats(f, cut...)
+		c.calls, c.cost = n, cost
+		if c.use != nil {
+			// Split: the setup is the part of f's cost its callees
+			// that repeat exactly hold.
 			c.cost = cost * c.rep.cost / f.Cum
-			if !c.rep.identical(g.lim, g.lim.MinQuotients) || c.rep.cost < g.lim.Dominates*f.Cum || !g.worthShape(n, c.cost, g.lim.MinPerCall) {
+			if !g.worthShape(n, c.cost, g.lim.MinPerCall) {
 				continue
 			}
-			c.use = heaviestEdge(f, cut)
 		}
 		qualifies[f] = c
 		order = append(order, f)
@@ -370,6 +362,75 @@ func (g *callGraph) shapeCandidates() []candidate {
 	return out
 }
 
+// countedShapes lists, in p.Funcs order, the functions that may qualify
+// as shape candidates by their own figures and counts (shapeCounts).
+func (g *callGraph) countedShapes() []candidate {
+	p := g.p
+	var counted []candidate
+	for _, f := range p.Funcs {
+		// entry's calls are at most f's primitive calls and its cost at
+		// most f's (or 0): a function too cheap in all is passed over
+		// without reading its callers' edges, a cache miss each.
+		if f.Synthetic || f.Primitive < g.lim.MinCalls || g.origin(f.ID) == location.Native ||
+			!g.lim.costly(p, max(f.Cum, 0)) {
+			continue
+		}
+		if c, ok := g.shapeCounts(f); ok {
+			counted = append(counted, c)
+		}
+	}
+	return counted
+}
+
+// shapeCounts is what f's counts alone say of f as a shape candidate:
+// whether it may qualify, and its repeat and, when f is split into a
+// setup and a varying use beside it, that use.
+func (g *callGraph) shapeCounts(f *parse.Func) (candidate, bool) {
+	c := candidate{root: f, rep: g.shapeRepeats(f)}
+	switch {
+	case c.rep.identical(g.lim, g.lim.MinQuotients), c.rep.unlikely(g.lim):
+	case !c.rep.varies(0):
+		return c, false
+	case !g.usersOwn(f):
+		return c, false
+	default:
+		// Build and use in one function of the user's: the callees
+		// whose work varies are the use; the rest must repeat exactly
+		// and hold most of the function's time. A library function's
+		// callees can repeat exactly on inputs of the same shape (a
+		// table of contents of four headings per page), and its
+		// setups are the catalog's to name.
+		cut := g.varyingCallees(f)
+		if len(cut) == 0 {
+			return c, false
+		}
+		c.rep = g.repeats(f, cut...)
+		if !c.rep.identical(g.lim, g.lim.MinQuotients) || c.rep.cost < g.lim.Dominates*f.Cum {
+			return c, false
+		}
+		c.use = heaviestEdge(f, cut)
+	}
+	return c, true
+}
+
+// inert reports whether f, qualified as a shape candidate, could yield
+// no finding whatever the run-time shares, unless a candidate of the
+// user's calls it (and may move down to it): f is a library function,
+// so the finding needs a varying use beside one of its callers' calls
+// into it, or a caller of the user's making them (constantUse), and
+// there is neither.
+func (g *callGraph) inert(f *parse.Func) bool {
+	if g.usersOwn(f) {
+		return false
+	}
+	for _, e := range f.In {
+		if e.Caller != f && (g.usersOwn(e.Caller) || g.useBeside(f, e) != nil) {
+			return false
+		}
+	}
+	return true
+}
+
 // worthShape reports whether n calls costing cost in all are worth a
 // finding found by shape: a real share of the run, and at least perCall
 // seconds per call, more than a cheap helper's identical work.
@@ -427,6 +488,13 @@ func (g *callGraph) consumer(f *parse.Func) *parse.Edge {
 	if build == nil {
 		return nil
 	}
+	return g.useBeside(f, build)
+}
+
+// useBeside is the consumer of f beside build, a call into f: the
+// costliest call from build's caller as often as build into a function
+// whose work varies; nil if there is none.
+func (g *callGraph) useBeside(f *parse.Func, build *parse.Edge) *parse.Edge {
 	var best *parse.Edge
 	for _, e := range build.Caller.Out {
 		u := e.Callee
