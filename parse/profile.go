@@ -124,7 +124,7 @@ func (p *Profile) Normalize() error {
 	for i := range callers {
 		callers[i], callees[i] = to[callers[i]], to[callees[i]]
 	}
-	return p.order(to, callers, callees)
+	return p.order(to, callers, callees, true)
 }
 
 // order ends normalizing: to[i] is the ID that Funcs[i] gets, and
@@ -133,21 +133,20 @@ func (p *Profile) Normalize() error {
 // checks numbers in one pass over the functions, remaps stacks and keeps
 // the call graph the edges were sorted by. Only the arrays of Funcs and
 // Edges are permuted: functions and edges stay where they are in memory,
-// and a pass over them in ID order jumps about it.
-func (p *Profile) order(to, callers, callees []int32) error {
-	var remap []int32 // only stacks need the reader's IDs
-	if p.Stacks != nil {
-		remap = slices.Clone(to)
-	}
-	permute(p.Funcs, to)
+// which a pass over them in ID order jumps about. The edges' numbers are
+// checked if checkEdges is set: a reader that checked them as it read
+// them, and computed none, need not.
+func (p *Profile) order(to, callers, callees []int32, checkEdges bool) error {
 	o := sortEdges(len(p.Funcs), callers, callees)
 	// validValues's check of the edges, made in the order they lie in
 	// memory: it reports the first bad one in sorted order.
 	var edgeErr error
-	first := int32(len(p.Edges))
-	for i, e := range p.Edges {
-		if badEdge(e) && o.to[i] < first {
-			first, edgeErr = o.to[i], edgeError(e)
+	if checkEdges {
+		first := int32(len(p.Edges))
+		for i, e := range p.Edges {
+			if badEdge(e) && o.to[i] < first {
+				first, edgeErr = o.to[i], edgeError(e)
+			}
 		}
 	}
 	permute(p.Edges, o.to)
@@ -165,23 +164,33 @@ func (p *Profile) order(to, callers, callees []int32) error {
 		in[next[d]] = p.Edges[j]
 		next[d]++
 	}
-	var c funcNumbers // validNumbers's check of the functions, made in this pass over them
+	// The functions are set in the reader's order, which is closer to
+	// the order they lie in memory than their IDs are, and checked then
+	// (validNumbers's check of them).
+	var c funcNumbers
 	for i, f := range p.Funcs {
-		f.ID = i
-		f.Out = p.Edges[o.outs[i]:o.outs[i+1]:o.outs[i+1]]
-		f.In = in[o.ins[i]:o.ins[i+1]:o.ins[i+1]]
-		c.check(f)
+		id := to[i]
+		f.ID = int(id)
+		f.Out = p.Edges[o.outs[id]:o.outs[id+1]:o.outs[id+1]]
+		f.In = in[o.ins[id]:o.ins[id+1]:o.ins[id+1]]
+		c.check(f, f.ID)
 	}
 	for _, s := range p.Stacks {
 		for i, id := range s.Funcs {
-			if id < 0 || id >= len(remap) {
-				return fmt.Errorf("stack refers to function %d of %d", id, len(remap))
+			if id < 0 || id >= len(to) {
+				return fmt.Errorf("stack refers to function %d of %d", id, len(to))
 			}
-			s.Funcs[i] = int(remap[id])
+			s.Funcs[i] = int(to[id])
 		}
 	}
+	permute(p.Funcs, to)
 	p.graph = &callGraph{out: &callgraph.Graph{Start: o.outs, Adj: o.callee}}
 	// IDs, edge ends and order hold by construction; the numbers remain.
+	if c.calls < 0 || c.prim < 0 {
+		// An unknown count (-1) makes a sum unknown, so whether it
+		// overflowed before depends on the order: sum in ID order.
+		return p.validNumbers(edgeErr)
+	}
 	return p.validChecked(&c, edgeErr)
 }
 
@@ -382,31 +391,37 @@ func edgeError(e *Edge) error {
 // which problem a profile with several is refused for.
 func (p *Profile) validNumbers(edgeErr error) error {
 	var c funcNumbers
-	for _, f := range p.Funcs {
-		c.check(f)
+	for i, f := range p.Funcs {
+		c.check(f, i)
 	}
 	return p.validChecked(&c, edgeErr)
 }
 
-// funcNumbers checks the numbers of functions one by one, in the order
-// of Funcs, for validNumbers: it keeps the first bad one's error, and
+// funcNumbers checks the numbers of functions one by one for
+// validNumbers: it keeps the error of the bad one with the lowest ID, and
 // the sums of call counts, as every total of call counts a report makes
 // must fit an int64.
 type funcNumbers struct {
 	err         error
+	errID       int
 	sum         counter
 	calls, prim int64
 }
 
-func (c *funcNumbers) check(f *Func) {
+// check checks f, whose ID is id.
+func (c *funcNumbers) check(f *Func, id int) {
+	var err error
 	switch {
-	case c.err != nil:
 	case f.Calls < -1 || f.Primitive < -1:
-		c.err = fmt.Errorf("%s: negative call count", f)
+		err = fmt.Errorf("%s: negative call count", f)
 	case bad(f.Own) || bad(f.Cum):
-		c.err = fmt.Errorf("%s: time is negative or not a number (own %v, cum %v)", f, f.Own, f.Cum)
+		err = fmt.Errorf("%s: time is negative or not a number (own %v, cum %v)", f, f.Own, f.Cum)
 	default:
 		c.calls, c.prim = c.sum.add(c.calls, f.Calls), c.sum.add(c.prim, f.Primitive)
+		return
+	}
+	if c.err == nil || id < c.errID {
+		c.err, c.errID = err, id
 	}
 }
 

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -255,6 +256,38 @@ func TestNormalizeRefusesEdges(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := tc.p.Normalize(); err == nil || err.Error() != tc.want {
 				t.Errorf("Normalize: %v, want %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestNormalizeChecksFuncsByID checks that Normalize, which checks the
+// functions in the reader's order, refuses a profile for the bad
+// function with the lowest ID, and sums call counts in ID order, where an
+// unknown count (-1) ends a sum before it can overflow.
+func TestNormalizeChecksFuncsByID(t *testing.T) {
+	build := func(funcs ...*Func) *Profile {
+		for _, f := range funcs {
+			f.File = "x.py"
+		}
+		return &Profile{Format: Pstats, Funcs: funcs}
+	}
+	huge := int64(math.MaxInt64)
+	for _, tc := range []struct {
+		name string
+		p    *Profile
+		want string // "" for no error
+	}{
+		{"first bad by ID", build(&Func{Name: "c", Own: math.NaN()}, &Func{Name: "a"}, &Func{Name: "b", Calls: -3}),
+			"x.py:0(b): negative call count"},
+		{"unknown before overflow in ID order", build(&Func{Name: "a", Calls: huge}, &Func{Name: "c", Calls: huge}, &Func{Name: "b", Calls: -1}), ""},
+		{"overflow before unknown in ID order", build(&Func{Name: "c", Calls: -1}, &Func{Name: "b", Calls: huge}, &Func{Name: "a", Calls: huge}),
+			errTooManyCalls.Error()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.p.Normalize()
+			if got := fmt.Sprint(err); err == nil && tc.want != "" || err != nil && got != tc.want {
+				t.Errorf("Normalize: %v, want %q", err, tc.want)
 			}
 		})
 	}

@@ -331,7 +331,10 @@ func (b *statsBuilder) normalize() error {
 	for i := range b.edgeCallers {
 		b.edgeCallers[i], b.edgeCallees[i] = id[b.edgeCallers[i]], id[b.edgeCallees[i]]
 	}
-	return b.p.order(to, b.edgeCallers, b.edgeCallees)
+	// Edges hold the numbers read, checked as they were, unless rows or
+	// tuples were summed or edge times estimated.
+	derived := b.sampled || b.merged || b.p.Dialect == dialectProfile
+	return b.p.order(to, b.edgeCallers, b.edgeCallees, derived)
 }
 
 // estimate returns how many more things the rest of the dump holds if the
