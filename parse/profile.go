@@ -104,8 +104,8 @@ func (p *Profile) HasCalls() bool {
 	return p.Funcs[0].Calls >= 0
 }
 
-// Normalize sorts functions and edges into canonical order in place (the
-// arrays of Funcs and Edges are reused), assigns IDs, fills the In/Out
+// Normalize sorts functions and edges into canonical order (in new
+// arrays of Funcs and Edges), assigns IDs, fills the In/Out
 // adjacency lists, remaps stacks to the new IDs and then runs Validate.
 // Every reader calls it last; tests that build a Profile by hand call it
 // too.
@@ -132,8 +132,8 @@ func (p *Profile) Normalize() error {
 // both in order, checks for duplicate edges, sets IDs, In and Out and
 // checks numbers in one pass over the functions, remaps stacks and keeps
 // the call graph the edges were sorted by. Only the arrays of Funcs and
-// Edges are permuted: functions and edges stay where they are in memory,
-// which a pass over them in ID order jumps about. The edges' numbers are
+// Edges are made anew in order: functions and edges stay where they are
+// in memory, which a pass over them in ID order jumps about. The edges' numbers are
 // checked if checkEdges is set: a reader that checked them as it read
 // them, and computed none, need not.
 func (p *Profile) order(to, callers, callees []int32, checkEdges bool) error {
@@ -149,7 +149,7 @@ func (p *Profile) order(to, callers, callees []int32, checkEdges bool) error {
 			}
 		}
 	}
-	permute(p.Edges, o.to)
+	p.Edges = scatter(p.Edges, o.to)
 	for i := range p.Funcs {
 		for j := o.outs[i] + 1; j < o.outs[i+1]; j++ {
 			if o.callee[j] == o.callee[j-1] {
@@ -183,7 +183,7 @@ func (p *Profile) order(to, callers, callees []int32, checkEdges bool) error {
 			s.Funcs[i] = int(to[id])
 		}
 	}
-	permute(p.Funcs, to)
+	p.Funcs = scatter(p.Funcs, to)
 	p.graph = &callGraph{out: &callgraph.Graph{Start: o.outs, Adj: o.callee}}
 	// IDs, edge ends and order hold by construction; the numbers remain.
 	if c.calls < 0 || c.prim < 0 {
@@ -302,22 +302,16 @@ func sortByFile(funcs []*Func, ranks []int32, nfiles int) (to []int32) {
 	return to
 }
 
-// permute moves s[i] to s[to[i]] for every i, in place: it follows each
-// cycle of the permutation, marking the indexes it has done in to.
-func permute[T any](s []T, to []int32) {
-	for start := range to {
-		if to[start] < 0 {
-			continue
-		}
-		v, i := s[start], to[start]
-		to[start] = -1
-		for int(i) != start {
-			next := to[i]
-			v, s[i] = s[i], v
-			to[i], i = -1, next
-		}
-		s[start] = v
+// scatter returns a new array holding s[i] at to[i] for every i. Its
+// moves do not wait on each other, where putting s in order in place
+// follows each cycle of the permutation one move after another, each
+// waiting on the last one's cache miss.
+func scatter[T any](s []T, to []int32) []T {
+	out := make([]T, len(s))
+	for i, v := range s {
+		out[to[i]] = v
 	}
+	return out
 }
 
 // nameKey stands for funcs[i] in sortByFile with its name's first eight
