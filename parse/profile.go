@@ -133,9 +133,9 @@ func (p *Profile) Normalize() error {
 // checks numbers in one pass over the functions, remaps stacks and keeps
 // the call graph the edges were sorted by. Only the arrays of Funcs and
 // Edges are made anew in order: functions and edges stay where they are
-// in memory, which a pass over them in ID order jumps about. The edges' numbers are
-// checked if checkEdges is set: a reader that checked them as it read
-// them, and computed none, need not.
+// in memory, which a pass over them in ID order jumps about. The edges'
+// numbers are checked if checkEdges is set: a reader that checked them as
+// it read them, and computed none, need not.
 func (p *Profile) order(to, callers, callees []int32, checkEdges bool) error {
 	o := sortEdges(len(p.Funcs), callers, callees)
 	// validValues's check of the edges, made in the order they lie in
