@@ -193,13 +193,13 @@ const (
 
 // loopWalk classifies the functions that ran inside loop steps.
 type loopWalk struct {
-	p        *parse.Profile
-	ix       *profileIndex
-	rt       *loopRuntime
-	lim      *Limits
-	awaits   []bool // the function awaits: a coroutine wherever it runs
-	kind     []nodeKind
-	demoted  []bool // thin layers also called from outside the loop
+	p       *parse.Profile
+	ix      *profileIndex
+	rt      *loopRuntime
+	lim     *Limits
+	awaits  []bool // the function awaits: a coroutine wherever it runs
+	kind    []nodeKind
+	demoted []bool // thin layers also called from outside the loop
 
 	// steps holds stepsOf's bound for each function asked about, and
 	// visiting the functions whose bound is being found: a report asks
