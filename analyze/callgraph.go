@@ -11,7 +11,6 @@ import (
 // callGraph is a pstats profile with what the detector derives once.
 type callGraph struct {
 	*profileIndex
-	lim *Limits
 
 	// fixed says, per function ID, whether its run-time share is known
 	// without solving: the estimated share of its calls made outside
@@ -28,8 +27,6 @@ type callGraph struct {
 	taken []candidate // candidates accepted as findings so far
 	below *reach      // what the outer roots of a pattern so far reach, reused from pattern to pattern
 
-	callCounts []int64 // the Calls of every function called twice or more, once identicalBound needs them
-
 	pythonMajor int // the major version of the Python that wrote the dump; 0 if unknown
 }
 
@@ -45,9 +42,9 @@ const (
 	shareAll                      // fixed at 1
 )
 
-func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
-	p := ix.p
-	g := &callGraph{profileIndex: ix, lim: lim, fixed: make([]shareKnown, len(p.Funcs))}
+func newCallGraph(ix *profileIndex) *callGraph {
+	p, lim := ix.p, ix.lim
+	g := &callGraph{profileIndex: ix, fixed: make([]shareKnown, len(p.Funcs))}
 	fixed := g.fixed
 	// Fixed: CPython's frozen import machinery at 0, then the functions
 	// nobody calls at 1, then the bodies of modules. The functions are
