@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/loopdoctor/loopdoctor/internal/callgraph"
 )
 
 // Format names the family of an input file.
@@ -107,89 +109,129 @@ func (p *Profile) HasCalls() bool {
 // adjacency lists, remaps stacks to the new IDs and then runs Validate.
 // Every reader calls it last; tests that build a Profile by hand call it
 // too.
-func (p *Profile) Normalize() error { return p.normalize(sortFuncs) }
-
-// normalize is Normalize with the function sort given: a reader that
-// knows more about its functions than their texts (the pstats reader's
-// interned strings) sorts them its own way. When sort runs, each
-// function's ID is its index in the reader's order.
-func (p *Profile) normalize(sort func(funcs []*Func)) error {
-	p.graph = new(callGraph)
+func (p *Profile) Normalize() error {
 	for i, f := range p.Funcs {
-		f.ID = i // the reader's order, remembered to remap stacks
+		f.ID = i // the reader's order, for owns and the edges' ends
 	}
-	sort(p.Funcs)
-	var remap []int // only stacks need the old IDs
-	if p.Stacks != nil {
-		remap = make([]int, len(p.Funcs))
-	}
-	for i, f := range p.Funcs {
-		if remap != nil {
-			remap[f.ID] = i
-		}
-		f.ID = i
-		f.In, f.Out = nil, nil
-	}
-	// Each function's In and Out are windows of two shared arrays. Edges
-	// are put in order without comparing them: bucketed by callee in In,
-	// then dealt to their callers' Out callee by callee, so each Out comes
-	// out sorted by callee, and the Out windows laid end to end are the
-	// sorted Edges; In is refilled from those, sorted by caller. Duplicate
-	// edges end up side by side, where the check below finds them. Out
-	// reuses the array of the reader's Edges, which is read no more once
-	// In holds every edge: a fresh array is fresh pages to fault in.
-	outs, ins := make([]int32, len(p.Funcs)), make([]int32, len(p.Funcs))
-	for _, e := range p.Edges {
+	callers, callees := make([]int32, len(p.Edges)), make([]int32, len(p.Edges))
+	for i, e := range p.Edges {
 		if !p.owns(e.Caller) || !p.owns(e.Callee) {
 			return fmt.Errorf("edge joins a function that is not in the profile")
 		}
-		outs[e.Caller.ID]++
-		ins[e.Callee.ID]++
+		callers[i], callees[i] = int32(e.Caller.ID), int32(e.Callee.ID)
 	}
-	outArr, inArr := p.Edges[:0:len(p.Edges)], make([]*Edge, 0, len(p.Edges))
+	to := sortFuncs(p.Funcs)
+	for i := range callers {
+		callers[i], callees[i] = to[callers[i]], to[callees[i]]
+	}
+	return p.order(to, callers, callees)
+}
+
+// order ends normalizing: to[i] is the ID that Funcs[i] gets, and
+// callers[i] and callees[i] are the IDs of the ends of Edges[i]. It puts
+// both in order, checks for duplicate edges, sets IDs, In and Out and
+// checks numbers in one pass over the functions, remaps stacks and keeps
+// the call graph the edges were sorted by. Only the arrays of Funcs and
+// Edges are permuted: functions and edges stay where they are in memory,
+// and a pass over them in ID order jumps about it.
+func (p *Profile) order(to, callers, callees []int32) error {
+	var remap []int32 // only stacks need the reader's IDs
+	if p.Stacks != nil {
+		remap = slices.Clone(to)
+	}
+	permute(p.Funcs, to)
+	o := sortEdges(len(p.Funcs), callers, callees)
+	// validValues's check of the edges, made in the order they lie in
+	// memory: it reports the first bad one in sorted order.
+	var edgeErr error
+	first := int32(len(p.Edges))
+	for i, e := range p.Edges {
+		if badEdge(e) && o.to[i] < first {
+			first, edgeErr = o.to[i], edgeError(e)
+		}
+	}
+	permute(p.Edges, o.to)
+	for i := range p.Funcs {
+		for j := o.outs[i] + 1; j < o.outs[i+1]; j++ {
+			if o.callee[j] == o.callee[j-1] {
+				e := p.Edges[j]
+				return fmt.Errorf("duplicate edge %s -> %s", e.Caller, e.Callee)
+			}
+		}
+	}
+	// In windows, sorted by caller, are filled from the sorted edges.
+	in, next := make([]*Edge, len(p.Edges)), slices.Clone(o.ins[:len(p.Funcs)])
+	for j, d := range o.callee {
+		in[next[d]] = p.Edges[j]
+		next[d]++
+	}
+	var c funcNumbers // validNumbers's check of the functions, made in this pass over them
 	for i, f := range p.Funcs {
-		nout, nin := len(outArr)+int(outs[i]), len(inArr)+int(ins[i])
-		f.Out, outArr = outArr[len(outArr):len(outArr):nout], outArr[:nout]
-		f.In, inArr = inArr[len(inArr):len(inArr):nin], inArr[:nin]
-	}
-	for _, e := range p.Edges {
-		e.Callee.In = append(e.Callee.In, e)
-	}
-	for _, f := range p.Funcs {
-		for _, e := range f.In {
-			e.Caller.Out = append(e.Caller.Out, e)
-		}
-		f.In = f.In[:0]
-	}
-	p.Edges = outArr
-	var edgeErr error // validValues's check of the edges, made in this pass over them
-	for _, e := range p.Edges {
-		e.Callee.In = append(e.Callee.In, e)
-		if edgeErr == nil && badEdge(e) {
-			edgeErr = edgeError(e)
-		}
-	}
-	for i := 1; i < len(p.Edges); i++ {
-		if e, prev := p.Edges[i], p.Edges[i-1]; e.Caller == prev.Caller && e.Callee == prev.Callee {
-			return fmt.Errorf("duplicate edge %s -> %s", e.Caller, e.Callee)
-		}
+		f.ID = i
+		f.Out = p.Edges[o.outs[i]:o.outs[i+1]:o.outs[i+1]]
+		f.In = in[o.ins[i]:o.ins[i+1]:o.ins[i+1]]
+		c.check(f)
 	}
 	for _, s := range p.Stacks {
 		for i, id := range s.Funcs {
 			if id < 0 || id >= len(remap) {
 				return fmt.Errorf("stack refers to function %d of %d", id, len(remap))
 			}
-			s.Funcs[i] = remap[id]
+			s.Funcs[i] = int(remap[id])
 		}
 	}
+	p.graph = &callGraph{out: &callgraph.Graph{Start: o.outs, Adj: o.callee}}
 	// IDs, edge ends and order hold by construction; the numbers remain.
-	return p.validNumbers(edgeErr)
+	return p.validChecked(&c, edgeErr)
 }
 
-// sortFuncs sorts functions by (File, Name, Line). A dump has some ten
-// functions per file, so it ranks the distinct files and leaves the rest
-// to sortByFile.
-func sortFuncs(funcs []*Func) {
+// edgeOrder is the canonical order of a profile's edges, made by
+// sortEdges from the IDs of their ends alone.
+type edgeOrder struct {
+	to     []int32 // to[i]: where the i-th edge in the order given goes
+	callee []int32 // callee[j]: the callee ID of the j-th edge in order
+	outs   []int32 // the caller i's edges go from outs[i] to outs[i+1]
+	ins    []int32 // the callee i has ins[i+1]-ins[i] edges
+}
+
+// sortEdges orders edges by (caller, callee) given the IDs of their ends
+// among n functions, without comparing them: it buckets them by callee,
+// then deals them out to their callers callee by callee, so that each
+// caller's edges come out sorted by callee. It reads and writes arrays of
+// int32 from start to end, or at an index into an array of n, and never a
+// Func or an Edge, which lie scattered in memory. The result's to reuses
+// callers.
+func sortEdges(n int, callers, callees []int32) edgeOrder {
+	o := edgeOrder{callee: make([]int32, len(callers)), outs: make([]int32, n+1), ins: make([]int32, n+1)}
+	for i, c := range callers {
+		o.outs[c+1]++
+		o.ins[callees[i]+1]++
+	}
+	for i := 1; i <= n; i++ {
+		o.outs[i] += o.outs[i-1]
+		o.ins[i] += o.ins[i-1]
+	}
+	next := slices.Clone(o.ins[:n])
+	byCallee := make([]int32, len(callers))
+	for i, d := range callees {
+		byCallee[next[d]] = int32(i)
+		next[d]++
+	}
+	copy(next, o.outs[:n])
+	o.to = callers
+	for _, i := range byCallee {
+		c := callers[i]
+		o.to[i], o.callee[next[c]] = next[c], callees[i]
+		next[c]++
+	}
+	return o
+}
+
+// sortFuncs returns where each function goes, to[i] for funcs[i], when
+// they are sorted by (File, Name, Line). A dump has some ten functions
+// per file, so it ranks the distinct files and leaves the rest to
+// sortByFile.
+func sortFuncs(funcs []*Func) (to []int32) {
 	rank := make(map[string]int32)
 	var files []string
 	for _, f := range funcs {
@@ -206,17 +248,18 @@ func sortFuncs(funcs []*Func) {
 	for i, f := range funcs {
 		ranks[i] = rank[f.File]
 	}
-	sortByFile(funcs, ranks, len(files))
+	return sortByFile(funcs, ranks, len(files))
 }
 
-// sortByFile sorts functions by (File, Name, Line) given the rank of each
-// one's file among the nfiles distinct files (ranks[i] for funcs[i]). It
-// deals the functions out to their files in rank order, then sorts each
-// file's few functions by name and line: a fraction of the string
-// comparisons of one sort of 17,000 functions, and most of those are
-// settled by the names' first eight bytes, compared as one integer. Keys
-// are unique within a profile, so the result is deterministic.
-func sortByFile(funcs []*Func, ranks []int32, nfiles int) {
+// sortByFile returns where each function goes, to[i] for funcs[i], when
+// they are sorted by (File, Name, Line), given the rank of each one's
+// file among the nfiles distinct files (ranks[i] for funcs[i]). It deals
+// the functions out to their files in rank order, then sorts each file's
+// few functions by name and line: a fraction of the string comparisons
+// of one sort of 17,000 functions, and most of those are settled by the
+// names' first eight bytes, compared as one integer. Keys are unique
+// within a profile, so the result is deterministic.
+func sortByFile(funcs []*Func, ranks []int32, nfiles int) (to []int32) {
 	// next[r] is where the next function of the file ranked r goes.
 	next := make([]int, nfiles+1)
 	for _, r := range ranks {
@@ -243,26 +286,28 @@ func sortByFile(funcs []*Func, ranks []int32, nfiles int) {
 		slices.SortFunc(keys[first:last], byName)
 		first = last
 	}
-	permute(funcs, keys)
+	to = make([]int32, len(keys))
+	for j, k := range keys {
+		to[k.i] = int32(j)
+	}
+	return to
 }
 
-// permute puts funcs[keys[i].i] at i for every i, in place: it follows
-// each cycle of the permutation, marking the keys it has done.
-func permute(funcs []*Func, keys []nameKey) {
-	for start := range keys {
-		if keys[start].i < 0 {
+// permute moves s[i] to s[to[i]] for every i, in place: it follows each
+// cycle of the permutation, marking the indexes it has done in to.
+func permute[T any](s []T, to []int32) {
+	for start := range to {
+		if to[start] < 0 {
 			continue
 		}
-		first, at := funcs[start], start
-		for {
-			from := int(keys[at].i)
-			keys[at].i = -1
-			if from == start {
-				funcs[at] = first
-				break
-			}
-			funcs[at], at = funcs[from], from
+		v, i := s[start], to[start]
+		to[start] = -1
+		for int(i) != start {
+			next := to[i]
+			v, s[i] = s[i], v
+			to[i], i = -1, next
 		}
+		s[start] = v
 	}
 }
 
@@ -336,26 +381,47 @@ func edgeError(e *Edge) error {
 // badEdge in Edges, or nil if none is bad: the checks' order decides
 // which problem a profile with several is refused for.
 func (p *Profile) validNumbers(edgeErr error) error {
+	var c funcNumbers
+	for _, f := range p.Funcs {
+		c.check(f)
+	}
+	return p.validChecked(&c, edgeErr)
+}
+
+// funcNumbers checks the numbers of functions one by one, in the order
+// of Funcs, for validNumbers: it keeps the first bad one's error, and
+// the sums of call counts, as every total of call counts a report makes
+// must fit an int64.
+type funcNumbers struct {
+	err         error
+	sum         counter
+	calls, prim int64
+}
+
+func (c *funcNumbers) check(f *Func) {
+	switch {
+	case c.err != nil:
+	case f.Calls < -1 || f.Primitive < -1:
+		c.err = fmt.Errorf("%s: negative call count", f)
+	case bad(f.Own) || bad(f.Cum):
+		c.err = fmt.Errorf("%s: time is negative or not a number (own %v, cum %v)", f, f.Own, f.Cum)
+	default:
+		c.calls, c.prim = c.sum.add(c.calls, f.Calls), c.sum.add(c.prim, f.Primitive)
+	}
+}
+
+// validChecked is validNumbers given c, which has checked every function.
+func (p *Profile) validChecked(c *funcNumbers, edgeErr error) error {
 	if bad(p.Total) {
 		return fmt.Errorf("total %v is not a finite non-negative number", p.Total)
 	}
-	// Every total of call counts a report makes must fit an int64; the
-	// sums are taken here and judged after the other checks.
-	var sum counter
-	var calls, prim int64
-	for _, f := range p.Funcs {
-		if f.Calls < -1 || f.Primitive < -1 {
-			return fmt.Errorf("%s: negative call count", f)
-		}
-		if bad(f.Own) || bad(f.Cum) {
-			return fmt.Errorf("%s: time is negative or not a number (own %v, cum %v)", f, f.Own, f.Cum)
-		}
-		calls, prim = sum.add(calls, f.Calls), sum.add(prim, f.Primitive)
+	if c.err != nil {
+		return c.err
 	}
 	if edgeErr != nil {
 		return edgeErr
 	}
-	if sum.overflow {
+	if c.sum.overflow {
 		return errTooManyCalls
 	}
 	for _, s := range p.Stacks {

@@ -92,9 +92,10 @@ type funcKey struct {
 	line       int64
 }
 
-// row is one row of the stats dict: its function and its callers dict.
+// row is one row of the stats dict: its function, made[f], and its
+// callers dict.
 type row struct {
-	f       *Func
+	f       int32
 	callers value
 }
 
@@ -117,7 +118,11 @@ type statsBuilder struct {
 	files    []uint32  // the interned file of each of p.Funcs
 	newFuncs pool[Func]
 	newEdges pool[Edge]
-	merges   map[[2]*Func]*Edge // sampled dumps: edges of merged rows
+
+	// The indexes in made of the ends of each of p.Edges, in the order
+	// read: normalize sorts the edges by these alone.
+	edgeCallers, edgeCallees []int32
+	merges                   map[[2]int32]*Edge // sampled dumps: edges of merged rows, by the indexes in made of their ends
 
 	quickKeys []callerKey // the caller keys of the row quick reads
 	quickRead []funcKey   // the keys quick read from those key tuples it read itself
@@ -134,7 +139,7 @@ type statsBuilder struct {
 // start makes room for about nfuncs functions and nedges edges.
 func (b *statsBuilder) start(nfuncs, nedges int) {
 	b.p.Funcs = make([]*Func, 0, nfuncs)
-	b.p.Edges = make([]*Edge, 0, nedges)
+	b.edgesFor(nedges)
 	b.funcs = newIDTable(nfuncs)
 	b.made = make([]*Func, 0, nfuncs)
 	b.keys = make([]funcKey, 0, nfuncs)
@@ -180,10 +185,10 @@ func (b *statsBuilder) rows(top value) error {
 		}
 		b.whole = append(b.whole, r)
 	}
-	b.p.Edges = make([]*Edge, 0, b.nedges)
+	b.edgesFor(b.nedges)
 	b.newEdges.free = make([]Edge, b.nedges)
 	if b.sampled {
-		b.merges = make(map[[2]*Func]*Edge, b.nedges)
+		b.merges = make(map[[2]int32]*Edge, b.nedges)
 	}
 	for _, r := range b.whole {
 		if err := b.callers(r); err != nil {
@@ -205,8 +210,8 @@ func (b *statsBuilder) row(key, val value) (row, error) {
 	if err != nil {
 		return row{}, err
 	}
-	g, err := b.addRow(f, callers.n()/2)
-	return row{g, callers}, err
+	i, err := b.addRow(f, callers.n()/2)
+	return row{i, callers}, err
 }
 
 // rowFunc is the function of a row whose numbers are being read: f,
@@ -255,10 +260,10 @@ func (b *statsBuilder) rowFuncOf(key value, k funcKey, i int32, seen bool) rowFu
 }
 
 // addRow adds the row of rf, whose numbers are read and whose callers
-// dict holds ncallers callers, and returns the function it adds to: a
-// new function, one a caller named before, or, in sampled dumps, that of
-// a line of the function read before.
-func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (*Func, error) {
+// dict holds ncallers callers, and returns the index in made of the
+// function it adds to: a new function, one a caller named before, or, in
+// sampled dumps, that of a line of the function read before.
+func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (int32, error) {
 	f, key, k, i, seen := rf.f, rf.key, rf.k, rf.i, rf.seen
 	b.nedges += ncallers
 	switch {
@@ -267,7 +272,7 @@ func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (*Func, error) {
 	case b.rowOf[i] < 0:
 		b.missing--
 	case !b.sampled:
-		return nil, b.errAt(key, "function %s appears twice", f)
+		return 0, b.errAt(key, "function %s appears twice", f)
 	default:
 		// One row per executing line: add it to the function's.
 		prev := b.made[i]
@@ -275,13 +280,13 @@ func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (*Func, error) {
 		prev.Calls, prev.Primitive = b.sum.add(prev.Calls, f.Calls), b.sum.add(prev.Primitive, f.Primitive)
 		prev.Own, prev.Cum = prev.Own+f.Own, prev.Cum+f.Cum
 		b.remember(key, i)
-		return prev, nil
+		return i, nil
 	}
 	b.rowOf[i] = int32(len(b.p.Funcs))
 	b.p.Funcs = append(b.p.Funcs, f)
 	b.files = append(b.files, k.file)
 	b.remember(key, i)
-	return f, nil
+	return i, nil
 }
 
 // build lists the callers without a row after the rows, then settles the
@@ -289,6 +294,7 @@ func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (*Func, error) {
 func (b *statsBuilder) build() (*Profile, error) {
 	for i, f := range b.made {
 		if b.rowOf[i] < 0 {
+			b.rowOf[i] = int32(len(b.p.Funcs))
 			b.p.Funcs = append(b.p.Funcs, f)
 			b.files = append(b.files, b.keys[i].file)
 		}
@@ -303,7 +309,7 @@ func (b *statsBuilder) build() (*Profile, error) {
 	for _, f := range b.p.Funcs {
 		b.p.Total += f.Own
 	}
-	if err := b.p.normalize(b.sortFuncs); err != nil {
+	if err := b.normalize(); err != nil {
 		if errors.Is(err, errTooManyCalls) {
 			return nil, &Error{File: b.name, Offset: -1, Err: err}
 		}
@@ -311,6 +317,21 @@ func (b *statsBuilder) build() (*Profile, error) {
 	}
 	b.threadsNote()
 	return b.p, nil
+}
+
+// normalize does what Profile.Normalize does with the indexes in made of
+// the edges' ends, which the builder kept, so that it reads no Func or
+// Edge to sort the edges.
+func (b *statsBuilder) normalize() error {
+	to := b.sortFuncs()
+	id := b.rowOf // read no more: now the ID of each of made
+	for i, r := range b.rowOf {
+		id[i] = to[r]
+	}
+	for i := range b.edgeCallers {
+		b.edgeCallers[i], b.edgeCallees[i] = id[b.edgeCallers[i]], id[b.edgeCallees[i]]
+	}
+	return b.p.order(to, b.edgeCallers, b.edgeCallees)
 }
 
 // estimate returns how many more things the rest of the dump holds if the
@@ -324,6 +345,20 @@ func (b *statsBuilder) estimate(done int) int {
 // moreFuncs and moreEdges size the next block of functions or edges.
 func (b *statsBuilder) moreFuncs() int { return b.estimate(len(b.made)) }
 func (b *statsBuilder) moreEdges() int { return b.estimate(len(b.p.Edges)) }
+
+// edgesFor makes room for about n edges.
+func (b *statsBuilder) edgesFor(n int) {
+	b.p.Edges = make([]*Edge, 0, n)
+	b.edgeCallers, b.edgeCallees = make([]int32, 0, n), make([]int32, 0, n)
+}
+
+// addEnds gives the first of p.Edges without ends its caller
+// made[caller] and its callee made[callee].
+func (b *statsBuilder) addEnds(caller, callee int32) {
+	e := b.p.Edges[len(b.edgeCallers)]
+	e.Caller, e.Callee = b.made[caller], b.made[callee]
+	b.edgeCallers, b.edgeCallees = append(b.edgeCallers, caller), append(b.edgeCallees, callee)
+}
 
 // pool hands out values allocated in blocks, so that they are neither
 // allocated one by one nor moved as a slice of them grows: the model
@@ -399,21 +434,21 @@ func (b *statsBuilder) known(key value) (int32, bool) {
 	return 0, false
 }
 
-// caller returns the function a caller key names, making one for a
-// caller whose row is not read (yet).
-func (b *statsBuilder) caller(key value) (*Func, error) {
+// caller returns the index in made of the function a caller key names,
+// making one for a caller whose row is not read (yet).
+func (b *statsBuilder) caller(key value) (int32, error) {
 	if i, ok := b.known(key); ok {
-		return b.made[i], nil
+		return i, nil
 	}
 	k, err := b.key(key)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	return b.callerOf(key, k), nil
 }
 
 // callerOf is caller given the key k that key tuple key holds.
-func (b *statsBuilder) callerOf(key value, k funcKey) *Func {
+func (b *statsBuilder) callerOf(key value, k funcKey) int32 {
 	i, ok := b.lookup(k)
 	if !ok {
 		f := b.newFuncs.next(b.moreFuncs)
@@ -422,14 +457,14 @@ func (b *statsBuilder) callerOf(key value, k funcKey) *Func {
 		b.missing++
 	}
 	b.remember(key, i)
-	return b.made[i]
+	return i
 }
 
-// sortFuncs sorts the functions into Normalize's order. Their interned
-// file IDs stand for the texts, so only the distinct files are sorted by
-// text, and sortByFile does the rest. Normalize calls it with the
-// functions in reading order, which b.files follows.
-func (b *statsBuilder) sortFuncs(funcs []*Func) {
+// sortFuncs returns where each of p.Funcs goes in Normalize's order.
+// Their interned file IDs stand for the texts, so only the distinct files
+// are sorted by text, and sortByFile does the rest.
+func (b *statsBuilder) sortFuncs() (to []int32) {
+	funcs := b.p.Funcs
 	strs := b.d.strs
 	rank := make([]int32, len(strs)) // by string ID; 1 marks a file seen before ranking
 	var files []uint32
@@ -447,7 +482,7 @@ func (b *statsBuilder) sortFuncs(funcs []*Func) {
 	for i, file := range b.files {
 		ranks[i] = rank[file]
 	}
-	sortByFile(funcs, ranks, len(files))
+	return sortByFile(funcs, ranks, len(files))
 }
 
 // sampledMarker reports whether the dict holds the ("__sampled__",) key
@@ -542,23 +577,24 @@ func (b *statsBuilder) time(v value, f *Func, what string) (float64, error) {
 func (b *statsBuilder) callers(r row) error {
 	items := b.d.items(r.callers)
 	for i := 0; i < len(items); i += 2 {
-		e := Edge{Callee: r.f}
-		var err error
-		if e.Caller, err = b.caller(items[i]); err != nil {
+		caller, err := b.caller(items[i])
+		if err != nil {
 			return err
 		}
+		e := Edge{Caller: b.made[caller], Callee: b.made[r.f]}
 		if err := b.edge(items[i+1], &e); err != nil {
 			return err
 		}
-		b.addEdge(e)
+		b.addEdge(caller, r.f, e)
 	}
 	return nil
 }
 
-// addEdge adds e to the edges, or, in sampled dumps, adds its numbers to
-// the edge between the same functions from another row of the callee.
-func (b *statsBuilder) addEdge(e Edge) {
-	ends := [2]*Func{e.Caller, e.Callee}
+// addEdge adds an edge from made[caller] to made[callee] with the
+// numbers of e, or, in sampled dumps, adds them to the edge between the
+// same functions from another row of the callee.
+func (b *statsBuilder) addEdge(caller, callee int32, e Edge) {
+	ends := [2]int32{caller, callee}
 	if b.merges != nil {
 		if prev := b.merges[ends]; prev != nil {
 			prev.Calls, prev.Own, prev.Cum = b.sum.add(prev.Calls, e.Calls), prev.Own+e.Own, prev.Cum+e.Cum
@@ -571,6 +607,7 @@ func (b *statsBuilder) addEdge(e Edge) {
 		b.merges[ends] = ep
 	}
 	b.p.Edges = append(b.p.Edges, ep)
+	b.addEnds(caller, callee)
 }
 
 // edge reads one caller's value: a (nc, cc, tt, ct) tuple, an 8- or
@@ -720,8 +757,8 @@ func (b *statsBuilder) threadsNote() {
 	}
 	var onCycle []bool // computed only if some function looks recursive
 	var n int
-	var worst *Func
-	for _, f := range p.Funcs {
+	var worst *Func            // of the most overlapped, the first by ID
+	for _, f := range b.made { // in the order they lie in memory
 		if f.Primitive >= f.Calls {
 			continue
 		}
@@ -730,7 +767,7 @@ func (b *statsBuilder) threadsNote() {
 		}
 		if !onCycle[f.ID] {
 			n++
-			if worst == nil || f.Calls-f.Primitive > worst.Calls-worst.Primitive {
+			if d, w := f.Calls-f.Primitive, worst; w == nil || d > w.Calls-w.Primitive || d == w.Calls-w.Primitive && f.ID < w.ID {
 				worst = f
 			}
 		}

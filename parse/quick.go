@@ -50,13 +50,14 @@ func (b *statsBuilder) quick() (bool, error) {
 		return false, err
 	}
 	read := b.quickRead
-	for i, e := range b.p.Edges[nedges:] {
-		if q := b.quickKeys[i]; q.read {
-			e.Caller, read = b.callerOf(q.v, read[0]), read[1:]
-		} else if e.Caller, err = b.caller(q.v); err != nil {
+	for _, q := range b.quickKeys {
+		var caller int32
+		if q.read {
+			caller, read = b.callerOf(q.v, read[0]), read[1:]
+		} else if caller, err = b.caller(q.v); err != nil {
 			return false, err
 		}
-		e.Callee = callee
+		b.addEnds(caller, callee)
 	}
 	return true, nil
 }
