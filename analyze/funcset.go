@@ -66,20 +66,24 @@ func (ix *profileIndex) reachable(f *parse.Func) *funcSet {
 // addReachable adds to s f and every function f calls, directly or not.
 // In a set built only this way, a member's callees are members too, so
 // the walk stops at functions already in it: a union of many subtrees
-// costs one walk of the graph. A non-nil stop is told of each function
-// added and ends the walk early by returning true.
-func (ix *profileIndex) addReachable(s *funcSet, f *parse.Func, stop func(added *parse.Func) bool) {
-	i := len(s.members)
-	if !s.add(f) || stop != nil && stop(f) {
+// costs one walk of the graph. A non-nil stop is told the ID of each
+// function added and ends the walk early by returning true. The walk goes
+// by ID and reads no Func: a walk that ends early, or whose set is only
+// asked what it holds, would otherwise miss the cache on every member.
+func (ix *profileIndex) addReachable(s *funcSet, f *parse.Func, stop func(id int32) bool) {
+	if !s.add(f) || stop != nil && stop(int32(f.ID)) {
 		return
 	}
-	for ; i < len(s.members); i++ {
-		for _, c := range ix.out.Succ(s.members[i].ID) {
+	queue := append(ix.queue[:0], int32(f.ID))
+	defer func() { ix.queue = queue }()
+	for k := 0; k < len(queue); k++ {
+		for _, c := range ix.out.Succ(int(queue[k])) {
 			if s.in[c] {
 				continue
 			}
-			added := s.addNew(c, ix.p.Funcs)
-			if stop != nil && stop(added) {
+			s.addNew(c, ix.p.Funcs)
+			queue = append(queue, c)
+			if stop != nil && stop(c) {
 				return
 			}
 		}

@@ -67,6 +67,7 @@ type profileIndex struct {
 
 	spareSets []*funcSet // released sets, for newFuncSet to reuse
 	spare     *reach     // reachesAny's set, reused from call to call
+	queue     []int32    // addReachable's queue, reused from call to call
 }
 
 // newProfileIndex indexes p for a report that looks for catalog's setup

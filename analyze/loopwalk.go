@@ -228,8 +228,10 @@ func newLoopWalk(ix *profileIndex, rt *loopRuntime, lim *Limits) *loopWalk {
 	// walk ends at the first one found.
 	w.installed = true
 	under := ix.newFuncSet()
-	isUser := func(g *parse.Func) bool {
-		w.installed = w.installed && w.pyOrigin(g) != location.User
+	// A function's Func is read only once its file is the user's (as
+	// pyOrigin reads it): few are, and each read is a cache miss.
+	isUser := func(id int32) bool {
+		w.installed = w.installed && (ix.origin(int(id)) != location.User || cFunc(p.Funcs[id]))
 		return !w.installed
 	}
 	for _, f := range rt.starts {
