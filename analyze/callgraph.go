@@ -48,13 +48,15 @@ func newCallGraph(ix *profileIndex) *callGraph {
 	fixed := g.fixed
 	// Fixed: CPython's frozen import machinery at 0, then the functions
 	// nobody calls at 1, then the bodies of modules. The functions are
-	// read file by file and module by module, not one by one, and who is
-	// called is read from the call graph's edges, not from each Func.
-	importlib := func(f *parse.Func) bool { return strings.HasPrefix(f.File, "<frozen importlib") }
+	// read file by file (their paths from the index, with slashes, which
+	// the prefix has none of) and module by module, not one by one, and
+	// who is called is read from the call graph's edges, not from each
+	// Func.
+	importlib := func(file string) bool { return strings.HasPrefix(file, "<frozen importlib") }
 	for k := 1; k < len(ix.fileStarts); k++ {
 		first, end := ix.fileStarts[k-1], ix.fileStarts[k]
 		s := shareAll
-		if importlib(p.Funcs[first]) {
+		if importlib(ix.paths[k-1].path) {
 			s = shareNone
 		}
 		for i := first; i < end; i++ {
@@ -67,7 +69,7 @@ func newCallGraph(ix *profileIndex) *callGraph {
 		}
 	}
 	for _, i := range ix.modules {
-		if f := p.Funcs[i]; !importlib(f) {
+		if f := p.Funcs[i]; !importlib(f.File) {
 			fixed[i] = shareAll
 			if f.File != "<string>" && f.Cum < lim.MainModule*p.Total {
 				fixed[i] = shareNone

@@ -150,8 +150,10 @@ type awaitFile struct {
 	c       bool   // the file may hold C functions (cFunc)
 }
 
-func awaitFileOf(file string, fp filePath) awaitFile {
-	c := cFile(file)
+// awaitFileOf describes the file at fp. cFile reads the path with
+// slashes as it reads it as written, so no Func need be read for it.
+func awaitFileOf(fp filePath) awaitFile {
+	c := cFile(fp.path)
 	switch {
 	case fp.in("trio/_core", "_traps.py"):
 		return awaitFile{trap: true, c: c}
@@ -273,7 +275,7 @@ func (w *loopWalk) findAwaiting() {
 		}
 	}
 	for fp, fs := range w.ix.byFile() {
-		file := awaitFileOf(fs[0].File, fp)
+		file := awaitFileOf(fp)
 		if file.none() {
 			continue
 		}
