@@ -11,7 +11,6 @@ import (
 // callGraph is a pstats profile with what the detector derives once.
 type callGraph struct {
 	*profileIndex
-	lim *Limits
 
 	// fixed says, per function ID, whether its run-time share is known
 	// without solving: the estimated share of its calls made outside
@@ -28,8 +27,6 @@ type callGraph struct {
 	taken []candidate // candidates accepted as findings so far
 	below *reach      // what the outer roots of a pattern so far reach, reused from pattern to pattern
 
-	callCounts []int64 // the Calls of every function called twice or more, once identicalBound needs them
-
 	pythonMajor int // the major version of the Python that wrote the dump; 0 if unknown
 }
 
@@ -45,19 +42,21 @@ const (
 	shareAll                      // fixed at 1
 )
 
-func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
-	p := ix.p
-	g := &callGraph{profileIndex: ix, lim: lim, fixed: make([]shareKnown, len(p.Funcs))}
+func newCallGraph(ix *profileIndex) *callGraph {
+	p, lim := ix.p, ix.lim
+	g := &callGraph{profileIndex: ix, fixed: make([]shareKnown, len(p.Funcs))}
 	fixed := g.fixed
 	// Fixed: CPython's frozen import machinery at 0, then the functions
 	// nobody calls at 1, then the bodies of modules. The functions are
-	// read file by file and module by module, not one by one, and who is
-	// called is read from the call graph's edges, not from each Func.
-	importlib := func(f *parse.Func) bool { return strings.HasPrefix(f.File, "<frozen importlib") }
+	// read file by file (their paths from the index, with slashes, which
+	// the prefix has none of) and module by module, not one by one, and
+	// who is called is read from the call graph's edges, not from each
+	// Func.
+	importlib := func(file string) bool { return strings.HasPrefix(file, "<frozen importlib") }
 	for k := 1; k < len(ix.fileStarts); k++ {
 		first, end := ix.fileStarts[k-1], ix.fileStarts[k]
 		s := shareAll
-		if importlib(p.Funcs[first]) {
+		if importlib(ix.paths[k-1].path) {
 			s = shareNone
 		}
 		for i := first; i < end; i++ {
@@ -70,7 +69,7 @@ func newCallGraph(ix *profileIndex, lim *Limits) *callGraph {
 		}
 	}
 	for _, i := range ix.modules {
-		if f := p.Funcs[i]; !importlib(f) {
+		if f := p.Funcs[i]; !importlib(f.File) {
 			fixed[i] = shareAll
 			if f.File != "<string>" && f.Cum < lim.MainModule*p.Total {
 				fixed[i] = shareNone

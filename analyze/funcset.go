@@ -66,20 +66,24 @@ func (ix *profileIndex) reachable(f *parse.Func) *funcSet {
 // addReachable adds to s f and every function f calls, directly or not.
 // In a set built only this way, a member's callees are members too, so
 // the walk stops at functions already in it: a union of many subtrees
-// costs one walk of the graph. A non-nil stop is told of each function
-// added and ends the walk early by returning true.
-func (ix *profileIndex) addReachable(s *funcSet, f *parse.Func, stop func(added *parse.Func) bool) {
-	i := len(s.members)
-	if !s.add(f) || stop != nil && stop(f) {
+// costs one walk of the graph. A non-nil stop is told the ID of each
+// function added and ends the walk early by returning true. The walk goes
+// by ID and reads no Func: a walk that ends early, or whose set is only
+// asked what it holds, would otherwise miss the cache on every member.
+func (ix *profileIndex) addReachable(s *funcSet, f *parse.Func, stop func(id int32) bool) {
+	if !s.add(f) || stop != nil && stop(int32(f.ID)) {
 		return
 	}
-	for ; i < len(s.members); i++ {
-		for _, c := range ix.out.Succ(s.members[i].ID) {
+	queue := append(ix.queue[:0], int32(f.ID))
+	defer func() { ix.queue = queue }()
+	for k := 0; k < len(queue); k++ {
+		for _, c := range ix.out.Succ(int(queue[k])) {
 			if s.in[c] {
 				continue
 			}
-			added := s.addNew(c, ix.p.Funcs)
-			if stop != nil && stop(added) {
+			s.addNew(c, ix.p.Funcs)
+			queue = append(queue, c)
+			if stop != nil && stop(c) {
 				return
 			}
 		}
@@ -98,10 +102,14 @@ func funcIDs(fs []*parse.Func) []int32 {
 // privateScratch is private's per-call state, kept between calls in
 // privatePool: the setup search calls private for dozens of functions,
 // and growing new arrays to a 17,000-function profile each time allocated
-// megabytes. Every entry is zero between calls.
+// megabytes. Every entry is zero between calls: a call lists the entries
+// it sets (set), and zeroes those, not the whole arrays, which a walk of
+// a few functions would spend most of its time clearing.
 type privateScratch struct {
 	inside []int32 // by function ID, see private
 	tried  []int32 // by cycle, see private
+	set    []int32 // the IDs whose inside is not zero
+	cycles []int32 // the cycles whose tried is not zero
 }
 
 var privatePool = sync.Pool{New: func() any { return new(privateScratch) }}
@@ -140,8 +148,13 @@ func (ix *profileIndex) privateUntil(f *parse.Func, cut []*parse.Func, stop func
 	}
 	inside, tried := sc.inside[:len(ix.p.Funcs)], sc.tried[:ix.cycles.Len()]
 	defer func() {
-		clear(inside)
-		clear(tried)
+		for _, c := range sc.set {
+			inside[c] = 0
+		}
+		for _, k := range sc.cycles {
+			tried[k] = 0
+		}
+		sc.set, sc.cycles = sc.set[:0], sc.cycles[:0]
 		privatePool.Put(sc)
 	}()
 	of := ix.cycles.Of
@@ -159,6 +172,9 @@ func (ix *profileIndex) privateUntil(f *parse.Func, cut []*parse.Func, stop func
 				break
 			}
 			k++
+		}
+		if inside[c] == 0 && k > 0 {
+			sc.set = append(sc.set, c)
 		}
 		inside[c] = k
 		return int(k) == len(callers)
@@ -180,6 +196,9 @@ func (ix *profileIndex) privateUntil(f *parse.Func, cut []*parse.Func, stop func
 			k := of[c]
 			cycle := ix.cycles.Members(int(k))
 			for int(tried[k]) < len(cycle) && joins(cycle[tried[k]]) {
+				if tried[k] == 0 {
+					sc.cycles = append(sc.cycles, k)
+				}
 				tried[k]++
 			}
 			if int(tried[k]) == len(cycle) {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
@@ -43,18 +44,26 @@ const (
 	settings
 )
 
+// The frame patterns below are compiled the first time a profile with
+// stacks asks for them: a pstats report, or --help, never does, and
+// compiling them with the package cost each run of those.
+
 // onceFrame matches frames under which code runs once per process.
-var onceFrame = regexp.MustCompile(`^runtime\.doInit1?$|^sync\.\(\*Once\)\.doSlow$`)
+var onceFrame = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^runtime\.doInit1?$|^sync\.\(\*Once\)\.doSlow$`)
+})
 
 // repeatFrame matches frames that run their callees once per request or
 // per iteration.
-var repeatFrame = regexp.MustCompile(`ServeHTTP$|^net/http\.\(\*conn\)\.serve$|^net/rpc\.\(\*service\)\.call$` +
-	`|^google\.golang\.org/grpc\..*(handleStream|processUnaryRPC|processStreamingRPC)$` +
-	`|^testing\.\(\*B\)\.(runN|RunParallel\.func[0-9]+)$|^testing\.\(\*F\)\.Fuzz\.func[0-9]+$`)
+var repeatFrame = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`ServeHTTP$|^net/http\.\(\*conn\)\.serve$|^net/rpc\.\(\*service\)\.call$` +
+		`|^google\.golang\.org/grpc\..*(handleStream|processUnaryRPC|processStreamingRPC)$` +
+		`|^testing\.\(\*B\)\.(runN|RunParallel\.func[0-9]+)$|^testing\.\(\*F\)\.Fuzz\.func[0-9]+$`)
+})
 
 // benchLoop matches the testing frames that call a benchmark function b.N
 // times; the function below them names the loop better than they do.
-var benchLoop = regexp.MustCompile(`^testing\.\(\*B\)\.runN$`)
+var benchLoop = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^testing\.\(\*B\)\.runN$`) })
 
 // stackSetup finds catalogued setup in a profile that records stacks but
 // no call counts (pprof). In every stack it takes the outermost catalogued
@@ -155,12 +164,12 @@ func placeOf(p *parse.Profile, above []int, profiler []bool) (setting, *parse.Fu
 	if slices.ContainsFunc(above, func(id int) bool { return profiler[id] }) {
 		return profiling, nil
 	}
-	if slices.ContainsFunc(above, func(id int) bool { return onceFrame.MatchString(p.Funcs[id].Name) }) {
+	if slices.ContainsFunc(above, func(id int) bool { return onceFrame().MatchString(p.Funcs[id].Name) }) {
 		return once, nil
 	}
 	for j, id := range above {
-		if name := p.Funcs[id].Name; repeatFrame.MatchString(name) {
-			if benchLoop.MatchString(name) && j+1 < len(above) {
+		if name := p.Funcs[id].Name; repeatFrame().MatchString(name) {
+			if benchLoop().MatchString(name) && j+1 < len(above) {
 				return repeating, p.Funcs[above[j+1]]
 			}
 			return repeating, p.Funcs[id]
@@ -225,7 +234,7 @@ func heaviestKey(m map[*parse.Func]float64) *parse.Func {
 // explanation.
 func stackEvidence(f Finding, place *parse.Func, cost [settings]float64, pat *Pattern) []Fact {
 	per := FactPerRequest
-	if !repeatFrame.MatchString(place.Name) || strings.HasPrefix(place.Name, "testing.") {
+	if !repeatFrame().MatchString(place.Name) || strings.HasPrefix(place.Name, "testing.") {
 		per = FactPerIteration // a benchmark function under runN, or the testing package's loop
 	}
 	ev := []Fact{{Kind: FactStackCost, Func: f.Func, Site: f.CallSite, Cost: f.Cost, Share: f.Share}, {Kind: per, Other: place}}

@@ -1,11 +1,14 @@
 package analyze
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -39,7 +42,7 @@ func TestReachesAny(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 13))
 	for range 200 {
 		p := randomProfile(t, r, 1+r.IntN(15))
-		ix := newProfileIndex(p, nil)
+		ix := newProfileIndex(p, nil, nil, nil)
 		for _, f := range p.Funcs {
 			want := ix.reachable(f)
 			var targets []*parse.Func
@@ -65,7 +68,7 @@ func TestReachFloorsRise(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	for range 200 {
 		p := randomProfile(t, r, 1+r.IntN(15))
-		ix := newProfileIndex(p, nil)
+		ix := newProfileIndex(p, nil, nil, nil)
 		got, want := ix.newReach(), ix.newFuncSet()
 		floor := int32(0)
 		for range 1 + r.IntN(4) {
@@ -95,7 +98,7 @@ func TestByFile(t *testing.T) {
 		}
 		var got []string
 		n := 0
-		for fp, fs := range newProfileIndex(p, nil).byFile() {
+		for fp, fs := range newProfileIndex(p, nil, nil, nil).byFile() {
 			if fp != splitPath(fs[0].File) {
 				t.Fatalf("files %v: window of %s has path %+v", files, fs[0].File, fp)
 			}
@@ -125,7 +128,7 @@ func TestCallersGraph(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	for range 200 {
 		p := randomProfile(t, r, 1+r.IntN(30))
-		ix := newProfileIndex(p, nil)
+		ix := newProfileIndex(p, nil, nil, nil)
 		for _, f := range p.Funcs {
 			callers := ix.callerGraph().Succ(f.ID)
 			if len(callers) != len(f.In) {
@@ -136,6 +139,110 @@ func TestCallersGraph(t *testing.T) {
 					t.Fatalf("%s: caller %d is %d; In edge from %s", f, k, callers[k], e.Caller)
 				}
 			}
+		}
+	}
+}
+
+// TestIndexPass checks what the index gathers in its one pass over the
+// functions against each function read on its own, on every pstats dump
+// in testdata and with limits that keep more: the calls in all, the
+// counts of functions called twice or more, the shape pre-filter's
+// functions, and the ranking it is shown every function for.
+func TestIndexPass(t *testing.T) {
+	loose := DefaultLimits()
+	loose.MinCalls, loose.MinShare, loose.MinCost = 2, 0.001, 1e-6
+	for _, name := range pstatsDumps(t) {
+		p := loadProfile(t, name)
+		for _, lim := range []Limits{DefaultLimits(), loose} {
+			rk := newRanking(p, Options{Top: 3})
+			ix := newProfileIndex(p, builtinCatalog, &lim, rk.add)
+			var calls int64
+			var counts []int64
+			var roots []int32
+			for _, f := range p.Funcs {
+				calls += f.Calls
+				if f.Calls >= 2 {
+					counts = append(counts, f.Calls)
+				}
+				if !f.Synthetic && f.Primitive >= lim.MinCalls && location.OriginOf(f) != location.Native && lim.costly(p, max(f.Cum, 0)) {
+					roots = append(roots, int32(f.ID))
+				}
+			}
+			if ix.calls != calls || !slices.Equal(ix.callCounts, counts) || !slices.Equal(ix.shapeRoots, roots) {
+				t.Errorf("%s: calls %d, %d counts, shape roots %v; want %d, %d, %v", name, ix.calls, len(ix.callCounts), ix.shapeRoots, calls, len(counts), roots)
+			}
+			rows, matched := rk.result()
+			byCum := slices.SortedFunc(slices.Values(p.Funcs), func(a, b *parse.Func) int {
+				return cmp.Or(cmp.Compare(b.Cum, a.Cum), strings.Compare(a.Name, b.Name), strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+			})
+			if matched != len(p.Funcs) || !slices.Equal(funcsOf(rows), byCum[:min(3, len(byCum))]) {
+				t.Errorf("%s: ranked %v of %d, want %v of %d", name, funcsOf(rows), matched, byCum[:min(3, len(byCum))], len(p.Funcs))
+			}
+		}
+	}
+}
+
+// TestPrivate checks private against its definition, a least fixed point
+// found by brute force: starting from f, a function not in cut that the
+// set calls joins once all its callers are in the set, except that the members of a cycle
+// other than f's join together, once every caller of each from outside
+// the cycle is in the set. The functions are asked about in random order,
+// each call reusing the scratch state the one before left.
+func TestPrivate(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	for range 300 {
+		p := randomProfile(t, r, 1+r.IntN(20))
+		ix := newProfileIndex(p, nil, nil, nil)
+		of := ix.cycles.Of
+		for _, i := range r.Perm(len(p.Funcs)) {
+			f := p.Funcs[i]
+			var cut []*parse.Func
+			for _, e := range f.Out {
+				if r.IntN(4) == 0 {
+					cut = append(cut, e.Callee)
+				}
+			}
+			want := map[*parse.Func]bool{f: true}
+			reached := func(c *parse.Func) bool {
+				return slices.ContainsFunc(c.In, func(e *parse.Edge) bool { return want[e.Caller] })
+			}
+			callersIn := func(c *parse.Func, cycle bool) bool {
+				for _, e := range c.In {
+					if !want[e.Caller] && !(cycle && of[e.Caller.ID] == of[c.ID]) {
+						return false
+					}
+				}
+				return true
+			}
+			for changed := true; changed; {
+				changed = false
+				for _, c := range p.Funcs {
+					if want[c] || slices.Contains(cut, c) || !reached(c) {
+						continue
+					}
+					if of[c.ID] == of[f.ID] {
+						if callersIn(c, false) {
+							want[c], changed = true, true
+						}
+						continue
+					}
+					cycle := ix.cycles.Members(int(of[c.ID]))
+					if slices.ContainsFunc(cycle, func(id int32) bool {
+						m := p.Funcs[id]
+						return slices.Contains(cut, m) || !callersIn(m, true)
+					}) {
+						continue
+					}
+					for _, id := range cycle {
+						want[p.Funcs[id]], changed = true, true
+					}
+				}
+			}
+			got := ix.private(f, cut...)
+			if len(got.members) != len(want) || got.members[0] != f || slices.ContainsFunc(got.members, func(m *parse.Func) bool { return !want[m] }) {
+				t.Fatalf("%d functions, edges %v: private(%s, cut %v) = %v, want %v", len(p.Funcs), p.Edges, f, cut, got.members, want)
+			}
+			ix.release(got)
 		}
 	}
 }

@@ -134,8 +134,8 @@ type LoopNote struct {
 // (0 means 0.1). findings are the repeated-setup findings, for
 // Blocker.Finding. It returns nil when p holds no event loop it recognises.
 func EventLoop(p *parse.Profile, slow float64, findings []Finding) *Loop {
-	lim := DefaultLimits()
-	return eventLoop(newProfileIndex(p, nil), slow, findings, &lim)
+	ix := newProfileIndex(p, nil, nil, nil)
+	return eventLoop(ix, slow, findings, ix.lim)
 }
 
 // eventLoop is EventLoop with the limits the report uses; the advice

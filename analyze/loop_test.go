@@ -338,7 +338,7 @@ func TestSameWork(t *testing.T) {
 		if i < 0 {
 			t.Fatalf("%s: no function %s", tt.dump, tt.fn)
 		}
-		w := &loopWalk{p: p, ix: newProfileIndex(p, nil), lim: &lim}
+		w := &loopWalk{p: p, ix: newProfileIndex(p, nil, nil, nil), lim: &lim}
 		if got := w.sameWork(p.Funcs[i]); got != tt.want {
 			t.Errorf("%s %s: same work %v, want %v", tt.dump, tt.fn, got, tt.want)
 		}

@@ -150,8 +150,10 @@ type awaitFile struct {
 	c       bool   // the file may hold C functions (cFunc)
 }
 
-func awaitFileOf(file string, fp filePath) awaitFile {
-	c := cFile(file)
+// awaitFileOf describes the file at fp. cFile reads the path with
+// slashes as it reads it as written, so no Func need be read for it.
+func awaitFileOf(fp filePath) awaitFile {
+	c := cFile(fp.path)
 	switch {
 	case fp.in("trio/_core", "_traps.py"):
 		return awaitFile{trap: true, c: c}
@@ -193,13 +195,13 @@ const (
 
 // loopWalk classifies the functions that ran inside loop steps.
 type loopWalk struct {
-	p        *parse.Profile
-	ix       *profileIndex
-	rt       *loopRuntime
-	lim      *Limits
-	awaits   []bool // the function awaits: a coroutine wherever it runs
-	kind     []nodeKind
-	demoted  []bool // thin layers also called from outside the loop
+	p       *parse.Profile
+	ix      *profileIndex
+	rt      *loopRuntime
+	lim     *Limits
+	awaits  []bool // the function awaits: a coroutine wherever it runs
+	kind    []nodeKind
+	demoted []bool // thin layers also called from outside the loop
 
 	// steps holds stepsOf's bound for each function asked about, and
 	// visiting the functions whose bound is being found: a report asks
@@ -228,8 +230,10 @@ func newLoopWalk(ix *profileIndex, rt *loopRuntime, lim *Limits) *loopWalk {
 	// walk ends at the first one found.
 	w.installed = true
 	under := ix.newFuncSet()
-	isUser := func(g *parse.Func) bool {
-		w.installed = w.installed && w.pyOrigin(g) != location.User
+	// A function's Func is read only once its file is the user's (as
+	// pyOrigin reads it): few are, and each read is a cache miss.
+	isUser := func(id int32) bool {
+		w.installed = w.installed && (ix.origin(int(id)) != location.User || cFunc(p.Funcs[id]))
 		return !w.installed
 	}
 	for _, f := range rt.starts {
@@ -271,7 +275,7 @@ func (w *loopWalk) findAwaiting() {
 		}
 	}
 	for fp, fs := range w.ix.byFile() {
-		file := awaitFileOf(fs[0].File, fp)
+		file := awaitFileOf(fp)
 		if file.none() {
 			continue
 		}

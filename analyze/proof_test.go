@@ -57,7 +57,7 @@ func TestSetupGeneratedFrames(t *testing.T) {
 		t.Errorf("chain %v does not pass through the generated __init__", f.Chain)
 	}
 	usersOwn := func(f *parse.Func) bool {
-		return newProfileIndex(&parse.Profile{Funcs: []*parse.Func{f}}, nil).usersOwn(f)
+		return newProfileIndex(&parse.Profile{Funcs: []*parse.Func{f}}, nil, nil, nil).usersOwn(f)
 	}
 	if usersOwn(&parse.Func{File: "<string>", Name: "__init__"}) || usersOwn(&parse.Func{File: "<decorator-gen-3>", Name: "get"}) ||
 		usersOwn(&parse.Func{File: `C:\Python311\Lib\site-packages\yaml\__init__.py`, Name: "load"}) ||
@@ -128,7 +128,7 @@ func TestProofVerdicts(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cat := []Pattern{{ID: "P15", Varying: true, Title: "t", Fix: "f", Build: []Frames{{"ast.py", []string{"parse"}}}},
 				{ID: "P5", Title: "t", Fix: "f", Build: []Frames{{"tables/build.py", []string{"create_default_context"}}}}}
-			for _, f := range setup(newProfileIndex(g.profile(t), cat), &testLimits) {
+			for _, f := range setup(newProfileIndex(g.profile(t), cat, &testLimits, nil)) {
 				t.Errorf("unexpected finding %s at %s", f.Pattern, f.Func)
 			}
 		})
@@ -149,7 +149,7 @@ func TestSetupArgparseVersions(t *testing.T) {
 			if len(got) == 0 || !strings.HasSuffix(got[0].Func.File, "argparse.py") || got[0].CallSite == nil || got[0].CallSite.Name != "run" {
 				t.Errorf("with the catalog: %+v, want argparse's construction called from run first", got)
 			}
-			alone := setup(newProfileIndex(p, nil), &testLimits)
+			alone := setup(newProfileIndex(p, nil, &testLimits, nil))
 			if len(alone) == 0 || alone[0].Pattern != "shape" || alone[0].Func.Name != "run" || alone[0].CallSite == nil || alone[0].CallSite.Name != "main" {
 				t.Fatalf("by shape alone: %+v, want run from main", alone)
 			}

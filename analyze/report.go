@@ -156,8 +156,7 @@ type Blocker struct {
 
 // Analyze derives a Report from p.
 func Analyze(p *parse.Profile, opts Options) *Report {
-	r := &Report{Profile: p, Sort: opts.Sort, Calls: totalCalls(p)}
-	r.Rows, r.Matched = rank(p, opts)
+	r := &Report{Profile: p, Sort: opts.Sort}
 	r.Callers = relations(p, opts.Callers, func(f *parse.Func) []*parse.Edge { return f.In })
 	r.Callees = relations(p, opts.Callees, func(f *parse.Func) []*parse.Edge { return f.Out })
 	lim := opts.Limits
@@ -169,8 +168,11 @@ func Analyze(p *parse.Profile, opts Options) *Report {
 	if catalog == nil {
 		catalog = builtinCatalog
 	}
-	ix := newProfileIndex(p, catalog)
-	r.Findings = setup(ix, lim)
+	rk := newRanking(p, opts)
+	ix := newProfileIndex(p, catalog, lim, rk.add)
+	r.Rows, r.Matched = rk.result()
+	r.Calls = ix.calls
+	r.Findings = setup(ix)
 	r.Loop = eventLoop(ix, opts.Slow, r.Findings, lim)
 	if opts.Stacks != nil {
 		r.Stacks = buildStacks(p, *opts.Stacks)

@@ -33,13 +33,13 @@ const KindRepeatedSetup = "repeated-setup"
 //
 // For profiles with stacks but no counts (pprof), catalogued setup frames
 // under request-handling stacks, not package initialization, are reported.
-func setup(ix *profileIndex, lim *Limits) []Finding {
-	p := ix.p
+func setup(ix *profileIndex) []Finding {
+	p, lim := ix.p, ix.lim
 	findings := []Finding{}
 	switch {
 	case len(p.Funcs) == 0:
 	case p.HasCalls():
-		g := newCallGraph(ix, lim)
+		g := newCallGraph(ix)
 		g.pythonMajor = pythonMajor(p)
 		for _, c := range g.catalogCandidates() {
 			findings = g.accept(findings, c)

@@ -280,7 +280,7 @@ func TestSetupShapeAlone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.dump, func(t *testing.T) {
-			got := setup(newProfileIndex(loadProfile(t, filepath.Join("../testdata", tt.dump)), nil), &testLimits)
+			got := setup(newProfileIndex(loadProfile(t, filepath.Join("../testdata", tt.dump)), nil, &testLimits, nil))
 			if tt.fn == "" {
 				for _, f := range got {
 					t.Errorf("unexpected finding at %s:\n%+v", f.Func, f.Evidence)
@@ -598,7 +598,7 @@ func TestRepeats(t *testing.T) {
 			builder = f
 		}
 	}
-	g := newCallGraph(newProfileIndex(p, nil), &testLimits)
+	g := newCallGraph(newProfileIndex(p, nil, &testLimits, nil))
 	r := g.repeats(builder)
 	if r.n != 10 || len(r.members) != 4 || len(r.multiples) != 3 || r.quotients != 3 || r.work != 4+25+1 || r.edges != 4 || r.exact != 3 {
 		t.Errorf("repeat %+v, want n 10, 4 members, 3 multiples with quotients 4, 25, 1, 3 of 4 edges exact", r)
@@ -793,5 +793,5 @@ var testLimits = DefaultLimits()
 
 // findSetup runs the detector with the default thresholds and catalog.
 func findSetup(p *parse.Profile) []Finding {
-	return setup(newProfileIndex(p, builtinCatalog), &testLimits)
+	return setup(newProfileIndex(p, builtinCatalog, &testLimits, nil))
 }

@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/loopdoctor/loopdoctor/internal/location"
 	"github.com/loopdoctor/loopdoctor/parse"
 )
 
@@ -180,17 +179,6 @@ func (g *callGraph) identicalBound(n int64) (most int, ok bool) {
 	if n < 2 {
 		return len(g.p.Funcs), true
 	}
-	if g.callCounts == nil {
-		// Most functions run once, and no modulus asked about divides
-		// that. Room for every function costs less than growing the
-		// array from empty (on large.pstats 7,085 of 17,062 are kept).
-		g.callCounts = make([]int64, 0, len(g.p.Funcs))
-		for _, f := range g.p.Funcs {
-			if f.Calls >= 2 {
-				g.callCounts = append(g.callCounts, f.Calls)
-			}
-		}
-	}
 	// A report asks a few times: a scan is cheaper than sorting the
 	// counts, and the distinct quotients need counting only as far as
 	// identical asks.
@@ -363,19 +351,12 @@ func (g *callGraph) shapeCandidates() []candidate {
 }
 
 // countedShapes lists, in p.Funcs order, the functions that may qualify
-// as shape candidates by their own figures and counts (shapeCounts).
+// as shape candidates by their own figures (shapeRoots) and counts
+// (shapeCounts).
 func (g *callGraph) countedShapes() []candidate {
-	p := g.p
 	var counted []candidate
-	for _, f := range p.Funcs {
-		// entry's calls are at most f's primitive calls and its cost at
-		// most f's (or 0): a function too cheap in all is passed over
-		// without reading its callers' edges, a cache miss each.
-		if f.Synthetic || f.Primitive < g.lim.MinCalls || g.origin(f.ID) == location.Native ||
-			!g.lim.costly(p, max(f.Cum, 0)) {
-			continue
-		}
-		if c, ok := g.shapeCounts(f); ok {
+	for _, id := range g.shapeRoots {
+		if c, ok := g.shapeCounts(g.p.Funcs[id]); ok {
 			counted = append(counted, c)
 		}
 	}

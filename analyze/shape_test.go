@@ -23,7 +23,7 @@ func TestShapeRepeatsVerdict(t *testing.T) {
 			t.Fatal(err)
 		}
 		lim := DefaultLimits()
-		g := newCallGraph(newProfileIndex(p, nil), &lim)
+		g := newCallGraph(newProfileIndex(p, nil, &lim, nil))
 		spared := 0
 		for _, f := range p.Funcs {
 			if f.Primitive <= 0 {
@@ -72,7 +72,7 @@ func TestIdenticalBound(t *testing.T) {
 	} {
 		lim := DefaultLimits()
 		lim.MinQuotients, lim.MinWork = tc.quotients, tc.work
-		g := newCallGraph(newProfileIndex(p, nil), &lim)
+		g := newCallGraph(newProfileIndex(p, nil, &lim, nil))
 		if most, got := g.identicalBound(tc.n); most != tc.most || got != tc.want {
 			t.Errorf("quotients %d, work %d, n %d: %d multiples at most, %v; want %d, %v", tc.quotients, tc.work, tc.n, most, got, tc.most, tc.want)
 		}

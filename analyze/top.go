@@ -55,60 +55,82 @@ func ParseKey(s string) (Key, error) {
 // KeyNames lists the canonical sort key names, for help text.
 func KeyNames() []string { return slices.Clone(keyNames) }
 
-// rank filters, sorts and cuts the functions of p.
-func rank(p *parse.Profile, opts Options) (rows []Row, matched int) {
-	keep := func(f *parse.Func) bool {
-		if opts.Focus == nil && opts.Ignore == nil {
-			return true
+// ranking filters, sorts and cuts the functions of a profile, shown one
+// at a time (add): the index's pass over every function shows them, so
+// each Func is read once for both.
+type ranking struct {
+	opts    Options
+	total   float64
+	window  bool  // keep only the top rows, sorted, as they come
+	rows    []Row // the window, or every row that matched, unsorted
+	matched int
+}
+
+func newRanking(p *parse.Profile, opts Options) *ranking {
+	rk := &ranking{opts: opts, total: p.Total}
+	// A short top list out of thousands of functions: a small sorted
+	// window holds what sorting every row would put first.
+	if n := opts.Top; n > 0 && n*8 < len(p.Funcs) {
+		rk.window, rk.rows = true, make([]Row, 0, n+1)
+	} else {
+		rk.rows = make([]Row, 0, len(p.Funcs))
+	}
+	return rk
+}
+
+func (rk *ranking) keep(f *parse.Func) bool {
+	if rk.opts.Focus == nil && rk.opts.Ignore == nil {
+		return true
+	}
+	label := f.String()
+	return (rk.opts.Focus == nil || rk.opts.Focus.MatchString(label)) && (rk.opts.Ignore == nil || !rk.opts.Ignore.MatchString(label))
+}
+
+// order is the ranking's order. The last tie-break makes it total: no
+// two functions share name, file and line.
+func (rk *ranking) order(a, b Row) int {
+	if c := compareBy(rk.opts.Sort, a, b); c != 0 {
+		return c
+	}
+	return cmp.Or(strings.Compare(a.Func.Name, b.Func.Name), strings.Compare(a.Func.File, b.Func.File), cmp.Compare(a.Func.Line, b.Func.Line))
+}
+
+// add ranks f among the functions shown so far.
+func (rk *ranking) add(f *parse.Func) {
+	if !rk.keep(f) {
+		return
+	}
+	rk.matched++
+	if !rk.window {
+		rk.rows = append(rk.rows, newRow(f, rk.total))
+		return
+	}
+	n, top := rk.opts.Top, rk.rows
+	if len(top) == n && below(rk.opts.Sort, f, top[n-1].Func) {
+		return
+	}
+	r := newRow(f, rk.total)
+	if len(top) == n && rk.order(r, top[n-1]) >= 0 {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(top, r, rk.order)
+	top = slices.Insert(top, i, r)
+	if len(top) > n {
+		top = top[:n]
+	}
+	rk.rows = top
+}
+
+// result returns the rows kept, in order, and how many matched the
+// filters.
+func (rk *ranking) result() (rows []Row, matched int) {
+	if !rk.window {
+		slices.SortFunc(rk.rows, rk.order)
+		if n := rk.opts.Top; n > 0 && n < len(rk.rows) {
+			rk.rows = rk.rows[:n]
 		}
-		label := f.String()
-		return (opts.Focus == nil || opts.Focus.MatchString(label)) && (opts.Ignore == nil || !opts.Ignore.MatchString(label))
 	}
-	// The last tie-break makes the order total: no two functions share
-	// name, file and line.
-	order := func(a, b Row) int {
-		if c := compareBy(opts.Sort, a, b); c != 0 {
-			return c
-		}
-		return cmp.Or(strings.Compare(a.Func.Name, b.Func.Name), strings.Compare(a.Func.File, b.Func.File), cmp.Compare(a.Func.Line, b.Func.Line))
-	}
-	n := opts.Top
-	if n > 0 && n*8 < len(p.Funcs) {
-		// A short top list out of thousands of functions: a small sorted
-		// window holds what sorting every row would put first.
-		top := make([]Row, 0, n+1)
-		for _, f := range p.Funcs {
-			if !keep(f) {
-				continue
-			}
-			matched++
-			if len(top) == n && below(opts.Sort, f, top[n-1].Func) {
-				continue
-			}
-			r := newRow(f, p.Total)
-			if len(top) == n && order(r, top[n-1]) >= 0 {
-				continue
-			}
-			i, _ := slices.BinarySearchFunc(top, r, order)
-			top = slices.Insert(top, i, r)
-			if len(top) > n {
-				top = top[:n]
-			}
-		}
-		return top, matched
-	}
-	rows = make([]Row, 0, len(p.Funcs))
-	for _, f := range p.Funcs {
-		if keep(f) {
-			rows = append(rows, newRow(f, p.Total))
-		}
-	}
-	slices.SortFunc(rows, order)
-	matched = len(rows)
-	if n > 0 && n < len(rows) {
-		rows = rows[:n]
-	}
-	return rows, matched
+	return rk.rows, rk.matched
 }
 
 func newRow(f *parse.Func, total float64) Row {
@@ -182,18 +204,4 @@ func relations(p *parse.Profile, re *regexp.Regexp, side func(*parse.Func) []*pa
 	}
 	slices.SortStableFunc(out, func(a, b Relation) int { return cmp.Compare(b.Func.Cum, a.Func.Cum) })
 	return out
-}
-
-// totalCalls sums the calls of every function, -1 when the profile has no
-// call counts. The sum cannot wrap: parse refuses profiles whose counts add
-// up to more than an int64 holds (Profile.Validate).
-func totalCalls(p *parse.Profile) int64 {
-	if !p.HasCalls() {
-		return -1
-	}
-	var n int64
-	for _, f := range p.Funcs {
-		n += f.Calls
-	}
-	return n
 }
