@@ -132,6 +132,7 @@ type statsBuilder struct {
 	sampled bool  // Python 3.15's sampling profiler: keys carry executing lines
 	python2 bool  // a key held a Python 2 byte string
 	merged  bool  // a caller held concatenated tuples
+	counted bool  // a caller held a plain call count, the profile module's
 	missing int   // callers without a row
 	sum     counter
 }
@@ -333,7 +334,7 @@ func (b *statsBuilder) normalize() error {
 	}
 	// Edges hold the numbers read, checked as they were, unless rows or
 	// tuples were summed or edge times estimated.
-	derived := b.sampled || b.merged || b.p.Dialect == dialectProfile
+	derived := b.sampled || b.merged || b.counted
 	return b.p.order(to, b.edgeCallers, b.edgeCallees, derived)
 }
 
@@ -625,6 +626,7 @@ func (b *statsBuilder) edge(v value, e *Edge) error {
 			return b.errAt(v, "call count from %s to %s is %d, want a non-negative int", e.Caller, callee, d.int(v))
 		}
 		e.Calls, e.Primitive, e.Estimated = d.int(v), -1, true
+		b.counted = true
 		if callee.Calls > 0 {
 			share := float64(e.Calls) / float64(callee.Calls)
 			e.Own, e.Cum = share*callee.Own, share*callee.Cum
@@ -687,10 +689,7 @@ func (b *statsBuilder) note(format string, args ...any) {
 // up what that program arranged differently, and notes the caveats.
 func (b *statsBuilder) dialect() {
 	p := b.p
-	var intCallers, unknownCounts bool
-	for _, e := range p.Edges {
-		intCallers = intCallers || e.Estimated
-	}
+	var unknownCounts bool
 	for _, f := range p.Funcs {
 		unknownCounts = unknownCounts || f.Calls < 0 || f.Primitive < 0
 	}
@@ -704,7 +703,7 @@ func (b *statsBuilder) dialect() {
 		for _, e := range p.Edges {
 			e.Calls = -1
 		}
-	case intCallers:
+	case b.counted:
 		p.Dialect = dialectProfile
 		b.note("edge times are estimates: the profile module records only how often each caller called, so each edge gets that share of the function's time")
 		outerCumShares(p)
