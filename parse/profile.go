@@ -105,7 +105,8 @@ func (p *Profile) HasCalls() bool {
 }
 
 // Normalize sorts functions and edges into canonical order (in new
-// arrays of Funcs and Edges), assigns IDs, fills the In/Out
+// arrays of Funcs and Edges; the old array of Edges is reused for the In
+// lists), assigns IDs, fills the In/Out
 // adjacency lists, remaps stacks to the new IDs and then runs Validate.
 // Every reader calls it last; tests that build a Profile by hand call it
 // too.
@@ -149,6 +150,7 @@ func (p *Profile) order(to, callers, callees []int32, checkEdges bool) error {
 			}
 		}
 	}
+	byReader := p.Edges
 	p.Edges = scatter(p.Edges, o.to)
 	for i := range p.Funcs {
 		for j := o.outs[i] + 1; j < o.outs[i+1]; j++ {
@@ -158,8 +160,9 @@ func (p *Profile) order(to, callers, callees []int32, checkEdges bool) error {
 			}
 		}
 	}
-	// In windows, sorted by caller, are filled from the sorted edges.
-	in, next := make([]*Edge, len(p.Edges)), slices.Clone(o.ins[:len(p.Funcs)])
+	// In windows, sorted by caller, are filled from the sorted edges,
+	// into the array that held them in the reader's order, read no more.
+	in, next := byReader, slices.Clone(o.ins[:len(p.Funcs)])
 	for j, d := range o.callee {
 		in[next[d]] = p.Edges[j]
 		next[d]++
