@@ -162,7 +162,8 @@ func (p *Profile) order(to, callers, callees []int32, checkEdges bool) error {
 	}
 	// In windows, sorted by caller, are filled from the sorted edges,
 	// into the array that held them in the reader's order, read no more.
-	in, next := byReader, slices.Clone(o.ins[:len(p.Funcs)])
+	in, next := byReader, o.next
+	copy(next, o.ins[:len(p.Funcs)])
 	for j, d := range o.callee {
 		in[next[d]] = p.Edges[j]
 		next[d]++
@@ -204,6 +205,7 @@ type edgeOrder struct {
 	callee []int32 // callee[j]: the callee ID of the j-th edge in order
 	outs   []int32 // the caller i's edges go from outs[i] to outs[i+1]
 	ins    []int32 // the callee i has ins[i+1]-ins[i] edges
+	next   []int32 // scratch of n entries, free for the caller
 }
 
 // sortEdges orders edges by (caller, callee) given the IDs of their ends
@@ -212,9 +214,10 @@ type edgeOrder struct {
 // caller's edges come out sorted by callee. It reads and writes arrays of
 // int32 from start to end, or at an index into an array of n, and never a
 // Func or an Edge, which lie scattered in memory. The result's to reuses
-// callers.
+// callers, and its callee callees: the edges are dealt out by bucket, so
+// callees is read no more once bucketed; no page is touched for them.
 func sortEdges(n int, callers, callees []int32) edgeOrder {
-	o := edgeOrder{callee: make([]int32, len(callers)), outs: make([]int32, n+1), ins: make([]int32, n+1)}
+	o := edgeOrder{outs: make([]int32, n+1), ins: make([]int32, n+1)}
 	for i, c := range callers {
 		o.outs[c+1]++
 		o.ins[callees[i]+1]++
@@ -223,18 +226,20 @@ func sortEdges(n int, callers, callees []int32) edgeOrder {
 		o.outs[i] += o.outs[i-1]
 		o.ins[i] += o.ins[i-1]
 	}
-	next := slices.Clone(o.ins[:n])
+	o.next = slices.Clone(o.ins[:n])
 	byCallee := make([]int32, len(callers))
 	for i, d := range callees {
-		byCallee[next[d]] = int32(i)
-		next[d]++
+		byCallee[o.next[d]] = int32(i)
+		o.next[d]++
 	}
-	copy(next, o.outs[:n])
-	o.to = callers
-	for _, i := range byCallee {
-		c := callers[i]
-		o.to[i], o.callee[next[c]] = next[c], callees[i]
-		next[c]++
+	copy(o.next, o.outs[:n])
+	o.to, o.callee = callers, callees
+	for d := range int32(n) {
+		for _, i := range byCallee[o.ins[d]:o.ins[d+1]] {
+			c := callers[i]
+			o.to[i], o.callee[o.next[c]] = o.next[c], d
+			o.next[c]++
+		}
 	}
 	return o
 }
@@ -270,7 +275,8 @@ func sortFuncs(funcs []*Func) (to []int32) {
 // few functions by name and line: a fraction of the string comparisons
 // of one sort of 17,000 functions, and most of those are settled by the
 // names' first eight bytes, compared as one integer. Keys are unique
-// within a profile, so the result is deterministic.
+// within a profile, so the result is deterministic. The result reuses
+// ranks.
 func sortByFile(funcs []*Func, ranks []int32, nfiles int) (to []int32) {
 	// next[r] is where the next function of the file ranked r goes.
 	next := make([]int, nfiles+1)
@@ -298,7 +304,7 @@ func sortByFile(funcs []*Func, ranks []int32, nfiles int) (to []int32) {
 		slices.SortFunc(keys[first:last], byName)
 		first = last
 	}
-	to = make([]int32, len(keys))
+	to = ranks // read no more
 	for j, k := range keys {
 		to[k.i] = int32(j)
 	}
