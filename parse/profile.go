@@ -125,7 +125,7 @@ func (p *Profile) Normalize() error {
 	for i := range callers {
 		callers[i], callees[i] = to[callers[i]], to[callees[i]]
 	}
-	return p.order(to, callers, callees, true)
+	return p.order(to, callers, callees, make([]*Func, len(p.Funcs)), true)
 }
 
 // order ends normalizing: to[i] is the ID that Funcs[i] gets, and
@@ -134,10 +134,11 @@ func (p *Profile) Normalize() error {
 // checks numbers in one pass over the functions, remaps stacks and keeps
 // the call graph the edges were sorted by. Only the arrays of Funcs and
 // Edges are made anew in order: functions and edges stay where they are
-// in memory, which a pass over them in ID order jumps about. The edges'
-// numbers are checked if checkEdges is set: a reader that checked them as
-// it read them, and computed none, need not.
-func (p *Profile) order(to, callers, callees []int32, checkEdges bool) error {
+// in memory, which a pass over them in ID order jumps about. Funcs are
+// put in sorted, an array of len(Funcs) that the caller reads no more.
+// The edges' numbers are checked if checkEdges is set: a reader that
+// checked them as it read them, and computed none, need not.
+func (p *Profile) order(to, callers, callees []int32, sorted []*Func, checkEdges bool) error {
 	o := sortEdges(len(p.Funcs), callers, callees)
 	// validValues's check of the edges, made in the order they lie in
 	// memory: it reports the first bad one in sorted order.
@@ -151,7 +152,7 @@ func (p *Profile) order(to, callers, callees []int32, checkEdges bool) error {
 		}
 	}
 	byReader := p.Edges
-	p.Edges = scatter(p.Edges, o.to)
+	p.Edges = scatter(make([]*Edge, len(p.Edges)), p.Edges, o.to)
 	for i := range p.Funcs {
 		for j := o.outs[i] + 1; j < o.outs[i+1]; j++ {
 			if o.callee[j] == o.callee[j-1] {
@@ -187,7 +188,7 @@ func (p *Profile) order(to, callers, callees []int32, checkEdges bool) error {
 			s.Funcs[i] = int(to[id])
 		}
 	}
-	p.Funcs = scatter(p.Funcs, to)
+	p.Funcs = scatter(sorted, p.Funcs, to)
 	p.graph = &callGraph{out: &callgraph.Graph{Start: o.outs, Adj: o.callee}}
 	// IDs, edge ends and order hold by construction; the numbers remain.
 	if c.calls < 0 || c.prim < 0 {
@@ -311,12 +312,11 @@ func sortByFile(funcs []*Func, ranks []int32, nfiles int) (to []int32) {
 	return to
 }
 
-// scatter returns a new array holding s[i] at to[i] for every i. Its
+// scatter sets out[to[i]] to s[i] for every i and returns out. Its
 // moves do not wait on each other, where putting s in order in place
 // follows each cycle of the permutation one move after another, each
 // waiting on the last one's cache miss.
-func scatter[T any](s []T, to []int32) []T {
-	out := make([]T, len(s))
+func scatter[T any](out, s []T, to []int32) []T {
 	for i, v := range s {
 		out[to[i]] = v
 	}

@@ -42,7 +42,7 @@ func TestSortFuncs(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range 20 {
 		r.Shuffle(len(funcs), func(i, j int) { funcs[i], funcs[j] = funcs[j], funcs[i] })
-		got := scatter(funcs, sortFuncs(funcs))
+		got := scatter(make([]*Func, len(funcs)), funcs, sortFuncs(funcs))
 		for k := range got {
 			if got[k] != want[k] {
 				t.Fatalf("shuffle %d: function %d is %q, want %q", i, k, got[k], want[k])

@@ -115,7 +115,7 @@ type statsBuilder struct {
 	made     []*Func   // every function in the order met
 	keys     []funcKey // the key of each of made
 	rowOf    []int32   // the index in p.Funcs of each of made, or -1 while its row is unread
-	files    []uint32  // the interned file of each of p.Funcs
+	files    []int32   // the interned file of each of p.Funcs, int32 as sortFuncs ranks them in place
 	newFuncs pool[Func]
 	newEdges pool[Edge]
 
@@ -145,7 +145,7 @@ func (b *statsBuilder) start(nfuncs, nedges int) {
 	b.made = make([]*Func, 0, nfuncs)
 	b.keys = make([]funcKey, 0, nfuncs)
 	b.rowOf = make([]int32, 0, nfuncs)
-	b.files = make([]uint32, 0, nfuncs)
+	b.files = make([]int32, 0, nfuncs)
 }
 
 // errAt reports a problem with the object v.
@@ -285,7 +285,7 @@ func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (int32, error) {
 	}
 	b.rowOf[i] = int32(len(b.p.Funcs))
 	b.p.Funcs = append(b.p.Funcs, f)
-	b.files = append(b.files, k.file)
+	b.files = append(b.files, int32(k.file))
 	b.remember(key, i)
 	return i, nil
 }
@@ -297,7 +297,7 @@ func (b *statsBuilder) build() (*Profile, error) {
 		if b.rowOf[i] < 0 {
 			b.rowOf[i] = int32(len(b.p.Funcs))
 			b.p.Funcs = append(b.p.Funcs, f)
-			b.files = append(b.files, b.keys[i].file)
+			b.files = append(b.files, int32(b.keys[i].file))
 		}
 	}
 	if b.missing > 0 {
@@ -310,13 +310,14 @@ func (b *statsBuilder) build() (*Profile, error) {
 	for _, f := range b.p.Funcs {
 		b.p.Total += f.Own
 	}
+	read := b.p.Funcs
 	if err := b.normalize(); err != nil {
 		if errors.Is(err, errTooManyCalls) {
 			return nil, &Error{File: b.name, Offset: -1, Err: err}
 		}
 		return nil, &Error{File: b.name, Offset: -1, Msg: "inconsistent stats", Err: err}
 	}
-	b.threadsNote()
+	b.threadsNote(read)
 	return b.p, nil
 }
 
@@ -335,7 +336,7 @@ func (b *statsBuilder) normalize() error {
 	// Edges hold the numbers read, checked as they were, unless rows or
 	// tuples were summed or edge times estimated.
 	derived := b.sampled || b.merged || b.counted
-	return b.p.order(to, b.edgeCallers, b.edgeCallees, derived)
+	return b.p.order(to, b.edgeCallers, b.edgeCallees, b.made, derived) // made is read no more
 }
 
 // estimate returns how many more things the rest of the dump holds if the
@@ -471,19 +472,19 @@ func (b *statsBuilder) sortFuncs() (to []int32) {
 	funcs := b.p.Funcs
 	strs := b.d.strs
 	rank := make([]int32, len(strs)) // by string ID; 1 marks a file seen before ranking
-	var files []uint32
+	var files []int32
 	for _, file := range b.files {
 		if rank[file] == 0 {
 			rank[file] = 1
 			files = append(files, file)
 		}
 	}
-	slices.SortFunc(files, func(x, y uint32) int { return strings.Compare(strs[x], strs[y]) })
+	slices.SortFunc(files, func(x, y int32) int { return strings.Compare(strs[x], strs[y]) })
 	for r, id := range files {
 		rank[id] = int32(r)
 	}
-	ranks := make([]int32, len(funcs))
-	for i, file := range b.files {
+	ranks := b.files // read no more
+	for i, file := range ranks {
 		ranks[i] = rank[file]
 	}
 	return sortByFile(funcs, ranks, len(files))
@@ -751,16 +752,17 @@ func (b *statsBuilder) swapped() bool {
 // threadsNote notes the sign of several threads profiled together: a
 // function that is on no call cycle cannot recurse, so its calls and
 // primitive calls must agree, unless calls from other threads overlapped
-// it (cProfile since 3.12 sees every thread; gh-116738).
-func (b *statsBuilder) threadsNote() {
+// it (cProfile since 3.12 sees every thread; gh-116738). It reads the
+// functions in the reader's order, near the order they lie in memory.
+func (b *statsBuilder) threadsNote(read []*Func) {
 	p := b.p
 	if !p.HasCalls() || p.Dialect == dialectProfile {
 		return
 	}
 	var onCycle []bool // computed only if some function looks recursive
 	var n int
-	var worst *Func            // of the most overlapped, the first by ID
-	for _, f := range b.made { // in the order they lie in memory
+	var worst *Func // of the most overlapped, the first by ID
+	for _, f := range read {
 		if f.Primitive >= f.Calls {
 			continue
 		}
