@@ -218,31 +218,31 @@ type edgeOrder struct {
 // callers, and its callee callees: the edges are dealt out by bucket, so
 // callees is read no more once bucketed; no page is touched for them.
 func sortEdges(n int, callers, callees []int32) edgeOrder {
-	o := edgeOrder{outs: make([]int32, n+1), ins: make([]int32, n+1)}
+	outs, ins := make([]int32, n+1), make([]int32, n+1)
 	for i, c := range callers {
-		o.outs[c+1]++
-		o.ins[callees[i]+1]++
+		outs[c+1]++
+		ins[callees[i]+1]++
 	}
 	for i := 1; i <= n; i++ {
-		o.outs[i] += o.outs[i-1]
-		o.ins[i] += o.ins[i-1]
+		outs[i] += outs[i-1]
+		ins[i] += ins[i-1]
 	}
-	o.next = slices.Clone(o.ins[:n])
+	next := slices.Clone(ins[:n])
 	byCallee := make([]int32, len(callers))
 	for i, d := range callees {
-		byCallee[o.next[d]] = int32(i)
-		o.next[d]++
+		byCallee[next[d]] = int32(i)
+		next[d]++
 	}
-	copy(o.next, o.outs[:n])
-	o.to, o.callee = callers, callees
+	copy(next, outs[:n])
+	to, callee := callers, callees
 	for d := range int32(n) {
-		for _, i := range byCallee[o.ins[d]:o.ins[d+1]] {
+		for _, i := range byCallee[ins[d]:ins[d+1]] {
 			c := callers[i]
-			o.to[i], o.callee[o.next[c]] = o.next[c], d
-			o.next[c]++
+			to[i], callee[next[c]] = next[c], d
+			next[c]++
 		}
 	}
-	return o
+	return edgeOrder{to: to, callee: callee, outs: outs, ins: ins, next: next}
 }
 
 // sortFuncs returns where each function goes, to[i] for funcs[i], when
