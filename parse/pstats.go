@@ -306,10 +306,15 @@ func (b *statsBuilder) build() (*Profile, error) {
 	if b.sum.overflow {
 		return nil, &Error{File: b.name, Offset: -1, Err: errTooManyCalls}
 	}
-	b.dialect()
+	// One pass over the functions, which lie in memory much as p.Funcs
+	// lists them, for Total (summed in that order) and for dialect, which
+	// changes no function's time.
+	var unknownCounts bool
 	for _, f := range b.p.Funcs {
 		b.p.Total += f.Own
+		unknownCounts = unknownCounts || f.Calls < 0 || f.Primitive < 0
 	}
+	b.dialect(unknownCounts)
 	read := b.p.Funcs
 	if err := b.normalize(); err != nil {
 		if errors.Is(err, errTooManyCalls) {
@@ -688,12 +693,9 @@ func (b *statsBuilder) note(format string, args ...any) {
 
 // dialect names the program that wrote the dump from what it holds, fixes
 // up what that program arranged differently, and notes the caveats.
-func (b *statsBuilder) dialect() {
+// unknownCounts reports a function with a count of -1.
+func (b *statsBuilder) dialect(unknownCounts bool) {
 	p := b.p
-	var unknownCounts bool
-	for _, f := range p.Funcs {
-		unknownCounts = unknownCounts || f.Calls < 0 || f.Primitive < 0
-	}
 	switch {
 	case b.sampled:
 		p.Dialect = dialectSampled
