@@ -307,22 +307,21 @@ func (b *statsBuilder) build() (*Profile, error) {
 		return nil, &Error{File: b.name, Offset: -1, Err: errTooManyCalls}
 	}
 	// One pass over the functions, which lie in memory much as p.Funcs
-	// lists them, for Total (summed in that order) and for dialect, which
-	// changes no function's time.
-	var unknownCounts bool
+	// lists them, for Total (summed in that order) and for what dialect
+	// and threadsNote look for; dialect changes no function's time.
+	var c counts
 	for _, f := range b.p.Funcs {
 		b.p.Total += f.Own
-		unknownCounts = unknownCounts || f.Calls < 0 || f.Primitive < 0
+		c.see(f)
 	}
-	b.dialect(unknownCounts)
-	read := b.p.Funcs
+	b.dialect(&c)
 	if err := b.normalize(); err != nil {
 		if errors.Is(err, errTooManyCalls) {
 			return nil, &Error{File: b.name, Offset: -1, Err: err}
 		}
 		return nil, &Error{File: b.name, Offset: -1, Msg: "inconsistent stats", Err: err}
 	}
-	b.threadsNote(read)
+	b.threadsNote(c.uneven)
 	return b.p, nil
 }
 
@@ -693,8 +692,8 @@ func (b *statsBuilder) note(format string, args ...any) {
 
 // dialect names the program that wrote the dump from what it holds, fixes
 // up what that program arranged differently, and notes the caveats.
-// unknownCounts reports a function with a count of -1.
-func (b *statsBuilder) dialect(unknownCounts bool) {
+// c holds what the counts showed before.
+func (b *statsBuilder) dialect(c *counts) {
 	p := b.p
 	switch {
 	case b.sampled:
@@ -710,10 +709,10 @@ func (b *statsBuilder) dialect(unknownCounts bool) {
 		p.Dialect = dialectProfile
 		b.note("edge times are estimates: the profile module records only how often each caller called, so each edge gets that share of the function's time")
 		outerCumShares(p)
-	case unknownCounts:
+	case c.unknown:
 		p.Dialect = dialectPyinstrument
 		b.note("call counts are unknown (-1): pyinstrument exports times only")
-	case b.swapped():
+	case c.swapped():
 		p.Dialect = dialectYappi
 		b.note("written by yappi, which puts calls before primitive calls (the reverse of cProfile; swapped back here) and merges all threads")
 		for _, f := range p.Funcs {
@@ -737,26 +736,34 @@ func (b *statsBuilder) dialect(unknownCounts bool) {
 	}
 }
 
+// counts is what the functions' call counts show, seen before dialect
+// changes them.
+type counts struct {
+	unknown     bool    // a count is -1
+	fewer, more bool    // some function has fewer, or more, primitive calls than calls
+	uneven      []*Func // the functions whose two counts differ
+}
+
+func (c *counts) see(f *Func) {
+	c.unknown = c.unknown || f.Calls < 0 || f.Primitive < 0
+	if f.Primitive != f.Calls {
+		c.fewer, c.more = c.fewer || f.Primitive < f.Calls, c.more || f.Primitive > f.Calls
+		c.uneven = append(c.uneven, f)
+	}
+}
+
 // swapped reports yappi's arrangement: its first number is the call count
 // and its second the primitive count, so the first is never below the
 // second and above it somewhere (cProfile's cc never exceeds nc).
-func (b *statsBuilder) swapped() bool {
-	strict := false
-	for _, f := range b.p.Funcs {
-		if f.Primitive < f.Calls {
-			return false
-		}
-		strict = strict || f.Primitive > f.Calls
-	}
-	return strict
-}
+func (c *counts) swapped() bool { return !c.fewer && c.more }
 
 // threadsNote notes the sign of several threads profiled together: a
 // function that is on no call cycle cannot recurse, so its calls and
 // primitive calls must agree, unless calls from other threads overlapped
-// it (cProfile since 3.12 sees every thread; gh-116738). It reads the
-// functions in the reader's order, near the order they lie in memory.
-func (b *statsBuilder) threadsNote(read []*Func) {
+// it (cProfile since 3.12 sees every thread; gh-116738). Only functions
+// whose counts differ, uneven, can show it: dialect swaps the counts or
+// makes them both -1, which leaves equal counts equal.
+func (b *statsBuilder) threadsNote(uneven []*Func) {
 	p := b.p
 	if !p.HasCalls() || p.Dialect == dialectProfile {
 		return
@@ -764,7 +771,7 @@ func (b *statsBuilder) threadsNote(read []*Func) {
 	var onCycle []bool // computed only if some function looks recursive
 	var n int
 	var worst *Func // of the most overlapped, the first by ID
-	for _, f := range read {
+	for _, f := range uneven {
 		if f.Primitive >= f.Calls {
 			continue
 		}
