@@ -13,7 +13,7 @@ import (
 // A row in any other shape (other number types, a profile module's call
 // counts, Python 2.5's concatenated caller tuples) or that the reader
 // refuses is decoded again as usual; the decoder makes the same ref
-// slots and numbers its containers alike either way.
+// slots either way, and numbers the key tuples alike (see quickFilled).
 
 // quick reads the pair at the decoder's offset if it is a row in the
 // common shape: a key tuple, then (cc, nc, tt, ct, callers) with ints
@@ -93,7 +93,7 @@ func (b *statsBuilder) quickKey() (quickKey, bool) {
 		var line int64
 		if d.quickStr(&q.k.file) && d.quickInt(&line) && d.quickStr(&q.k.name) {
 			q.k.line, q.read = line, true
-			d.quickFilled(kTuple, 3, at, slot)
+			d.quickFilled(kTuple, 3, at, slot, true)
 			q.v = value{meta: uint32(kTuple)<<28 | 3, off: uint32(at)}
 			if slot >= 0 {
 				q.v = d.refs[slot]
@@ -120,7 +120,7 @@ func (b *statsBuilder) quickStats(f *Func) bool {
 		return false
 	}
 	d.leave()
-	d.quickFilled(kTuple, 5, at, slot)
+	d.quickFilled(kTuple, 5, at, slot, false)
 	return true
 }
 
@@ -155,7 +155,7 @@ func (b *statsBuilder) quickCallers() bool {
 		if !ok || !d.quickCount(&e.Calls) || !d.quickCount(&e.Primitive) || !d.quickTime(&e.Own) || !d.quickTime(&e.Cum) {
 			return false
 		}
-		d.quickFilled(kTuple, 4, eat, eslot)
+		d.quickFilled(kTuple, 4, eat, eslot, false)
 		b.p.Edges = append(b.p.Edges, e)
 		b.quickKeys = append(b.quickKeys, callerKey{key.v, key.read})
 		if key.read {
@@ -163,7 +163,7 @@ func (b *statsBuilder) quickCallers() bool {
 		}
 	}
 	d.leave()
-	d.quickFilled(kDict, 2*len(b.quickKeys), at, slot)
+	d.quickFilled(kDict, 2*len(b.quickKeys), at, slot, false)
 	return true
 }
 
@@ -180,13 +180,23 @@ func (d *decoder) quickTuple(n byte) (slot int, ok bool) {
 
 // quickFilled ends a container of n items read at 'at' by a quick read,
 // which kept none of them: a flagged one fills its ref slot as filled
-// would, and its items count as dropped.
-func (d *decoder) quickFilled(k kind, n, at, slot int) {
+// would, and its items count as dropped. Only a key tuple, which its
+// reader labels (see remember), takes a number of its own; the others
+// share the number gone, whose items are dropped too. cProfile flags
+// every row's stats tuple and every caller's, never referenced again:
+// on large.pstats, numbering those took 71,400 numbers where the key
+// tuples take 17,061, and the labels that known reads were spread over
+// 285 KB instead of 68 KB.
+func (d *decoder) quickFilled(k kind, n, at, slot int, key bool) {
 	if slot < 0 {
 		return
 	}
-	d.sharedBase = append(d.sharedBase, dropped)
-	d.refs[slot] = value{meta: uint32(k)<<28 | uint32(n), off: uint32(at) | slotted, x: uint32(len(d.sharedBase) - 1)}
+	s := uint32(gone)
+	if key {
+		s = uint32(len(d.sharedBase))
+		d.sharedBase = append(d.sharedBase, dropped)
+	}
+	d.refs[slot] = value{meta: uint32(k)<<28 | uint32(n), off: uint32(at) | slotted, x: s}
 }
 
 // quickCount reads a call count, an int32 of at least -1 written as an
