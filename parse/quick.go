@@ -65,10 +65,12 @@ func (b *statsBuilder) quick() (bool, error) {
 // callerKey is a caller's key tuple as quick keeps it until its row is
 // read: if read, the key it holds is next in b.quickRead. It is a third
 // the size of a quickKey, as the longest callers dict sets the size of
-// b.quickKeys.
+// b.quickKeys. While its callers dict is read, a reference to a tuple
+// read before holds only the ref slot it names, in v.x, and ref is set
+// (see quickCallers).
 type callerKey struct {
-	v    value
-	read bool
+	v         value
+	read, ref bool
 }
 
 // quickKey is a key tuple quick read: v, its value, and if read, the key
@@ -142,9 +144,12 @@ func (b *statsBuilder) quickCallers() bool {
 			d.off++
 			break
 		}
-		key, ok := b.quickKey()
-		if !ok {
-			return false
+		var key quickKey
+		ok, ref := false, false
+		if key.v.x, ref = d.quickRef(); !ref {
+			if key, ok = b.quickKey(); !ok {
+				return false
+			}
 		}
 		if len(b.quickKeys) >= maxItems/2 {
 			return false // for dict to refuse
@@ -157,14 +162,43 @@ func (b *statsBuilder) quickCallers() bool {
 		}
 		d.quickFilled(kTuple, 4, eat, eslot, false)
 		b.p.Edges = append(b.p.Edges, e)
-		b.quickKeys = append(b.quickKeys, callerKey{key.v, key.read})
+		b.quickKeys = append(b.quickKeys, callerKey{key.v, key.read, ref})
 		if key.read {
 			b.quickRead = append(b.quickRead, key.k)
+		}
+	}
+	// The slots that references name are read only now, one after
+	// another, so that the processor waits for several at once: they lie
+	// anywhere in d.refs, 1.6 MB for large.pstats, and most callers' keys
+	// are references. Until the dict is filled, a slot reserved when a
+	// reference was read is reserved still, and the others hold what
+	// they held then, so a slot holds a key tuple now if and only if it
+	// did then.
+	for i := range b.quickKeys {
+		if q := &b.quickKeys[i]; q.ref {
+			if q.v = d.refs[q.v.x]; q.v.meta != uint32(kTuple)<<28|3 {
+				return false
+			}
 		}
 	}
 	d.leave()
 	d.quickFilled(kDict, 2*len(b.quickKeys), at, slot, false)
 	return true
+}
+
+// quickRef reads a reference to a slot taken before, without reading
+// the slot, and returns the slot's index if it could.
+func (d *decoder) quickRef() (uint32, bool) {
+	at := d.off
+	if len(d.data)-at < 5 || d.data[at] != 'r' {
+		return 0, false
+	}
+	i := binary.LittleEndian.Uint32(d.data[at+1:])
+	if uint64(i) >= uint64(len(d.refs)) {
+		return 0, false
+	}
+	d.off = at + 5
+	return i, true
 }
 
 // quickTuple reads the type code and length of a small tuple of n items,
