@@ -36,7 +36,9 @@ func DiffText(w io.Writer, d *analyze.Diff) error {
 	}
 	fmt.Fprintf(&b, "\nCHANGES by cumulative time%s\n", cutNote(len(rows), changedCount(d)))
 	head, cells := diffCells(rows, base, next, false)
-	table(&b, head, cells, func(i, room int) string { return diffLabel(rows[i], room) })
+	if err := table(&b, head, cells, func(i, room int) string { return diffLabel(rows[i], room) }); err != nil {
+		return err
+	}
 	_, err := io.WriteString(w, printableText(b.String()))
 	return err
 }

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/clipperhouse/displaywidth"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/loopdoctor/loopdoctor/analyze"
 	"github.com/loopdoctor/loopdoctor/internal/location"
@@ -43,15 +45,21 @@ func Text(w io.Writer, r *analyze.Report) error {
 		fmt.Fprintf(&b, " (%d of %s; --top, --sort)", len(r.Rows), units.Count(int64(r.Matched)))
 	}
 	b.WriteString("\n")
-	textRows(&b, r)
+	if err := textRows(&b, r); err != nil {
+		return err
+	}
 	if overlapping(r.Rows) {
 		writeWrapped(&b, "note: ", "      ", overlapNote)
 	}
 	for _, rel := range r.Callers {
-		textRelation(&b, "CALLERS of", "caller", rel, p, func(e *parse.Edge) *parse.Func { return e.Caller })
+		if err := textRelation(&b, "CALLERS of", "caller", rel, p, func(e *parse.Edge) *parse.Func { return e.Caller }); err != nil {
+			return err
+		}
 	}
 	for _, rel := range r.Callees {
-		textRelation(&b, "CALLEES of", "callee", rel, p, func(e *parse.Edge) *parse.Func { return e.Callee })
+		if err := textRelation(&b, "CALLEES of", "callee", rel, p, func(e *parse.Edge) *parse.Func { return e.Callee }); err != nil {
+			return err
+		}
 	}
 	_, err := io.WriteString(w, printableText(b.String()))
 	return err
@@ -214,7 +222,7 @@ func share(part, whole float64) float64 {
 
 // textRows writes the ranked listing. Call counts and per-call columns
 // appear only when the profile records calls.
-func textRows(b *bytes.Buffer, r *analyze.Report) {
+func textRows(b *bytes.Buffer, r *analyze.Report) error {
 	p := r.Profile
 	calls := p.HasCalls()
 	head := []string{"cum", "cum%", "own"}
@@ -226,7 +234,7 @@ func textRows(b *bytes.Buffer, r *analyze.Report) {
 	head = append(head, "function")
 	if len(r.Rows) == 0 {
 		b.WriteString("  (no functions to list)\n")
-		return
+		return nil
 	}
 	rows := make([][]string, 0, len(r.Rows))
 	for _, row := range r.Rows {
@@ -243,7 +251,7 @@ func textRows(b *bytes.Buffer, r *analyze.Report) {
 		}
 		rows = append(rows, cells)
 	}
-	table(b, head, rows, func(i, room int) string { return fitLabel(r.Rows[i].Func, room) })
+	return table(b, head, rows, func(i, room int) string { return fitLabel(r.Rows[i].Func, room) })
 }
 
 func perCallTitle(k analyze.Key) string {
@@ -253,11 +261,11 @@ func perCallTitle(k analyze.Key) string {
 	return "cum/call"
 }
 
-func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *parse.Profile, other func(*parse.Edge) *parse.Func) {
+func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *parse.Profile, other func(*parse.Edge) *parse.Func) error {
 	fmt.Fprintf(b, "\n%s %s\n", title, printedLabel(rel.Func))
 	if len(rel.Edges) == 0 {
 		fmt.Fprintf(b, "  (no %ss recorded)\n", role)
-		return
+		return nil
 	}
 	head := []string{"cum", "own"}
 	if p.HasCalls() {
@@ -272,7 +280,7 @@ func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *
 		}
 		rows = append(rows, cells)
 	}
-	table(b, head, rows, func(i, room int) string {
+	return table(b, head, rows, func(i, room int) string {
 		if rel.Edges[i].Estimated {
 			return fitLabel(other(rel.Edges[i]), room-len(" (estimated)")) + " (estimated)"
 		}
@@ -282,65 +290,63 @@ func textRelation(b *bytes.Buffer, title, role string, rel analyze.Relation, p *
 
 // table renders right-aligned numeric columns followed by one label column,
 // asking label for row i's text in at most room runes so each line fits
-// the terminal width. Each cell has a space either side, the columns no
-// separator, and a rule of dashes runs under the header; cells lose the
-// spaces at their ends. It is the layout tablewriter drew here before
-// (TestTableAsTablewriter compares the two):
-// for a 20-row table that library made a 0.43 MB cache per table and
-// another of 8,192 entries at start-up, 3% of a top-30 report's CPU time
-// on the 17,000-function dump (perf).
-func table(b *bytes.Buffer, head []string, rows [][]string, label func(i, room int) string) {
+// the terminal width.
+func table(b *bytes.Buffer, head []string, rows [][]string, label func(i, room int) string) error {
 	numeric := len(head) - 1
-	widths := make([]int, len(head))
-	for _, row := range append([][]string{head}, rows...) {
+	widths := make([]int, numeric)
+	for _, row := range append([][]string{head[:numeric]}, rows...) {
 		for i, c := range row[:numeric] {
-			row[i] = strings.TrimSpace(c)
-			widths[i] = max(widths[i], cellWidth(row[i]))
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
 	}
 	used := 1
-	for _, w := range widths[:numeric] {
+	for _, w := range widths {
 		used += w + 2
 	}
 	room := max(textWidth-2-used, 20)
-	head[numeric] = strings.TrimSpace(head[numeric])
-	widths[numeric] = cellWidth(head[numeric])
 	for i := range rows {
-		rows[i] = append(rows[i], strings.TrimSpace(label(i, room)))
-		widths[numeric] = max(widths[numeric], cellWidth(rows[i][numeric]))
+		rows[i] = append(rows[i], label(i, room))
 	}
-	tableLine(b, head, widths)
-	for _, w := range widths {
-		b.WriteString(strings.Repeat("-", w+2))
+	align := make([]tw.Align, len(head))
+	for i := range align {
+		align[i] = tw.AlignRight
 	}
-	b.WriteByte('\n')
-	for _, row := range rows {
-		tableLine(b, row, widths)
+	align[numeric] = tw.AlignLeft
+	var out bytes.Buffer
+	t := tablewriter.NewTable(&out,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders:  tw.BorderNone,
+			Symbols:  tw.NewSymbols(tw.StyleASCII),
+			Settings: tw.Settings{Lines: tw.Lines{ShowHeaderLine: tw.On}, Separators: tw.Separators{BetweenColumns: tw.Off}},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+	)
+	t.Header(toAny(head)...)
+	if err := t.Bulk(rows); err != nil {
+		return fmt.Errorf("table: %w", err)
 	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	for _, line := range strings.SplitAfter(out.String(), "\n") {
+		b.WriteString(strings.TrimRight(line, " \n"))
+		if strings.HasSuffix(line, "\n") {
+			b.WriteByte('\n')
+		}
+	}
+	return nil
 }
 
-// tableLine writes one row of a table: the numeric cells right-aligned in
-// their columns' widths, then the label, without trailing spaces.
-func tableLine(b *bytes.Buffer, cells []string, widths []int) {
-	start := b.Len()
-	last := len(cells) - 1
-	for i, c := range cells[:last] {
-		b.WriteString(strings.Repeat(" ", 1+widths[i]-cellWidth(c)) + c + " ")
+func toAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
 	}
-	b.WriteString(" " + cells[last])
-	b.Truncate(start + len(bytes.TrimRight(b.Bytes()[start:], " ")))
-	b.WriteByte('\n')
-}
-
-// cellWidth is the columns s takes on a terminal: one for most
-// characters, two for wide ones such as CJK ideographs and none for
-// combining marks (displaywidth, which tablewriter used too).
-func cellWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		n += displaywidth.Rune(r)
-	}
-	return n
+	return out
 }
 
 // fitLabel names f in at most n runes. What identifies a function goes
