@@ -82,6 +82,12 @@ func TestQuickMatchesWhole(t *testing.T) {
 			mSmallKey("a.py", 1, "main"), mSmallStats(-1, -1, 0.5, 1, mDict()),
 			mSmallKey("a.py", 5, "f"), mSmallStats(-1, -1, 0.5, 0.5, mDict(mSmallKey("a.py", 1, "main"), mSmallEdge(-1, -1, 0.5, 0.5))),
 		)},
+		// The last caller's numbers are references, 22 bytes that end 24
+		// before the input does: fewer than quickNumbers reads.
+		{"numbers near the end", "cprofile", mDict(
+			flagged(mSmallKey("a.py", 1, "main")), mSmall(flagged(mInt(1)), m('r', 1), flagged(mFloat(0.5)), m('r', 2), mDict()),
+			mSmallKey("a.py", 5, "f"), mSmallStats(1, 1, 0.5, 0.5, mDict(m('r', 0), mSmall(m('r', 1), m('r', 1), m('r', 2), m('r', 2)))),
+		)},
 		{"recursion through the row's own key", "cprofile", mDict(
 			flagged(mSmallKey("a.py", 3, "fact")), mSmallStats(1, 4, 1, 1, mDict(m('r', 0), mSmallEdge(3, 0, 0.75, 0.75))),
 		)},
