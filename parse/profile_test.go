@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -81,6 +82,32 @@ func TestPstatsSortsByText(t *testing.T) {
 	for i := 1; i < len(p.Funcs); i++ {
 		if byKey(p.Funcs[i-1], p.Funcs[i]) >= 0 {
 			t.Fatalf("function %d, %q, comes before %q", i-1, p.Funcs[i-1], p.Funcs[i])
+		}
+	}
+}
+
+// TestPstatsSortsLikeNormalize checks the pstats reader's sort, which
+// reads the functions' interned keys, against Normalize's, which reads
+// the functions, and against a plain sort by (File, Name, Line), on every
+// dump at hand.
+func TestPstatsSortsLikeNormalize(t *testing.T) {
+	for _, name := range pstatsDumps(t) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := PstatsData(data, name)
+		if err != nil {
+			continue // a dump kept for its error
+		}
+		for i, to := range sortFuncs(p.Funcs) {
+			if int(to) != i {
+				t.Errorf("%s: Normalize puts function %d, %s, at %d", name, i, p.Funcs[i], to)
+				break
+			}
+		}
+		if !slices.IsSortedFunc(p.Funcs, byKey) {
+			t.Errorf("%s: functions are not in (File, Name, Line) order", name)
 		}
 	}
 }

@@ -115,7 +115,6 @@ type statsBuilder struct {
 	made     []*Func   // every function in the order met
 	keys     []funcKey // the key of each of made
 	rowOf    []int32   // the index in p.Funcs of each of made, or -1 while its row is unread
-	files    []int32   // the interned file of each of p.Funcs, int32 as sortFuncs ranks them in place
 	newFuncs pool[Func]
 	newEdges pool[Edge]
 
@@ -145,7 +144,6 @@ func (b *statsBuilder) start(nfuncs, nedges int) {
 	b.made = make([]*Func, 0, nfuncs)
 	b.keys = make([]funcKey, 0, nfuncs)
 	b.rowOf = make([]int32, 0, nfuncs)
-	b.files = make([]int32, 0, nfuncs)
 }
 
 // errAt reports a problem with the object v.
@@ -285,7 +283,6 @@ func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (int32, error) {
 	}
 	b.rowOf[i] = int32(len(b.p.Funcs))
 	b.p.Funcs = append(b.p.Funcs, f)
-	b.files = append(b.files, int32(k.file))
 	b.remember(key, i)
 	return i, nil
 }
@@ -297,7 +294,6 @@ func (b *statsBuilder) build() (*Profile, error) {
 		if b.rowOf[i] < 0 {
 			b.rowOf[i] = int32(len(b.p.Funcs))
 			b.p.Funcs = append(b.p.Funcs, f)
-			b.files = append(b.files, int32(b.keys[i].file))
 		}
 	}
 	if b.missing > 0 {
@@ -470,28 +466,37 @@ func (b *statsBuilder) callerOf(key value, k funcKey) int32 {
 }
 
 // sortFuncs returns where each of p.Funcs goes in Normalize's order.
-// Their interned file IDs stand for the texts, so only the distinct files
-// are sorted by text, and sortByFile does the rest.
+// It reads the functions' keys, not the functions: their interned file
+// IDs stand for the texts, so only the distinct files are sorted by
+// text, and the name IDs and lines are the rest of what sortByFile
+// compares. A sampled dump's function has the least line of its rows,
+// which its key may not hold: it is sorted by its fields.
 func (b *statsBuilder) sortFuncs() (to []int32) {
-	funcs := b.p.Funcs
+	if b.sampled {
+		return sortFuncs(b.p.Funcs)
+	}
 	strs := b.d.strs
-	rank := make([]int32, len(strs)) // by string ID; 1 marks a file seen before ranking
+	count := make([]int32, len(strs)) // by string ID: the functions in that file
 	var files []int32
-	for _, file := range b.files {
-		if rank[file] == 0 {
-			rank[file] = 1
-			files = append(files, file)
+	for _, k := range b.keys {
+		if count[k.file] == 0 {
+			files = append(files, int32(k.file))
 		}
+		count[k.file]++
 	}
 	slices.SortFunc(files, func(x, y int32) int { return strings.Compare(strs[x], strs[y]) })
-	for r, id := range files {
-		rank[id] = int32(r)
+	ends := make([]int32, len(files))
+	var at int32
+	for r, file := range files {
+		n := count[file]
+		count[file], ends[r], at = at, at+n, at+n // count: where the file's next function goes
 	}
-	ranks := b.files // read no more
-	for i, file := range ranks {
-		ranks[i] = rank[file]
+	keys := make([]nameKey, len(b.keys))
+	for i, k := range b.keys {
+		keys[count[k.file]] = nameKey{prefix: namePrefix(strs[k.name]), line: int(k.line), name: k.name, i: b.rowOf[i]}
+		count[k.file]++
 	}
-	return sortByFile(funcs, ranks, len(files))
+	return sortByFile(keys, ends, strs, make([]int32, len(keys)))
 }
 
 // sampledMarker reports whether the dict holds the ("__sampled__",) key
