@@ -773,17 +773,10 @@ func (b *statsBuilder) threadsNote(uneven []*Func) {
 	if !p.HasCalls() || p.Dialect == dialectProfile {
 		return
 	}
-	var onCycle []bool // computed only if some function looks recursive
 	var n int
 	var worst *Func // of the most overlapped, the first by ID
 	for _, f := range uneven {
-		if f.Primitive >= f.Calls {
-			continue
-		}
-		if onCycle == nil {
-			onCycle = cyclic(p)
-		}
-		if !onCycle[f.ID] {
+		if f.Primitive < f.Calls && !cyclic(p, f.ID) {
 			n++
 			if d, w := f.Calls-f.Primitive, worst; w == nil || d > w.Calls-w.Primitive || d == w.Calls-w.Primitive && f.ID < w.ID {
 				worst = f
@@ -800,16 +793,11 @@ func (b *statsBuilder) threadsNote(uneven []*Func) {
 
 const threadsCause = "as when several threads are profiled together (cProfile on Python 3.12+) or returns were missed; callers and cumulative times may be unreliable"
 
-// cyclic marks the functions on a call cycle: calling themselves directly
-// or through others.
-func cyclic(p *Profile) []bool {
-	on := make([]bool, len(p.Funcs))
+// cyclic reports whether p's function v is on a call cycle: calling
+// itself directly or through others. threadsNote asks only about the
+// functions whose counts differ (295 of 17,062 in large.pstats), where
+// marking every function read all the edges again.
+func cyclic(p *Profile, v int) bool {
 	g, c := p.CallGraph()
-	for v := range on {
-		for _, w := range g.Succ(v) {
-			on[v] = on[v] || int(w) == v
-		}
-		on[v] = on[v] || c.Size(int(c.Of[v])) > 1
-	}
-	return on
+	return c.Size(int(c.Of[v])) > 1 || slices.Contains(g.Succ(v), int32(v))
 }
