@@ -323,20 +323,19 @@ func (b *statsBuilder) build() (*Profile, error) {
 
 // normalize does what Profile.Normalize does with the indexes in made of
 // the edges' ends, which the builder kept, so that it reads no Func or
-// Edge to sort the edges.
+// Edge to sort the edges. The functions are put in order from made,
+// which lists them as they lie in memory, and into p.Funcs's array.
 func (b *statsBuilder) normalize() error {
 	to := b.sortFuncs()
-	id := b.rowOf // read no more: now the ID of each of made
-	for i, r := range b.rowOf {
-		id[i] = to[r]
-	}
 	for i := range b.edgeCallers {
-		b.edgeCallers[i], b.edgeCallees[i] = id[b.edgeCallers[i]], id[b.edgeCallees[i]]
+		b.edgeCallers[i], b.edgeCallees[i] = to[b.edgeCallers[i]], to[b.edgeCallees[i]]
 	}
 	// Edges hold the numbers read, checked as they were, unless rows or
 	// tuples were summed or edge times estimated.
 	derived := b.sampled || b.merged || b.counted
-	return b.p.order(to, b.edgeCallers, b.edgeCallees, b.made, derived) // made is read no more
+	funcs := b.p.Funcs
+	b.p.Funcs = b.made // p.Funcs lists them too, rows first: read no more
+	return b.p.order(to, b.edgeCallers, b.edgeCallees, funcs, derived)
 }
 
 // estimate returns how many more things the rest of the dump holds if the
@@ -465,7 +464,7 @@ func (b *statsBuilder) callerOf(key value, k funcKey) int32 {
 	return i
 }
 
-// sortFuncs returns where each of p.Funcs goes in Normalize's order.
+// sortFuncs returns where each of made goes in Normalize's order.
 // It reads the functions' keys, not the functions: their interned file
 // IDs stand for the texts, so only the distinct files are sorted by
 // text, and the name IDs and lines are the rest of what sortByFile
@@ -473,7 +472,7 @@ func (b *statsBuilder) callerOf(key value, k funcKey) int32 {
 // which its key may not hold: it is sorted by its fields.
 func (b *statsBuilder) sortFuncs() (to []int32) {
 	if b.sampled {
-		return sortFuncs(b.p.Funcs)
+		return sortFuncs(b.made)
 	}
 	strs := b.d.strs
 	count := make([]int32, len(strs)) // by string ID: the functions in that file
@@ -493,10 +492,10 @@ func (b *statsBuilder) sortFuncs() (to []int32) {
 	}
 	keys := make([]nameKey, len(b.keys))
 	for i, k := range b.keys {
-		keys[count[k.file]] = nameKey{prefix: namePrefix(strs[k.name]), line: int(k.line), name: k.name, i: b.rowOf[i]}
+		keys[count[k.file]] = nameKey{prefix: namePrefix(strs[k.name]), line: int(k.line), name: k.name, i: int32(i)}
 		count[k.file]++
 	}
-	return sortByFile(keys, ends, strs, make([]int32, len(keys)))
+	return sortByFile(keys, ends, strs, b.rowOf) // rowOf is read no more
 }
 
 // sampledMarker reports whether the dict holds the ("__sampled__",) key
