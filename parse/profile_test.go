@@ -112,6 +112,52 @@ func TestPstatsSortsLikeNormalize(t *testing.T) {
 	}
 }
 
+// TestSortEdges checks sortEdges against a plain sort by (caller,
+// callee) on random graphs, with each callee's edges together in the
+// order given, as the pstats reader gives them, and apart.
+func TestSortEdges(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for round := range 200 {
+		n := 1 + r.IntN(40)
+		var edges [][2]int32
+		for c := range int32(n) {
+			for d := range int32(n) {
+				if r.IntN(4) == 0 {
+					edges = append(edges, [2]int32{c, d})
+				}
+			}
+		}
+		// Together: callees in a random order, each one's callers shuffled.
+		r.Shuffle(len(edges), func(i, j int) { edges[i], edges[j] = edges[j], edges[i] })
+		rank := r.Perm(n)
+		slices.SortStableFunc(edges, func(x, y [2]int32) int { return cmp.Compare(rank[x[1]], rank[y[1]]) })
+		if round%2 == 1 && len(edges) > 1 { // apart
+			i, j := r.IntN(len(edges)), r.IntN(len(edges))
+			edges[i], edges[j] = edges[j], edges[i]
+		}
+		want := slices.Clone(edges)
+		slices.SortFunc(want, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+		callers, callees := make([]int32, len(edges)), make([]int32, len(edges))
+		for i, e := range edges {
+			callers[i], callees[i] = e[0], e[1]
+		}
+		o := sortEdges(n, callers, callees)
+		for i, e := range edges {
+			if j := o.to[i]; want[j] != e || o.callee[j] != e[1] {
+				t.Fatalf("round %d: edge %d, %v, goes to %d, where %v belongs (callee %d)", round, i, e, j, want[j], o.callee[j])
+			}
+		}
+		for f := range int32(n) {
+			outs := len(slices.DeleteFunc(slices.Clone(want), func(e [2]int32) bool { return e[0] != f }))
+			ins := len(slices.DeleteFunc(slices.Clone(want), func(e [2]int32) bool { return e[1] != f }))
+			if int(o.outs[f+1]-o.outs[f]) != outs || int(o.ins[f+1]-o.ins[f]) != ins {
+				t.Fatalf("round %d: function %d has %d..%d out and %d..%d in, want %d and %d",
+					round, f, o.outs[f], o.outs[f+1], o.ins[f], o.ins[f+1], outs, ins)
+			}
+		}
+	}
+}
+
 // TestNormalizeEdges checks the edge order and adjacency Normalize builds
 // from edges in reader order, with Out laid over the reader's own array:
 // Edges sorted by (caller, callee), each Out a window of Edges, each In
