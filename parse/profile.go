@@ -153,11 +153,13 @@ func (p *Profile) order(to, callers, callees []int32, sorted []*Func, checkEdges
 	}
 	byReader := p.Edges
 	p.Edges = scatter(make([]*Edge, len(p.Edges)), p.Edges, o.to)
-	for i := range p.Funcs {
-		for j := o.outs[i] + 1; j < o.outs[i+1]; j++ {
-			if o.callee[j] == o.callee[j-1] {
-				e := p.Edges[j]
-				return fmt.Errorf("duplicate edge %s -> %s", e.Caller, e.Callee)
+	if o.dup {
+		for i := range p.Funcs {
+			for j := o.outs[i] + 1; j < o.outs[i+1]; j++ {
+				if o.callee[j] == o.callee[j-1] {
+					e := p.Edges[j]
+					return fmt.Errorf("duplicate edge %s -> %s", e.Caller, e.Callee)
+				}
 			}
 		}
 	}
@@ -207,6 +209,7 @@ type edgeOrder struct {
 	outs   []int32 // the caller i's edges go from outs[i] to outs[i+1]
 	ins    []int32 // the callee i has ins[i+1]-ins[i] edges
 	next   []int32 // scratch of n entries, free for the caller
+	dup    bool    // some caller has two edges to one callee
 }
 
 // sortEdges orders edges by (caller, callee) given the IDs of their ends
@@ -256,9 +259,14 @@ func sortEdges(n int, callers, callees []int32) edgeOrder {
 	}
 	copy(next, outs[:n])
 	to, callee := callers, callees
+	dup := false
 	deal := func(i, d int32) {
 		c := callers[i]
-		to[i], callee[next[c]] = next[c], d
+		j := next[c]
+		// c's edge dealt before, if any, is to callee[j-1]: the same
+		// callee again is a duplicate. outs is read only on a match.
+		dup = dup || j > 0 && callee[j-1] == d && j > outs[c]
+		to[i], callee[j] = j, d
 		next[c]++
 	}
 	for d := range int32(n) {
@@ -272,7 +280,7 @@ func sortEdges(n int, callers, callees []int32) edgeOrder {
 			}
 		}
 	}
-	return edgeOrder{to: to, callee: callee, outs: outs, ins: ins, next: next}
+	return edgeOrder{to: to, callee: callee, outs: outs, ins: ins, next: next, dup: dup}
 }
 
 // sortFuncs returns where each function goes, to[i] for funcs[i], when

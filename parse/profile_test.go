@@ -114,7 +114,8 @@ func TestPstatsSortsLikeNormalize(t *testing.T) {
 
 // TestSortEdges checks sortEdges against a plain sort by (caller,
 // callee) on random graphs, with each callee's edges together in the
-// order given, as the pstats reader gives them, and apart.
+// order given, as the pstats reader gives them, and apart, and that it
+// finds a duplicate edge.
 func TestSortEdges(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for round := range 200 {
@@ -135,6 +136,10 @@ func TestSortEdges(t *testing.T) {
 			i, j := r.IntN(len(edges)), r.IntN(len(edges))
 			edges[i], edges[j] = edges[j], edges[i]
 		}
+		dup := round%3 == 2 && len(edges) > 0
+		if dup {
+			edges = slices.Insert(edges, r.IntN(len(edges)+1), edges[r.IntN(len(edges))])
+		}
 		want := slices.Clone(edges)
 		slices.SortFunc(want, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
 		callers, callees := make([]int32, len(edges)), make([]int32, len(edges))
@@ -142,6 +147,9 @@ func TestSortEdges(t *testing.T) {
 			callers[i], callees[i] = e[0], e[1]
 		}
 		o := sortEdges(n, callers, callees)
+		if o.dup != dup {
+			t.Fatalf("round %d: duplicate found %v, want %v", round, o.dup, dup)
+		}
 		for i, e := range edges {
 			if j := o.to[i]; want[j] != e || o.callee[j] != e[1] {
 				t.Fatalf("round %d: edge %d, %v, goes to %d, where %v belongs (callee %d)", round, i, e, j, want[j], o.callee[j])
