@@ -144,10 +144,12 @@ func TestCallersGraph(t *testing.T) {
 }
 
 // TestIndexPass checks what the index gathers in its one pass over the
-// functions against each function read on its own, on every pstats dump
-// in testdata and with limits that keep more: the calls in all, the
-// counts of functions called twice or more, the shape pre-filter's
-// functions, and the ranking it is shown every function for.
+// functions, a block at a time, against each function read on its own,
+// on every pstats dump in testdata and with limits that keep more: the
+// calls in all, the counts of functions called twice or more, the shape
+// pre-filter's functions, each function's origin, where each file
+// starts, the module bodies, and the ranking it is shown every function
+// for.
 func TestIndexPass(t *testing.T) {
 	loose := DefaultLimits()
 	loose.MinCalls, loose.MinShare, loose.MinCost = 2, 0.001, 1e-6
@@ -158,8 +160,17 @@ func TestIndexPass(t *testing.T) {
 			ix := newProfileIndex(p, builtinCatalog, &lim, rk.add)
 			var calls int64
 			var counts []int64
-			var roots []int32
-			for _, f := range p.Funcs {
+			var roots, starts, modules []int32
+			for i, f := range p.Funcs {
+				if location.Origin(ix.origins[i]) != location.OriginOf(f) {
+					t.Errorf("%s: %s has origin %v, want %v", name, f, location.Origin(ix.origins[i]), location.OriginOf(f))
+				}
+				if i == 0 || f.File != p.Funcs[i-1].File {
+					starts = append(starts, int32(i))
+				}
+				if f.Name == "<module>" {
+					modules = append(modules, int32(i))
+				}
 				calls += f.Calls
 				if f.Calls >= 2 {
 					counts = append(counts, f.Calls)
@@ -170,6 +181,10 @@ func TestIndexPass(t *testing.T) {
 			}
 			if ix.calls != calls || !slices.Equal(ix.callCounts, counts) || !slices.Equal(ix.shapeRoots, roots) {
 				t.Errorf("%s: calls %d, %d counts, shape roots %v; want %d, %d, %v", name, ix.calls, len(ix.callCounts), ix.shapeRoots, calls, len(counts), roots)
+			}
+			starts = append(starts, int32(len(p.Funcs)))
+			if !slices.Equal(ix.fileStarts, starts) || !slices.Equal(ix.modules, modules) {
+				t.Errorf("%s: files start at %v, modules %v; want %v, %v", name, ix.fileStarts, ix.modules, starts, modules)
 			}
 			rows, matched := rk.result()
 			byCum := slices.SortedFunc(slices.Values(p.Funcs), func(a, b *parse.Func) int {

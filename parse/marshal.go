@@ -217,7 +217,7 @@ func newDecoder(data []byte) *decoder {
 	// bytes; those items wait on the stack until the dict ends. Large
 	// slices grow by a quarter at a time, so growing these would copy them
 	// many times over, each copy fresh pages to fault in.
-	return decoderFor(data, len(data)/5, min(len(data)/64, 1<<20))
+	return decoderFor(data, len(data)/5, min(len(data)/64, 1<<20), len(data)/32)
 }
 
 // newPairsDecoder returns a decoder that hands each key/value pair of a
@@ -228,10 +228,17 @@ func newDecoder(data []byte) *decoder {
 // but its items are gone; a later reference to it sets lost when its
 // items are asked for, and the caller must then decode the dump whole.
 func newPairsDecoder(data []byte, pairs pairReader) *decoder {
-	d := decoderFor(data, 1024, 256)
+	// It numbers only the key tuples of the rows it reads quickly, one
+	// per 174 bytes of large.pstats (see quickFilled).
+	d := decoderFor(data, 1024, 256, len(data)/128)
 	d.pairs = pairs
+	d.sharedBase = append(d.sharedBase, dropped) // gone
 	return d
 }
+
+// gone is the number that a pairs decoder gives the flagged containers
+// that a quick read dropped and nothing labels (see quickFilled).
+const gone = 0
 
 // pairReader takes the pairs of a top-level dict from a pairs decoder.
 type pairReader interface {
@@ -243,16 +250,16 @@ type pairReader interface {
 	pair(key, val value) error
 }
 
-// decoderFor returns a decoder with room for arena values in the arena
-// and stack values on the stack.
-func decoderFor(data []byte, arena, stack int) *decoder {
+// decoderFor returns a decoder with room for arena values in the arena,
+// stack values on the stack and shared flagged containers.
+func decoderFor(data []byte, arena, stack, shared int) *decoder {
 	strs := min(len(data)/256, 1<<16)
 	return &decoder{
 		data:       data,
 		arena:      make([]value, 0, arena),
 		stack:      make([]value, 0, stack),
 		refs:       make([]value, 0, len(data)/20),
-		sharedBase: make([]uint32, 0, len(data)/32),
+		sharedBase: make([]uint32, 0, shared),
 		strs:       make([]string, 0, strs),
 		texts:      newIDTable(strs),
 		seed:       maphash.MakeSeed(),

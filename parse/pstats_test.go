@@ -493,6 +493,19 @@ edge 3 -> 1 calls 1/1 own 0.25 cum 1
 		{"reference to a dropped tuple", droppedRef, false, droppedRefWant},
 		{"sampled", sampled, false, "format pstats dialect sampled"},
 		{"duplicate function", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict()), mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict())), false, ""},
+		// quick reads the slots that callers' references name once the
+		// callers dict is read: these slots did not hold a key tuple
+		// when named, the first, slot 0, not even existing yet.
+		{"caller key naming a slot taken after", mDict(
+			mSmallKey("a.py", 1, "main"), mSmallStats(1, 1, 0, 0, mDict(
+				m('r', 0), mSmallEdge(1, 1, 0, 0),
+				flagged(mSmallKey("a.py", 2, "g")), mSmallEdge(1, 1, 0, 0)))), false, ""},
+		{"caller key naming a slot never taken", mDict(
+			mSmallKey("a.py", 1, "main"), mSmallStats(1, 1, 0, 0, mDict(m('r', 7), mSmallEdge(1, 1, 0, 0)))), false, ""},
+		{"caller key naming its callers dict", mDict(
+			mSmallKey("a.py", 1, "main"), mSmallStats(1, 1, 0, 0, flagged(mDict(m('r', 0), mSmallEdge(1, 1, 0, 0))))), false, ""},
+		{"caller key naming a float", mDict(
+			mSmallKey("a.py", 1, "main"), mSmall(mInt(1), mInt(1), flagged(mFloat(0.5)), mFloat(1), mDict(m('r', 0), mSmallEdge(1, 1, 0, 0)))), false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := readPstats(tc.in, "a.pstats", true); (err == nil) != tc.streams {

@@ -98,28 +98,19 @@ func (s *search) from(root int32, found func(members []int32, k int32)) {
 		if len(frames) == 0 {
 			break
 		}
-		// Look at v's successors from where its frame stopped, in a
-		// loop of its own until one is new: most are not.
+		// Look at v's successors from where its frame stopped until one
+		// is new.
 		top := &frames[len(frames)-1]
 		v, low := top.v, top.low
 		succ := adj[top.next:start[v+1]]
-		var weights []float64 // parallel to succ; nil when every edge counts
-		if w != nil {
-			weights = w[top.next:start[v+1]]
-			weights = weights[:len(succ)]
-		}
-		i := 0
-		for ; i < len(succ); i++ {
-			// Most successors are finished, or outside what is searched:
-			// whatever the edge's weight, they change nothing.
-			state := of[succ[i]]
-			if state >= 0 || weights != nil && weights[i] == 0 {
-				continue
-			}
-			if state == -1 {
-				break
-			}
-			low = min(low, -1-state)
+		var i int
+		if w == nil {
+			// The same call with weights nil: inlined, its loop tests
+			// no weight (SCC's search, 5.1M to 4.5M instructions on
+			// large.pstats).
+			i, low = firstNew(succ, nil, of, low)
+		} else {
+			i, low = firstNew(succ, w[top.next:start[v+1]], of, low)
 		}
 		if i < len(succ) {
 			u = succ[i]
@@ -152,6 +143,28 @@ func (s *search) from(root int32, found func(members []int32, k int32)) {
 		s.k++
 	}
 	s.stack, s.done, s.counter, s.frames = stack, done, counter, frames
+}
+
+// firstNew returns the position in succ of the first node not visited
+// yet, len(succ) when there is none, and low lowered to the index of
+// every node before it still on the stack, passing over the edges whose
+// weight in weights, parallel to succ, is zero (none when weights is
+// nil). Most successors are finished, or outside what is searched:
+// whatever the edge's weight, they change nothing.
+func firstNew(succ []int32, weights []float64, of []int32, low int32) (int, int32) {
+	if weights != nil {
+		weights = weights[:len(succ)]
+	}
+	for i, v := range succ {
+		switch state := of[v]; {
+		case state >= 0 || weights != nil && weights[i] == 0:
+		case state == -1:
+			return i, low
+		default:
+			low = min(low, -1-state)
+		}
+	}
+	return len(succ), low
 }
 
 // Condense returns the condensed graph of g, whose components c are: one
