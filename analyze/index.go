@@ -78,9 +78,9 @@ const indexBlock = 128
 // newProfileIndex indexes p for a report that looks for catalog's setup
 // patterns (none when catalog is empty) by the thresholds lim (nil means
 // DefaultLimits). also, when not nil, is shown every function in the
-// same pass, in p.Funcs order: the ranking, which reads every function
-// too, takes its look there.
-func newProfileIndex(p *parse.Profile, catalog []Pattern, lim *Limits, also func(f *parse.Func)) *profileIndex {
+// same pass, a block at a time in p.Funcs order: the ranking, which reads
+// every function too, takes its look there.
+func newProfileIndex(p *parse.Profile, catalog []Pattern, lim *Limits, also func(fs []*parse.Func)) *profileIndex {
 	if lim == nil {
 		d := DefaultLimits()
 		lim = &d
@@ -126,11 +126,11 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern, lim *Limits, also func
 				ix.origins[start+k] = uint8(location.Native)
 			}
 		}
+		if also != nil {
+			also(block)
+		}
 		for k, f := range block {
 			i := start + k
-			if also != nil {
-				also(f)
-			}
 			if i == 0 || f.File != p.Funcs[i-1].File {
 				fileOrigin = location.FileOrigin(f.File)
 				ix.fileStarts = append(ix.fileStarts, int32(i))
