@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -81,6 +82,86 @@ func TestPstatsSortsByText(t *testing.T) {
 	for i := 1; i < len(p.Funcs); i++ {
 		if byKey(p.Funcs[i-1], p.Funcs[i]) >= 0 {
 			t.Fatalf("function %d, %q, comes before %q", i-1, p.Funcs[i-1], p.Funcs[i])
+		}
+	}
+}
+
+// TestPstatsSortsLikeNormalize checks the pstats reader's sort, which
+// reads the functions' interned keys, against Normalize's, which reads
+// the functions, and against a plain sort by (File, Name, Line), on every
+// dump at hand.
+func TestPstatsSortsLikeNormalize(t *testing.T) {
+	for _, name := range pstatsDumps(t) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := PstatsData(data, name)
+		if err != nil {
+			continue // a dump kept for its error
+		}
+		for i, to := range sortFuncs(p.Funcs) {
+			if int(to) != i {
+				t.Errorf("%s: Normalize puts function %d, %s, at %d", name, i, p.Funcs[i], to)
+				break
+			}
+		}
+		if !slices.IsSortedFunc(p.Funcs, byKey) {
+			t.Errorf("%s: functions are not in (File, Name, Line) order", name)
+		}
+	}
+}
+
+// TestSortEdges checks sortEdges against a plain sort by (caller,
+// callee) on random graphs, with each callee's edges together in the
+// order given, as the pstats reader gives them, and apart, and that it
+// finds a duplicate edge.
+func TestSortEdges(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for round := range 200 {
+		n := 1 + r.IntN(40)
+		var edges [][2]int32
+		for c := range int32(n) {
+			for d := range int32(n) {
+				if r.IntN(4) == 0 {
+					edges = append(edges, [2]int32{c, d})
+				}
+			}
+		}
+		// Together: callees in a random order, each one's callers shuffled.
+		r.Shuffle(len(edges), func(i, j int) { edges[i], edges[j] = edges[j], edges[i] })
+		rank := r.Perm(n)
+		slices.SortStableFunc(edges, func(x, y [2]int32) int { return cmp.Compare(rank[x[1]], rank[y[1]]) })
+		if round%2 == 1 && len(edges) > 1 { // apart
+			i, j := r.IntN(len(edges)), r.IntN(len(edges))
+			edges[i], edges[j] = edges[j], edges[i]
+		}
+		dup := round%3 == 2 && len(edges) > 0
+		if dup {
+			edges = slices.Insert(edges, r.IntN(len(edges)+1), edges[r.IntN(len(edges))])
+		}
+		want := slices.Clone(edges)
+		slices.SortFunc(want, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+		callers, callees := make([]int32, len(edges)), make([]int32, len(edges))
+		for i, e := range edges {
+			callers[i], callees[i] = e[0], e[1]
+		}
+		o := sortEdges(n, callers, callees)
+		if o.dup != dup {
+			t.Fatalf("round %d: duplicate found %v, want %v", round, o.dup, dup)
+		}
+		for i, e := range edges {
+			if j := o.to[i]; want[j] != e || o.callee[j] != e[1] {
+				t.Fatalf("round %d: edge %d, %v, goes to %d, where %v belongs (callee %d)", round, i, e, j, want[j], o.callee[j])
+			}
+		}
+		for f := range int32(n) {
+			outs := len(slices.DeleteFunc(slices.Clone(want), func(e [2]int32) bool { return e[0] != f }))
+			ins := len(slices.DeleteFunc(slices.Clone(want), func(e [2]int32) bool { return e[1] != f }))
+			if int(o.outs[f+1]-o.outs[f]) != outs || int(o.ins[f+1]-o.ins[f]) != ins {
+				t.Fatalf("round %d: function %d has %d..%d out and %d..%d in, want %d and %d",
+					round, f, o.outs[f], o.outs[f+1], o.ins[f], o.ins[f+1], outs, ins)
+			}
 		}
 	}
 }
