@@ -98,7 +98,7 @@ func (b *statsBuilder) quickKey() (quickKey, bool) {
 			d.quickFilled(kTuple, 3, at, slot, true)
 			q.v = value{meta: uint32(kTuple)<<28 | 3, off: uint32(at)}
 			if slot >= 0 {
-				q.v = d.refs[slot]
+				q.v = d.refValue(uint32(slot))
 			}
 			return q, true
 		}
@@ -176,7 +176,7 @@ func (b *statsBuilder) quickCallers() bool {
 	// did then.
 	for i := range b.quickKeys {
 		if q := &b.quickKeys[i]; q.ref {
-			if q.v = d.refs[q.v.x]; q.v.meta != uint32(kTuple)<<28|3 {
+			if q.v = d.refValue(q.v.x); q.v.meta != uint32(kTuple)<<28|3 {
 				return false
 			}
 		}
@@ -241,7 +241,7 @@ func (d *decoder) quickNumbers(n byte, c1, c2 *int64, t1, t2 *float64) (slot int
 		switch w[i] &^ 0x80 {
 		case 'g':
 			if w[i] != 'g' {
-				d.refs = append(d.refs, value{meta: uint32(kFloat)<<28 | inInput, off: uint32(at + i), x: uint32(at + i + 1)})
+				d.refs = append(d.refs, ref{uint32(kFloat)<<28 | inInput, uint32(at + i + 1)})
 			}
 			bits = binary.LittleEndian.Uint64(w[i+1 : i+9])
 			i += 9
@@ -293,7 +293,7 @@ func (d *decoder) quickFilled(k kind, n, at, slot int, key bool) {
 		s = uint32(len(d.sharedBase))
 		d.sharedBase = append(d.sharedBase, dropped)
 	}
-	d.refs[slot] = value{meta: uint32(k)<<28 | uint32(n), off: uint32(at) | slotted, x: s}
+	d.refs[slot] = ref{uint32(k)<<28 | uint32(n), s}
 }
 
 // quickStr reads a str written as a short ASCII string or a reference to
@@ -309,7 +309,7 @@ func (d *decoder) quickStr(s *uint32) bool {
 		}
 		*s = d.intern(rest[2:2+n], false)
 		if rest[0]&0x80 != 0 {
-			d.refs = append(d.refs, value{meta: uint32(kStr) << 28, off: uint32(at), x: *s})
+			d.refs = append(d.refs, ref{uint32(kStr) << 28, *s})
 		}
 		d.off = at + 2 + n
 	case len(rest) >= 5 && rest[0] == 'r':
@@ -351,7 +351,7 @@ func (d *decoder) int32At(at int) (int32, bool) {
 		x = d.refs[x].x
 	case 'i':
 	case 'i' | 0x80:
-		d.refs = append(d.refs, value{meta: uint32(kInt)<<28 | inX, off: uint32(at), x: x})
+		d.refs = append(d.refs, ref{uint32(kInt)<<28 | inX, x})
 	default:
 		return 0, false
 	}
