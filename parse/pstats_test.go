@@ -344,6 +344,10 @@ func TestPstatsBadInput(t *testing.T) {
 			"function key is int -1, want (file, line, name)"},
 		{"duplicate function", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict()), mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict())), 0x3d,
 			"function a.py:1(f) appears twice"},
+		// The second row's key refers to the first's: the error is at
+		// the tuple referred to, as everywhere a value is referred to.
+		{"duplicate function by a shared key", mDict(flagged(mKey("a.py", 1, "f")), mStats(1, 1, 0, 0, mDict()), m('r', 0), mStats(1, 1, 0, 0, mDict())), 1,
+			"function a.py:1(f) appears twice"},
 		{"caller named twice", mDict(mKey("a.py", 1, "f"), mStats(1, 1, 0, 0, mDict()), mKey("b.py", 2, "g"),
 			mStats(2, 2, 0, 0, mDict(mKey("a.py", 1, "f"), mEdge(1, 1, 0, 0), mKey("b.py", 2, "g"), mEdge(1, 1, 0, 0), mKey("a.py", 1, "f"), mEdge(1, 1, 0, 0)))), -1,
 			"inconsistent stats: duplicate edge a.py:1(f) -> b.py:2(g)"},
