@@ -795,7 +795,7 @@ const threadsCause = "as when several threads are profiled together (cProfile on
 // cyclic reports whether p's function v is on a call cycle: calling
 // itself directly or through others. threadsNote asks only about the
 // functions whose counts differ (295 of 17,062 in large.pstats), where
-// marking every function read all the edges again.
+// marking every function read all the edges again (1.0M instructions).
 func cyclic(p *Profile, v int) bool {
 	g, c := p.CallGraph()
 	return c.Size(int(c.Of[v])) > 1 || slices.Contains(g.Succ(v), int32(v))
