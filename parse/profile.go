@@ -335,7 +335,11 @@ func sortFuncs(funcs []*Func) (to []int32) {
 func sortByFile(keys []nameKey, ends []int32, names []string, to []int32) []int32 {
 	byName := func(a, b nameKey) int {
 		if a.prefix != b.prefix {
-			return cmp.Compare(a.prefix, b.prefix)
+			c := -1 // a conditional move, where cmp.Compare branches the wrong way half the time
+			if a.prefix > b.prefix {
+				c = 1
+			}
+			return c
 		}
 		if a.name != b.name {
 			if c := strings.Compare(names[a.name], names[b.name]); c != 0 {
