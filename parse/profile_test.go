@@ -372,3 +372,21 @@ func TestNormalizeChecksFuncsByID(t *testing.T) {
 		})
 	}
 }
+
+// TestBad checks bad against the plain tests it stands for on the edge
+// cases of float64 and on random bit patterns.
+func TestBad(t *testing.T) {
+	plain := func(v float64) bool { return v < 0 || math.IsNaN(v) || math.IsInf(v, 0) }
+	values := []float64{0, math.Copysign(0, -1), math.SmallestNonzeroFloat64, -math.SmallestNonzeroFloat64,
+		1, -1, math.MaxFloat64, -math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN(),
+		math.Float64frombits(0x7ff8000000000001), math.Float64frombits(0xfff8000000000000)}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 10000 {
+		values = append(values, math.Float64frombits(r.Uint64()))
+	}
+	for _, v := range values {
+		if got, want := bad(v), plain(v); got != want {
+			t.Errorf("bad(%v) (bits %#x) = %v, want %v", v, math.Float64bits(v), got, want)
+		}
+	}
+}
