@@ -114,7 +114,7 @@ type statsBuilder struct {
 	funcs    *idTable  // index in made by key, with the line zeroed in sampled dumps
 	made     []*Func   // every function in the order met
 	keys     []funcKey // the key of each of made
-	rowOf    []int32   // the index in p.Funcs of each of made, or -1 while its row is unread
+	hasRow   []bool    // whether each of made has had its row read (and is in p.Funcs)
 	newFuncs pool[Func]
 	newEdges pool[Edge]
 
@@ -143,7 +143,7 @@ func (b *statsBuilder) start(nfuncs, nedges int) {
 	b.funcs = newIDTable(nfuncs)
 	b.made = make([]*Func, 0, nfuncs)
 	b.keys = make([]funcKey, 0, nfuncs)
-	b.rowOf = make([]int32, 0, nfuncs)
+	b.hasRow = make([]bool, 0, nfuncs)
 }
 
 // errAt reports a problem with the object v.
@@ -249,7 +249,7 @@ func (b *statsBuilder) rowFuncOf(key value, k funcKey, i int32, seen bool) rowFu
 	case !seen:
 		f = b.newFuncs.next(b.moreFuncs)
 		b.named(f, k)
-	case b.rowOf[i] < 0:
+	case !b.hasRow[i]:
 		f = b.made[i] // named already
 	default:
 		f = new(Func)
@@ -268,7 +268,7 @@ func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (int32, error) {
 	switch {
 	case !seen:
 		i = b.add(k, f)
-	case b.rowOf[i] < 0:
+	case !b.hasRow[i]:
 		b.missing--
 	case !b.sampled:
 		return 0, b.errAt(key, "function %s appears twice", f)
@@ -281,7 +281,7 @@ func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (int32, error) {
 		b.remember(key, i)
 		return i, nil
 	}
-	b.rowOf[i] = int32(len(b.p.Funcs))
+	b.hasRow[i] = true
 	b.p.Funcs = append(b.p.Funcs, f)
 	b.remember(key, i)
 	return i, nil
@@ -291,8 +291,7 @@ func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (int32, error) {
 // dialect and normalizes.
 func (b *statsBuilder) build() (*Profile, error) {
 	for i, f := range b.made {
-		if b.rowOf[i] < 0 {
-			b.rowOf[i] = int32(len(b.p.Funcs))
+		if !b.hasRow[i] {
 			b.p.Funcs = append(b.p.Funcs, f)
 		}
 	}
@@ -413,7 +412,7 @@ func (b *statsBuilder) add(k funcKey, f *Func) int32 {
 	b.funcs.add(hashKey(b.index(k)), i)
 	b.made = append(b.made, f)
 	b.keys = append(b.keys, k)
-	b.rowOf = append(b.rowOf, -1)
+	b.hasRow = append(b.hasRow, false)
 	return i
 }
 
@@ -495,7 +494,7 @@ func (b *statsBuilder) sortFuncs() (to []int32) {
 		keys[count[k.file]] = nameKey{prefix: namePrefix(strs[k.name]), line: int(k.line), name: k.name, i: int32(i)}
 		count[k.file]++
 	}
-	return sortByFile(keys, ends, strs, b.rowOf) // rowOf is read no more
+	return sortByFile(keys, ends, strs, make([]int32, len(keys)))
 }
 
 // sampledMarker reports whether the dict holds the ("__sampled__",) key
