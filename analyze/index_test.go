@@ -265,3 +265,28 @@ func TestPrivate(t *testing.T) {
 		}
 	}
 }
+
+// TestDirOrigin checks the origins remembered by directory against
+// location.FileOrigin for paths that share directories, in both
+// separators, with drive letters, UNC names and the whole-path prefixes
+// FileOrigin tests, asked of one index so that later paths find the
+// directories of earlier ones.
+func TestDirOrigin(t *testing.T) {
+	paths := []string{
+		"/usr/lib/python3.11/json/decoder.py", "/usr/lib/python3.11/json/scanner.py",
+		"/usr/lib/python3.11/site-packages/yaml/a.py", "/usr/lib/python3.11/site-packages/yaml/b.py",
+		"/home/me/app/main.py", "/home/me/app/lib.py", "/home/me/app/site-packages.py",
+		`C:\Python311\Lib\json\decoder.py`, `C:\Python311\Lib\json\scanner.py`, `C:\app\Lib\x.py`,
+		`\\server\share\Lib\x.py`, `\\server\share\Lib\y.py`, `D:/work/app/x.py`, `D:/work/app/y.py`,
+		"<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>", "<string>", "~", "",
+		"<frozen zipimport>/x.py", "<frozen zipimport>/y.py", "$GOROOT/src/net/http/server.go", "$GOROOT/src/net/http/client.go",
+		"/root/go/pkg/mod/example.com/m@v1.0.0/x.go", "/root/go/pkg/mod/example.com/m@v1.0.0/y.go",
+		"/usr/local/go/src/runtime/proc.go", "/usr/local/go/src/runtime/mgc.go", "a/b.py", `a\b.py`, "/x.py", "/y.py",
+	}
+	ix := &profileIndex{}
+	for _, file := range paths {
+		if got, want := ix.dirOrigin(file), location.FileOrigin(file); got != want {
+			t.Errorf("dirOrigin(%q) = %v, want %v", file, got, want)
+		}
+	}
+}
