@@ -59,8 +59,12 @@ func TestBuildIndex(t *testing.T) {
 				want = append(want, i)
 			}
 		}
-		if got := ix.forFile(c.file).patterns(c.name); !slices.Equal(got, want) {
+		fx := ix.forFile(c.file)
+		if got := fx.patterns(c.name); !slices.Equal(got, want) {
 			t.Errorf("patterns(%q, %q) = %v, want %v", c.file, c.name, got, want)
+		}
+		if !fx.may(c.name) && len(want) > 0 {
+			t.Errorf("may(%q, %q) = false, but patterns %v match", c.file, c.name, want)
 		}
 	}
 }
@@ -128,5 +132,29 @@ func TestCatalogPprof(t *testing.T) {
 				t.Errorf("cost %v share %v, want pprof's cum %v of %v", f.Cost, f.Share, cum, total)
 			}
 		})
+	}
+}
+
+// TestBuildIndexUndotted checks a catalog whose Go-style Frames (no
+// File) name a function without a dot: such a name matches in any file,
+// so may cannot pass over names without a dot.
+func TestBuildIndexUndotted(t *testing.T) {
+	catalog := []Pattern{{ID: "X1", Build: []Frames{{"", []string{"compile"}}, {"pkg/mod.py", []string{"build"}}}}}
+	ix := newBuildIndex(catalog)
+	for _, c := range []struct {
+		file, name string
+		want       []int
+	}{
+		{"/srv/app/main.py", "compile", []int{0}},
+		{"/srv/app/main.py", "compile.func1", []int{0}},
+		{"/srv/app/main.py", "build", nil},
+		{"/srv/pkg/mod.py", "build", []int{0}},
+		{"/srv/pkg/mod.py", "Builder.build", []int{0}},
+		{"/srv/other/mod.py", "build", nil},
+	} {
+		fx := ix.forFile(c.file)
+		if got := fx.patterns(c.name); !slices.Equal(got, c.want) || len(got) > 0 && !fx.may(c.name) {
+			t.Errorf("patterns(%q, %q) = %v (may %v), want %v", c.file, c.name, got, fx.may(c.name), c.want)
+		}
 	}
 }

@@ -161,10 +161,14 @@ func TestIndexPass(t *testing.T) {
 			var calls int64
 			var counts []int64
 			var roots, starts, modules []int32
-			for i, f := range p.Funcs {
-				if location.Origin(ix.origins[i]) != location.OriginOf(f) {
-					t.Errorf("%s: %s has origin %v, want %v", name, f, location.Origin(ix.origins[i]), location.OriginOf(f))
+			// The origins last to first: each file's is found when
+			// first asked, for its last function as for its first.
+			for i, f := range slices.Backward(p.Funcs) {
+				if got := ix.origin(i); got != location.OriginOf(f) {
+					t.Errorf("%s: %s has origin %v, want %v", name, f, got, location.OriginOf(f))
 				}
+			}
+			for i, f := range p.Funcs {
 				if i == 0 || f.File != p.Funcs[i-1].File {
 					starts = append(starts, int32(i))
 				}
@@ -258,6 +262,31 @@ func TestPrivate(t *testing.T) {
 				t.Fatalf("%d functions, edges %v: private(%s, cut %v) = %v, want %v", len(p.Funcs), p.Edges, f, cut, got.members, want)
 			}
 			ix.release(got)
+		}
+	}
+}
+
+// TestDirOrigin checks the origins remembered by directory against
+// location.FileOrigin for paths that share directories, in both
+// separators, with drive letters, UNC names and the whole-path prefixes
+// FileOrigin tests, asked of one index so that later paths find the
+// directories of earlier ones.
+func TestDirOrigin(t *testing.T) {
+	paths := []string{
+		"/usr/lib/python3.11/json/decoder.py", "/usr/lib/python3.11/json/scanner.py",
+		"/usr/lib/python3.11/site-packages/yaml/a.py", "/usr/lib/python3.11/site-packages/yaml/b.py",
+		"/home/me/app/main.py", "/home/me/app/lib.py", "/home/me/app/site-packages.py",
+		`C:\Python311\Lib\json\decoder.py`, `C:\Python311\Lib\json\scanner.py`, `C:\app\Lib\x.py`,
+		`\\server\share\Lib\x.py`, `\\server\share\Lib\y.py`, `D:/work/app/x.py`, `D:/work/app/y.py`,
+		"<frozen importlib._bootstrap>", "<frozen importlib._bootstrap_external>", "<string>", "~", "",
+		"<frozen zipimport>/x.py", "<frozen zipimport>/y.py", "$GOROOT/src/net/http/server.go", "$GOROOT/src/net/http/client.go",
+		"/root/go/pkg/mod/example.com/m@v1.0.0/x.go", "/root/go/pkg/mod/example.com/m@v1.0.0/y.go",
+		"/usr/local/go/src/runtime/proc.go", "/usr/local/go/src/runtime/mgc.go", "a/b.py", `a\b.py`, "/x.py", "/y.py",
+	}
+	ix := &profileIndex{}
+	for _, file := range paths {
+		if got, want := ix.dirOrigin(file), location.FileOrigin(file); got != want {
+			t.Errorf("dirOrigin(%q) = %v, want %v", file, got, want)
 		}
 	}
 }
