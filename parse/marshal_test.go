@@ -3,6 +3,7 @@ package parse
 import (
 	"encoding/binary"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -264,5 +265,71 @@ func TestMarshalShared(t *testing.T) {
 	}
 	if s := show(d, v); s != "[7, (1, (2)), (1, (2)), (2), (3), {}, -1]" {
 		t.Errorf("decoded %s", s)
+	}
+}
+
+// TestRefSlots checks that a ref slot gives back the value put in it, in
+// a pairs decoder and a whole one, whether the value has one of the
+// shapes a slot holds in 4 bytes, at the edges of what they hold, or is
+// kept aside in spill; and that every slot of large.pstats but the stats
+// dict's has such a shape, which is what makes the table small.
+func TestRefSlots(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		meta  uint32
+		x     uint32
+		shape ref
+	}{
+		{"str", uint32(kStr) << 28, 5, refStr},
+		{"str, last index", uint32(kStr) << 28, maxPayload, refStr},
+		{"str, beyond", uint32(kStr) << 28, maxPayload + 1, refSpill},
+		{"int", uint32(kInt)<<28 | inX, 7, refInt},
+		{"int -1", uint32(kInt)<<28 | inX, math.MaxUint32, refInt},
+		{"int, largest held", uint32(kInt)<<28 | inX, 1<<28 - 1, refInt},
+		{"int, least held", uint32(kInt)<<28 | inX, uint32(1<<32 - 1<<28), refInt},
+		{"int, too large", uint32(kInt)<<28 | inX, 1 << 28, refSpill},
+		{"int, too small", uint32(kInt)<<28 | inX, uint32(1<<32 - 1<<28 - 1), refSpill},
+		{"int64", uint32(kInt)<<28 | inWide, 16, refSpill},
+		{"float", uint32(kFloat)<<28 | inInput, 1234, refFloat},
+		{"float, last offset", uint32(kFloat)<<28 | inInput, maxPayload, refFloat},
+		{"float, beyond", uint32(kFloat)<<28 | inInput, maxPayload + 1, refSpill},
+		{"key tuple", uint32(kTuple)<<28 | 3, 17, refKey},
+		{"key tuple 0", uint32(kTuple)<<28 | 3, 0, refKey},
+		{"key tuple, beyond", uint32(kTuple)<<28 | 3, maxPayload + 1, refSpill},
+		{"tuple numbered 0", uint32(kTuple)<<28 | 4, 0, refZero},
+		{"dict numbered 0, longest held", uint32(kDict)<<28 | zeroN, 0, refZero},
+		{"dict numbered 0, too long", uint32(kDict)<<28 | (zeroN + 1), 0, refSpill},
+		{"tuple numbered 3", uint32(kTuple)<<28 | 4, 3, refSpill},
+		{"bytes", uint32(kBytes)<<28 | 9, 40, refSpill},
+		{"code object", uint32(kCode) << 28, 2, refSpill},
+		{"reserved", uint32(kOther)<<28 | 1, 0, refZero},
+	} {
+		for _, d := range []*decoder{newDecoder(nil), newPairsDecoder(nil, &statsBuilder{})} {
+			d.addRef(value{meta: uint32(kStr) << 28}) // slot 0, so that the one tested is not
+			d.addRef(value{meta: tc.meta, x: tc.x, off: 99})
+			if got := d.refs[1].shape(); got != tc.shape {
+				t.Errorf("%s: shape %d, want %d", tc.name, got, tc.shape)
+			}
+			if got := d.refValue(1); got.meta != tc.meta || got.x != tc.x {
+				t.Errorf("%s: got meta %#x x %#x, want %#x %#x", tc.name, got.meta, got.x, tc.meta, tc.x)
+			}
+		}
+	}
+	if refReserved != zeroRef(kOther, 1) || refReserved.shape() != refZero {
+		t.Errorf("refReserved %#x", refReserved)
+	}
+
+	data, err := os.ReadFile("../testdata/pstats/large.pstats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &statsBuilder{name: "large.pstats", p: &Profile{}}
+	b.d = newPairsDecoder(data, b)
+	b.start(len(data)/128, len(data)/48)
+	if _, _, err := b.d.object(); err != nil { // decode, but for dropping the slots
+		t.Fatal(err)
+	}
+	if len(b.d.refs) != 132775 || len(b.d.spill) != 1 {
+		t.Errorf("large.pstats: %d slots, %d spilled, want 132,775 and only the stats dict's", len(b.d.refs), len(b.d.spill))
 	}
 }

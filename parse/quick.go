@@ -89,7 +89,7 @@ type quickKey struct {
 // nothing but strings it interned, if the object is not a 3-tuple.
 func (b *statsBuilder) quickKey() (quickKey, bool) {
 	d := b.d
-	at, nrefs := d.off, len(d.refs)
+	at, nrefs, nspill := d.off, len(d.refs), len(d.spill)
 	if slot, ok := d.quickTuple(3); ok {
 		var q quickKey
 		var line int64
@@ -98,11 +98,11 @@ func (b *statsBuilder) quickKey() (quickKey, bool) {
 			d.quickFilled(kTuple, 3, at, slot, true)
 			q.v = value{meta: uint32(kTuple)<<28 | 3, off: uint32(at)}
 			if slot >= 0 {
-				q.v = d.refValue(uint32(slot))
+				q.v = keyValue(d.refs[slot])
 			}
 			return q, true
 		}
-		d.off, d.refs = at, d.refs[:nrefs]
+		d.off, d.refs, d.spill = at, d.refs[:nrefs], d.spill[:nspill]
 	}
 	v, null, err := d.object()
 	return quickKey{v: v}, err == nil && !null && v.kind() == kTuple && v.n() == 3
@@ -151,8 +151,8 @@ func (b *statsBuilder) quickCallers() bool {
 				return false
 			}
 		}
-		if len(b.quickKeys) >= maxItems/2 {
-			return false // for dict to refuse
+		if len(b.quickKeys) >= zeroN/2 {
+			return false // for the decoder: a dict too long for dict or a refZero
 		}
 		e := b.newEdges.next(b.moreEdges)
 		eat := d.off
@@ -176,9 +176,11 @@ func (b *statsBuilder) quickCallers() bool {
 	// did then.
 	for i := range b.quickKeys {
 		if q := &b.quickKeys[i]; q.ref {
-			if q.v = d.refValue(q.v.x); q.v.meta != uint32(kTuple)<<28|3 {
+			r := d.refs[q.v.x]
+			if r.shape() != refKey {
 				return false
 			}
+			q.v = keyValue(r)
 		}
 	}
 	d.leave()
@@ -241,16 +243,19 @@ func (d *decoder) quickNumbers(n byte, c1, c2 *int64, t1, t2 *float64) (slot int
 		switch w[i] &^ 0x80 {
 		case 'g':
 			if w[i] != 'g' {
-				d.refs = append(d.refs, ref{uint32(kFloat)<<28 | inInput, uint32(at + i + 1)})
+				if at+i+1 > maxPayload {
+					return slot, false // for the decoder to keep aside
+				}
+				d.refs = append(d.refs, mkRef(refFloat, uint32(at+i+1)))
 			}
 			bits = binary.LittleEndian.Uint64(w[i+1 : i+9])
 			i += 9
 		case 'r':
 			x := binary.LittleEndian.Uint32(w[i+1 : i+5])
-			if w[i] != 'r' || uint64(x) >= uint64(len(d.refs)) || d.refs[x].meta != uint32(kFloat)<<28|inInput {
+			if w[i] != 'r' || uint64(x) >= uint64(len(d.refs)) || d.refs[x].shape() != refFloat {
 				return slot, false
 			}
-			bits = binary.LittleEndian.Uint64(d.data[d.refs[x].x:])
+			bits = binary.LittleEndian.Uint64(d.data[d.refs[x].payload():])
 			i += 5
 		default:
 			return slot, false
@@ -279,7 +284,7 @@ func (d *decoder) quickTuple(n byte) (slot int, ok bool) {
 // which kept none of them: a flagged one fills its ref slot as filled
 // would, and its items count as dropped. Only a key tuple, which its
 // reader labels (see remember), takes a number of its own; the others
-// share the number gone, whose items are dropped too. cProfile flags
+// share the number 0, whose items are dropped too. cProfile flags
 // every row's stats tuple and every caller's, never referenced again:
 // on large.pstats, numbering those took 71,400 numbers where the key
 // tuples take 17,061, and the labels that known reads were spread over
@@ -288,12 +293,13 @@ func (d *decoder) quickFilled(k kind, n, at, slot int, key bool) {
 	if slot < 0 {
 		return
 	}
-	s := uint32(gone)
 	if key {
-		s = uint32(len(d.sharedBase))
+		// A key tuple takes at least 11 bytes: its number fits.
+		d.refs[slot] = mkRef(refKey, uint32(len(d.sharedBase)))
 		d.sharedBase = append(d.sharedBase, dropped)
+		return
 	}
-	d.refs[slot] = ref{uint32(k)<<28 | uint32(n), s}
+	d.refs[slot] = zeroRef(k, n) // number 0
 }
 
 // quickStr reads a str written as a short ASCII string or a reference to
@@ -309,15 +315,16 @@ func (d *decoder) quickStr(s *uint32) bool {
 		}
 		*s = d.intern(rest[2:2+n], false)
 		if rest[0]&0x80 != 0 {
-			d.refs = append(d.refs, ref{uint32(kStr) << 28, *s})
+			// A string takes at least 2 bytes: its index fits.
+			d.refs = append(d.refs, mkRef(refStr, *s))
 		}
 		d.off = at + 2 + n
 	case len(rest) >= 5 && rest[0] == 'r':
 		x := binary.LittleEndian.Uint32(rest[1:])
-		if uint64(x) >= uint64(len(d.refs)) || d.refs[x].meta != uint32(kStr)<<28 {
+		if uint64(x) >= uint64(len(d.refs)) || d.refs[x].shape() != refStr {
 			return false
 		}
-		*s = d.refs[x].x
+		*s = d.refs[x].payload()
 		d.off = at + 5
 	default:
 		return false
@@ -340,20 +347,24 @@ func (d *decoder) quickInt(n *int64) bool {
 
 // int32At reads an int32 written as an int or a reference to one in the
 // 5 bytes at 'at', which must be there, and reports whether it could. A
-// flagged int takes the next ref slot.
+// flagged int takes the next ref slot; one beyond a refInt is left to the
+// decoder. It works the refs' bits itself, not with mkRef and int, to
+// stay small enough to inline.
 func (d *decoder) int32At(at int) (int32, bool) {
 	x := binary.LittleEndian.Uint32(d.data[at+1 : at+5])
 	switch d.data[at] {
 	case 'r':
-		if uint64(x) >= uint64(len(d.refs)) || d.refs[x].meta != uint32(kInt)<<28|inX {
-			return 0, false
+		if int(x) < len(d.refs) && d.refs[x]&refShape == refInt {
+			return int32(d.refs[x]) >> 3, true
 		}
-		x = d.refs[x].x
-	case 'i':
 	case 'i' | 0x80:
-		d.refs = append(d.refs, ref{uint32(kInt)<<28 | inX, x})
-	default:
-		return 0, false
+		if x+1<<28 > maxPayload {
+			return 0, false // beyond a refInt, for the decoder to keep aside
+		}
+		d.refs = append(d.refs, ref(x<<3)|refInt)
+		fallthrough
+	case 'i':
+		return int32(x), true
 	}
-	return int32(x), true
+	return 0, false
 }

@@ -88,6 +88,16 @@ func TestQuickMatchesWhole(t *testing.T) {
 			flagged(mSmallKey("a.py", 1, "main")), mSmall(flagged(mInt(1)), m('r', 1), flagged(mFloat(0.5)), m('r', 2), mDict()),
 			mSmallKey("a.py", 5, "f"), mSmallStats(1, 1, 0.5, 0.5, mDict(m('r', 0), mSmall(m('r', 1), m('r', 1), m('r', 2), m('r', 2)))),
 		)},
+		// Ref slots: 0 main's key, 1 its line 1<<28, beyond a slot's
+		// int, which the decoder keeps aside, 2 the count 1<<28-1, the
+		// largest a slot holds, 3 the line -1<<28-1, beyond again.
+		{"flagged ints a slot holds and ints it does not", "cprofile", mDict(
+			flagged(mSmall(mShort("a.py"), flagged(mInt(1<<28)), mShort("main"))), mSmallStats(1, 1, 0.5, 1, mDict()),
+			mSmall(mShort("a.py"), m('r', 1), mShort("f")), mSmall(flagged(mInt(1<<28-1)), m('r', 2), mFloat(0.5), mFloat(0.5), mDict(
+				m('r', 0), mSmall(m('r', 2), m('r', 2), mFloat(0.5), mFloat(0.5)))),
+			mSmall(mShort("b.py"), flagged(mInt(-1<<28-1)), mShort("g")), mSmall(m('r', 2), m('r', 2), mFloat(0), mFloat(0), mDict(
+				mSmall(mShort("b.py"), m('r', 3), mShort("g")), mSmallEdge(1, 1, 0, 0))),
+		)},
 		{"recursion through the row's own key", "cprofile", mDict(
 			flagged(mSmallKey("a.py", 3, "fact")), mSmallStats(1, 4, 1, 1, mDict(m('r', 0), mSmallEdge(3, 0, 0.75, 0.75))),
 		)},
