@@ -2,7 +2,6 @@ package parse
 
 import (
 	"cmp"
-	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -121,25 +120,23 @@ func (p *Profile) Normalize() error {
 		}
 		callers[i], callees[i] = int32(e.Caller.ID), int32(e.Callee.ID)
 	}
-	to := sortFuncs(p.Funcs)
-	for i := range callers {
-		callers[i], callees[i] = to[callers[i]], to[callees[i]]
-	}
-	return p.order(to, callers, callees, make([]*Func, len(p.Funcs)), true)
+	return p.order(sortFuncs(p.Funcs), callers, callees, make([]*Func, len(p.Funcs)), true)
 }
 
 // order ends normalizing: to[i] is the ID that Funcs[i] gets, and
-// callers[i] and callees[i] are the IDs of the ends of Edges[i]. It puts
-// both in order, checks for duplicate edges, sets IDs, In and Out and
-// checks numbers in one pass over the functions, remaps stacks and keeps
-// the call graph the edges were sorted by. Only the arrays of Funcs and
-// Edges are made anew in order: functions and edges stay where they are
-// in memory, which a pass over them in ID order jumps about. Funcs are
-// put in sorted, an array of len(Funcs) that the caller reads no more.
+// callers[i] and callees[i] are the indexes in Funcs of the ends of
+// Edges[i]. It puts both in order, checks for duplicate edges, sets IDs,
+// In and Out and checks numbers in one pass over the functions, remaps
+// stacks and keeps the call graph the edges were sorted by. Only the
+// arrays of Funcs and Edges are made anew in order: functions and edges
+// stay where they are in memory, which a pass over them in ID order jumps
+// about. Funcs are put in sorted, an array of len(Funcs) that the caller
+// reads no more.
 // The edges' numbers are checked if checkEdges is set: a reader that
 // checked them as it read them, and computed none, need not.
 func (p *Profile) order(to, callers, callees []int32, sorted []*Func, checkEdges bool) error {
-	o := sortEdges(len(p.Funcs), callers, callees)
+	byReader := p.Edges
+	o := sortEdges(to, callers, callees, byReader, make([]*Edge, len(byReader)))
 	// validValues's check of the edges, made in the order they lie in
 	// memory: it reports the first bad one in sorted order.
 	var edgeErr error
@@ -151,8 +148,7 @@ func (p *Profile) order(to, callers, callees []int32, sorted []*Func, checkEdges
 			}
 		}
 	}
-	byReader := p.Edges
-	p.Edges = scatter(make([]*Edge, len(p.Edges)), p.Edges, o.to)
+	p.Edges = o.edges
 	if o.dup {
 		for i := range p.Funcs {
 			for j := o.outs[i] + 1; j < o.outs[i+1]; j++ {
@@ -205,6 +201,7 @@ func (p *Profile) order(to, callers, callees []int32, sorted []*Func, checkEdges
 // sortEdges from the IDs of their ends alone.
 type edgeOrder struct {
 	to     []int32 // to[i]: where the i-th edge in the order given goes
+	edges  []*Edge // the edges in order
 	callee []int32 // callee[j]: the callee ID of the j-th edge in order
 	outs   []int32 // the caller i's edges go from outs[i] to outs[i+1]
 	ins    []int32 // the callee i has ins[i+1]-ins[i] edges
@@ -212,12 +209,18 @@ type edgeOrder struct {
 	dup    bool    // some caller has two edges to one callee
 }
 
-// sortEdges orders edges by (caller, callee) given the IDs of their ends
-// among n functions, without comparing them: it takes them callee by
-// callee, each callee's in the order given, and deals them out to their
-// callers, so that each caller's edges come out sorted by callee. It reads
-// and writes arrays of int32 from start to end, or at an index into an
-// array of n, and never a Func or an Edge, which lie scattered in memory.
+// sortEdges orders edges by (caller, callee), given the indexes among n
+// functions of their ends, callers[i] and callees[i] for edges[i], and
+// the ID to[k] that function k gets, without comparing them: it takes
+// them callee by callee, each callee's in the order given, and deals them
+// out to their callers, so that each caller's edges come out sorted by
+// callee, into sorted, an array as long as edges. Apart from that, it
+// reads and writes arrays of int32 from start to end, or at an index
+// into an array of n, and never a Func or an Edge, which lie scattered in
+// memory. The ends are given their IDs as they are counted, and the
+// edges put in place as they are dealt, where a pass over the edges did
+// each before (on large.pstats under callgrind, sorting the edges took
+// 8.95M instructions with those passes, 8.55M without).
 // The result's to reuses callers, and its callee callees, which is read
 // no more once the edges are taken by callee: no page is touched for them.
 //
@@ -226,12 +229,14 @@ type edgeOrder struct {
 // taken from where each callee's begin. Otherwise they are bucketed by
 // callee first, which on large.pstats would write 54,338 indexes into an
 // array of 0.2 MB.
-func sortEdges(n int, callers, callees []int32) edgeOrder {
+func sortEdges(to, callers, callees []int32, edges, sorted []*Edge) edgeOrder {
+	n := len(to)
 	outs, ins := make([]int32, n+1), make([]int32, n+1)
 	first := make([]int32, n) // where each callee's edges begin, if they come together
 	runs, last := 0, int32(-1)
 	for i, c := range callers {
-		d := callees[i]
+		c, d := to[c], to[callees[i]]
+		callers[i], callees[i] = c, d
 		outs[c+1]++
 		ins[d+1]++
 		if d != last {
@@ -258,7 +263,7 @@ func sortEdges(n int, callers, callees []int32) edgeOrder {
 		}
 	}
 	copy(next, outs[:n])
-	to, callee := callers, callees
+	at, callee := callers, callees
 	dup := false
 	deal := func(i, d int32) {
 		c := callers[i]
@@ -266,7 +271,7 @@ func sortEdges(n int, callers, callees []int32) edgeOrder {
 		// c's edge dealt before, if any, is to callee[j-1]: the same
 		// callee again is a duplicate. outs is read only on a match.
 		dup = dup || j > 0 && callee[j-1] == d && j > outs[c]
-		to[i], callee[j] = j, d
+		at[i], callee[j], sorted[j] = j, d, edges[i]
 		next[c]++
 	}
 	for d := range int32(n) {
@@ -280,7 +285,7 @@ func sortEdges(n int, callers, callees []int32) edgeOrder {
 			}
 		}
 	}
-	return edgeOrder{to: to, callee: callee, outs: outs, ins: ins, next: next, dup: dup}
+	return edgeOrder{to: at, edges: sorted, callee: callee, outs: outs, ins: ins, next: next, dup: dup}
 }
 
 // sortFuncs returns where each function goes, to[i] for funcs[i], when
@@ -384,10 +389,20 @@ type nameKey struct {
 	i      int32
 }
 
+// namePrefix is a name's first eight bytes as a nameKey holds them. A
+// name of eight bytes or more is read with one load, and a shorter one
+// byte by byte, where copying each into a buffer called memmove (0.49M
+// instructions on large.pstats, 0.29M now).
 func namePrefix(name string) uint64 {
-	var b [8]byte
-	copy(b[:], name)
-	return binary.BigEndian.Uint64(b[:])
+	if len(name) >= 8 {
+		return uint64(name[0])<<56 | uint64(name[1])<<48 | uint64(name[2])<<40 | uint64(name[3])<<32 |
+			uint64(name[4])<<24 | uint64(name[5])<<16 | uint64(name[6])<<8 | uint64(name[7])
+	}
+	var p uint64
+	for i := range len(name) {
+		p |= uint64(name[i]) << (56 - 8*i)
+	}
+	return p
 }
 
 // Validate checks the invariants every consumer relies on: IDs equal

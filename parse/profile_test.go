@@ -113,7 +113,7 @@ func TestPstatsSortsLikeNormalize(t *testing.T) {
 }
 
 // TestSortEdges checks sortEdges against a plain sort by (caller,
-// callee) on random graphs, with each callee's edges together in the
+// callee) on random graphs whose ends it maps to their IDs, with each callee's edges together in the
 // order given, as the pstats reader gives them, and apart, and that it
 // finds a duplicate edge.
 func TestSortEdges(t *testing.T) {
@@ -142,17 +142,24 @@ func TestSortEdges(t *testing.T) {
 		}
 		want := slices.Clone(edges)
 		slices.SortFunc(want, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
-		callers, callees := make([]int32, len(edges)), make([]int32, len(edges))
-		for i, e := range edges {
-			callers[i], callees[i] = e[0], e[1]
+		// The ends are given as indexes that to maps to the IDs above.
+		to, from := make([]int32, n), r.Perm(n)
+		for id, k := range from {
+			to[k] = int32(id)
 		}
-		o := sortEdges(n, callers, callees)
+		callers, callees := make([]int32, len(edges)), make([]int32, len(edges))
+		given := make([]*Edge, len(edges))
+		for i, e := range edges {
+			callers[i], callees[i] = int32(from[e[0]]), int32(from[e[1]])
+			given[i] = &Edge{Calls: int64(i)}
+		}
+		o := sortEdges(to, callers, callees, given, make([]*Edge, len(edges)))
 		if o.dup != dup {
 			t.Fatalf("round %d: duplicate found %v, want %v", round, o.dup, dup)
 		}
 		for i, e := range edges {
-			if j := o.to[i]; want[j] != e || o.callee[j] != e[1] {
-				t.Fatalf("round %d: edge %d, %v, goes to %d, where %v belongs (callee %d)", round, i, e, j, want[j], o.callee[j])
+			if j := o.to[i]; want[j] != e || o.callee[j] != e[1] || o.edges[j] != given[i] {
+				t.Fatalf("round %d: edge %d, %v, goes to %d, where %v belongs (callee %d, edge %d)", round, i, e, j, want[j], o.callee[j], o.edges[j].Calls)
 			}
 		}
 		for f := range int32(n) {

@@ -326,9 +326,6 @@ func (b *statsBuilder) build() (*Profile, error) {
 // which lists them as they lie in memory, and into p.Funcs's array.
 func (b *statsBuilder) normalize() error {
 	to := b.sortFuncs()
-	for i := range b.edgeCallers {
-		b.edgeCallers[i], b.edgeCallees[i] = to[b.edgeCallers[i]], to[b.edgeCallees[i]]
-	}
 	// Edges hold the numbers read, checked as they were, unless rows or
 	// tuples were summed or edge times estimated.
 	derived := b.sampled || b.merged || b.counted
