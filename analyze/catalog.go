@@ -214,10 +214,13 @@ type fileIndex struct {
 	file  string
 	filed bool // some Frames with a File names file
 
-	// dot is set when only a name with a dot can match a Frames that
-	// may name a function of file: no Frames with a File names it, and
-	// every key of named has a dot.
-	dot bool
+	// A name matches none of the Frames that may name a function of
+	// file if it is shorter than least, or, unless any is set, has no
+	// dot (see may): when no Frames with a File names file, only named's
+	// keys can match, which are least bytes long or longer, and while
+	// every key has a dot (see keyTable.undotted) only a name with one.
+	least int
+	any   bool
 }
 
 // forFile returns the index for the functions of file, which has forward
@@ -226,17 +229,21 @@ type fileIndex struct {
 // on large.pstats 82 of 1,315 files have such a last element, and 12 the
 // path.
 func (ix *buildIndex) forFile(file string) fileIndex {
-	filed := slices.ContainsFunc(ix.bases[path.Base(file)], func(suffix string) bool { return pathSuffix(file, suffix) })
-	return fileIndex{buildIndex: ix, file: file, filed: filed, dot: !filed && !ix.named.undotted}
+	if slices.ContainsFunc(ix.bases[path.Base(file)], func(suffix string) bool { return pathSuffix(file, suffix) }) {
+		return fileIndex{buildIndex: ix, file: file, filed: true, any: true}
+	}
+	return fileIndex{buildIndex: ix, file: file, least: ix.named.shortest, any: ix.named.undotted}
 }
 
 // may reports whether some pattern's Build may name the function called
-// name in the index's file; when it answers false, patterns returns
-// none. Most functions of a Python profile are in no file a Frames names
-// and have no dot in their names: this test, inlined, passes over them
-// without a call of patterns.
-func (fx fileIndex) may(name string) bool {
-	return !fx.dot || strings.IndexByte(name, '.') >= 0
+// name, at least least bytes long, in the index's file; when it answers
+// false, or the name is shorter, patterns returns none. Most functions
+// of a Python profile are in no file a Frames names and have names
+// shorter than any Go name or without a dot: these tests, inlined, pass
+// over them without a call of patterns, and over the short ones without
+// reading their bytes (10,140 of 17,062 on large.pstats).
+func (fx *fileIndex) may(name string) bool {
+	return fx.any || strings.IndexByte(name, '.') >= 0
 }
 
 // patterns returns the indexes of the patterns whose Build names the

@@ -63,8 +63,8 @@ func TestBuildIndex(t *testing.T) {
 		if got := fx.patterns(c.name); !slices.Equal(got, want) {
 			t.Errorf("patterns(%q, %q) = %v, want %v", c.file, c.name, got, want)
 		}
-		if !fx.may(c.name) && len(want) > 0 {
-			t.Errorf("may(%q, %q) = false, but patterns %v match", c.file, c.name, want)
+		if (len(c.name) < fx.least || !fx.may(c.name)) && len(want) > 0 {
+			t.Errorf("%q in %q: least %d, may %v, but patterns %v match", c.name, c.file, fx.least, fx.may(c.name), want)
 		}
 	}
 }
@@ -153,8 +153,8 @@ func TestBuildIndexUndotted(t *testing.T) {
 		{"/srv/other/mod.py", "build", nil},
 	} {
 		fx := ix.forFile(c.file)
-		if got := fx.patterns(c.name); !slices.Equal(got, c.want) || len(got) > 0 && !fx.may(c.name) {
-			t.Errorf("patterns(%q, %q) = %v (may %v), want %v", c.file, c.name, got, fx.may(c.name), c.want)
+		if got := fx.patterns(c.name); !slices.Equal(got, c.want) || len(got) > 0 && (len(c.name) < fx.least || !fx.may(c.name)) {
+			t.Errorf("patterns(%q, %q) = %v (least %d, may %v), want %v", c.file, c.name, got, fx.least, fx.may(c.name), c.want)
 		}
 	}
 }

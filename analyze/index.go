@@ -145,7 +145,7 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern, lim *Limits, also func
 					fx = builds.forFile(fp.path)
 				}
 			}
-			if builds != nil && fx.may(f.Name) {
+			if builds != nil && len(f.Name) >= fx.least && fx.may(f.Name) {
 				if is := fx.patterns(f.Name); len(is) > 0 {
 					ix.catalogued = append(ix.catalogued, int32(i))
 					ix.patterns[int32(i)] = is
