@@ -289,6 +289,25 @@ func TestCallGraphCycles(t *testing.T) {
 	}
 }
 
+// TestPstatsValid checks that every dump at hand that reads passes
+// Validate, which checks every number again: the pstats reader checks
+// them as it reads them, and normalizing does not check them again.
+func TestPstatsValid(t *testing.T) {
+	for _, name := range pstatsDumps(t) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := PstatsData(data, name)
+		if err != nil {
+			continue // a dump kept for its error
+		}
+		if err := p.Validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
 // TestValidValuesOrder checks which problem Normalize and Validate refuse
 // a profile for when it has several: the total, then the first bad
 // function, then the first bad edge in sorted order, then call counts

@@ -326,8 +326,8 @@ func (b *statsBuilder) build() (*Profile, error) {
 // which lists them as they lie in memory, and into p.Funcs's array.
 func (b *statsBuilder) normalize() error {
 	to := b.sortFuncs()
-	// Edges hold the numbers read, checked as they were, unless rows or
-	// tuples were summed or edge times estimated.
+	// Functions and edges hold the numbers read, checked as they were,
+	// unless rows or tuples were summed or edge times estimated.
 	derived := b.sampled || b.merged || b.counted
 	funcs := b.p.Funcs
 	b.p.Funcs = b.made // p.Funcs lists them too, rows first: read no more
