@@ -11,6 +11,12 @@ type callGraph struct {
 	once   sync.Once
 	out    *callgraph.Graph
 	cycles *callgraph.Components
+
+	// free holds arrays of n, n and n+1 entries for the n functions that
+	// Normalize used for sorting the edges and reads no more, for the
+	// cycles to be kept in: three fewer arrays made (0.2 MB on
+	// large.pstats). Nil for a profile never normalized.
+	free *[3][]int32
 }
 
 // CallGraph returns the call graph of the functions as arrays of IDs,
@@ -26,7 +32,13 @@ func (p *Profile) CallGraph() (*callgraph.Graph, *callgraph.Components) {
 	if c == nil { // built by hand and never normalized
 		c = &callGraph{out: outGraph(p)}
 	}
-	c.once.Do(func() { c.cycles = callgraph.SCC(c.out) })
+	c.once.Do(func() {
+		if f := c.free; f != nil {
+			c.cycles, c.free = callgraph.SCCInto(c.out, f[0], f[1], f[2]), nil
+		} else {
+			c.cycles = callgraph.SCC(c.out)
+		}
+	})
 	return c.out, c.cycles
 }
 

@@ -187,7 +187,7 @@ func (p *Profile) order(to, callers, callees []int32, sorted []*Func, checkEdges
 		}
 	}
 	p.Funcs = scatter(sorted, p.Funcs, to)
-	p.graph = &callGraph{out: &callgraph.Graph{Start: o.outs, Adj: o.callee}}
+	p.graph = &callGraph{out: &callgraph.Graph{Start: o.outs, Adj: o.callee}, free: &[3][]int32{o.first, o.next, o.ins}}
 	// IDs, edge ends and order hold by construction; the numbers remain.
 	if c.calls < 0 || c.prim < 0 {
 		// An unknown count (-1) makes a sum unknown, so whether it
@@ -206,6 +206,7 @@ type edgeOrder struct {
 	outs   []int32 // the caller i's edges go from outs[i] to outs[i+1]
 	ins    []int32 // the callee i has ins[i+1]-ins[i] edges
 	next   []int32 // scratch of n entries, free for the caller
+	first  []int32 // n entries read no more, free for the caller
 	dup    bool    // some caller has two edges to one callee
 }
 
@@ -285,7 +286,7 @@ func sortEdges(to, callers, callees []int32, edges, sorted []*Edge) edgeOrder {
 			}
 		}
 	}
-	return edgeOrder{to: at, edges: sorted, callee: callee, outs: outs, ins: ins, next: next, dup: dup}
+	return edgeOrder{to: at, edges: sorted, callee: callee, outs: outs, ins: ins, next: next, first: first, dup: dup}
 }
 
 // sortFuncs returns where each function goes, to[i] for funcs[i], when

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/loopdoctor/loopdoctor/internal/callgraph"
 )
 
 // sortNames are function names that the integer prefix sortByFile compares
@@ -263,6 +265,27 @@ func TestCallGraph(t *testing.T) {
 	}
 	if _, c := p.CallGraph(); c.Len() != 1 {
 		t.Errorf("after Normalize: %d components, want 1", c.Len())
+	}
+}
+
+// TestCallGraphCycles checks the cycles of every dump at hand, which
+// Normalize has them kept in arrays it used for sorting the edges, against
+// those of its call graph made anew.
+func TestCallGraphCycles(t *testing.T) {
+	for _, name := range pstatsDumps(t) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := PstatsData(data, name)
+		if err != nil {
+			continue // a dump kept for its error
+		}
+		_, got := p.CallGraph()
+		want := callgraph.SCC(outGraph(p))
+		if !slices.Equal(got.Of, want.Of) || !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.Start, want.Start) {
+			t.Errorf("%s: cycles differ from those found anew", name)
+		}
 	}
 }
 

@@ -31,11 +31,20 @@ func (c *Components) Size(k int) int { return int(c.Start[k+1] - c.Start[k]) }
 // in the order given, so the result is deterministic.
 func SCC(g *Graph) *Components {
 	n := g.Len()
-	s := &search{g: g, of: make([]int32, n), nodes: make([]int32, n), stack: int32(n)}
+	return SCCInto(g, make([]int32, n), make([]int32, n), make([]int32, n+1))
+}
+
+// SCCInto is SCC with the arrays its result keeps given, whatever they
+// hold: of and nodes of g.Len() entries and start of g.Len()+1. A caller
+// that has such arrays it reads no more spares the memory of three new
+// ones.
+func SCCInto(g *Graph, of, nodes, start []int32) *Components {
+	n := g.Len()
+	s := &search{g: g, of: of[:n], nodes: nodes[:n], stack: int32(n)}
 	for v := range s.of {
 		s.of[v] = -1
 	}
-	starts := make([]int32, 1, n+1)
+	starts := append(start[:0], 0)
 	for root := range int32(n) {
 		if s.of[root] == -1 {
 			s.from(root, func([]int32, int32) { starts = append(starts, s.done) })

@@ -258,3 +258,23 @@ func TestSCCOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestSCCInto checks that SCCInto, given arrays that hold anything, finds
+// what SCC finds, on random graphs.
+func TestSCCInto(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for range 500 {
+		n, edges, g := randomGraph(r)
+		junk := func(n int) []int32 {
+			s := make([]int32, n)
+			for i := range s {
+				s[i] = r.Int32N(5) - 2
+			}
+			return s
+		}
+		got, want := SCCInto(g, junk(n), junk(n), junk(n+1)), SCC(g)
+		if !slices.Equal(got.Of, want.Of) || !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.Start, want.Start) {
+			t.Fatalf("edges %v: %+v, want %+v", edges, got, want)
+		}
+	}
+}
