@@ -226,7 +226,7 @@ type fileIndex struct {
 // forFile returns the index for the functions of file, which has forward
 // slashes. Frames with a File match file only if file is "~" (for "~") or
 // ends in that path suffix, whose last path element is then file's own:
-// on large.pstats 82 of 1,315 files have such a last element, and 12 the
+// on large.pstats 82 of 1,327 files have such a last element, and 21 the
 // path.
 func (ix *buildIndex) forFile(file string) fileIndex {
 	if slices.ContainsFunc(ix.bases[path.Base(file)], func(suffix string) bool { return pathSuffix(file, suffix) }) {

@@ -134,6 +134,7 @@ type statsBuilder struct {
 	counted bool  // a caller held a plain call count, the profile module's
 	missing int   // callers without a row
 	sum     counter
+	counts  counts // what the counts of p.Funcs show, for dialect and threadsNote (see see)
 }
 
 // start makes room for about nfuncs functions and nedges edges.
@@ -283,6 +284,9 @@ func (b *statsBuilder) addRow(rf rowFunc, ncallers int) (int32, error) {
 	}
 	b.hasRow[i] = true
 	b.p.Funcs = append(b.p.Funcs, f)
+	if !b.sampled {
+		b.see(f)
+	}
 	b.remember(key, i)
 	return i, nil
 }
@@ -301,22 +305,20 @@ func (b *statsBuilder) build() (*Profile, error) {
 	if b.sum.overflow {
 		return nil, &Error{File: b.name, Offset: -1, Err: errTooManyCalls}
 	}
-	// One pass over the functions, which lie in memory much as p.Funcs
-	// lists them, for Total (summed in that order) and for what dialect
-	// and threadsNote look for; dialect changes no function's time.
-	var c counts
-	for _, f := range b.p.Funcs {
-		b.p.Total += f.Own
-		c.see(f)
+	if b.sampled {
+		// Rows of one function were summed after its first was seen.
+		for _, f := range b.p.Funcs {
+			b.see(f)
+		}
 	}
-	b.dialect(&c)
+	b.dialect(&b.counts)
 	if err := b.normalize(); err != nil {
 		if errors.Is(err, errTooManyCalls) {
 			return nil, &Error{File: b.name, Offset: -1, Err: err}
 		}
 		return nil, &Error{File: b.name, Offset: -1, Msg: "inconsistent stats", Err: err}
 	}
-	b.threadsNote(c.uneven)
+	b.threadsNote(b.counts.uneven)
 	return b.p, nil
 }
 
@@ -734,6 +736,17 @@ func (b *statsBuilder) dialect(c *counts) {
 	if p.Dialect != dialectPython2 && (b.python2 || b.d.stringRefs) {
 		b.note("written by Python 2")
 	}
+}
+
+// see adds f, the next of p.Funcs, to Total, summed in that order, and
+// to b.counts. The functions are seen as their rows are added, while
+// they are in the cache, rather than in a pass over all of them at the
+// end: the callers without a row, listed last, have no time and no
+// calls, and dialect changes no function's time. A sampled dump's rows
+// add up, so its functions are seen at the end.
+func (b *statsBuilder) see(f *Func) {
+	b.p.Total += f.Own
+	b.counts.see(f)
 }
 
 // counts is what the functions' call counts show, seen before dialect
