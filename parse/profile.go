@@ -272,23 +272,35 @@ func sortEdges(to, callers, callees []int32, edges, sorted []*Edge) edgeOrder {
 	copy(next, outs[:n])
 	at, callee := callers, callees
 	dup := false
-	deal := func(i, d int32) {
+	// deal deals the edge i to callee d and reports whether it is a
+	// duplicate: c's edge dealt before, if any, is to callee[j-1], and
+	// the same callee again is one. outs is read only on a match. The
+	// loop over the callees is written out for each way of taking their
+	// edges, and deal reports a duplicate rather than setting dup, so
+	// that the loops keep their arrays in registers instead of reloading
+	// them (sortEdges 5.86M to 5.34M instructions on large.pstats under
+	// callgrind).
+	deal := func(i, d int32) bool {
 		c := callers[i]
 		j := next[c]
-		// c's edge dealt before, if any, is to callee[j-1]: the same
-		// callee again is a duplicate. outs is read only on a match.
-		dup = dup || j > 0 && callee[j-1] == d && j > outs[c]
 		at[i], callee[j], sorted[j] = j, d, edges[i]
 		next[c]++
+		return j > 0 && callee[j-1] == d && j > outs[c]
 	}
-	for d := range int32(n) {
-		if byCallee == nil {
+	if byCallee == nil {
+		for d := range int32(n) {
 			for i, end := first[d], first[d]+ins[d+1]-ins[d]; i < end; i++ {
-				deal(i, d)
+				if deal(i, d) {
+					dup = true
+				}
 			}
-		} else {
+		}
+	} else {
+		for d := range int32(n) {
 			for _, i := range byCallee[ins[d]:ins[d+1]] {
-				deal(i, d)
+				if deal(i, d) {
+					dup = true
+				}
 			}
 		}
 	}
