@@ -3,6 +3,7 @@ package parse
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -93,15 +94,7 @@ func TestPstatsSortsByText(t *testing.T) {
 // the functions, and against a plain sort by (File, Name, Line), on every
 // dump at hand.
 func TestPstatsSortsLikeNormalize(t *testing.T) {
-	for _, name := range pstatsDumps(t) {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := PstatsData(data, name)
-		if err != nil {
-			continue // a dump kept for its error
-		}
+	for name, p := range readPstatsDumps(t) {
 		for i, to := range sortFuncs(p.Funcs) {
 			if int(to) != i {
 				t.Errorf("%s: Normalize puts function %d, %s, at %d", name, i, p.Funcs[i], to)
@@ -272,15 +265,7 @@ func TestCallGraph(t *testing.T) {
 // Normalize has them kept in arrays it used for sorting the edges, against
 // those of its call graph made anew.
 func TestCallGraphCycles(t *testing.T) {
-	for _, name := range pstatsDumps(t) {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := PstatsData(data, name)
-		if err != nil {
-			continue // a dump kept for its error
-		}
+	for name, p := range readPstatsDumps(t) {
 		_, got := p.CallGraph()
 		want := callgraph.SCC(outGraph(p))
 		if !slices.Equal(got.Of, want.Of) || !slices.Equal(got.Nodes, want.Nodes) || !slices.Equal(got.Start, want.Start) {
@@ -293,15 +278,7 @@ func TestCallGraphCycles(t *testing.T) {
 // Validate, which checks every number again: the pstats reader checks
 // them as it reads them, and normalizing does not check them again.
 func TestPstatsValid(t *testing.T) {
-	for _, name := range pstatsDumps(t) {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := PstatsData(data, name)
-		if err != nil {
-			continue // a dump kept for its error
-		}
+	for name, p := range readPstatsDumps(t) {
 		if err := p.Validate(); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -436,6 +413,26 @@ func TestBad(t *testing.T) {
 	for _, v := range values {
 		if got, want := bad(v), plain(v); got != want {
 			t.Errorf("bad(%v) (bits %#x) = %v, want %v", v, math.Float64bits(v), got, want)
+		}
+	}
+}
+
+// readPstatsDumps yields every pstats dump at hand that reads, by name,
+// and passes over those kept for their errors.
+func readPstatsDumps(t *testing.T) iter.Seq2[string, *Profile] {
+	return func(yield func(string, *Profile) bool) {
+		for _, name := range pstatsDumps(t) {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := PstatsData(data, name)
+			if err != nil {
+				continue
+			}
+			if !yield(name, p) {
+				return
+			}
 		}
 	}
 }
