@@ -364,7 +364,7 @@ func (d *decoder) int32At(at int) (int32, bool) {
 	x := binary.LittleEndian.Uint32(d.data[at+1 : at+5])
 	switch d.data[at] {
 	case 'r':
-		if int(x) < len(d.refs) && d.refs[x]&refShape == refInt {
+		if uint64(x) < uint64(len(d.refs)) && d.refs[x]&refShape == refInt {
 			return int32(d.refs[x]) >> 3, true
 		}
 	case 'i' | 0x80:

@@ -120,3 +120,19 @@ func TestQuickMatchesWhole(t *testing.T) {
 		})
 	}
 }
+
+// TestQuickFarReference reads a row whose call count refers to slot
+// 2^32-1, which no dump has: the reader must refuse it, not index past
+// its table, on every architecture (on a 32-bit one, int of such an index
+// is negative, so a test made with int passes it).
+func TestQuickFarReference(t *testing.T) {
+	dump := mDict(
+		mSmallKey("a.py", 1, "main"), mSmall(m('r', -1), mInt(1), mFloat(0.5), mFloat(1), mDict()),
+	)
+	for _, streaming := range []bool{true, false} {
+		_, err := readPstats(dump, "far.pstats", streaming)
+		if err == nil || !strings.Contains(err.Error(), "far.pstats") {
+			t.Errorf("streaming %v: got %v, want an error naming the file", streaming, err)
+		}
+	}
+}
