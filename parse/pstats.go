@@ -337,11 +337,14 @@ func (b *statsBuilder) normalize() error {
 }
 
 // estimate returns how many more things the rest of the dump holds if the
-// part decoded so far held done, for the size of a block of them.
+// part decoded so far held done, for the size of a block of them. The
+// product is taken in 64 bits: a 32-bit int overflows on a dump of some
+// hundreds of megabytes. As each thing took a byte at least, the estimate
+// is at most the bytes left.
 func (b *statsBuilder) estimate(done int) int {
 	d := b.d
 	read := max(d.off, 1)
-	return done*(len(d.data)-read)/read + 64
+	return int(int64(done)*int64(len(d.data)-read)/int64(read)) + 64
 }
 
 // moreFuncs and moreEdges size the next block of functions or edges.
