@@ -283,10 +283,10 @@ func (s *solver) addTo(i int32, r *row, t term) {
 func (s *solver) eliminate(n int) {
 	q := &s.queue
 	q.reset(n, s.cost)
-	work := 0
+	work := int64(0)
 	for len(q.heap) > 0 {
 		k, cost := q.pop()
-		if work += cost; work > s.budget {
+		if work += cost; work > int64(s.budget) {
 			s.lump()
 			return
 		}
@@ -307,9 +307,11 @@ func (s *solver) eliminate(n int) {
 }
 
 // cost is the number of weights eliminating k would update: its row's
-// length for each row that references it.
-func (s *solver) cost(k int32) int {
-	return 1 + s.refs[k]*len(s.rows[k].terms)
+// length for each row that references it. It is counted in 64 bits: a
+// hub a million rows reference, with a million terms of its own, costs
+// 10^12, which a 32-bit int wraps, and the hub would then go first.
+func (s *solver) cost(k int32) int64 {
+	return 1 + int64(s.refs[k])*int64(len(s.rows[k].terms))
 }
 
 // pivot substitutes node k, x_k = (num_k + Σ w_kj x_j) / D_k with D_k its
@@ -413,7 +415,7 @@ type fillQueue struct {
 
 // queued is a node in the queue with its cost.
 type queued struct {
-	cost int
+	cost int64
 	node int32
 }
 
@@ -422,7 +424,7 @@ func (a queued) before(b queued) bool {
 }
 
 // reset queues nodes 0..n-1 at the costs cost gives.
-func (q *fillQueue) reset(n int, cost func(int32) int) {
+func (q *fillQueue) reset(n int, cost func(int32) int64) {
 	q.heap, q.at = resize(q.heap, n), resize(q.at, n)
 	for i := range int32(n) {
 		q.heap[i], q.at[i] = queued{cost(i), i}, i
@@ -479,7 +481,7 @@ func (q *fillQueue) down(i int) {
 }
 
 // pop removes the node of least cost and returns it with its cost.
-func (q *fillQueue) pop() (int32, int) {
+func (q *fillQueue) pop() (int32, int64) {
 	first := q.heap[0]
 	last := len(q.heap) - 1
 	q.heap[0] = q.heap[last]
@@ -492,7 +494,7 @@ func (q *fillQueue) pop() (int32, int) {
 }
 
 // update sets the cost of queued node k.
-func (q *fillQueue) update(k int32, cost int) {
+func (q *fillQueue) update(k int32, cost int64) {
 	i := int(q.at[k])
 	old := q.heap[i]
 	q.heap[i].cost = cost

@@ -247,12 +247,12 @@ func TestFillQueue(t *testing.T) {
 	r := rand.New(rand.NewPCG(8, 9))
 	for range 300 {
 		n := 1 + r.IntN(40)
-		costs := make([]int, n)
+		costs := make([]int64, n)
 		for i := range costs {
-			costs[i] = r.IntN(8)
+			costs[i] = r.Int64N(8)
 		}
 		var q fillQueue
-		q.reset(n, func(i int32) int { return costs[i] })
+		q.reset(n, func(i int32) int64 { return costs[i] })
 		queued := make([]bool, n)
 		for i := range queued {
 			queued[i] = true
@@ -260,7 +260,7 @@ func TestFillQueue(t *testing.T) {
 		for range n {
 			for range r.IntN(4) {
 				if k := int32(r.IntN(n)); queued[k] {
-					costs[k] = r.IntN(8)
+					costs[k] = r.Int64N(8)
 					q.update(k, costs[k])
 				}
 			}
