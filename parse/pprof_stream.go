@@ -3,11 +3,11 @@ package parse
 import (
 	"bytes"
 	"cmp"
-	"compress/gzip"
 	"errors"
 	"io"
 
 	"github.com/google/pprof/profile"
+	"github.com/klauspost/compress/gzip"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 

@@ -394,6 +394,8 @@ func TestPprofBadInput(t *testing.T) {
 		unknown bool   // wraps ErrUnknownFormat
 	}{
 		{"truncated gzip", good[:len(good)/2], Options{}, "corrupt gzip stream: unexpected EOF", false},
+		{"gzip checksum", flipByte(good, len(good)-6), Options{}, "corrupt gzip stream: gzip: invalid checksum", false},
+		{"gzip header", flipByte(good, 2), Options{}, "corrupt gzip header: gzip: invalid header", false},
 		{"truncated protobuf", plain[:len(plain)/2+1], Options{}, "corrupt pprof protobuf", false},
 		{"corrupted protobuf", corrupt(plain), Options{}, "corrupt pprof protobuf", false},
 		{"garbage in gzip", gz(t, bytes.Repeat([]byte{0xff, 0x13, 0x37}, 1000)), Options{}, "corrupt pprof protobuf", false},
@@ -426,6 +428,13 @@ func TestPprofBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// flipByte returns a copy of data with the bits of byte i inverted.
+func flipByte(data []byte, i int) []byte {
+	out := bytes.Clone(data)
+	out[i] ^= 0xff
+	return out
 }
 
 // encodePprof writes p as gzipped protobuf, as profilers do.
