@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"math"
-	"path"
 	"slices"
 	"strings"
 
@@ -158,7 +157,7 @@ func awaitFileOf(fp filePath) awaitFile {
 	case fp.in("trio/_core", "_traps.py"):
 		return awaitFile{trap: true, c: c}
 	case fp.in("asyncio", ""):
-		return awaitFile{asyncio: path.Base(fp.path), c: c}
+		return awaitFile{asyncio: fp.base(), c: c}
 	}
 	return awaitFile{c: c}
 }
