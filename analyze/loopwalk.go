@@ -203,7 +203,7 @@ type loopWalk struct {
 	awaits  []bool // the function awaits: a coroutine wherever it runs
 	kind    []nodeKind
 	reached []int32 // the IDs whose kind is not kindOutside, ascending
-	demoted []bool // thin layers also called from outside the loop
+	demoted []bool  // thin layers also called from outside the loop
 
 	// steps holds stepsOf's bound for each function asked about, and
 	// visiting the functions whose bound is being found: a report asks
