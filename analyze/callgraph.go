@@ -36,10 +36,11 @@ type callGraph struct {
 // solves none.
 type shareKnown uint8
 
+// The values are bits: newCallGraph clears shareAll's with a mask.
 const (
-	shareSolved shareKnown = iota // not fixed: solved from its callers', starting at 1
-	shareNone                     // fixed at 0
-	shareAll                      // fixed at 1
+	shareSolved shareKnown = 0 // not fixed: solved from its callers', starting at 1
+	shareNone   shareKnown = 1 // fixed at 0
+	shareAll    shareKnown = 2 // fixed at 1
 )
 
 func newCallGraph(ix *profileIndex) *callGraph {
@@ -63,10 +64,12 @@ func newCallGraph(ix *profileIndex) *callGraph {
 			fixed[i] = s
 		}
 	}
+	// A function somebody calls is solved unless fixed at 0: the mask
+	// turns shareAll into shareSolved and keeps the others, with no
+	// branch per edge, where a test and a store cost 0.6M instructions
+	// over large.pstats' 54,338 edges (callgrind).
 	for _, c := range ix.out.Adj {
-		if fixed[c] == shareAll {
-			fixed[c] = shareSolved
-		}
+		fixed[c] &= shareNone
 	}
 	for _, i := range ix.modules {
 		if f := p.Funcs[i]; !importlib(f.File) {

@@ -223,13 +223,14 @@ type fileIndex struct {
 	any   bool
 }
 
-// forFile returns the index for the functions of file, which has forward
-// slashes. Frames with a File match file only if file is "~" (for "~") or
-// ends in that path suffix, whose last path element is then file's own:
-// on large.pstats 82 of 1,327 files have such a last element, and 21 the
+// forFile returns the index for the functions of the file at fp. Frames
+// with a File match the file only if it is "~" (for "~") or ends in that
+// path suffix, whose last path element is then the file's own: on
+// large.pstats 82 of 1,327 files have such a last element, and 21 the
 // path.
-func (ix *buildIndex) forFile(file string) fileIndex {
-	if slices.ContainsFunc(ix.bases[path.Base(file)], func(suffix string) bool { return pathSuffix(file, suffix) }) {
+func (ix *buildIndex) forFile(fp filePath) fileIndex {
+	file := fp.path
+	if slices.ContainsFunc(ix.bases[fp.base()], func(suffix string) bool { return pathSuffix(file, suffix) }) {
 		return fileIndex{buildIndex: ix, file: file, filed: true, any: true}
 	}
 	return fileIndex{buildIndex: ix, file: file, least: ix.named.shortest, any: ix.named.undotted}

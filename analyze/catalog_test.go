@@ -59,7 +59,7 @@ func TestBuildIndex(t *testing.T) {
 				want = append(want, i)
 			}
 		}
-		fx := ix.forFile(c.file)
+		fx := ix.forFile(splitPath(c.file))
 		if got := fx.patterns(c.name); !slices.Equal(got, want) {
 			t.Errorf("patterns(%q, %q) = %v, want %v", c.file, c.name, got, want)
 		}
@@ -152,7 +152,7 @@ func TestBuildIndexUndotted(t *testing.T) {
 		{"/srv/pkg/mod.py", "Builder.build", []int{0}},
 		{"/srv/other/mod.py", "build", nil},
 	} {
-		fx := ix.forFile(c.file)
+		fx := ix.forFile(splitPath(c.file))
 		if got := fx.patterns(c.name); !slices.Equal(got, c.want) || len(got) > 0 && (len(c.name) < fx.least || !fx.may(c.name)) {
 			t.Errorf("patterns(%q, %q) = %v (least %d, may %v), want %v", c.file, c.name, got, fx.least, fx.may(c.name), c.want)
 		}

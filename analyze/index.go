@@ -99,6 +99,7 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern, lim *Limits, also func
 		builds = newBuildIndex(catalog)
 	}
 	var fx fileIndex
+	var file string // the file of the functions the pass is in
 	hasCalls := p.HasCalls()
 	if hasCalls {
 		// Most functions run once. Room for every function costs less
@@ -137,12 +138,13 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern, lim *Limits, also func
 		}
 		for k, f := range block {
 			i := start + k
-			if i == 0 || f.File != p.Funcs[i-1].File {
+			if i == 0 || f.File != file {
+				file = f.File
 				ix.fileStarts = append(ix.fileStarts, int32(i))
 				fp := splitPath(f.File)
 				ix.paths = append(ix.paths, fp)
 				if builds != nil {
-					fx = builds.forFile(fp.path)
+					fx = builds.forFile(fp)
 				}
 			}
 			if builds != nil && len(f.Name) >= fx.least && fx.may(f.Name) {

@@ -13,7 +13,8 @@ import (
 // blockers turns the classified walk into the ranked, advised list.
 func (w *loopWalk) blockers(l *Loop, findings []Finding) []Blocker {
 	var out []Blocker
-	for i, k := range w.kind {
+	for _, i := range w.reached {
+		k := w.kind[i]
 		if k != kindWork && k != kindCoroutine && k != kindThin {
 			continue
 		}
@@ -93,8 +94,8 @@ func (w *loopWalk) slowSteps(l *Loop) (LoopNote, bool) {
 	}
 	var worst *parse.Func
 	var mean float64
-	for i, k := range w.kind {
-		if k != kindCoroutine {
+	for _, i := range w.reached {
+		if w.kind[i] != kindCoroutine {
 			continue
 		}
 		f := w.p.Funcs[i]

@@ -178,6 +178,16 @@ func splitPath(file string) filePath {
 	return filePath{file, strings.LastIndexByte(file, '/')}
 }
 
+// base is path.Base(fp.path), the last element, found from the slash the
+// split found: path.Base looks for it again, byte by byte from the end
+// (0.2M instructions for large.pstats' 1,327 files, under callgrind).
+func (fp filePath) base() string {
+	if b := fp.path[fp.slash+1:]; b != "" {
+		return b
+	}
+	return path.Base(fp.path) // "" or a path ending in a slash
+}
+
 // in is inPackage for the file of fp.
 func (fp filePath) in(dir, base string) bool {
 	if fp.slash < 0 {

@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"math"
-	"path"
 	"slices"
 	"strings"
 
@@ -151,14 +150,16 @@ type awaitFile struct {
 }
 
 // awaitFileOf describes the file at fp. cFile reads the path with
-// slashes as it reads it as written, so no Func need be read for it.
+// slashes as it reads it as written, so no Func need be read for it, and
+// a path with a slash is no C file's: most are passed over without
+// cFile's scan of the path (0.13M instructions on large.pstats).
 func awaitFileOf(fp filePath) awaitFile {
-	c := cFile(fp.path)
+	c := fp.slash < 0 && cFile(fp.path)
 	switch {
 	case fp.in("trio/_core", "_traps.py"):
 		return awaitFile{trap: true, c: c}
 	case fp.in("asyncio", ""):
-		return awaitFile{asyncio: path.Base(fp.path), c: c}
+		return awaitFile{asyncio: fp.base(), c: c}
 	}
 	return awaitFile{c: c}
 }
@@ -201,7 +202,8 @@ type loopWalk struct {
 	lim     *Limits
 	awaits  []bool // the function awaits: a coroutine wherever it runs
 	kind    []nodeKind
-	demoted []bool // thin layers also called from outside the loop
+	reached []int32 // the IDs whose kind is not kindOutside, ascending
+	demoted []bool  // thin layers also called from outside the loop
 
 	// steps holds stepsOf's bound for each function asked about, and
 	// visiting the functions whose bound is being found: a report asks
@@ -244,8 +246,8 @@ func newLoopWalk(ix *profileIndex, rt *loopRuntime, lim *Limits) *loopWalk {
 	for {
 		w.classify()
 		changed := false
-		for i, k := range w.kind {
-			if k != kindThin {
+		for _, i := range w.reached {
+			if w.kind[i] != kindThin {
 				continue
 			}
 			f := p.Funcs[i]
@@ -328,6 +330,15 @@ func (w *loopWalk) classify() {
 			if w.kind[c.ID] != kindWork {
 				stack = append(stack, c)
 			}
+		}
+	}
+	// One scan of the kinds for the loops over the functions reached,
+	// which each scanned them (3 scans, 0.46M instructions on
+	// large.pstats, whose loop reaches 15 of 17,062 functions).
+	w.reached = w.reached[:0]
+	for i, k := range w.kind {
+		if k != kindOutside {
+			w.reached = append(w.reached, int32(i))
 		}
 	}
 }
