@@ -162,7 +162,11 @@ func (b *stackBuilder) addSamples(pp *profile.Profile, idx, maxFrames int) error
 				return fmt.Errorf("samples expand to more than %d frames (stack depth with inlined lines, summed over samples); "+
 					"if the profile is genuine, raise the limit (loopdoctor --max-frames)", maxFrames)
 			}
-			stack = append(stack, frames...)
+			if len(frames) == 1 {
+				stack = append(stack, frames[0]) // most locations: no call of memmove
+			} else {
+				stack = append(stack, frames...)
+			}
 		}
 		if missing {
 			return fmt.Errorf("sample %d refers to a location missing from the location table", n)
