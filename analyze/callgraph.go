@@ -27,6 +27,8 @@ type callGraph struct {
 	taken []candidate // candidates accepted as findings so far
 	below *reach      // what the outer roots of a pattern so far reach, reused from pattern to pattern
 
+	bounds map[int64]multiplesBound // identicalBound's answers, by modulus
+
 	pythonMajor int // the major version of the Python that wrote the dump; 0 if unknown
 }
 

@@ -176,7 +176,7 @@ func TestIndexPass(t *testing.T) {
 					modules = append(modules, int32(i))
 				}
 				calls += f.Calls
-				if f.Calls >= 2 {
+				if f.Calls >= max(2, lim.MinCalls) {
 					counts = append(counts, f.Calls)
 				}
 				if !f.Synthetic && f.Primitive >= lim.MinCalls && location.OriginOf(f) != location.Native && lim.costly(p, max(f.Cum, 0)) {
