@@ -285,7 +285,7 @@ func TestDirOrigin(t *testing.T) {
 	}
 	ix := &profileIndex{}
 	for _, file := range paths {
-		if got, want := ix.dirOrigin(file), location.FileOrigin(file); got != want {
+		if got, want := ix.dirOrigin(file, splitPath(file).slash), location.FileOrigin(file); got != want {
 			t.Errorf("dirOrigin(%q) = %v, want %v", file, got, want)
 		}
 	}
