@@ -23,25 +23,36 @@ import (
 //  1. keep the bytes of every field but the samples, and decode them
 //     alone: the dictionary;
 //  2. gather the samples in batches of bounded size and decode each
-//     batch together with the dictionary, as a profile of its own, whose
+//     batch together with a dictionary, as a profile of its own, whose
 //     samples are turned into stacks before the next batch is decoded.
 //
 // Pass 2 inflates the input again, unless pass 1 could keep the samples'
 // bytes (see keepRatio).
 //
-// Each batch is decoded with the whole dictionary: its samples need the
-// locations, and CheckValid and drop_frames the functions behind them.
-// So batches are sized so that decoding the dictionary again stays a
+// A batch's samples need only part of the dictionary to decode as they
+// would beside all of it: the sample types (how many values a sample
+// has), the string table (its labels' keys and values) and the IDs of
+// the locations (a sample's frames). So unless the profile asks to hide
+// frames (drop_frames, which prunes samples by their locations' lines),
+// each batch is decoded beside a lean dictionary: the sample type and
+// string table fields as the profile has them, and one location of an
+// ID alone for each of the profile's locations, in their order. It
+// decodes, or fails to, exactly where the whole dictionary would, and
+// gives the same values and location IDs. On the synthetic profile of
+// 300,000 samples and 20,000 functions it is 0.8 MB instead of 1.4 MB and
+// decodes in about a tenth of the time (the functions, the locations'
+// lines and the checks of both are what cost).
+//
+// Batches are sized so that decoding their dictionary again stays a
 // small share of the work.
 const (
-	sampleField = 2
+	sampleTypeField  = 1
+	sampleField      = 2
+	locationField    = 4
+	stringTableField = 6
 	// batchFloor is the least sample bytes per batch: some 30,000
 	// samples of a typical CPU profile, about 17 MB of google/pprof
-	// objects while the batch is decoded. Each batch decodes the
-	// dictionary again: on a synthetic profile of 300,000 samples and
-	// 20,000 functions (a 1.4 MB dictionary) that costs about 31 million
-	// instructions a batch, under 3% of the whole read with 2 MiB
-	// batches.
+	// objects while the batch is decoded.
 	batchFloor = 2 << 20
 	// batchPerDict is how many times its dictionary a batch holds at
 	// least, so that a profile whose dictionary outweighs its samples
@@ -73,6 +84,7 @@ type pprofStream struct {
 	limit   int64    // the most bytes data may inflate to
 	batch   int      // sample bytes per batch
 	dict    []byte   // pass 1: every field but the samples
+	lean    []byte   // pass 1: the lean dictionary, if the batches can use it
 	samples int      // pass 1: how many samples there are
 	kept    [][]byte // pass 1: the samples' fields, if kept (see keepRatio)
 }
@@ -91,6 +103,9 @@ func scanPprof(data []byte, batch int) (*pprofStream, *profile.Profile, error) {
 	err := s.fields(func(num protowire.Number, field []byte) error {
 		if num != sampleField {
 			s.dict = append(s.dict, field...)
+			if num == sampleTypeField || num == stringTableField {
+				s.lean = append(s.lean, field...)
+			}
 			return nil
 		}
 		s.samples++
@@ -112,8 +127,45 @@ func scanPprof(data []byte, batch int) (*pprofStream, *profile.Profile, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s.batch = cmp.Or(batch, max(batchFloor, batchPerDict*len(s.dict)))
+	if dict.DropFrames == "" {
+		s.lean = leanLocations(s.lean, dict.Location)
+	} else {
+		s.lean = nil
+	}
+	s.batch = cmp.Or(batch, max(batchFloor, batchPerDict*len(s.batchDict())))
 	return s, dict, nil
+}
+
+// leanLocations appends to the lean dictionary msg a location for each of
+// locs that holds its ID alone, encoded by google/pprof. Only the
+// location fields of that encoding are kept: its string table, of one
+// empty string, would land past the profile's own strings, where a label
+// could name it.
+func leanLocations(msg []byte, locs []*profile.Location) []byte {
+	lean := &profile.Profile{Location: make([]*profile.Location, len(locs))}
+	for i, loc := range locs {
+		lean.Location[i] = &profile.Location{ID: loc.ID}
+	}
+	var buf bytes.Buffer
+	lean.WriteUncompressed(&buf) // a bytes.Buffer takes every write
+	sc := &fieldScanner{buf: buf.Bytes(), hi: buf.Len(), eof: true}
+	for {
+		num, field, err := sc.next()
+		if err != nil {
+			return msg // io.EOF: google/pprof's encoding is well formed
+		}
+		if num == locationField {
+			msg = append(msg, field...)
+		}
+	}
+}
+
+// batchDict is the dictionary each batch is decoded with.
+func (s *pprofStream) batchDict() []byte {
+	if s.lean != nil {
+		return s.lean
+	}
+	return s.dict
 }
 
 // decodePart decodes a dictionary, or one with a batch of samples, as a
@@ -135,18 +187,19 @@ func decodePart(msg []byte) (*profile.Profile, error) {
 // is errNotStreamed, s lets the input go: it is no longer needed, and the
 // compressed input of a large profile is a good part of what is live.
 func (s *pprofStream) eachBatch(fn func(*profile.Profile) error) error {
-	msg := make([]byte, len(s.dict), len(s.dict)+s.batch)
-	copy(msg, s.dict)
+	dict := s.batchDict()
+	msg := make([]byte, len(dict), len(dict)+s.batch)
+	copy(msg, dict)
 	var fnErr error
 	flush := func() error {
-		if len(msg) == len(s.dict) {
+		if len(msg) == len(dict) {
 			return nil
 		}
 		pp, err := decodePart(msg)
 		if err != nil {
 			return err
 		}
-		msg = msg[:len(s.dict)]
+		msg = msg[:len(dict)]
 		if fnErr == nil {
 			pp.RemoveUninteresting() // the dictionary's pattern compiled in pass 1
 			fnErr = fn(pp)
@@ -155,7 +208,7 @@ func (s *pprofStream) eachBatch(fn func(*profile.Profile) error) error {
 	}
 	add := func(samples []byte) error {
 		msg = append(msg, samples...)
-		if len(msg)-len(s.dict) < s.batch {
+		if len(msg)-len(dict) < s.batch {
 			return nil
 		}
 		return flush()
@@ -180,7 +233,7 @@ func (s *pprofStream) eachBatch(fn func(*profile.Profile) error) error {
 	if err != nil {
 		return err
 	}
-	s.data, s.dict, s.kept = nil, nil, nil
+	s.data, s.dict, s.lean, s.kept = nil, nil, nil, nil
 	return fnErr
 }
 

@@ -34,6 +34,7 @@ func TestPprofStreamed(t *testing.T) {
 		data []byte
 		read int
 	}
+	lastString := uint64(len(stringTable(t, syntheticPprof(t))) - 1)
 	inputs := []input{
 		{"synthetic", syntheticPprof(t), streamed},
 		{"synthetic plain", ungzip(t, syntheticPprof(t)), streamed},
@@ -44,6 +45,11 @@ func TestPprofStreamed(t *testing.T) {
 		{"zero", oneFunctionPprof(t, "f", "f.go", 0), streamed},
 		{"negative", oneFunctionPprof(t, "f", "f.go", -3), streamed},
 		{"a sample that does not decode", appendField(t, syntheticPprof(t), undecodableSample), late},
+		// Batches are decoded beside a lean dictionary: it must keep every
+		// string a label may name, and fail where the whole one fails.
+		{"a label naming the last string", appendField(t, syntheticPprof(t), sampleAt(10, lastString, 1)), streamed},
+		{"a label naming a string past the table", appendField(t, syntheticPprof(t), sampleAt(10, lastString+1, 1)), late},
+		{"a sample at a missing location", appendField(t, syntheticPprof(t), sampleAt(99, 0, 0)), late},
 		{"negative, then a sample that does not decode", appendField(t, oneFunctionPprof(t, "f", "f.go", -3), undecodableSample), late},
 		// Found by FuzzPprof: the dictionary has no sample types and the
 		// one sample is a varint, not a message.
@@ -71,9 +77,12 @@ func TestPprofStreamed(t *testing.T) {
 			if len(in.data) > 1<<20 {
 				batch = 1 << 20
 			}
-			s, _, err := scanPprof(in.data, batch)
+			s, dict, err := scanPprof(in.data, batch)
 			if (err == nil) != (in.read != whole) {
 				t.Fatalf("pass 1 error %v, want %v", err, in.read != whole)
+			}
+			if err == nil && (s.lean == nil) != (dict.DropFrames != "") {
+				t.Errorf("lean dictionary %t for drop_frames %q: want one unless frames are dropped", s.lean != nil, dict.DropFrames)
 			}
 			if err == nil && isGzip(in.data) {
 				if s.kept != nil {
@@ -131,6 +140,39 @@ func head(s string) string { return s[:min(len(s), 2000)] }
 // framing is sound, the message is not.
 var undecodableSample = protowire.AppendBytes(protowire.AppendTag(nil, sampleField, protowire.BytesType),
 	protowire.AppendFixed32(protowire.AppendTag(nil, 1, protowire.Fixed32Type), 7))
+
+// sampleAt is a sample field of the synthetic profile's two values at the
+// location of the given ID, with a label of the given key and value
+// strings (their indexes in the string table) unless key is 0.
+func sampleAt(loc, key, str uint64) []byte {
+	msg := protowire.AppendVarint(protowire.AppendTag(nil, 1, protowire.VarintType), loc)
+	for _, v := range []uint64{1, 10000000} {
+		msg = protowire.AppendVarint(protowire.AppendTag(msg, 2, protowire.VarintType), v)
+	}
+	if key != 0 {
+		label := protowire.AppendVarint(protowire.AppendTag(nil, 1, protowire.VarintType), key)
+		label = protowire.AppendVarint(protowire.AppendTag(label, 2, protowire.VarintType), str)
+		msg = protowire.AppendBytes(protowire.AppendTag(msg, 3, protowire.BytesType), label)
+	}
+	return protowire.AppendBytes(protowire.AppendTag(nil, sampleField, protowire.BytesType), msg)
+}
+
+// stringTable returns the string table fields of a gzipped profile.
+func stringTable(t *testing.T, data []byte) [][]byte {
+	t.Helper()
+	var strs [][]byte
+	s := &pprofStream{data: data, limit: inflateLimit(len(data))}
+	err := s.fields(func(num protowire.Number, field []byte) error {
+		if num == stringTableField {
+			strs = append(strs, bytes.Clone(field))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strs
+}
 
 // appendField appends a field to a profile's message, gunzipping it first.
 func appendField(t *testing.T, data, field []byte) []byte {

@@ -580,33 +580,44 @@ func TestPprofUnit(t *testing.T) {
 	}
 }
 
-// TestSortStacks checks the radix quicksort against slices.Compare on
-// random stacks over a small alphabet, so prefixes and shared roots abound.
+// TestSortStacks checks the sort of stacks against slices.Compare on
+// random stacks: over a small alphabet, so prefixes and shared roots
+// abound, and over IDs as wide as the packed keys allow (one to 21 IDs a
+// key), so ties on whole keys go on to later rounds.
 func TestSortStacks(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{0, 1, 5, 11, 12, 100, 5000} {
-		t.Run(strconv.Itoa(n), func(t *testing.T) {
-			seen := map[string]bool{}
-			var set stackSet
-			var want [][]uint32
-			for len(want) < n {
-				s := make([]uint32, 1+rng.IntN(12))
-				for i := range s {
-					s[i] = uint32(rng.IntN(4))
-				}
-				if key := fmt.Sprint(s); !seen[key] { // stacks are interned: no duplicates
-					seen[key] = true
-					set.add(s)
-					want = append(want, s)
-				}
+	for _, funcs := range []int{1, 4, 1 << 15, 1<<20 + 3, 1<<32 - 1} {
+		for _, n := range []int{0, 1, 5, 11, 12, 100, 5000} {
+			if funcs == 1 && n > 100 {
+				continue // one function: stacks differ only in length
 			}
-			slices.SortFunc(want, slices.Compare)
-			for i, j := range set.sorted() {
-				if got := set.at(j); !slices.Equal(got, want[i]) {
-					t.Fatalf("stack %d is %v, want %v", i, got, want[i])
+			t.Run(fmt.Sprintf("%d/%d", funcs, n), func(t *testing.T) {
+				ids := []uint32{0, uint32(funcs - 1), uint32(funcs / 2), uint32(funcs / 3)} // four IDs, the extremes among them
+				seen := map[string]bool{}
+				var set stackSet
+				var want [][]uint32
+				for len(want) < n {
+					s := make([]uint32, 1+rng.IntN(30))
+					if funcs == 1 {
+						s = make([]uint32, 1+rng.IntN(100))
+					}
+					for i := range s {
+						s[i] = ids[rng.IntN(len(ids))]
+					}
+					if key := fmt.Sprint(s); !seen[key] { // stacks are interned: no duplicates
+						seen[key] = true
+						set.add(s)
+						want = append(want, s)
+					}
 				}
-			}
-		})
+				slices.SortFunc(want, slices.Compare)
+				for i, j := range set.sorted(funcs) {
+					if got := set.at(j); !slices.Equal(got, want[i]) {
+						t.Fatalf("stack %d is %v, want %v", i, got, want[i])
+					}
+				}
+			})
+		}
 	}
 }
 
