@@ -39,7 +39,15 @@ func asyncioRuntime(ix *profileIndex) *loopRuntime {
 	rt := &loopRuntime{name: "asyncio", machinery: asyncioMachinery}
 	found := false
 	for fp, fs := range ix.byFile() {
-		baseEvents, events := fp.in("asyncio", "base_events.py"), fp.in("asyncio", "events.py")
+		// One switch on the base name passes over the other files, as
+		// in threadNotes.
+		var baseEvents, events bool
+		switch fp.base() {
+		case "base_events.py":
+			baseEvents = fp.in("asyncio", "base_events.py")
+		case "events.py":
+			events = fp.in("asyncio", "events.py")
+		}
 		if !baseEvents && !events {
 			continue
 		}
