@@ -27,6 +27,8 @@ type callGraph struct {
 	taken []candidate // candidates accepted as findings so far
 	below *reach      // what the outer roots of a pattern so far reach, reused from pattern to pattern
 
+	bounds map[int64]multiplesBound // identicalBound's answers, by modulus
+
 	pythonMajor int // the major version of the Python that wrote the dump; 0 if unknown
 }
 
@@ -36,11 +38,10 @@ type callGraph struct {
 // solves none.
 type shareKnown uint8
 
-// The values are bits: newCallGraph clears shareAll's with a mask.
 const (
-	shareSolved shareKnown = 0 // not fixed: solved from its callers', starting at 1
-	shareNone   shareKnown = 1 // fixed at 0
-	shareAll    shareKnown = 2 // fixed at 1
+	shareSolved shareKnown = iota // not fixed: solved from its callers', starting at 1
+	shareNone                     // fixed at 0
+	shareAll                      // fixed at 1
 )
 
 func newCallGraph(ix *profileIndex) *callGraph {
@@ -48,28 +49,25 @@ func newCallGraph(ix *profileIndex) *callGraph {
 	g := &callGraph{profileIndex: ix, fixed: make([]shareKnown, len(p.Funcs))}
 	fixed := g.fixed
 	// Fixed: CPython's frozen import machinery at 0, then the functions
-	// nobody calls at 1, then the bodies of modules. The functions are
-	// read file by file (their paths from the index, with slashes, which
-	// the prefix has none of) and module by module, not one by one, and
-	// who is called is read from the call graph's edges, not from each
-	// Func.
+	// nobody calls at 1, then the bodies of modules; the rest are solved,
+	// the zero the array is made with. The functions are read file by
+	// file (their paths from the index, with slashes, which the prefix
+	// has none of) and from the index's lists, not one by one: on
+	// large.pstats, finding who is called from the call graph's 54,338
+	// edges cost 0.6M instructions (callgrind), and the index reads each
+	// Func's callers anyway.
 	importlib := func(file string) bool { return strings.HasPrefix(file, "<frozen importlib") }
 	for k := 1; k < len(ix.fileStarts); k++ {
-		first, end := ix.fileStarts[k-1], ix.fileStarts[k]
-		s := shareAll
 		if importlib(ix.paths[k-1].path) {
-			s = shareNone
-		}
-		for i := first; i < end; i++ {
-			fixed[i] = s
+			for i := ix.fileStarts[k-1]; i < ix.fileStarts[k]; i++ {
+				fixed[i] = shareNone
+			}
 		}
 	}
-	// A function somebody calls is solved unless fixed at 0: the mask
-	// turns shareAll into shareSolved and keeps the others, with no
-	// branch per edge, where a test and a store cost 0.6M instructions
-	// over large.pstats' 54,338 edges (callgrind).
-	for _, c := range ix.out.Adj {
-		fixed[c] &= shareNone
+	for _, i := range ix.uncalled {
+		if fixed[i] == shareSolved {
+			fixed[i] = shareAll
+		}
 	}
 	for _, i := range ix.modules {
 		if f := p.Funcs[i]; !importlib(f.File) {

@@ -3,6 +3,7 @@ package analyze
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/loopdoctor/loopdoctor/internal/callgraph"
@@ -40,6 +41,31 @@ func BenchmarkSCCLarge(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		callgraph.SCC(g)
+	}
+}
+
+// TestFixedShares checks the shares newCallGraph fixes, found file by
+// file and from the index's lists, against their definition read from
+// each function on its own, on every pstats dump in testdata.
+func TestFixedShares(t *testing.T) {
+	for _, name := range pstatsDumps(t) {
+		p := loadProfile(t, name)
+		lim := DefaultLimits()
+		g := newCallGraph(newProfileIndex(p, nil, &lim, nil))
+		for i, f := range p.Funcs {
+			want := shareSolved
+			switch importlib := strings.HasPrefix(f.File, "<frozen importlib"); {
+			case importlib:
+				want = shareNone
+			case f.Name == "<module>" && f.File != "<string>" && f.Cum < lim.MainModule*p.Total:
+				want = shareNone
+			case f.Name == "<module>" || len(f.In) == 0:
+				want = shareAll
+			}
+			if g.fixed[i] != want {
+				t.Errorf("%s: %s fixed %d, want %d", name, f, g.fixed[i], want)
+			}
+		}
 	}
 }
 

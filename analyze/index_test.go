@@ -176,7 +176,7 @@ func TestIndexPass(t *testing.T) {
 					modules = append(modules, int32(i))
 				}
 				calls += f.Calls
-				if f.Calls >= 2 {
+				if f.Calls >= max(2, lim.MinCalls) {
 					counts = append(counts, f.Calls)
 				}
 				if !f.Synthetic && f.Primitive >= lim.MinCalls && location.OriginOf(f) != location.Native && lim.costly(p, max(f.Cum, 0)) {
@@ -285,7 +285,7 @@ func TestDirOrigin(t *testing.T) {
 	}
 	ix := &profileIndex{}
 	for _, file := range paths {
-		if got, want := ix.dirOrigin(file), location.FileOrigin(file); got != want {
+		if got, want := ix.dirOrigin(file, splitPath(file).slash), location.FileOrigin(file); got != want {
 			t.Errorf("dirOrigin(%q) = %v, want %v", file, got, want)
 		}
 	}

@@ -175,13 +175,36 @@ func (g *callGraph) tooFewMultiples(most, odd int) bool {
 // in the profile, with their distinct quotients and summed quotients. For
 // a modulus in the thousands there are few. Below 2 it answers that they
 // could, without looking: odd recursion, the reason to ask, needs n ≥ 2.
+//
+// A report asks a few times, often about the same modulus (8 questions
+// about 5 on large.pstats): each answer is kept.
 func (g *callGraph) identicalBound(n int64) (most int, ok bool) {
 	if n < 2 {
 		return len(g.p.Funcs), true
 	}
-	// A report asks a few times: a scan is cheaper than sorting the
-	// counts, and the distinct quotients need counting only as far as
-	// identical asks.
+	if b, known := g.bounds[n]; known {
+		return b.most, b.ok
+	}
+	most, ok = g.multiples(n)
+	if g.bounds == nil {
+		g.bounds = map[int64]multiplesBound{}
+	}
+	g.bounds[n] = multiplesBound{most, ok}
+	return most, ok
+}
+
+// multiplesBound is an answer of identicalBound.
+type multiplesBound struct {
+	most int
+	ok   bool
+}
+
+// multiples is identicalBound worked out for n of 2 or more, which the
+// index's list of call counts holds every count of (the moduli asked
+// about are shape roots' primitive calls, at least MinCalls).
+func (g *callGraph) multiples(n int64) (most int, ok bool) {
+	// A scan is cheaper than sorting the counts, and the distinct
+	// quotients need counting only as far as identical asks.
 	var quotients []int64
 	var work int64
 	for _, calls := range g.callCounts {

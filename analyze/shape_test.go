@@ -73,8 +73,10 @@ func TestIdenticalBound(t *testing.T) {
 		lim := DefaultLimits()
 		lim.MinQuotients, lim.MinWork = tc.quotients, tc.work
 		g := newCallGraph(newProfileIndex(p, nil, &lim, nil))
-		if most, got := g.identicalBound(tc.n); most != tc.most || got != tc.want {
-			t.Errorf("quotients %d, work %d, n %d: %d multiples at most, %v; want %d, %v", tc.quotients, tc.work, tc.n, most, got, tc.most, tc.want)
+		for range 2 { // the second answer is the one kept
+			if most, got := g.identicalBound(tc.n); most != tc.most || got != tc.want {
+				t.Errorf("quotients %d, work %d, n %d: %d multiples at most, %v; want %d, %v", tc.quotients, tc.work, tc.n, most, got, tc.most, tc.want)
+			}
 		}
 	}
 }
