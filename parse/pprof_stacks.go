@@ -467,98 +467,101 @@ func (s *stackSet) sorted(funcs int) []int32 {
 	width := max(1, bits.Len(uint(funcs))) // bits of an ID plus one
 	per := max(1, 64/width)                // IDs a key holds
 	last := uint64(1)<<width - 1           // the lowest, last ID of a key
-	keyed, spare := make([]stackKey, len(s.refs)), make([]stackKey, len(s.refs))
+	n := len(s.refs)
+	order, keys := make([]int32, n), make([]uint64, n)
+	spareOrder, spareKeys := make([]int32, n), make([]uint64, n)
 	// The keys of the first rounds are read in one pass over the stacks
 	// in the order the chunks hold them, so the ties of those rounds
 	// find their keys by stack index rather than by reading the stacks
 	// out of order, a cache miss each (on the synthetic 300,000-sample
 	// profile, the second and third rounds' reads took 50 of the sort's
 	// 80 ms).
-	early := make([]uint64, earlyRounds*len(s.refs))
-	for i := range keyed {
-		keyed[i].stack = int32(i)
-		for r := range earlyRounds {
-			early[earlyRounds*i+r] = s.key(int32(i), r*per, per, width)
+	const later = earlyRounds - 1 // early keys a stack has past its first
+	early := make([]uint64, later*n)
+	for i := range order {
+		order[i], keys[i] = int32(i), s.key(int32(i), 0, per, width)
+		for r := 1; r < earlyRounds; r++ {
+			early[later*i+r-1] = s.key(int32(i), r*per, per, width)
 		}
 	}
 	type tie struct{ lo, hi, depth int }
-	ties := []tie{{0, len(keyed), 0}}
+	ties := []tie{{0, n, 0}}
 	for len(ties) > 0 {
 		t := ties[len(ties)-1]
 		ties = ties[:len(ties)-1]
-		group := keyed[t.lo:t.hi]
-		if r := t.depth / per; r < earlyRounds {
-			for k := range group {
-				group[k].key = early[earlyRounds*int(group[k].stack)+r]
+		group, groupKeys := order[t.lo:t.hi], keys[t.lo:t.hi]
+		switch r := t.depth / per; {
+		case r == 0: // read above
+		case r < earlyRounds:
+			for k, i := range group {
+				groupKeys[k] = early[later*int(i)+r-1]
 			}
-		} else {
-			for k := range group {
-				group[k].key = s.key(group[k].stack, t.depth, per, width)
+		default:
+			for k, i := range group {
+				groupKeys[k] = s.key(i, t.depth, per, width)
 			}
 		}
-		sortKeys(group, spare[t.lo:t.hi])
+		sortKeys(groupKeys, group, spareKeys[t.lo:t.hi], spareOrder[t.lo:t.hi])
 		for lo := 0; lo < len(group); {
 			hi := lo + 1
-			for hi < len(group) && group[hi].key == group[lo].key {
+			for hi < len(group) && groupKeys[hi] == groupKeys[lo] {
 				hi++
 			}
-			if hi-lo > 1 && group[lo].key&last != 0 {
+			if hi-lo > 1 && groupKeys[lo]&last != 0 {
 				ties = append(ties, tie{t.lo + lo, t.lo + hi, t.depth + per})
 			}
 			lo = hi
 		}
 	}
-	order := make([]int32, len(keyed))
-	for k, sk := range keyed {
-		order[k] = sk.stack
-	}
 	return order
-}
-
-// sortKeys sorts keys by key, using spare, as long, as scratch: a
-// comparison sort for a few keys, else a radix sort a byte at a time from
-// the lowest, which passes over the bytes that all keys share.
-func sortKeys(keys, spare []stackKey) {
-	if len(keys) < 256 {
-		slices.SortFunc(keys, func(a, b stackKey) int { return cmp.Compare(a.key, b.key) })
-		return
-	}
-	var counts [8][256]int
-	for _, k := range keys {
-		for d := range counts {
-			counts[d][byte(k.key>>(8*d))]++
-		}
-	}
-	from, to := keys, spare
-	for d := range counts {
-		c := &counts[d]
-		if c[byte(from[0].key>>(8*d))] == len(from) {
-			continue
-		}
-		at := 0
-		for b, n := range c {
-			c[b], at = at, at+n
-		}
-		for _, k := range from {
-			b := byte(k.key >> (8 * d))
-			to[c[b]] = k
-			c[b]++
-		}
-		from, to = to, from
-	}
-	if &from[0] != &keys[0] {
-		copy(keys, from)
-	}
 }
 
 // earlyRounds is how many rounds of sorted read their keys in one pass
 // in order: enough for 12 IDs of a profile of 20,000 functions.
 const earlyRounds = 3
 
-// stackKey is a stack index and its key in the current round of sorted.
-type stackKey struct {
-	key   uint64
-	stack int32
+// sortKeys sorts keys, and order along with them, using the spare
+// slices, as long, as scratch: by insertion for a few keys, else by
+// radix a byte at a time from the lowest, passing over the bytes that
+// all keys share.
+func sortKeys(keys []uint64, order []int32, spareKeys []uint64, spareOrder []int32) {
+	if len(keys) < 64 {
+		for i := 1; i < len(keys); i++ {
+			k, o, j := keys[i], order[i], i
+			for ; j > 0 && keys[j-1] > k; j-- {
+				keys[j], order[j] = keys[j-1], order[j-1]
+			}
+			keys[j], order[j] = k, o
+		}
+		return
+	}
+	var counts [8][256]int
+	for _, k := range keys {
+		for d := range counts {
+			counts[d][byte(k>>(8*d))]++
+		}
+	}
+	fromKeys, fromOrder, toKeys, toOrder := keys, order, spareKeys, spareOrder
+	for d := range counts {
+		c := &counts[d]
+		if c[byte(fromKeys[0]>>(8*d))] == len(keys) {
+			continue
+		}
+		at := 0
+		for b, n := range c {
+			c[b], at = at, at+n
+		}
+		for i, k := range fromKeys {
+			b := byte(k >> (8 * d))
+			toKeys[c[b]], toOrder[c[b]] = k, fromOrder[i]
+			c[b]++
+		}
+		fromKeys, fromOrder, toKeys, toOrder = toKeys, toOrder, fromKeys, fromOrder
+	}
+	if &fromKeys[0] != &keys[0] {
+		copy(keys, fromKeys)
+		copy(order, fromOrder)
+	}
 }
 
 // key packs the IDs of stack i at depths [depth, depth+per) plus one,
