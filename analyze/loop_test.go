@@ -689,3 +689,21 @@ func TestEventLoopInvariants(t *testing.T) {
 func hasNote(l *Loop, kind LoopNoteKind) bool {
 	return slices.ContainsFunc(l.Notes, func(n LoopNote) bool { return n.Kind == kind })
 }
+
+// TestCFile checks cFile's byte loop against its definition, a file name
+// without any of / \ . < (or "~", "" and "__builtin__"), on names of each
+// kind and on every file of the pstats dumps in testdata.
+func TestCFile(t *testing.T) {
+	files := []string{"~", "", "__builtin__", "builtins", "_socket", "/usr/lib/x.py", `C:\x`, "x.py", "<string>", "a<b", "ab\\", "a/"}
+	for _, name := range pstatsDumps(t) {
+		for _, f := range loadProfile(t, name).Funcs {
+			files = append(files, f.File)
+		}
+	}
+	for _, file := range files {
+		want := file == "~" || file == "" || file == "__builtin__" || !strings.ContainsAny(file, `/\.<`)
+		if got := cFile(file); got != want {
+			t.Errorf("cFile(%q) = %v, want %v", file, got, want)
+		}
+	}
+}
