@@ -123,6 +123,12 @@ func convertPprof(in pprofInput, name string, opts Options) (*Profile, error) {
 		SampleTypes: sampleTypeNames(pp),
 	}
 	b := newStackBuilder(pp, in.samples)
+	// The builder holds what it needs of the dictionary, whose objects
+	// (some 5 MB on a 20,000-function profile) the collections while the
+	// samples are read then need not mark. (A profile read whole is its
+	// own batch, held by in.eachBatch.)
+	locations := len(pp.Location)
+	pp, in.dict = nil, nil
 	maxFrames := cmp.Or(opts.MaxFrames, DefaultMaxFrames)
 	err = in.eachBatch(func(batch *profile.Profile) error { return b.addSamples(batch, idx, maxFrames) })
 	if errors.Is(err, errNotStreamed) {
@@ -132,7 +138,7 @@ func convertPprof(in pprofInput, name string, opts Options) (*Profile, error) {
 		return nil, &Error{File: name, Offset: -1, Err: err}
 	}
 	if b.unsymbolized > 0 {
-		notes = append(notes, fmt.Sprintf("no function names at %d of %d locations, shown as mapping and address", b.unsymbolized, len(pp.Location)))
+		notes = append(notes, fmt.Sprintf("no function names at %d of %d locations, shown as mapping and address", b.unsymbolized, locations))
 	}
 	b.build(p, scale)
 	if b.frameless > 0 {

@@ -162,7 +162,11 @@ func (b *stackBuilder) addSamples(pp *profile.Profile, idx, maxFrames int) error
 				return fmt.Errorf("samples expand to more than %d frames (stack depth with inlined lines, summed over samples); "+
 					"if the profile is genuine, raise the limit (loopdoctor --max-frames)", maxFrames)
 			}
-			stack = append(stack, frames...)
+			if len(frames) == 1 {
+				stack = append(stack, frames[0]) // most locations: no call of memmove
+			} else {
+				stack = append(stack, frames...)
+			}
 		}
 		if missing {
 			return fmt.Errorf("sample %d refers to a location missing from the location table", n)
@@ -444,7 +448,7 @@ func (s *stackSet) sorted(funcs int) []int32 {
 	width := max(1, bits.Len(uint(funcs))) // bits of an ID plus one
 	per := max(1, 64/width)                // IDs a key holds
 	last := uint64(1)<<width - 1           // the lowest, last ID of a key
-	keyed := make([]stackKey, len(s.refs))
+	keyed, spare := make([]stackKey, len(s.refs)), make([]stackKey, len(s.refs))
 	for i := range keyed {
 		keyed[i].stack = int32(i)
 	}
@@ -457,7 +461,7 @@ func (s *stackSet) sorted(funcs int) []int32 {
 		for k := range group {
 			group[k].key = s.key(group[k].stack, t.depth, per, width)
 		}
-		slices.SortFunc(group, func(a, b stackKey) int { return cmp.Compare(a.key, b.key) })
+		sortKeys(group, spare[t.lo:t.hi])
 		for lo := 0; lo < len(group); {
 			hi := lo + 1
 			for hi < len(group) && group[hi].key == group[lo].key {
@@ -474,6 +478,42 @@ func (s *stackSet) sorted(funcs int) []int32 {
 		order[k] = sk.stack
 	}
 	return order
+}
+
+// sortKeys sorts keys by key, using spare, as long, as scratch: a
+// comparison sort for a few keys, else a radix sort a byte at a time from
+// the lowest, which passes over the bytes that all keys share.
+func sortKeys(keys, spare []stackKey) {
+	if len(keys) < 256 {
+		slices.SortFunc(keys, func(a, b stackKey) int { return cmp.Compare(a.key, b.key) })
+		return
+	}
+	var counts [8][256]int
+	for _, k := range keys {
+		for d := range counts {
+			counts[d][byte(k.key>>(8*d))]++
+		}
+	}
+	from, to := keys, spare
+	for d := range counts {
+		c := &counts[d]
+		if c[byte(from[0].key>>(8*d))] == len(from) {
+			continue
+		}
+		at := 0
+		for b, n := range c {
+			c[b], at = at, at+n
+		}
+		for _, k := range from {
+			b := byte(k.key >> (8 * d))
+			to[c[b]] = k
+			c[b]++
+		}
+		from, to = to, from
+	}
+	if &from[0] != &keys[0] {
+		copy(keys, from)
+	}
 }
 
 // stackKey is a stack index and its key in the current round of sorted.
