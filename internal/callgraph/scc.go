@@ -101,13 +101,13 @@ type frame struct{ v, next, low int32 }
 // (the node found last first, the component's root last), and its number.
 func (s *search) from(root int32, found func(members []int32, k int32)) {
 	// Locals, not fields through s and g: the loop keeps them in registers.
-	start, adj, w, of, nodes := s.g.Start, s.g.Adj, s.w, s.of, s.nodes
+	start, adj, w, weigh, of, nodes := s.g.Start, s.g.Adj, s.w, s.weigh, s.of, s.nodes
 	stack, done, counter := s.stack, s.done, s.counter
 	frames := s.frames[:0]
 	for u := root; ; { // u: the node to visit next, -1 for none
 		if u >= 0 {
-			if s.weigh != nil {
-				s.weigh(u, w[start[u]:start[u+1]])
+			if weigh != nil {
+				weigh(u, w[start[u]:start[u+1]])
 			}
 			counter++
 			if start[u] == start[u+1] {
