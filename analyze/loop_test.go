@@ -707,3 +707,33 @@ func TestCFile(t *testing.T) {
 		}
 	}
 }
+
+// TestReached checks the loop walk's list of the functions it reached
+// against its definition, the IDs whose kind is not kindOutside in
+// ascending order, on every pstats dump in testdata with an event loop.
+func TestReached(t *testing.T) {
+	loops := 0
+	for _, name := range pstatsDumps(t) {
+		p := loadProfile(t, name)
+		lim := DefaultLimits()
+		ix := newProfileIndex(p, nil, &lim, nil)
+		rt := findRuntime(ix)
+		if rt == nil || !p.HasCalls() || len(p.Edges) == 0 {
+			continue
+		}
+		loops++
+		w := newLoopWalk(ix, rt, &lim)
+		var want []int32
+		for i, k := range w.kind {
+			if k != kindOutside {
+				want = append(want, int32(i))
+			}
+		}
+		if !slices.Equal(w.reached, want) {
+			t.Errorf("%s: reached %v, want %v", name, w.reached, want)
+		}
+	}
+	if loops < 10 {
+		t.Errorf("%d dumps with a loop, want at least 10", loops)
+	}
+}
