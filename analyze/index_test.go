@@ -290,3 +290,22 @@ func TestDirOrigin(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitPath checks splitPath against its definition, the path with
+// forward slashes and the index of its last slash, on paths with and
+// without slashes of either kind and on every file of the pstats dumps
+// in testdata.
+func TestSplitPath(t *testing.T) {
+	files := []string{"", "~", "x.py", "/x.py", "a/b/c.py", `a\b.py`, `C:\a\b.py`, "a/", "/", "<string>"}
+	for _, name := range pstatsDumps(t) {
+		for _, f := range loadProfile(t, name).Funcs {
+			files = append(files, f.File)
+		}
+	}
+	for _, file := range files {
+		want := strings.ReplaceAll(file, `\`, "/")
+		if fp := splitPath(file); fp.path != want || fp.slash != strings.LastIndexByte(want, '/') {
+			t.Errorf("splitPath(%q) = %q, %d; want %q, %d", file, fp.path, fp.slash, want, strings.LastIndexByte(want, '/'))
+		}
+	}
+}

