@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
 	"testing"
 
@@ -33,4 +35,33 @@ func TestPprofEdgesOfDispatchers(t *testing.T) {
 		t.Fatalf("%d edges between %d functions: no caller has more callees than a row holds", len(got.Edges), len(got.Funcs))
 	}
 	checkEdges(t, got)
+}
+
+// TestInternStacks checks the stack table against a map on random stacks
+// over few functions, so that many repeat: from a table sized for none,
+// which grows eight-fold and more, and from one sized for all.
+func TestInternStacks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, hint := range []int{0, 4000} {
+		b := &stackBuilder{table: newStackTable(hint), seed: maphash.MakeSeed(), used: make([]bool, 5)}
+		want := map[string]int32{}
+		for range 4000 {
+			stack := make([]uint32, 1+rng.IntN(6))
+			for j := range stack {
+				stack[j] = uint32(rng.IntN(5))
+			}
+			key := fmt.Sprint(stack)
+			i, ok := want[key]
+			if !ok {
+				i = int32(len(want))
+				want[key] = i
+			}
+			if got := b.intern(stack); got != i {
+				t.Fatalf("hint %d: stack %v interned as %d, want %d", hint, stack, got, i)
+			}
+		}
+		if len(want) < 1000 || b.table.n != len(want) || 2*b.table.n > len(b.table.slots) {
+			t.Errorf("hint %d: %d stacks, %d in a table of %d slots", hint, len(want), b.table.n, len(b.table.slots))
+		}
+	}
 }
