@@ -12,8 +12,8 @@ import (
 
 // Memory budget for one run. A pstats dump's decoded values, strings and
 // call graph peak at some 7.5 times its bytes (TestMemoryBudget). The pprof
-// reader decodes a profile in batches of samples, each beside the
-// profile's dictionary, and its live heap peaks at some 5 to 6.3 times the
+// reader decodes a profile in batches of samples, each beside (part of)
+// the profile's dictionary, and its live heap peaks at some 5 to 6.3 times the
 // inflated protobuf, plus the batch in flight; its budget is counted on the
 // inflated size. The floor lets small inputs run without collecting at all.
 const (
