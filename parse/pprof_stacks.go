@@ -183,11 +183,12 @@ func (b *stackBuilder) addSamples(pp *profile.Profile, idx, maxFrames int) error
 // intern returns the index of the stored stack equal to stack, storing a
 // copy first if there is none.
 func (b *stackBuilder) intern(stack []uint32) int32 {
-	b.key = b.key[:0]
-	for _, id := range stack {
-		b.key = binary.LittleEndian.AppendUint32(b.key, id)
+	key := slices.Grow(b.key[:0], 4*len(stack))[:4*len(stack)]
+	for j, id := range stack {
+		binary.LittleEndian.PutUint32(key[4*j:], id)
 	}
-	tag := uint32(maphash.Bytes(b.seed, b.key) >> 32)
+	b.key = key
+	tag := uint32(maphash.Bytes(b.seed, key) >> 32)
 	t := &b.table
 	pos := t.start(tag)
 	for ; t.slots[pos] != 0; pos = t.after(pos) {
