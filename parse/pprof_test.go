@@ -582,11 +582,11 @@ func TestPprofUnit(t *testing.T) {
 
 // TestSortStacks checks the sort of stacks against slices.Compare on
 // random stacks: over a small alphabet, so prefixes and shared roots
-// abound, and over IDs as wide as the packed keys allow (one to 21 IDs a
+// abound, and over IDs as wide as a 32-bit int allows (two to 64 IDs a
 // key), so ties on whole keys go on to later rounds.
 func TestSortStacks(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, funcs := range []int{1, 4, 1 << 15, 1<<20 + 3, 1<<32 - 1} {
+	for _, funcs := range []int{1, 4, 1 << 15, 1<<20 + 3, 1<<31 - 1} {
 		for _, n := range []int{0, 1, 5, 11, 12, 100, 5000} {
 			if funcs == 1 && n > 100 {
 				continue // one function: stacks differ only in length
