@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unsafe"
 
 	"github.com/loopdoctor/loopdoctor/internal/callgraph"
 	"github.com/loopdoctor/loopdoctor/internal/location"
@@ -147,7 +146,7 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern, lim *Limits, also func
 		}
 		for k, f := range block {
 			i := start + k
-			if i == 0 || !sameString(f.File, file) {
+			if i == 0 || f.File != file {
 				file = f.File
 				ix.fileStarts = append(ix.fileStarts, int32(i))
 				fp := splitPath(f.File)
@@ -186,16 +185,6 @@ func newProfileIndex(p *parse.Profile, catalog []Pattern, lim *Limits, also func
 	// may have made already; its edges are p.Edges in order.
 	ix.out, ix.cycles = p.CallGraph()
 	return ix
-}
-
-// sameString reports whether a and b are equal, at once when they are the
-// same bytes in memory: the readers intern file names, so a file's
-// functions share one string, and the index's pass, which compares each
-// function's file with the one before, then spares a call of the
-// runtime's comparison, after which the loop reloaded a dozen registers
-// (0.4M instructions on large.pstats' 17,062 functions, callgrind).
-func sameString(a, b string) bool {
-	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // callerGraph is the callers' graph, the call graph transposed, made on
