@@ -27,18 +27,21 @@ type Options struct {
 	MaxFrames int
 }
 
-// File reads the named file, or standard input for "-".
+// File reads the named file, or standard input for "-". A pstats dump in
+// a regular file is decoded from a mapping of the file (see readMapped).
 func File(name string, opts Options) (*Profile, error) {
-	var r io.Reader = os.Stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, err // *PathError already names the file
-		}
-		defer f.Close()
-		r = f
+	if name == "-" {
+		return Read(os.Stdin, name, opts)
 	}
-	return Read(r, name, opts)
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err // *PathError already names the file
+	}
+	defer f.Close()
+	if p, ok, err := readMapped(f, name, opts); ok {
+		return p, err
+	}
+	return Read(f, name, opts)
 }
 
 // Read reads a whole profile from r. name is used only in messages and as

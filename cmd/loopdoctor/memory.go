@@ -40,53 +40,31 @@ const (
 //     and 143 MB, against 1.8 s and 229 MB with no limit; go tool pprof
 //     peaks at 302 MB on it.
 //
-// Inputs of a mebibyte or more are read into memory prepared for huge
-// pages (prepareHugePages): half the limit of it, up to 256 MiB, because
-// memory the runtime has mapped counts against the limit even while free,
-// and the limit must still be what starts a collection. Median CPU time
-// of 41 runs each, against the same build without:
-//   - large.pstats (2.9 MB): 55.8 ms instead of 70.4 ms, 1,000 to 1,600
-//     page faults instead of 8,000, and 42 MB instead of 37 MB;
-//   - a generated 1.5 MB dump: 34.4 ms instead of 38.8 ms; a 0.9 MB one
-//     breaks even; a 0.3 MB one takes 22.2 ms instead of 18.7 ms, as the
-//     collection that prepares the memory and the zeroing of whole 2 MiB
-//     pages then cost more than the faults they save;
-//   - a synthetic pprof profile of 2 MB inflated: 118 ms instead of 160 ms.
+// Huge pages for the heap were tried and dropped: they halve the time
+// the kernel spends on page faults when runs follow each other closely,
+// but where free memory is handed back to a virtual machine's host (as
+// on this project's development machine), each fresh 2 MiB page can cost
+// milliseconds, and a report run after a few seconds' rest took 62 ms
+// instead of 40 (see Speed in the README).
 func tuneCollector(args []string) {
 	if os.Getenv("GOMEMLIMIT") != "" || os.Getenv("GOGC") != "" || slices.Contains(args, "-") {
 		return
 	}
-	budget, size := inputs(args)
-	limit := memoryLimit(budget)
-	debug.SetMemoryLimit(limit)
+	debug.SetMemoryLimit(memoryLimit(inputs(args)))
 	debug.SetGCPercent(-1)
-	if size >= hugePagesFrom {
-		prepareHugePages(min(limit/2, hugePagesAtMost))
-	}
 }
-
-// hugePagesFrom is the input size from which huge pages pay.
-const hugePagesFrom = 1 << 20
-
-// hugePagesAtMost bounds the memory prepared for huge pages: a mapping
-// of half the limit of a gigabyte-sized input could exceed what the
-// kernel lets a process map at once (or, on a 32-bit system, what a slice
-// can hold), and a large run's faults are the smaller part of its cost.
-const hugePagesAtMost = 256 << 20
 
 // memoryLimit is the limit for inputs of the given budget: the budget, at
 // least the floor.
 func memoryLimit(budget int64) int64 { return max(memoryFloor, budget) }
 
-// inputs returns the budget and the size of the files among args, added
-// up. Arguments that are not regular files count for nothing.
-func inputs(args []string) (budget, size int64) {
+// inputs returns the budgets of the files among args, added up.
+// Arguments that are not regular files count for nothing.
+func inputs(args []string) (budget int64) {
 	for _, a := range args {
-		in := inspect(a)
-		budget += in.budget()
-		size += in.size
+		budget += inspect(a).budget()
 	}
-	return budget, size
+	return budget
 }
 
 // input is what the collector's tuning knows of one argument: the bytes a

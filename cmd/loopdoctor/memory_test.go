@@ -14,10 +14,10 @@ import (
 	"github.com/loopdoctor/loopdoctor/internal/synth"
 )
 
-// TestMainProcess is not a test of its own: TestMemoryBudget and
-// TestHugePagesCutFaults run the test binary again with LOOPDOCTOR_MAIN
-// set, and this then runs main with the arguments after "--", so that the
-// child is the real command, memory limit and huge pages included.
+// TestMainProcess is not a test of its own: TestMemoryBudget runs the
+// test binary again with LOOPDOCTOR_MAIN set, and this then runs main
+// with the arguments after "--", so that the child is the real command,
+// memory limit included.
 func TestMainProcess(t *testing.T) {
 	if os.Getenv("LOOPDOCTOR_MAIN") == "" {
 		t.Skip("runs only as TestMemoryBudget's child process")

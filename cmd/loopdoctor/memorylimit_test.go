@@ -19,27 +19,28 @@ func TestMemoryLimit(t *testing.T) {
 	writeSparse(t, big, []byte("{"), nil, 100<<20)
 	gz := filepath.Join(dir, "big.pb.gz")
 	writeSparse(t, gz, []byte{0x1f, 0x8b, 8}, []byte{0, 0, 0x80, 0x02}, 1<<20)
-	const pprof40 = int64(pprofBudget*(40<<20)) + pprofSlack
+	pprofOf := func(size int64) int64 { return int64(pprofBudget*float64(size)) + pprofSlack }
+	pprof40 := pprofOf(40 << 20)
 	tests := []struct {
-		name       string
-		args       []string
-		want, size int64
+		name          string
+		args          []string
+		budget, limit int64
 	}{
-		{"small pstats dump: the floor", []string{"analyze", "-n", "30", large}, memoryFloor, fileSize(t, large)},
-		{"small pprof profile: the floor", []string{"analyze", allocs}, memoryFloor, inflatedSize(t, allocs)},
-		{"no input: the floor", []string{"help"}, memoryFloor, 0},
-		{"pstats dump: 8 times its size", []string{"analyze", big}, pstatsBudget * 100 << 20, 100 << 20},
-		{"gzipped pprof profile: counted on the inflated size", []string{"analyze", gz}, pprof40, 40 << 20},
-		{"two inputs: budgets add up", []string{"diff", big, gz}, pstatsBudget*100<<20 + pprof40, 140 << 20},
+		{"small pstats dump: the floor", []string{"analyze", "-n", "30", large}, pstatsBudget * fileSize(t, large), memoryFloor},
+		{"small pprof profile: the floor", []string{"analyze", allocs}, pprofOf(inflatedSize(t, allocs)), memoryFloor},
+		{"no input: the floor", []string{"help"}, 0, memoryFloor},
+		{"pstats dump: 8 times its size", []string{"analyze", big}, pstatsBudget * 100 << 20, pstatsBudget * 100 << 20},
+		{"gzipped pprof profile: counted on the inflated size", []string{"analyze", gz}, pprof40, pprof40},
+		{"two inputs: budgets add up", []string{"diff", big, gz}, pstatsBudget*100<<20 + pprof40, pstatsBudget*100<<20 + pprof40},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			budget, size := inputs(tt.args)
-			if got := memoryLimit(budget); got != tt.want {
-				t.Errorf("memory limit for %q = %d MiB, want %d MiB", tt.args, got>>20, tt.want>>20)
+			budget := inputs(tt.args)
+			if budget != tt.budget {
+				t.Errorf("budget of %q = %d, want %d", tt.args, budget, tt.budget)
 			}
-			if size != tt.size {
-				t.Errorf("size of %q = %d, want %d", tt.args, size, tt.size)
+			if got := memoryLimit(budget); got != tt.limit {
+				t.Errorf("memory limit for %q = %d MiB, want %d MiB", tt.args, got>>20, tt.limit>>20)
 			}
 		})
 	}
