@@ -8,8 +8,10 @@
 # load of a shared machine falls on all of them alike; each figure is the
 # median CPU time (user + sys) of RUNS runs of a whole process, which a
 # busy machine disturbs far less than wall time, the median wall time, and
-# the largest peak RSS among the runs. The last part runs the Go benchmarks
-# of each phase. Needs python3 and Go; writes synthetic profiles
+# the largest peak RSS among the runs. The first part is measured twice:
+# runs back to back, and runs after a few seconds of rest each, as a person
+# runs the tool (see Speed in the README for why they differ). The last
+# part runs the Go benchmarks of each phase. Needs python3 and Go; writes synthetic profiles
 # (internal/synth) to a temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +46,14 @@ pytop="import pstats; pstats.Stats('$large').sort_stats('cumulative').print_stat
 out=$(measure "$runs" python "$(q python3 -c "$pytop")" top30 "$(q "$ld" analyze -n 30 "$large")" json "$(q "$ld" analyze -f json "$large")")
 echo "1. $large (17k functions), top 30"
 printf '   %-34s %8s %8s %6s\n' "" "CPU ms" "wall ms" "RSS MB"
+printf '   %-34s %8.1f %8.1f %6d\n' "CPython pstats print_stats(30)" "$(get python 2)" "$(get python 3)" "$(get python 4)"
+printf '   %-34s %8.1f %8.1f %6d   %sx faster\n' "loopdoctor analyze -n 30" "$(get top30 2)" "$(get top30 3)" "$(get top30 4)" "$(ratio "$(get top30 2)" "$(get python 2)")"
+printf '   %-34s %8.1f %8.1f %6d   %sx faster than pstats, %sx the table report\n' "loopdoctor analyze -f json" \
+	"$(get json 2)" "$(get json 3)" "$(get json 4)" "$(ratio "$(get json 2)" "$(get python 2)")" "$(ratio "$(get top30 2)" "$(get json 2)")"
+echo
+rest=3
+out=$(measure --rest "$rest" "$(( (runs + 2) / 3 ))" python "$(q python3 -c "$pytop")" top30 "$(q "$ld" analyze -n 30 "$large")" json "$(q "$ld" analyze -f json "$large")")
+echo "   the same, each run after ${rest} s of rest ($(( (runs + 2) / 3 )) runs each)"
 printf '   %-34s %8.1f %8.1f %6d\n' "CPython pstats print_stats(30)" "$(get python 2)" "$(get python 3)" "$(get python 4)"
 printf '   %-34s %8.1f %8.1f %6d   %sx faster\n' "loopdoctor analyze -n 30" "$(get top30 2)" "$(get top30 3)" "$(get top30 4)" "$(ratio "$(get top30 2)" "$(get python 2)")"
 printf '   %-34s %8.1f %8.1f %6d   %sx faster than pstats, %sx the table report\n' "loopdoctor analyze -f json" \
