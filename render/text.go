@@ -25,12 +25,10 @@ const textWidth = 80
 // tablewriter remembers the width of every text it measures in a
 // process-wide cache of 8,192 entries made at start-up, a map and a list
 // node per new text behind a mutex. A report draws its tables once, and
-// measuring again costs less than asking the cache; without it the
-// collection that cmd/loopdoctor runs before reading has no such map to
-// scan either. The top-30 report of large.pstats went from 94.46M to
-// 93.65M instructions (0.33M of it in drawing, callgrind) and took 0.9
-// and 1.2 ms less CPU time in two runs of scripts/measure.py; "-n 0"
-// (17,062 rows) 2,533M to 2,468M. Only the text tables use tablewriter.
+// measuring again costs less than asking the cache: drawing the top-30
+// report of large.pstats took 0.33M fewer instructions (callgrind), and
+// "-n 0" (17,062 rows) 2,468M instead of 2,533M in all. Only the text
+// tables use tablewriter.
 func init() { twwidth.SetCacheCapacity(0) }
 
 // Text writes the terminal report: a one-line summary, the findings with
