@@ -40,8 +40,8 @@ func readMapped(f *os.File, name string, opts Options) (p *Profile, ok bool, err
 // shrinks meanwhile, reading past its new end faults (SIGBUS), and if it
 // is rewritten, bytes read twice may differ. Either may end in a panic,
 // which decodeMapped takes back, reporting that it did not decode, so
-// that the caller reads the file again as a copy. A fault of the reader's
-// own would happen again there, so none is hidden.
+// that the caller reads the file again as a copy. A panic of the
+// reader's own happens again there, so none is hidden.
 func decodeMapped(data []byte, name string, opts Options) (p *Profile, ok bool, err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
