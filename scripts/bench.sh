@@ -43,22 +43,22 @@ echo
 q() { printf '%q ' "$@"; }
 
 pytop="import pstats; pstats.Stats('$large').sort_stats('cumulative').print_stats(30)"
-out=$(measure "$runs" python "$(q python3 -c "$pytop")" top30 "$(q "$ld" analyze -n 30 "$large")" json "$(q "$ld" analyze -f json "$large")")
+# part1 [--rest SECONDS] RUNS: measures pstats' top 30 against loopdoctor's
+# top-30 and JSON reports and prints their three lines.
+part1() {
+	out=$(measure "$@" python "$(q python3 -c "$pytop")" top30 "$(q "$ld" analyze -n 30 "$large")" json "$(q "$ld" analyze -f json "$large")")
+	printf '   %-34s %8.1f %8.1f %6d\n' "CPython pstats print_stats(30)" "$(get python 2)" "$(get python 3)" "$(get python 4)"
+	printf '   %-34s %8.1f %8.1f %6d   %sx faster\n' "loopdoctor analyze -n 30" "$(get top30 2)" "$(get top30 3)" "$(get top30 4)" "$(ratio "$(get top30 2)" "$(get python 2)")"
+	printf '   %-34s %8.1f %8.1f %6d   %sx faster than pstats, %sx the table report\n' "loopdoctor analyze -f json" \
+		"$(get json 2)" "$(get json 3)" "$(get json 4)" "$(ratio "$(get json 2)" "$(get python 2)")" "$(ratio "$(get top30 2)" "$(get json 2)")"
+	echo
+}
 echo "1. $large (17k functions), top 30"
 printf '   %-34s %8s %8s %6s\n' "" "CPU ms" "wall ms" "RSS MB"
-printf '   %-34s %8.1f %8.1f %6d\n' "CPython pstats print_stats(30)" "$(get python 2)" "$(get python 3)" "$(get python 4)"
-printf '   %-34s %8.1f %8.1f %6d   %sx faster\n' "loopdoctor analyze -n 30" "$(get top30 2)" "$(get top30 3)" "$(get top30 4)" "$(ratio "$(get top30 2)" "$(get python 2)")"
-printf '   %-34s %8.1f %8.1f %6d   %sx faster than pstats, %sx the table report\n' "loopdoctor analyze -f json" \
-	"$(get json 2)" "$(get json 3)" "$(get json 4)" "$(ratio "$(get json 2)" "$(get python 2)")" "$(ratio "$(get top30 2)" "$(get json 2)")"
-echo
+part1 "$runs"
 rest=3
-out=$(measure --rest "$rest" "$(( (runs + 2) / 3 ))" python "$(q python3 -c "$pytop")" top30 "$(q "$ld" analyze -n 30 "$large")" json "$(q "$ld" analyze -f json "$large")")
 echo "   the same, each run after ${rest} s of rest ($(( (runs + 2) / 3 )) runs each)"
-printf '   %-34s %8.1f %8.1f %6d\n' "CPython pstats print_stats(30)" "$(get python 2)" "$(get python 3)" "$(get python 4)"
-printf '   %-34s %8.1f %8.1f %6d   %sx faster\n' "loopdoctor analyze -n 30" "$(get top30 2)" "$(get top30 3)" "$(get top30 4)" "$(ratio "$(get top30 2)" "$(get python 2)")"
-printf '   %-34s %8.1f %8.1f %6d   %sx faster than pstats, %sx the table report\n' "loopdoctor analyze -f json" \
-	"$(get json 2)" "$(get json 3)" "$(get json 4)" "$(ratio "$(get json 2)" "$(get python 2)")" "$(ratio "$(get top30 2)" "$(get json 2)")"
-echo
+part1 --rest "$rest" "$(( (runs + 2) / 3 ))"
 
 "$tmp/synth" -pprof 300000 -funcs 20000 -o "$tmp/p300k.pb.gz"
 for f in testdata/pprof/allocs/allocs.pb.gz "$tmp/p300k.pb.gz"; do
