@@ -10,8 +10,10 @@
 # busy machine disturbs far less than wall time, the median wall time, and
 # the largest peak RSS among the runs. The first part is measured twice:
 # runs back to back, and runs after a few seconds of rest each, as a person
-# runs the tool (see Speed in the README for why they differ). The last
-# part runs the Go benchmarks of each phase. Needs python3 and Go; writes synthetic profiles
+# runs the tool (see Speed in the README for why they differ), and beside
+# it a floor: a Go program that only reads the input and touches as much
+# fresh memory as the report allocates (scripts/memfloor). The last part
+# runs the Go benchmarks of each phase. Needs python3 and Go; writes synthetic profiles
 # (internal/synth) to a temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 CGO_ENABLED=0 go build -trimpath -o "$tmp/loopdoctor" ./cmd/loopdoctor # as the README builds it
 go build -o "$tmp/synth" ./scripts/synth
+CGO_ENABLED=0 go build -trimpath -o "$tmp/memfloor" ./scripts/memfloor
 pprof="$(go tool -n pprof)" # the pprof binary itself, not the go command in front of it
 ld="$tmp/loopdoctor"
 large=testdata/pstats/large.pstats
@@ -43,14 +46,23 @@ echo
 q() { printf '%q ' "$@"; }
 
 pytop="import pstats; pstats.Stats('$large').sort_stats('cumulative').print_stats(30)"
+# What the top-30 report allocates, in MiB, for the floor below.
+heap=$(go test -run XXX -bench '^BenchmarkAnalyzeLarge$' -benchtime 5x -benchmem ./cmd/loopdoctor |
+	awk '/^Benchmark/ { for (i = 3; i <= NF; i++) if ($i == "B/op") printf "%d", ($(i - 1) + 524288) / 1048576 }')
 # part1 [--rest SECONDS] RUNS: measures pstats' top 30 against loopdoctor's
-# top-30 and JSON reports and prints their three lines.
+# top-30 and JSON reports, and against them what a Go program that does
+# nothing but read the input and touch as much fresh memory as the report
+# allocates costs on this machine (scripts/memfloor), and prints the lines.
 part1() {
-	out=$(measure "$@" python "$(q python3 -c "$pytop")" top30 "$(q "$ld" analyze -n 30 "$large")" json "$(q "$ld" analyze -f json "$large")")
+	out=$(measure "$@" python "$(q python3 -c "$pytop")" top30 "$(q "$ld" analyze -n 30 "$large")" json "$(q "$ld" analyze -f json "$large")" \
+		read "$(q "$tmp/memfloor" "$large" 0)" touch "$(q "$tmp/memfloor" "$large" "$heap")")
 	printf '   %-34s %8.1f %8.1f %6d\n' "CPython pstats print_stats(30)" "$(get python 2)" "$(get python 3)" "$(get python 4)"
 	printf '   %-34s %8.1f %8.1f %6d   %sx faster\n' "loopdoctor analyze -n 30" "$(get top30 2)" "$(get top30 3)" "$(get top30 4)" "$(ratio "$(get top30 2)" "$(get python 2)")"
 	printf '   %-34s %8.1f %8.1f %6d   %sx faster than pstats, %sx the table report\n' "loopdoctor analyze -f json" \
 		"$(get json 2)" "$(get json 3)" "$(get json 4)" "$(ratio "$(get json 2)" "$(get python 2)")" "$(ratio "$(get top30 2)" "$(get json 2)")"
+	# The floor's peaks lie under what measure.py can see (see there).
+	printf '   %-34s %8.1f %8.1f %6s\n' "floor: Go, reading the input only" "$(get read 2)" "$(get read 3)" -
+	printf '   %-34s %8.1f %8.1f %6s   the report allocates %s MiB\n' "floor: and touching $heap MiB" "$(get touch 2)" "$(get touch 3)" - "$heap"
 	echo
 }
 echo "1. $large (17k functions), top 30"

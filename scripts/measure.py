@@ -9,8 +9,11 @@ falls on every command alike, and prints one line per command:
     NAME cpu_ms wall_ms rss_mb
 
 cpu_ms is the median user+sys CPU time, wall_ms the median elapsed time,
-rss_mb the largest peak resident set size among the runs. A command that
-exits non-zero stops the measurement with its name.
+rss_mb the largest peak resident set size among the runs. Linux counts
+the memory of this Python process in a child's peak until the child
+starts the command, so rss_mb never reads below this script's own peak,
+about 14 MB: a smaller peak shows as that. A command that exits non-zero
+stops the measurement with its name.
 
 With --rest, the machine idles SECONDS before each run, as it does
 between the commands a person types. On a virtual machine that hands free
